@@ -1,0 +1,16 @@
+"""Upper bounds on everything a caller can make videogen spend. One place, used everywhere."""
+
+from __future__ import annotations
+
+MAX_TITLE_CHARS = 200
+MAX_SCRIPT_BYTES = 100 * 1024
+MAX_SCENES = 200
+MIN_SCENES = 1
+MAX_NARRATION_CHARS = 1500
+MIN_SCENE_SECONDS = 1.0
+MAX_SCENE_SECONDS = 30.0
+MAX_IMAGE_PROMPT_CHARS = 2000
+MAX_STYLE_CHARS = 200
+MAX_SEED = 4_294_967_295
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100

@@ -1,0 +1,36 @@
+"""Project settings: what a video looks like. Shared by the API, the script front matter and the CLI."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from videogen.domain.enums import FRAME_SIZES, AspectRatio, ImageProviderName, Resolution
+from videogen.domain.limits import MAX_SEED, MAX_STYLE_CHARS
+
+
+class ProjectSettings(BaseModel):
+    """How a project's video is rendered."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    aspect_ratio: AspectRatio = Field(AspectRatio.LANDSCAPE, description="Frame shape: 16:9, 9:16 or 1:1.")
+    resolution: Resolution = Field(Resolution.HD, description="Frame height class: 480p, 720p or 1080p.")
+    fps: Literal[24, 25, 30] = Field(30, description="Frames per second: 24, 25 or 30.")
+    image_provider: ImageProviderName = Field(
+        ImageProviderName.LOCAL,
+        description="Who draws the scene images: local (offline), stability or bedrock.",
+    )
+    style: str = Field(
+        "",
+        max_length=MAX_STYLE_CHARS,
+        description="A visual style appended to every image prompt, e.g. 'watercolor, soft light'.",
+    )
+    seed: int | None = Field(
+        None, ge=0, le=MAX_SEED, description="Seed for the image model; the same seed repeats the same images."
+    )
+
+    def frame_size(self) -> tuple[int, int]:
+        """The output frame (width, height) in pixels."""
+        return FRAME_SIZES[(self.resolution, self.aspect_ratio)]

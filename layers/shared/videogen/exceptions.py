@@ -1,0 +1,140 @@
+"""The error hierarchy raised by videogen's logic and mapped once, at the edge, to responses.
+
+Every exception carries a stable ``error_code`` (what clients match on), the HTTP ``status_code`` it maps
+to, a ``message`` a person can act on, and structured ``details``. Nothing here may carry internals: the
+message and details are shown to callers as they are.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class VideoGeneratorException(Exception):  # noqa: N818 - the seed's public name
+    """Base class of every error videogen raises on purpose."""
+
+    error_code: ClassVar[str] = "VIDEOGEN_ERROR"
+    status_code: ClassVar[int] = 500
+    #: Whether retrying the same call later may succeed (the state machine retries on these).
+    retryable: ClassVar[bool] = False
+
+    def __init__(self, message: str, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details: dict[str, Any] = dict(details or {})
+
+    def to_dict(self) -> dict[str, Any]:
+        """The public form of the error, as the API envelope and error reports carry it."""
+        return {"code": self.error_code, "message": self.message, "details": self.details}
+
+
+class ResourceNotFoundException(VideoGeneratorException):
+    """The resource does not exist, or belongs to someone else (never revealed)."""
+
+    error_code = "RESOURCE_NOT_FOUND"
+    status_code = 404
+
+
+class ResourceConflictException(VideoGeneratorException):
+    """The request conflicts with the resource's current state (a concurrent write, a running render)."""
+
+    error_code = "RESOURCE_CONFLICT"
+    status_code = 409
+
+
+class PreconditionFailedException(ResourceConflictException):
+    """An ``If-Match`` precondition did not hold: the caller's copy is stale."""
+
+    error_code = "PRECONDITION_FAILED"
+    status_code = 412
+
+
+class ValidationException(VideoGeneratorException):
+    """The request is malformed (bad JSON, a bad cursor, a bad header)."""
+
+    error_code = "VALIDATION_ERROR"
+    status_code = 400
+
+
+class PayloadTooLargeException(ValidationException):
+    """The request or one of its fields is larger than videogen accepts."""
+
+    error_code = "PAYLOAD_TOO_LARGE"
+    status_code = 413
+
+
+class ScriptParsingException(VideoGeneratorException):
+    """The script cannot be read; details carry the line, column, offending text and a hint."""
+
+    error_code = "SCRIPT_PARSE_ERROR"
+    status_code = 422
+
+
+class ImageGenerationException(VideoGeneratorException):
+    """An image could not be generated (content filter, provider error, bad image data)."""
+
+    error_code = "IMAGE_GENERATION_FAILED"
+    status_code = 500
+
+
+class ProviderUnavailableException(ImageGenerationException):
+    """A provider failed in a way that may pass (5xx, timeout, connection reset): worth a retry."""
+
+    error_code = "PROVIDER_UNAVAILABLE"
+    status_code = 503
+    retryable = True
+
+
+class ContentFilteredException(ImageGenerationException):
+    """The provider refused the prompt or filtered its result. Retrying the same prompt will not help."""
+
+    error_code = "CONTENT_FILTERED"
+    status_code = 422
+
+
+class VideoAssemblyException(VideoGeneratorException):
+    """The video could not be assembled from its media."""
+
+    error_code = "VIDEO_ASSEMBLY_FAILED"
+    status_code = 500
+
+
+class StorageException(VideoGeneratorException):
+    """DynamoDB or S3 failed in a way the caller cannot fix."""
+
+    error_code = "STORAGE_ERROR"
+    status_code = 500
+    retryable = True
+
+
+class AuthenticationException(VideoGeneratorException):
+    """No identity, or one that cannot be verified."""
+
+    error_code = "UNAUTHENTICATED"
+    status_code = 401
+
+
+class AuthorizationException(VideoGeneratorException):
+    """An identity without the right to do this."""
+
+    error_code = "FORBIDDEN"
+    status_code = 403
+
+
+class ConfigurationException(VideoGeneratorException):
+    """videogen is not configured for what was asked (a provider without credentials)."""
+
+    error_code = "CONFIGURATION_ERROR"
+    status_code = 500
+
+
+class RateLimitException(VideoGeneratorException):
+    """Too many requests; ``retry_after`` says how many seconds to wait."""
+
+    error_code = "RATE_LIMITED"
+    status_code = 429
+    retryable = True
+
+    def __init__(self, message: str, retry_after: int = 1, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message, {**(details or {}), "retry_after": retry_after})
+        self.retry_after = retry_after

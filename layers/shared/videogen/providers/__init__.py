@@ -1,0 +1,1 @@
+"""Image providers: who draws a scene's picture."""

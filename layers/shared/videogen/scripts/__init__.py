@@ -1,0 +1,1 @@
+"""Reading scripts: Markdown, plain text, Fountain and JSON become one scene model."""
