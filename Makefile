@@ -26,6 +26,7 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY313) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps 'stability-sdk==0.8.6'
 	@touch $(STAMP)
 
 venv: $(STAMP)

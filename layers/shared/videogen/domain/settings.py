@@ -28,7 +28,10 @@ class ProjectSettings(BaseModel):
         description="A visual style appended to every image prompt, e.g. 'watercolor, soft light'.",
     )
     seed: int | None = Field(
-        None, ge=0, le=MAX_SEED, description="Seed for the image model; the same seed repeats the same images."
+        None,
+        ge=0,
+        le=MAX_SEED,
+        description="Seed for the image model; the same seed repeats the same images.",
     )
 
     def frame_size(self) -> tuple[int, int]:

@@ -1,0 +1,93 @@
+"""The API resolver and the per-request work around it (request id, owner context, headers)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Server
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from videogen.api.context import request_id_of
+from videogen.api.errors import error_body, register_error_handlers
+from videogen.api.routes import health, projects
+from videogen.dal.tables import bind_table
+from videogen.observability import logger
+from videogen.settings import Settings
+
+API_TITLE = "videogen API"
+API_DESCRIPTION = (
+    "Write a script, get a video. Projects hold a script and its settings; every error answers with the "
+    'same envelope {"error": {"code", "message", "details", "request_id"}}.'
+)
+
+
+def create_app() -> APIGatewayRestResolver:
+    """The resolver with every router and the error mapping; no AWS access happens here."""
+    app = APIGatewayRestResolver(enable_validation=True)
+    register_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(projects.router)
+    return app
+
+
+def configure(settings: Settings) -> None:
+    """Point the data layer at this deployment's table (once per container)."""
+    bind_table(settings.table_name, settings.aws_region)
+
+
+def openapi_json(app: APIGatewayRestResolver) -> str:
+    """The OpenAPI document of the API, as committed in infra/openapi.json."""
+    return app.get_openapi_json_schema(
+        title=API_TITLE,
+        version="1.0.0",
+        description=API_DESCRIPTION,
+        servers=[Server(url="/v1", description="The v1 stage")],
+        security_schemes={
+            "bearer": HTTPBearer(
+                bearerFormat="JWT",
+                description="A Cognito ID token when deployed; a key from `videogen keys add` locally.",
+            )
+        },
+        security=[{"bearer": []}],
+    )
+
+
+def _unsupported_media_type(event: dict[str, Any]) -> str | None:
+    """The content type of a body that is declared as something other than JSON, else None."""
+    if not event.get("body"):
+        return None
+    headers = {str(k).lower(): str(v) for k, v in (event.get("headers") or {}).items()}
+    declared = headers.get("content-type", "").split(";")[0].strip().lower()
+    if not declared or declared == "application/json" or declared.endswith("+json"):
+        return None
+    return declared
+
+
+def handle(app: APIGatewayRestResolver, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """Resolve one API Gateway event; every answer carries X-Request-Id."""
+    request_id = request_id_of(event)
+    logger.set_correlation_id(request_id)
+    logger.append_keys(route=f"{event.get('httpMethod')} {event.get('resource')}")
+    app.append_context(request_id=request_id)
+    declared = _unsupported_media_type(event)
+    if declared is not None:
+        body = error_body(
+            "UNSUPPORTED_MEDIA_TYPE",
+            f"Request bodies are JSON: send Content-Type: application/json (not {declared}).",
+            request_id,
+        )
+        response: dict[str, Any] = {
+            "statusCode": 415,
+            "multiValueHeaders": {"Content-Type": ["application/json"]},
+            "body": body,
+            "isBase64Encoded": False,
+        }
+    else:
+        response = app.resolve(event, context)
+    headers = response.setdefault("multiValueHeaders", {}) if "multiValueHeaders" in response else None
+    if headers is not None:
+        headers["X-Request-Id"] = [request_id]
+    else:
+        response.setdefault("headers", {})["X-Request-Id"] = request_id
+    return response

@@ -1,0 +1,61 @@
+"""Who is calling and which request this is, read only from what API Gateway vouches for."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, cast
+
+from aws_lambda_powertools.event_handler.api_gateway import BaseRouter
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
+
+from videogen.exceptions import AuthenticationException, ValidationException
+
+# A caller's X-Request-Id is adopted only when it is a plain token: it ends up in logs and headers.
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{7,127}$")
+_ETAG = re.compile(r'^\s*(?:W/)?"v(\d{1,18})"\s*$')
+
+
+def request_id_of(event: dict[str, Any]) -> str:
+    """The caller's X-Request-Id when well-formed, else API Gateway's request id."""
+    headers = {str(k).lower(): v for k, v in (event.get("headers") or {}).items()}
+    candidate = headers.get("x-request-id")
+    if isinstance(candidate, str) and _REQUEST_ID.match(candidate):
+        return candidate
+    return str((event.get("requestContext") or {}).get("requestId") or "unknown")
+
+
+def _event(router: BaseRouter) -> APIGatewayProxyEvent:
+    return cast(APIGatewayProxyEvent, router.current_event)
+
+
+def current_owner(router: BaseRouter) -> str:
+    """The caller's owner id: the Cognito ``sub`` claim the authorizer verified. No claim → 401."""
+    authorizer = _event(router).request_context.authorizer
+    claims = (authorizer.raw_event.get("claims") if authorizer else None) or {}
+    owner = claims.get("sub") if isinstance(claims, dict) else None
+    if not isinstance(owner, str) or not owner.strip():
+        raise AuthenticationException("Sign in: send a valid bearer token in the Authorization header.")
+    return owner
+
+
+def etag_for(version: int) -> str:
+    return f'"v{version}"'
+
+
+def version_from_if_match(if_match: str | None) -> int | None:
+    """The version an If-Match header names; None when absent. '*' means any version."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    found = _ETAG.match(if_match)
+    if not found:
+        raise ValidationException(
+            'If-Match must be the ETag of the project as returned by the API, e.g. "v3".',
+            {"header": "If-Match"},
+        )
+    return int(found.group(1))
+
+
+def public_path(router: BaseRouter, path: str) -> str:
+    """A path as the caller sees it: prefixed with the stage (e.g. /v1/projects/...)."""
+    stage = _event(router).request_context.stage
+    return f"/{stage}{path}" if stage and stage != "$default" else path

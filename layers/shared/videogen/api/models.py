@@ -1,0 +1,191 @@
+"""API input and output shapes. Input models have no server-owned fields: mass assignment is impossible."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from videogen.domain.enums import AspectRatio, ImageProviderName, ProjectStatus, Resolution, ScriptFormat
+from videogen.domain.limits import MAX_SCRIPT_BYTES, MAX_SEED, MAX_STYLE_CHARS, MAX_TITLE_CHARS
+from videogen.domain.models import Project
+from videogen.domain.settings import ProjectSettings
+from videogen.exceptions import PayloadTooLargeException
+
+TITLE_FIELD = Field(
+    min_length=1,
+    max_length=MAX_TITLE_CHARS,
+    description=f"The project's title, 1 to {MAX_TITLE_CHARS} characters.",
+    examples=["The lighthouse keeper"],
+)
+SCRIPT_DESCRIPTION = (
+    f"The script, at most {MAX_SCRIPT_BYTES // 1024} KB of UTF-8 (larger is refused with 413). "
+    "Markdown by default: '## Heading' starts a scene."
+)
+
+
+def _check_script(value: str) -> str:
+    if len(value.encode("utf-8")) > MAX_SCRIPT_BYTES:
+        # Not a ValueError: pydantic lets other exceptions through, and this one maps to 413.
+        raise PayloadTooLargeException(
+            f"The script is larger than {MAX_SCRIPT_BYTES // 1024} KB; split it into several projects.",
+            {"field": "script", "limit_bytes": MAX_SCRIPT_BYTES, "size_bytes": len(value.encode("utf-8"))},
+        )
+    if not value.strip():
+        raise ValueError("the script is empty: write at least one scene")
+    return value
+
+
+class ProjectSettingsPatch(BaseModel):
+    """Settings to change; omitted fields keep their value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    aspect_ratio: AspectRatio | None = Field(None, description="Frame shape: 16:9, 9:16 or 1:1.")
+    resolution: Resolution | None = Field(None, description="Frame height class: 480p, 720p or 1080p.")
+    fps: Literal[24, 25, 30] | None = Field(None, description="Frames per second: 24, 25 or 30.")
+    image_provider: ImageProviderName | None = Field(
+        None, description="Who draws the scene images: local, stability or bedrock."
+    )
+    style: str | None = Field(None, max_length=MAX_STYLE_CHARS, description="Visual style for every image.")
+    seed: int | None = Field(None, ge=0, le=MAX_SEED, description="Seed for the image model.")
+
+
+class ProjectCreateRequest(BaseModel):
+    """A new project: a title, a script and optional settings."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = TITLE_FIELD
+    script: str = Field(description=SCRIPT_DESCRIPTION, examples=["## Dawn\nThe sea wakes up."])
+    script_format: ScriptFormat = Field(
+        ScriptFormat.MARKDOWN, description="How the script is written: md, txt, fountain or json."
+    )
+    settings: ProjectSettings = Field(
+        default_factory=ProjectSettings, description="How the video is rendered; every field has a default."
+    )
+
+    @field_validator("title")
+    @classmethod
+    def _title_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("the title is blank")
+        return value.strip()
+
+    _script = field_validator("script")(_check_script)
+
+
+class ProjectUpdateRequest(BaseModel):
+    """A partial update: send only what changes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(None, min_length=1, max_length=MAX_TITLE_CHARS, description="A new title.")
+    script: str | None = Field(None, description=SCRIPT_DESCRIPTION)
+    script_format: ScriptFormat | None = Field(None, description="How the new script is written.")
+    settings: ProjectSettingsPatch | None = Field(None, description="Settings to change.")
+
+    @field_validator("title")
+    @classmethod
+    def _title_not_blank(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("the title is blank")
+        return value.strip() if value is not None else None
+
+    @field_validator("script")
+    @classmethod
+    def _script_ok(cls, value: str | None) -> str | None:
+        return None if value is None else _check_script(value)
+
+
+class ProjectError(BaseModel):
+    code: str = Field(description="Stable error code of the last failure.")
+    message: str = Field(description="What went wrong, for a person.")
+
+
+class ProjectProgress(BaseModel):
+    stage: str = Field(description="The render stage in progress.")
+    scenes_done: int = Field(description="Scenes whose image is ready.")
+    scenes_total: int = Field(description="Scenes in the render.")
+
+
+class ProjectSummary(BaseModel):
+    """A project as list pages show it (without its script)."""
+
+    id: str = Field(description="The project id (32 hex characters).")
+    title: str = Field(description="The project's title.")
+    status: ProjectStatus = Field(description="DRAFT, QUEUED, RENDERING, COMPLETED or FAILED.")
+    settings: ProjectSettings = Field(description="How the video is rendered.")
+    script_format: ScriptFormat = Field(description="How the script is written.")
+    scene_count: int = Field(description="Scenes in the current script.")
+    version: int = Field(description="Increases with every change; send it back as If-Match.")
+    created_at: datetime = Field(description="When the project was created (UTC).")
+    updated_at: datetime = Field(description="When the project last changed (UTC).")
+
+    @classmethod
+    def from_domain(cls, project: Project) -> ProjectSummary:
+        return cls(
+            id=project.id,
+            title=project.title,
+            status=project.status,
+            settings=project.settings,
+            script_format=project.script_format,
+            scene_count=project.scene_count,
+            version=project.version,
+            created_at=project.created_at,
+            updated_at=project.updated_at,
+        )
+
+
+class ProjectResponse(ProjectSummary):
+    """A whole project."""
+
+    script: str = Field(description="The script.")
+    error: ProjectError | None = Field(None, description="Why the last render failed, if it did.")
+    progress: ProjectProgress | None = Field(None, description="How far the running render is.")
+
+    @classmethod
+    def from_domain(cls, project: Project) -> ProjectResponse:
+        summary = ProjectSummary.from_domain(project).model_dump()
+        return cls(
+            **summary,
+            script=project.script or "",
+            error=ProjectError.model_validate(project.error) if project.error else None,
+            progress=ProjectProgress.model_validate(project.progress) if project.progress else None,
+        )
+
+
+class ProjectListResponse(BaseModel):
+    """One page of projects, newest first."""
+
+    items: list[ProjectSummary] = Field(description="The projects on this page.")
+    next_cursor: str | None = Field(
+        None, description="Pass as ?cursor= to get the next page; absent on the last page."
+    )
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="Stable, machine-readable error code.", examples=["RESOURCE_NOT_FOUND"])
+    message: str = Field(description="What went wrong and what to do, for a person.")
+    details: dict[str, Any] = Field(description="Structured context: the field, the limit, the line.")
+    request_id: str = Field(description="Quote it when asking for help; the logs are keyed by it.")
+
+
+class ErrorResponse(BaseModel):
+    """The envelope of every error response."""
+
+    error: ErrorBody = Field(description="The error.")
+
+
+class DependencyState(BaseModel):
+    status: Literal["ok", "error"] = Field(description="Whether the dependency answered.")
+    detail: str | None = Field(None, description="Why not, when it did not.")
+
+
+class HealthResponse(BaseModel):
+    """The state of the service and of each dependency."""
+
+    status: Literal["ok", "degraded"] = Field(description="ok when every dependency answered.")
+    version: str = Field(description="The videogen version serving this request.")
+    dependencies: dict[str, DependencyState] = Field(description="Each dependency by name.")

@@ -1,0 +1,62 @@
+"""OpenAPI response documentation shared by the routers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse, OpenAPIResponseHeader
+
+from videogen.api.models import ErrorResponse
+
+_ERROR_TEXT = {
+    400: "Malformed request: bad JSON, cursor or header (INVALID_JSON, INVALID_CURSOR, BAD_REQUEST).",
+    401: "No valid identity (UNAUTHENTICATED).",
+    404: "No such resource, or it belongs to someone else (RESOURCE_NOT_FOUND).",
+    409: "Conflicts with the current state: a concurrent change, a running render (RESOURCE_CONFLICT).",
+    412: "If-Match names a stale version: fetch the resource again (PRECONDITION_FAILED).",
+    413: "A field is larger than allowed (PAYLOAD_TOO_LARGE).",
+    415: "The body is not JSON (UNSUPPORTED_MEDIA_TYPE).",
+    422: "A field is missing, unknown or invalid; details name each (VALIDATION_ERROR, SCRIPT_PARSE_ERROR).",
+    429: "Too many requests; retry after Retry-After seconds (RATE_LIMITED).",
+    500: "Unexpected failure on our side (INTERNAL_ERROR).",
+    503: "A dependency is unavailable.",
+}
+
+HEADERS: dict[str, OpenAPIResponseHeader] = {
+    "X-Request-Id": {
+        "description": "The request id; the logs of this request carry it.",
+        "schema": {"type": "string"},
+    },
+    "ETag": {
+        "description": 'The version of the resource, e.g. "v3"; send it as If-Match.',
+        "schema": {"type": "string"},
+    },
+    "Location": {"description": "The path of the created resource.", "schema": {"type": "string"}},
+}
+
+
+def ok(description: str, model: Any = None, headers: tuple[str, ...] = ()) -> OpenAPIResponse:
+    """A success response entry, always documenting X-Request-Id."""
+    response: OpenAPIResponse = {
+        "description": description,
+        "headers": {name: HEADERS[name] for name in ("X-Request-Id", *headers)},
+    }
+    if model is not None:
+        response["content"] = {"application/json": {"model": model}}
+    return response
+
+
+def errors(*statuses: int, authenticated: bool = True) -> dict[int, OpenAPIResponse]:
+    """OpenAPI ``responses`` entries for error statuses, all with the error envelope.
+
+    422 and 500 are always listed (validation runs on every route), 401 on authenticated routes.
+    """
+    always = (422, 500, 401) if authenticated else (422, 500)
+    return {
+        status: {
+            "description": _ERROR_TEXT[status],
+            "headers": {"X-Request-Id": HEADERS["X-Request-Id"]},
+            "content": {"application/json": {"model": ErrorResponse}},
+        }
+        for status in sorted({*statuses, *always})
+    }

@@ -1,0 +1,145 @@
+"""/projects: create, list, read, update and delete a caller's projects."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+
+from videogen.api.context import current_owner, etag_for, public_path, version_from_if_match
+from videogen.api.models import (
+    ProjectCreateRequest,
+    ProjectListResponse,
+    ProjectResponse,
+    ProjectSummary,
+    ProjectUpdateRequest,
+)
+from videogen.api.routes.docs import errors, ok
+from videogen.domain.enums import ProjectStatus
+from videogen.domain.limits import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from videogen.domain.models import NewProject, Project, ProjectChanges
+from videogen.logic import projects as logic
+from videogen.observability import logger
+from videogen.settings import get_settings
+
+router = Router()
+
+ProjectId = Annotated[str, Path(description="The project id (32 hex characters).")]
+
+
+def _project_response(
+    project: Project, status: int = 200, headers: dict[str, str] | None = None
+) -> Response[ProjectResponse]:
+    return Response(
+        status_code=status,
+        content_type=content_types.APPLICATION_JSON,
+        body=ProjectResponse.from_domain(project),
+        headers={"ETag": etag_for(project.version), **(headers or {})},
+    )
+
+
+def _owner() -> str:
+    owner = current_owner(router)
+    logger.append_keys(owner_id=owner)
+    return owner
+
+
+@router.post(
+    "/projects",
+    summary="Create a project",
+    description="Creates a DRAFT project from a title, a script and optional settings.",
+    responses={
+        201: ok("The project was created; Location points at it.", ProjectResponse, ("ETag", "Location")),
+        **errors(400, 413, 415, 422),
+    },
+    tags=["projects"],
+)
+def create_project(body: Annotated[ProjectCreateRequest, Body()]) -> Response[ProjectResponse]:
+    owner = _owner()
+    project = logic.create_project(
+        owner,
+        NewProject(
+            title=body.title, script=body.script, settings=body.settings, script_format=body.script_format
+        ),
+    )
+    location = public_path(router, f"/projects/{project.id}")
+    return _project_response(project, 201, {"Location": location})
+
+
+@router.get(
+    "/projects",
+    summary="List projects",
+    description="The caller's projects, newest first, a page at a time; optionally only one status.",
+    responses={200: ok("A page of projects.", ProjectListResponse), **errors(400, 422)},
+    tags=["projects"],
+)
+def list_projects(
+    status: Annotated[ProjectStatus | None, Query(description="Only projects in this status.")] = None,
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"Page size, 1 to {MAX_PAGE_SIZE}.")
+    ] = DEFAULT_PAGE_SIZE,
+    cursor: Annotated[
+        str | None, Query(max_length=2048, description="The next_cursor of the previous page.")
+    ] = None,
+) -> ProjectListResponse:
+    owner = _owner()
+    page = logic.list_projects(owner, status, limit, cursor)
+    return ProjectListResponse(
+        items=[ProjectSummary.from_domain(item) for item in page.items], next_cursor=page.next_cursor
+    )
+
+
+@router.get(
+    "/projects/<project_id>",
+    summary="Get a project",
+    description="One project with its script, status and progress. The ETag header carries its version.",
+    responses={200: ok("The project.", ProjectResponse, ("ETag",)), **errors(404)},
+    tags=["projects"],
+)
+def get_project(project_id: ProjectId) -> Response[ProjectResponse]:
+    return _project_response(logic.get_project(_owner(), project_id))
+
+
+@router.patch(
+    "/projects/<project_id>",
+    summary="Update a project",
+    description=(
+        "Changes title, script or settings. Send If-Match with the ETag you read to avoid overwriting "
+        "someone else's change: a stale ETag gets 412. A project being rendered cannot change (409)."
+    ),
+    responses={
+        200: ok("The updated project.", ProjectResponse, ("ETag",)),
+        **errors(400, 404, 409, 412, 413, 415, 422),
+    },
+    tags=["projects"],
+)
+def update_project(
+    project_id: ProjectId,
+    body: Annotated[ProjectUpdateRequest, Body()],
+    if_match: Annotated[
+        str | None, Header(alias="if-match", description='The ETag you last read, e.g. "v3".')
+    ] = None,
+) -> Response[ProjectResponse]:
+    owner = _owner()
+    expected = version_from_if_match(if_match)
+    changes = ProjectChanges(
+        title=body.title,
+        script=body.script,
+        script_format=body.script_format,
+        settings=body.settings.model_dump(exclude_unset=True) if body.settings else {},
+    )
+    return _project_response(logic.update_project(owner, project_id, changes, expected))
+
+
+@router.delete(
+    "/projects/<project_id>",
+    summary="Delete a project",
+    description="Deletes the project and everything under it: scenes, assets and files.",
+    responses={204: ok("Deleted."), **errors(404, 409)},
+    tags=["projects"],
+)
+def delete_project(project_id: ProjectId) -> Response[None]:
+    logic.delete_project(_owner(), project_id, get_settings().media_bucket)
+    return Response(status_code=204, body=None)

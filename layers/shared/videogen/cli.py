@@ -1,0 +1,78 @@
+"""The videogen command: run the service on one machine, on the embedded local cloud."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from videogen.local.keys import DEFAULT_OWNER, KeyStore
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from videogen.local.cloud import LocalCloud
+    from videogen.local.server import LocalApiGateway, LocalApiServer
+
+    keys = KeyStore()
+    if keys.is_empty():
+        key = keys.add(DEFAULT_OWNER)
+        print(f"Created an API key for owner {DEFAULT_OWNER!r} (shown once, keep it):\n  {key}")
+    with LocalCloud() as cloud:
+        try:
+            server = LocalApiServer(LocalApiGateway(cloud, keys), args.host, args.port, verbose=args.verbose)
+        except OSError as exc:
+            print(f"videogen: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
+            return 2
+        print(f"videogen API on {server.base_url}  (data lives as long as this process; Ctrl-C stops)")
+        print(f'  curl -H "Authorization: Bearer <key>" {server.base_url}/projects')
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            print("\nStopped.")
+        finally:
+            server.server_close()
+    return 0
+
+
+def _keys_add(args: argparse.Namespace) -> int:
+    try:
+        print(KeyStore().add(args.owner))
+    except ValueError as exc:
+        print(f"videogen: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _keys_list(args: argparse.Namespace) -> int:
+    for owner in KeyStore().owners():
+        print(owner)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="videogen", description="Script in, video out — on one machine.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve the API on localhost on the embedded local cloud")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
+    serve.add_argument("--verbose", action="store_true", help="log every HTTP request")
+    serve.set_defaults(func=_serve)
+
+    keys = commands.add_parser("keys", help="manage local API keys")
+    key_commands = keys.add_subparsers(dest="keys_command", required=True)
+    add = key_commands.add_parser("add", help="create a key for an owner and print it")
+    add.add_argument("owner", help="the owner id the key acts as")
+    add.set_defaults(func=_keys_add)
+    listing = key_commands.add_parser("list", help="list the owners that have keys")
+    listing.set_defaults(func=_keys_list)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

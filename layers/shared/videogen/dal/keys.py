@@ -1,0 +1,47 @@
+"""The key layout of the table and the bucket. Everything of a project lives under one key prefix.
+
+Table (single-table design):
+    pk = PROJECT#{project_id}
+        sk = PROJECT                   the project
+        sk = SCENESET#{rev}#{n:04d}    scene n of script revision rev (a revision is replaced whole)
+        sk = ASSET#{asset_id}          a produced file
+        sk = RENDER#{n:06d}            a render
+    gsi1 (ByOwner):       gsi1pk = OWNER#{owner_id}, gsi1sk = {created_at}#{project_id}
+    gsi2 (ByOwnerStatus): gsi2pk = OWNER#{owner_id}#STATUS#{status}, gsi2sk = gsi1sk
+
+Bucket:
+    projects/{project_id}/...      everything produced for a project, nothing outside it
+"""
+
+from __future__ import annotations
+
+import re
+
+PROJECT_SK = "PROJECT"
+_PROJECT_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def is_project_id(value: str) -> bool:
+    """Whether a string has the shape of a project id (malformed ids are simply not found)."""
+    return bool(_PROJECT_ID.match(value))
+
+
+def project_pk(project_id: str) -> str:
+    return f"PROJECT#{project_id}"
+
+
+def owner_pk(owner_id: str) -> str:
+    return f"OWNER#{owner_id}"
+
+
+def owner_status_pk(owner_id: str, status: str) -> str:
+    return f"OWNER#{owner_id}#STATUS#{status}"
+
+
+def created_sk(created_at_iso: str, project_id: str) -> str:
+    return f"{created_at_iso}#{project_id}"
+
+
+def project_prefix(project_id: str) -> str:
+    """The S3 prefix owning every object of a project."""
+    return f"projects/{project_id}/"

@@ -1,0 +1,249 @@
+"""Projects in DynamoDB. Turns PynamoDB and botocore errors into videogen exceptions."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, PynamoDBException, UpdateError
+from pynamodb.expressions.update import Action
+
+from videogen.dal import keys
+from videogen.dal.tables import BaseItem, ByOwnerIndex, ByOwnerStatusIndex, ProjectItem
+from videogen.domain.enums import ProjectStatus, ScriptFormat
+from videogen.domain.models import Project, ProjectPage
+from videogen.domain.settings import ProjectSettings
+from videogen.exceptions import (
+    PreconditionFailedException,
+    ResourceConflictException,
+    ResourceNotFoundException,
+    StorageException,
+    ValidationException,
+)
+
+
+class InvalidCursorException(ValidationException):
+    """A pagination cursor that this listing did not hand out."""
+
+    error_code = "INVALID_CURSOR"
+
+
+def _is_conditional_failure(exc: PynamoDBException) -> bool:
+    return exc.cause_response_code in {"ConditionalCheckFailedException", "TransactionCanceledException"}
+
+
+def _to_domain(item: ProjectItem) -> Project:
+    return Project(
+        id=item.id,
+        owner_id=item.owner_id,
+        title=item.title,
+        settings=ProjectSettings.model_validate(item.settings.as_dict() if item.settings else {}),
+        status=ProjectStatus(item.status),
+        version=int(item.version or 0),
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+        script=getattr(item, "script", None),
+        script_format=ScriptFormat(item.script_format or ScriptFormat.MARKDOWN),
+        scene_count=int(item.scene_count or 0),
+        error=item.error.as_dict() if item.error else None,
+        progress=item.progress.as_dict() if item.progress else None,
+    )
+
+
+def now() -> datetime:
+    """The current time, truncated to milliseconds (what the API shows)."""
+    current = datetime.now(UTC)
+    return current.replace(microsecond=current.microsecond // 1000 * 1000)
+
+
+def put_new_project(project: Project) -> Project:
+    """Store a new project; its id must not exist yet."""
+    assert project.script is not None
+    created = keys.created_sk(project.created_at.isoformat(), project.id)
+    item = ProjectItem(
+        pk=keys.project_pk(project.id),
+        sk=keys.PROJECT_SK,
+        id=project.id,
+        owner_id=project.owner_id,
+        title=project.title,
+        script=project.script,
+        script_format=project.script_format.value,
+        scene_count=project.scene_count,
+        settings=project.settings.model_dump(mode="json"),
+        status=project.status.value,
+        created_at=project.created_at,
+        updated_at=project.updated_at,
+        gsi1pk=keys.owner_pk(project.owner_id),
+        gsi1sk=created,
+        gsi2pk=keys.owner_status_pk(project.owner_id, project.status.value),
+        gsi2sk=created,
+    )
+    try:
+        item.save(condition=ProjectItem.pk.does_not_exist())
+    except PutError as exc:
+        if _is_conditional_failure(exc):
+            raise ResourceConflictException("A project with this id exists already.") from exc
+        raise StorageException("Could not store the project.") from exc
+    return _to_domain(item)
+
+
+def _get_item(owner_id: str, project_id: str) -> ProjectItem:
+    if not keys.is_project_id(project_id):
+        raise ResourceNotFoundException(f"Project {project_id!r} does not exist.", {"project_id": project_id})
+    try:
+        item = ProjectItem.get(keys.project_pk(project_id), keys.PROJECT_SK, consistent_read=True)
+    except DoesNotExist as exc:
+        raise ResourceNotFoundException(
+            f"Project {project_id!r} does not exist.", {"project_id": project_id}
+        ) from exc
+    except PynamoDBException as exc:
+        raise StorageException("Could not read the project.") from exc
+    if item.owner_id != owner_id:
+        # Another owner's project is reported exactly like a missing one: existence is not revealed.
+        raise ResourceNotFoundException(f"Project {project_id!r} does not exist.", {"project_id": project_id})
+    return item
+
+
+def get_project(owner_id: str, project_id: str) -> Project:
+    """One project of this owner. Raises ResourceNotFoundException for a missing or foreign id."""
+    return _to_domain(_get_item(owner_id, project_id))
+
+
+def update_project(
+    owner_id: str,
+    project_id: str,
+    *,
+    expected_version: int | None,
+    title: str | None = None,
+    script: str | None = None,
+    script_format: ScriptFormat | None = None,
+    settings: ProjectSettings | None = None,
+    scene_count: int | None = None,
+) -> Project:
+    """Apply changes under optimistic locking.
+
+    Raises:
+        PreconditionFailedException: ``expected_version`` is not the stored version.
+        ResourceConflictException: a concurrent write won the race.
+    """
+    item = _get_item(owner_id, project_id)
+    if expected_version is not None and expected_version != item.version:
+        raise PreconditionFailedException(
+            "The project changed since you read it: fetch it again and retry with the new ETag.",
+            {"expected_version": expected_version, "current_version": item.version},
+        )
+    actions: list[Action] = [ProjectItem.updated_at.set(now())]
+    if title is not None:
+        actions.append(ProjectItem.title.set(title))
+    if script is not None:
+        actions.append(ProjectItem.script.set(script))
+    if script_format is not None:
+        actions.append(ProjectItem.script_format.set(script_format.value))
+    if settings is not None:
+        actions.append(ProjectItem.settings.set(settings.model_dump(mode="json")))
+    if scene_count is not None:
+        actions.append(ProjectItem.scene_count.set(scene_count))
+    try:
+        # The VersionAttribute adds "version = <read version>" to the condition and increments it.
+        item.update(actions=actions)
+    except UpdateError as exc:
+        if _is_conditional_failure(exc):
+            raise ResourceConflictException(
+                "Another change to this project landed first: fetch it again and retry.",
+                {"project_id": project_id},
+            ) from exc
+        raise StorageException("Could not update the project.") from exc
+    return _to_domain(item)
+
+
+def iter_project_keys(project_id: str) -> Iterator[tuple[str, str]]:
+    """Every (pk, sk) stored under a project: the project, its scenes, assets and renders."""
+    for item in BaseItem.query(keys.project_pk(project_id), attributes_to_get=["pk", "sk"]):
+        yield item.pk, item.sk
+
+
+def delete_project_items(owner_id: str, project_id: str) -> None:
+    """Delete a project's children, then the project itself (last, so a retry finds it again)."""
+    project = _get_item(owner_id, project_id)
+    try:
+        with BaseItem.batch_write() as batch:
+            for pk, sk in iter_project_keys(project_id):
+                if sk != keys.PROJECT_SK:
+                    batch.delete(BaseItem(pk, sk))
+        project.delete()
+    except DeleteError as exc:
+        if _is_conditional_failure(exc):
+            raise ResourceConflictException("The project changed while it was being deleted.") from exc
+        raise StorageException("Could not delete the project.") from exc
+    except PynamoDBException as exc:
+        raise StorageException("Could not delete the project.") from exc
+
+
+def _encode_cursor(index: str, last_key: dict[str, Any]) -> str:
+    raw = json.dumps({"i": index, "k": last_key}, separators=(",", ":"), sort_keys=True).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, index: str, expected_pk: tuple[str, str]) -> dict[str, Any]:
+    """Decode and check a cursor: it must come from the same listing (index, owner, filter)."""
+    invalid = InvalidCursorException(
+        "The cursor is not valid for this listing: start again without it.", {"cursor": cursor[:64]}
+    )
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        data = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+    except (ValueError, UnicodeError, binascii.Error) as exc:
+        raise invalid from exc
+    if not isinstance(data, dict) or data.get("i") != index or not isinstance(data.get("k"), dict):
+        raise invalid
+    last_key: dict[str, Any] = data["k"]
+    pk_name, pk_value = expected_pk
+    sk_name = "gsi1sk" if pk_name == "gsi1pk" else "gsi2sk"
+    if set(last_key) != {"pk", "sk", pk_name, sk_name} or last_key[pk_name] != {"S": pk_value}:
+        raise invalid
+    if not all(
+        isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str) for v in last_key.values()
+    ):
+        raise invalid
+    return last_key
+
+
+def list_projects(
+    owner_id: str, *, status: ProjectStatus | None, limit: int, cursor: str | None
+) -> ProjectPage:
+    """One page of an owner's projects, newest first, from an index query (never a scan)."""
+    index: ByOwnerIndex | ByOwnerStatusIndex
+    if status is None:
+        index, pk_name, pk_value = ProjectItem.by_owner, "gsi1pk", keys.owner_pk(owner_id)
+    else:
+        index, pk_name, pk_value = (
+            ProjectItem.by_owner_status,
+            "gsi2pk",
+            keys.owner_status_pk(owner_id, status.value),
+        )
+    index_name = index.Meta.index_name
+    start_key = _decode_cursor(cursor, index_name, (pk_name, pk_value)) if cursor else None
+    try:
+        # One item more than asked tells whether another page exists, so the last page is never empty.
+        found = list(
+            index.query(pk_value, scan_index_forward=False, limit=limit + 1, last_evaluated_key=start_key)
+        )
+    except PynamoDBException as exc:
+        raise StorageException("Could not list projects.") from exc
+    page = found[:limit]
+    next_cursor = None
+    if len(found) > limit:
+        last = page[-1]
+        sk_name = "gsi1sk" if pk_name == "gsi1pk" else "gsi2sk"
+        last_key = {
+            "pk": {"S": last.pk},
+            "sk": {"S": last.sk},
+            pk_name: {"S": pk_value},
+            sk_name: {"S": getattr(last, sk_name)},
+        }
+        next_cursor = _encode_cursor(index_name, last_key)
+    return ProjectPage(items=[_to_domain(item) for item in page], next_cursor=next_cursor)

@@ -1,0 +1,269 @@
+"""The local cloud: moto 5 in-process, with the tables, buckets and functions template.yaml declares.
+
+Nothing is declared twice: resource names, key schemas, indexes and function environments come from the
+template. Lambda handlers run in this process; their modules are loaded from the ``CodeUri`` folders.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import boto3
+
+from videogen.local.template import Template
+
+REGION = "us-east-1"
+_FAKE_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SECURITY_TOKEN": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_REGION": REGION,
+}
+# Anything that could send a request to a real AWS account is removed while the local cloud runs.
+_REAL_AWS_VARIABLES = ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE")
+_LOCAL_DEFAULTS = {
+    "ENVIRONMENT": "local",
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_METRICS_DISABLED": "true",
+    "POWERTOOLS_SERVICE_NAME": "videogen-local",
+}
+
+
+def default_template_path() -> Path:
+    """template.yaml of this checkout (the package lives in layers/shared/videogen)."""
+    return Path(__file__).resolve().parents[4] / "template.yaml"
+
+
+@dataclass
+class LocalFunction:
+    """A Lambda function of the template, runnable in this process."""
+
+    logical_id: str
+    name: str
+    arn: str
+    code_dir: Path
+    handler: str
+    timeout: int
+    memory: int
+    environment: dict[str, str]
+    events: dict[str, dict[str, Any]]
+    _callable: Callable[[dict[str, Any], Any], Any] | None = field(default=None, repr=False)
+
+    def load(self) -> Callable[[dict[str, Any], Any], Any]:
+        """Import the handler module from its CodeUri folder (once) and return the handler."""
+        if self._callable is None:
+            module_file, _, attribute = self.handler.rpartition(".")
+            path = self.code_dir / f"{module_file.replace('.', '/')}.py"
+            module_name = f"videogen_local_fn_{self.logical_id}"
+            spec = importlib.util.spec_from_file_location(module_name, path)
+            if spec is None or spec.loader is None:
+                raise ImportError(f"cannot load {path}")
+            module: ModuleType = importlib.util.module_from_spec(spec)
+            sys.modules[module_name] = module
+            spec.loader.exec_module(module)
+            self._callable = getattr(module, attribute)
+        return self._callable
+
+
+@dataclass
+class LambdaContextStub:
+    """What a handler may read from its context object."""
+
+    function_name: str
+    invoked_function_arn: str
+    memory_limit_in_mb: int
+    timeout_seconds: int
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    function_version: str = "$LATEST"
+    log_group_name: str = "/aws/lambda/local"
+    log_stream_name: str = "local"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.timeout_seconds * 1000
+
+
+class LocalCloud:
+    """Moto in-process plus everything template.yaml declares. Use as a context manager."""
+
+    def __init__(self, template_path: Path | None = None, *, stack_name: str = "videogen-local") -> None:
+        self.template = Template.load(template_path or default_template_path(), stack_name=stack_name)
+        self.functions: dict[str, LocalFunction] = {}
+        self.tables: dict[str, str] = {}
+        self.buckets: dict[str, str] = {}
+        self._mock: Any = None
+        self._saved_env: dict[str, str | None] = {}
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------ lifecycle
+    def start(self) -> LocalCloud:
+        from moto import mock_aws
+
+        self._set_env({**_FAKE_CREDENTIALS, **dict.fromkeys(_REAL_AWS_VARIABLES)})
+        self._mock = mock_aws(
+            config={
+                "stepfunctions": {"execute_state_machine": True},
+                "lambda": {"use_docker": False},
+            }
+        )
+        self._mock.start()
+        self._create_tables()
+        self._create_buckets()
+        self._collect_functions()
+        self._set_env({**_LOCAL_DEFAULTS, **self.shared_environment()})
+        self._reset_cached_clients()
+        return self
+
+    def stop(self) -> None:
+        if self._mock is not None:
+            self._mock.stop()
+            self._mock = None
+        for name, value in self._saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        self._saved_env.clear()
+        self._reset_cached_clients()
+
+    def __enter__(self) -> LocalCloud:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _set_env(self, values: dict[str, str | None]) -> None:
+        for name, value in values.items():
+            self._saved_env.setdefault(name, os.environ.get(name))
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+    @staticmethod
+    def _reset_cached_clients() -> None:
+        from videogen.dal import storage
+        from videogen.settings import get_settings
+
+        get_settings.cache_clear()
+        storage.s3_client.cache_clear()
+
+    # ------------------------------------------------------------------ resources
+    def _physical_name(self, logical_id: str) -> str:
+        return f"{self.template.stack_name}-{logical_id}"
+
+    def _create_tables(self) -> None:
+        client = boto3.client("dynamodb", region_name=REGION)
+        for logical_id, resource in self.template.resources_of_type("AWS::DynamoDB::Table").items():
+            props = self.template.resolve(resource.get("Properties", {}))
+            name = props.get("TableName") or self._physical_name(logical_id)
+            request: dict[str, Any] = {
+                "TableName": name,
+                "AttributeDefinitions": props["AttributeDefinitions"],
+                "KeySchema": props["KeySchema"],
+                "BillingMode": props.get("BillingMode", "PAY_PER_REQUEST"),
+            }
+            if props.get("GlobalSecondaryIndexes"):
+                request["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
+            if props.get("StreamSpecification"):
+                request["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
+            description = client.create_table(**request)["TableDescription"]
+            self.tables[logical_id] = name
+            self.template.physical_ids[logical_id] = name
+            self.template.attributes[(logical_id, "Arn")] = description["TableArn"]
+
+    def _create_buckets(self) -> None:
+        client = boto3.client("s3", region_name=REGION)
+        for logical_id in self.template.resources_of_type("AWS::S3::Bucket"):
+            props = self.template.resources[logical_id].get("Properties", {})
+            name = self.template.resolve(props.get("BucketName")) or self._physical_name(logical_id).lower()
+            client.create_bucket(Bucket=name)
+            self.buckets[logical_id] = name
+            self.template.physical_ids[logical_id] = name
+            self.template.attributes[(logical_id, "Arn")] = f"arn:aws:s3:::{name}"
+
+    def _collect_functions(self) -> None:
+        globals_ = self.template.function_globals()
+        global_env = (globals_.get("Environment") or {}).get("Variables") or {}
+        declared = self.template.resources_of_type("AWS::Serverless::Function")
+        # Names and ARNs first: environments may refer to functions declared later in the template.
+        for logical_id in declared:
+            name = self._physical_name(logical_id)
+            self.template.physical_ids[logical_id] = name
+            self.template.attributes[(logical_id, "Arn")] = (
+                f"arn:aws:lambda:{REGION}:{self.template.account_id}:function:{name}"
+            )
+        for logical_id, resource in declared.items():
+            props = resource.get("Properties", {})
+            variables = {**global_env, **((props.get("Environment") or {}).get("Variables") or {})}
+            resolved = {key: self.template.resolve(value) for key, value in variables.items()}
+            self.functions[logical_id] = LocalFunction(
+                logical_id=logical_id,
+                name=self.template.physical_ids[logical_id],
+                arn=self.template.attributes[(logical_id, "Arn")],
+                code_dir=self.template.root / str(props.get("CodeUri", ".")),
+                handler=str(props.get("Handler") or globals_.get("Handler")),
+                timeout=int(props.get("Timeout") or globals_.get("Timeout") or 3),
+                memory=int(props.get("MemorySize") or globals_.get("MemorySize") or 128),
+                environment={key: str(value) for key, value in resolved.items() if value is not None},
+                events=dict(props.get("Events") or {}),
+            )
+
+    def shared_environment(self) -> dict[str, str | None]:
+        """The environment every function sees. Handlers share this process, so their variables must
+        agree; only the service name differs, and locally it is one service."""
+        merged: dict[str, str | None] = {}
+        for function in self.functions.values():
+            for name, value in function.environment.items():
+                if name == "POWERTOOLS_SERVICE_NAME":
+                    continue
+                if name in merged and merged[name] != value:
+                    raise ValueError(
+                        f"functions disagree on {name}; the local cloud runs them in one process"
+                    )
+                merged[name] = value
+        merged["ENVIRONMENT"] = "local"
+        merged["LOG_LEVEL"] = os.environ.get("VIDEOGEN_LOG_LEVEL", "WARNING")
+        return merged
+
+    # ------------------------------------------------------------------ functions
+    def function_for_event(self, event_type: str) -> Iterator[tuple[LocalFunction, str, dict[str, Any]]]:
+        """Each (function, event name, event properties) of a given event type, e.g. 'Api'."""
+        for function in self.functions.values():
+            for name, spec in function.events.items():
+                if spec.get("Type") == event_type:
+                    yield function, name, spec.get("Properties") or {}
+
+    def invoke(self, logical_id: str, event: dict[str, Any]) -> Any:
+        """Run a function's handler on an event in this process, as Lambda would."""
+        function = self.functions[logical_id]
+        handler = function.load()
+        context = LambdaContextStub(
+            function_name=function.name,
+            invoked_function_arn=function.arn,
+            memory_limit_in_mb=function.memory,
+            timeout_seconds=function.timeout,
+        )
+        return handler(event, context)
+
+
+@contextmanager
+def local_cloud(template_path: Path | None = None) -> Iterator[LocalCloud]:
+    """A started local cloud, stopped on exit."""
+    cloud = LocalCloud(template_path)
+    cloud.start()
+    try:
+        yield cloud
+    finally:
+        cloud.stop()

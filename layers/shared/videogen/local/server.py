@@ -1,0 +1,248 @@
+"""The local API Gateway: HTTP on localhost → the proxy event API Gateway would send → the real handler.
+
+Routes, the stage, which routes need a caller, CORS and the 401 answer all come from template.yaml.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from videogen.local.cloud import LocalCloud, LocalFunction
+from videogen.local.keys import KeyStore
+
+MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's own limit
+_CORS_HEADERS = {
+    "AllowOrigin": "Access-Control-Allow-Origin",
+    "AllowHeaders": "Access-Control-Allow-Headers",
+    "AllowMethods": "Access-Control-Allow-Methods",
+    "ExposeHeaders": "Access-Control-Expose-Headers",
+    "MaxAge": "Access-Control-Max-Age",
+}
+
+
+@dataclass(frozen=True)
+class ApiRoute:
+    """One `Type: Api` event of a function."""
+
+    resource: str
+    method: str
+    function: LocalFunction
+    needs_auth: bool
+    pattern: re.Pattern[str]
+    greedy: bool
+
+    def match(self, method: str, path: str) -> dict[str, str] | None:
+        if self.method not in {"ANY", method}:
+            return None
+        found = self.pattern.match(path)
+        return None if found is None else found.groupdict()
+
+
+def _compile(resource: str) -> tuple[re.Pattern[str], bool]:
+    greedy = False
+    parts = []
+    for segment in resource.strip("/").split("/"):
+        param = re.fullmatch(r"\{(\w+)(\+?)\}", segment)
+        if param and param.group(2):
+            greedy = True
+            parts.append(f"(?P<{param.group(1)}>.+)")
+        elif param:
+            parts.append(f"(?P<{param.group(1)}>[^/]+)")
+        else:
+            parts.append(re.escape(segment))
+    return re.compile("^/" + "/".join(parts) + "$"), greedy
+
+
+class LocalApiGateway:
+    """The API of one `AWS::Serverless::Api` resource, served by the functions that declare its events."""
+
+    def __init__(self, cloud: LocalCloud, keys: KeyStore, api_logical_id: str = "VideogenApi") -> None:
+        self.cloud = cloud
+        self.keys = keys
+        api = cloud.template.resources[api_logical_id]["Properties"]
+        self.stage = str(api.get("StageName", "v1"))
+        auth = api.get("Auth") or {}
+        default_auth = auth.get("DefaultAuthorizer")
+        self.cors = {
+            header: str(cloud.template.resolve(value)).strip("'")
+            for name, value in (api.get("Cors") or {}).items()
+            if (header := _CORS_HEADERS.get(name))
+        }
+        templates = (api.get("GatewayResponses") or {}).get("UNAUTHORIZED", {}).get("ResponseTemplates", {})
+        self.unauthorized_template = str(templates.get("application/json", '{"message": "Unauthorized"}'))
+        self.routes: list[ApiRoute] = []
+        for function, _name, props in cloud.function_for_event("Api"):
+            if (props.get("RestApiId") or {}).get("Ref") != api_logical_id:
+                continue
+            event_auth = (props.get("Auth") or {}).get("Authorizer", default_auth)
+            pattern, greedy = _compile(str(props["Path"]))
+            self.routes.append(
+                ApiRoute(
+                    resource=str(props["Path"]),
+                    method=str(props["Method"]).upper(),
+                    function=function,
+                    needs_auth=event_auth not in (None, "NONE"),
+                    pattern=pattern,
+                    greedy=greedy,
+                )
+            )
+        # API Gateway prefers the most specific resource: literal paths before greedy ones.
+        self.routes.sort(key=lambda route: (route.greedy, -len(route.resource)))
+        self._invoke_lock = threading.Lock()
+
+    def _find_route(self, method: str, path: str) -> tuple[ApiRoute, dict[str, str]] | None:
+        for route in self.routes:
+            params = route.match(method, path)
+            if params is not None:
+                return route, params
+        return None
+
+    def _error(self, status: int, code: str, message: str, request_id: str) -> dict[str, Any]:
+        body = {"error": {"code": code, "message": message, "details": {}, "request_id": request_id}}
+        return {
+            "statusCode": status,
+            "headers": {"Content-Type": "application/json"},
+            "body": json.dumps(body),
+        }
+
+    def handle(
+        self, method: str, raw_path: str, headers: dict[str, str], body: bytes | None, source_ip: str
+    ) -> dict[str, Any]:
+        """Answer one HTTP request the way API Gateway and the function behind it would."""
+        request_id = str(uuid.uuid4())
+        split = urlsplit(raw_path)
+        prefix = f"/{self.stage}"
+        if split.path != prefix and not split.path.startswith(prefix + "/"):
+            return self._error(404, "ROUTE_NOT_FOUND", f"The API lives under {prefix}/.", request_id)
+        path = split.path[len(prefix) :] or "/"
+        if method == "OPTIONS" and self.cors:
+            return {"statusCode": 204, "headers": dict(self.cors), "body": ""}
+        found = self._find_route(method, path)
+        if found is None:
+            return self._error(404, "ROUTE_NOT_FOUND", f"No operation {method} {split.path}.", request_id)
+        route, path_params = found
+        claims = None
+        if route.needs_auth:
+            owner = self._authorize(headers)
+            if owner is None:
+                text = self.unauthorized_template.replace("$context.requestId", request_id)
+                return {
+                    "statusCode": 401,
+                    "headers": {"Content-Type": "application/json", "X-Request-Id": request_id},
+                    "body": text,
+                }
+            claims = {"sub": owner, "cognito:username": owner}
+        query = parse_qs(split.query, keep_blank_values=True)
+        event = {
+            "resource": route.resource,
+            "path": path,
+            "httpMethod": method,
+            "headers": headers,
+            "multiValueHeaders": {name: [value] for name, value in headers.items()},
+            "queryStringParameters": {k: v[-1] for k, v in query.items()} or None,
+            "multiValueQueryStringParameters": query or None,
+            "pathParameters": path_params or None,
+            "stageVariables": None,
+            "requestContext": {
+                "accountId": self.cloud.template.account_id,
+                "apiId": "local",
+                "stage": self.stage,
+                "path": split.path,
+                "resourcePath": route.resource,
+                "httpMethod": method,
+                "requestId": request_id,
+                "requestTimeEpoch": int(time.time() * 1000),
+                "protocol": "HTTP/1.1",
+                "identity": {"sourceIp": source_ip, "userAgent": headers.get("User-Agent")},
+                "authorizer": {"claims": claims} if claims else None,
+            },
+            "body": body.decode("utf-8", errors="replace") if body else None,
+            "isBase64Encoded": False,
+        }
+        # One warm container per function: Lambda never runs two events at once in one container.
+        with self._invoke_lock:
+            result: dict[str, Any] = self.cloud.invoke(route.function.logical_id, event)
+        if self.cors:
+            result.setdefault("headers", {})["Access-Control-Allow-Origin"] = self.cors.get(
+                "Access-Control-Allow-Origin", "*"
+            )
+        return result
+
+    def _authorize(self, headers: dict[str, str]) -> str | None:
+        value = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
+        scheme, _, token = value.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        return self.keys.owner_of(token.strip())
+
+
+def _handler_class(gateway: LocalApiGateway) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "videogen-local"
+        protocol_version = "HTTP/1.1"
+
+        def _serve(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            if length > MAX_BODY_BYTES:
+                result = gateway._error(413, "PAYLOAD_TOO_LARGE", "Request bodies are limited to 10 MB.", "-")
+                self.close_connection = True
+            else:
+                body = self.rfile.read(length) if length else None
+                headers = {name: value for name, value in self.headers.items()}
+                result = gateway.handle(self.command, self.path, headers, body, self.client_address[0])
+            self._write(result)
+
+        def _write(self, result: dict[str, Any]) -> None:
+            payload = (result.get("body") or "").encode("utf-8")
+            self.send_response(int(result.get("statusCode", 500)))
+            sent = set()
+            for name, values in (result.get("multiValueHeaders") or {}).items():
+                for value in values:
+                    self.send_header(name, str(value))
+                sent.add(name.lower())
+            for name, value in (result.get("headers") or {}).items():
+                if name.lower() not in sent and name.lower() != "content-length":
+                    self.send_header(name, str(value))
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(payload)
+
+        do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = do_OPTIONS = do_HEAD = _serve
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+            if getattr(self.server, "verbose", False):
+                super().log_message(format, *args)
+
+    return Handler
+
+
+class LocalApiServer(ThreadingHTTPServer):
+    """The local API on http://host:port/{stage}/..."""
+
+    daemon_threads = True
+
+    def __init__(
+        self, gateway: LocalApiGateway, host: str = "127.0.0.1", port: int = 8080, verbose: bool = False
+    ):
+        super().__init__((host, port), _handler_class(gateway))
+        self.gateway = gateway
+        self.verbose = verbose
+
+    @property
+    def base_url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host!s}:{port}/{self.gateway.stage}"
+
+    def start_background(self) -> threading.Thread:
+        thread = threading.Thread(target=self.serve_forever, name="videogen-api", daemon=True)
+        thread.start()
+        return thread

@@ -1,0 +1,1 @@
+"""Business logic: knows projects and scenes, not HTTP or Lambda events."""

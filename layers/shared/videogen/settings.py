@@ -1,0 +1,29 @@
+"""Runtime settings, read once per function from its environment (template.yaml sets them)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """What every videogen function needs to know about where it runs."""
+
+    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore", frozen=True)
+
+    table_name: str = Field(description="The DynamoDB table holding projects, scenes and assets.")
+    media_bucket: str = Field(description="The S3 bucket holding scripts, images, audio and videos.")
+    stage: str = Field("v1", description="The API stage, first segment of every public path.")
+    environment: Literal["local", "dev", "prod"] = Field("local", description="Where this runs.")
+    log_level: str = Field("INFO", description="Logger level.")
+    aws_region: str = Field("us-east-1", description="The AWS region.")
+    presign_seconds: int = Field(900, ge=1, le=900, description="Lifetime of presigned download URLs.")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this process, read from the environment the first time they are needed."""
+    return Settings()  # required fields come from the environment
