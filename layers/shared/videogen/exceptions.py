@@ -52,7 +52,7 @@ class PreconditionFailedException(ResourceConflictException):
 class ValidationException(VideoGeneratorException):
     """The request is malformed (bad JSON, a bad cursor, a bad header)."""
 
-    error_code = "VALIDATION_ERROR"
+    error_code = "BAD_REQUEST"
     status_code = 400
 
 

@@ -247,3 +247,37 @@ def list_projects(
         }
         next_cursor = _encode_cursor(index_name, last_key)
     return ProjectPage(items=[_to_domain(item) for item in page], next_cursor=next_cursor)
+
+
+def set_status(
+    project_id: str,
+    status: ProjectStatus | str,
+    *,
+    error: dict[str, Any] | None = None,
+    progress: dict[str, Any] | None = None,
+) -> None:
+    """Record a project's status (and keep the status index in step). Used by the render pipeline,
+    which must not conflict with a user's edits, so the version is left alone."""
+    status = ProjectStatus(status)
+    try:
+        item = ProjectItem.get(keys.project_pk(project_id), keys.PROJECT_SK, consistent_read=True)
+    except DoesNotExist as exc:
+        raise ResourceNotFoundException(f"Project {project_id!r} does not exist.") from exc
+    actions: list[Action] = [
+        ProjectItem.status.set(status.value),
+        ProjectItem.gsi2pk.set(keys.owner_status_pk(item.owner_id, status.value)),
+        ProjectItem.updated_at.set(now()),
+        ProjectItem.error.set(error) if error is not None else ProjectItem.error.remove(),
+        ProjectItem.progress.set(progress) if progress is not None else ProjectItem.progress.remove(),
+    ]
+    try:
+        ProjectItem._get_connection().update_item(
+            keys.project_pk(project_id),
+            keys.PROJECT_SK,
+            actions=actions,
+            condition=ProjectItem.pk.exists(),
+        )
+    except UpdateError as exc:
+        if _is_conditional_failure(exc):
+            raise ResourceNotFoundException(f"Project {project_id!r} does not exist.") from exc
+        raise StorageException("Could not update the project's status.") from exc

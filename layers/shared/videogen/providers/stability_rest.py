@@ -1,0 +1,282 @@
+"""Stability AI's v2beta REST API (Stable Image Core, Ultra, SD 3.5) as an image provider, on the stdlib."""
+
+from __future__ import annotations
+
+import email.utils
+import http.client
+import ipaddress
+import json
+import math
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections.abc import Mapping
+from email.message import Message
+from typing import IO, Final, override
+
+from videogen.exceptions import (
+    ConfigurationException,
+    ContentFilteredException,
+    ImageGenerationException,
+    ProviderUnavailableException,
+    RateLimitException,
+    VideoGeneratorException,
+)
+from videogen.observability import logger
+from videogen.providers.base import GeneratedImage, ImageRequest
+from videogen.providers.imaging import fit_image, nearest_aspect_ratio, styled_prompt
+
+#: Stability times a client out for 60 s after it exceeds its rate limit; used when no Retry-After comes.
+DEFAULT_RETRY_AFTER: Final = 60
+#: Stability's prompt limit (characters).
+MAX_PROMPT_CHARS: Final = 10_000
+#: Stability's seed range is 0..4294967294.
+SEED_MODULUS: Final = 4_294_967_295
+#: Largest response body read: a 4 MP PNG is ~10 MB; more than this is not an image we want in memory.
+MAX_RESPONSE_BYTES: Final = 50 * 1024 * 1024
+#: Error bodies are small JSON documents; only this much is read from one.
+MAX_ERROR_BYTES: Final = 64 * 1024
+
+#: Models served by their own endpoint; the SD 3.x family shares ``/sd3`` and names the model in the form.
+_OWN_ENDPOINT_MODELS: Final = frozenset({"core", "ultra"})
+_SD3_PREFIX: Final = "sd3"
+
+
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """Turns every redirect into an error: urllib would otherwise replay the Authorization header."""
+
+    @override
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: http.client.HTTPMessage,
+        newurl: str,
+    ) -> None:
+        return None
+
+
+def endpoint_path(model: str) -> str:
+    """The v2beta path that serves ``model``."""
+    if model in _OWN_ENDPOINT_MODELS:
+        return f"/v2beta/stable-image/generate/{model}"
+    if model.startswith(_SD3_PREFIX):
+        return "/v2beta/stable-image/generate/sd3"
+    raise ConfigurationException(
+        "Unknown Stability REST model", {"model": model, "supported": ["core", "ultra", "sd3*"]}
+    )
+
+
+def build_form_fields(request: ImageRequest, model: str) -> dict[str, str]:
+    """The multipart form fields of one text-to-image request."""
+    fields = {
+        "prompt": styled_prompt(request)[:MAX_PROMPT_CHARS],
+        "aspect_ratio": nearest_aspect_ratio(request.width, request.height),
+        "seed": str(request.seed % SEED_MODULUS),
+        "output_format": "png",
+    }
+    negative = request.negative_prompt.strip()
+    if negative:
+        fields["negative_prompt"] = negative[:MAX_PROMPT_CHARS]
+    if model.startswith(_SD3_PREFIX):
+        fields["model"] = model
+    return fields
+
+
+def encode_multipart(fields: Mapping[str, str], boundary: str | None = None) -> tuple[bytes, str]:
+    """Encode text fields as multipart/form-data (RFC 7578).
+
+    Returns:
+        The body and the Content-Type header value that names its boundary.
+    """
+    boundary = boundary or f"videogen-{uuid.uuid4().hex}"
+    parts: list[bytes] = []
+    for name, value in fields.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+            + value.encode("utf-8")
+            + b"\r\n"
+        )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def parse_retry_after(value: str | None, default: int = DEFAULT_RETRY_AFTER, now: float | None = None) -> int:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date); at least 1."""
+    if not value:
+        return default
+    value = value.strip()
+    if value.isdigit():
+        return max(1, int(value))
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return default
+    seconds = when.timestamp() - (time.time() if now is None else now)
+    return max(1, math.ceil(seconds))
+
+
+def _error_name(body: bytes) -> str:
+    """The ``name`` of Stability's JSON error body, if it is a plain identifier; never the whole body."""
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return "unknown"
+    name = payload.get("name") if isinstance(payload, dict) else None
+    if isinstance(name, str) and 0 < len(name) <= 64 and name.replace("_", "").isalnum():
+        return name
+    return "unknown"
+
+
+def error_for_status(status: int, headers: Mapping[str, str], body: bytes) -> VideoGeneratorException:
+    """Map a non-200 response from the v2beta API to videogen's exception (``headers`` keys lower-case)."""
+    name = _error_name(body)
+    details = {"provider": "stability", "status": status, "provider_error": name}
+    if status == 429:
+        retry_after = parse_retry_after(headers.get("retry-after"))
+        return RateLimitException("Stability AI is rate limiting requests", retry_after, details)
+    if status == 403 and name == "content_moderation":
+        # v2beta answers a moderated prompt with 403, not with a filtered image.
+        return ContentFilteredException("Stability AI's content filter refused the prompt", details)
+    if status in (401, 403):
+        return ConfigurationException(
+            "Stability AI refused the API key: check STABILITY_API_KEY / STABILITY_API_KEY_PARAMETER", details
+        )
+    if status == 402:
+        return ConfigurationException("The Stability AI account has run out of credits", details)
+    if status == 404:
+        return ConfigurationException("The Stability AI endpoint does not exist: check the base URL", details)
+    if status >= 500:
+        return ProviderUnavailableException("Stability AI is unavailable", details)
+    return ImageGenerationException(f"Stability AI rejected the request ({name})", details)
+
+
+def _validate_base_url(base_url: str) -> str:
+    """The base URL without a trailing slash; refuses schemes and hosts that would leak the API key."""
+    parts = urllib.parse.urlsplit(base_url)
+    if parts.scheme == "https" and parts.hostname:
+        return base_url.rstrip("/")
+    if parts.scheme == "http" and parts.hostname and _is_loopback(parts.hostname):
+        return base_url.rstrip("/")
+    raise ConfigurationException(
+        "The Stability base URL must be https (plain http only to a local test server)",
+        {"base_url": f"{parts.scheme}://{parts.hostname or ''}"},
+    )
+
+
+def _is_loopback(hostname: str) -> bool:
+    if hostname == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(hostname).is_loopback
+    except ValueError:
+        return False
+
+
+def _lower_keys(headers: Message) -> dict[str, str]:
+    return {key.lower(): value for key, value in headers.items()}
+
+
+def _read_capped(response: http.client.HTTPResponse | urllib.error.HTTPError, limit: int) -> bytes:
+    data = response.read(limit + 1)
+    if len(data) > limit:
+        raise ImageGenerationException("Stability AI's response is too large", {"max_bytes": limit})
+    return data
+
+
+class StabilityRestProvider:
+    """Draws scene images with Stability AI's v2beta Stable Image API."""
+
+    name = "stability"
+
+    def __init__(
+        self,
+        api_key: str,
+        base_url: str = "https://api.stability.ai",
+        model: str = "core",
+        timeout: float = 60,
+    ) -> None:
+        if not api_key:
+            raise ConfigurationException("The stability image provider needs an API key")
+        self.model = model
+        self._url = _validate_base_url(base_url) + endpoint_path(model)
+        self._api_key = api_key
+        self._timeout = timeout
+        self._opener = urllib.request.build_opener(_RefuseRedirects())
+
+    def __repr__(self) -> str:
+        return f"StabilityRestProvider(url={self._url!r}, model={self.model!r})"
+
+    def generate(self, request: ImageRequest) -> GeneratedImage:
+        """Generate one image and fit it to exactly the requested size.
+
+        Raises:
+            ContentFilteredException: Stability's moderation refused the prompt or the image.
+            RateLimitException: throttled (429), with Retry-After.
+            ProviderUnavailableException: 5xx, a timeout or a connection failure.
+            ConfigurationException: a bad key (401/403), no credits (402), a wrong URL (404).
+            ImageGenerationException: Stability rejected the request (400/413/422) or sent no image.
+        """
+        body, content_type = encode_multipart(build_form_fields(request, self.model))
+        http_request = urllib.request.Request(
+            self._url,
+            data=body,
+            method="POST",
+            headers={
+                "authorization": f"Bearer {self._api_key}",
+                "accept": "image/*",
+                "content-type": content_type,
+                "stability-client-id": "videogen",
+            },
+        )
+        try:
+            with self._opener.open(http_request, timeout=self._timeout) as response:
+                status = response.status
+                headers = _lower_keys(response.headers)
+                data = _read_capped(response, MAX_RESPONSE_BYTES)
+        except urllib.error.HTTPError as exc:
+            with exc:
+                try:
+                    error_body = _read_capped(exc, MAX_ERROR_BYTES)
+                except (OSError, http.client.HTTPException, ImageGenerationException):
+                    error_body = b""
+                error = error_for_status(exc.code, _lower_keys(exc.headers), error_body)
+            logger.warning(
+                "Stability REST request failed",
+                extra={"status": exc.code, "provider_error": error.details.get("provider_error")},
+            )
+            raise error from exc
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+            # URLError wraps refused connections and DNS failures; a socket timeout during read surfaces as
+            # TimeoutError (an OSError); a dropped connection as RemoteDisconnected/IncompleteRead.
+            raise ProviderUnavailableException(
+                "Stability AI could not be reached", {"provider": "stability", "reason": type(exc).__name__}
+            ) from exc
+
+        return self._image_from_response(status, headers, data, request)
+
+    def _image_from_response(
+        self, status: int, headers: Mapping[str, str], data: bytes, request: ImageRequest
+    ) -> GeneratedImage:
+        finish_reason = headers.get("finish-reason", "SUCCESS").strip().upper()
+        details = {"provider": "stability", "status": status, "finish_reason": finish_reason}
+        if finish_reason == "CONTENT_FILTERED":
+            raise ContentFilteredException("Stability AI's content filter blocked the image", details)
+        if finish_reason != "SUCCESS":
+            # "ERROR": the generation itself failed on Stability's side; a new attempt may succeed.
+            raise ProviderUnavailableException("Stability AI failed to generate the image", details)
+        if not headers.get("content-type", "").startswith("image/"):
+            raise ImageGenerationException("Stability AI answered without an image", details)
+        fitted, content_type = fit_image(data, request.width, request.height)
+        return GeneratedImage(
+            data=fitted,
+            content_type=content_type,
+            width=request.width,
+            height=request.height,
+            provider=self.name,
+            model=self.model,
+        )

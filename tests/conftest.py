@@ -1,0 +1,154 @@
+"""Shared fixtures: the local cloud built from template.yaml, and an API caller that speaks API Gateway."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import boto3
+import pytest
+
+from videogen.local.cloud import LocalCloud
+
+ROOT = Path(__file__).resolve().parents[1]
+EVENTS = Path(__file__).parent / "events"
+
+
+def load_event(name: str) -> dict[str, Any]:
+    return json.loads((EVENTS / name).read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def cloud(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalCloud]:
+    """A fresh local cloud per test: moto, plus the tables, buckets and functions of template.yaml."""
+    monkeypatch.setenv("VIDEOGEN_HOME", str(tmp_path / "home"))
+    with LocalCloud(ROOT / "template.yaml") as started:
+        yield started
+
+
+@dataclass
+class ApiResult:
+    status: int
+    headers: dict[str, str]
+    body: Any
+
+    @property
+    def error_code(self) -> str:
+        return str(self.body["error"]["code"])
+
+
+class ApiCaller:
+    """Calls the API function with the proxy event API Gateway sends, as a given owner."""
+
+    def __init__(self, cloud: LocalCloud, owner: str | None) -> None:
+        self.cloud = cloud
+        self.owner = owner
+
+    def as_owner(self, owner: str | None) -> ApiCaller:
+        return ApiCaller(self.cloud, owner)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        query: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+        raw_body: str | None = None,
+    ) -> ApiResult:
+        event = copy.deepcopy(load_event("apigw_rest_proxy.json"))
+        event["httpMethod"] = method
+        event["path"] = path
+        event["pathParameters"] = {"proxy": path.lstrip("/")}
+        event["requestContext"]["httpMethod"] = method
+        event["requestContext"]["path"] = f"/v1{path}" + (f"?{urlencode(query)}" if query else "")
+        event["queryStringParameters"] = query
+        event["multiValueQueryStringParameters"] = {k: [v] for k, v in query.items()} if query else None
+        event["headers"] = {**event["headers"], "Content-Type": "application/json", **(headers or {})}
+        if self.owner is None:
+            event["requestContext"]["authorizer"] = None
+        else:
+            event["requestContext"]["authorizer"]["claims"]["sub"] = self.owner
+        if raw_body is not None:
+            event["body"] = raw_body
+        elif body is not None:
+            event["body"] = json.dumps(body)
+        result = self.cloud.invoke("ApiFunction", event)
+        headers_out = {k: v[-1] for k, v in (result.get("multiValueHeaders") or {}).items()}
+        headers_out.update(result.get("headers") or {})
+        text = result.get("body") or ""
+        return ApiResult(int(result["statusCode"]), headers_out, json.loads(text) if text else None)
+
+    def get(self, path: str, **kwargs: Any) -> ApiResult:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, body: Any = None, **kwargs: Any) -> ApiResult:
+        return self.request("POST", path, body, **kwargs)
+
+    def patch(self, path: str, body: Any = None, **kwargs: Any) -> ApiResult:
+        return self.request("PATCH", path, body, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> ApiResult:
+        return self.request("DELETE", path, **kwargs)
+
+
+@pytest.fixture
+def api(cloud: LocalCloud) -> ApiCaller:
+    return ApiCaller(cloud, "owner-alice")
+
+
+def table_snapshot(cloud: LocalCloud) -> list[dict[str, Any]]:
+    """Every item of every table of the template, sorted: to prove a rejected write changed nothing."""
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    items: list[dict[str, Any]] = []
+    for name in cloud.tables.values():
+        for page in client.get_paginator("scan").paginate(TableName=name):
+            items.extend(page["Items"])
+    return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+
+
+def bucket_keys(cloud: LocalCloud, logical_id: str = "MediaBucket") -> list[str]:
+    client = boto3.client("s3", region_name="us-east-1")
+    pages = client.get_paginator("list_objects_v2").paginate(Bucket=cloud.buckets[logical_id])
+    return sorted(obj["Key"] for page in pages for obj in page.get("Contents", []))
+
+
+class LogCapture:
+    """The JSON lines videogen's logger writes while a test runs."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    @property
+    def text(self) -> str:
+        return str(self._stream.getvalue())
+
+    def entries(self) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in self.text.splitlines() if line.startswith("{")]
+
+
+@pytest.fixture
+def logs() -> Iterator[LogCapture]:
+    """Capture videogen's structured logs at DEBUG, whatever stream the logger was created with."""
+    import io
+    import logging
+
+    from videogen.observability import logger
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logger.registered_formatter)
+    previous = logger.log_level
+    logger._logger.addHandler(handler)
+    logger.setLevel("DEBUG")
+    try:
+        yield LogCapture(stream)
+    finally:
+        logger._logger.removeHandler(handler)
+        logger.setLevel(previous)

@@ -1,0 +1,377 @@
+"""StabilityRestProvider over real HTTP against a local fake of the v2beta Stable Image endpoint."""
+
+from __future__ import annotations
+
+import email.parser
+import email.policy
+import io
+import json
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from videogen.exceptions import (
+    ConfigurationException,
+    ContentFilteredException,
+    ImageGenerationException,
+    ProviderUnavailableException,
+    RateLimitException,
+)
+from videogen.providers.base import ImageRequest
+from videogen.providers.stability_rest import DEFAULT_RETRY_AFTER, StabilityRestProvider
+
+KEY = "sk-rest-test-key"
+Reply = tuple[int, dict[str, str], bytes]
+
+
+def _png(width: int, height: int, color: tuple[int, int, int] = (20, 120, 220)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(out, format="PNG")
+    return out.getvalue()
+
+
+def _image_reply(finish_reason: str = "SUCCESS", width: int = 1344, height: int = 768) -> Reply:
+    headers = {"Content-Type": "image/png", "finish-reason": finish_reason, "seed": "1234"}
+    return 200, headers, _png(width, height)
+
+
+def _error_reply(status: int, name: str, extra_headers: dict[str, str] | None = None) -> Reply:
+    body = {"id": "e-1", "name": name, "errors": ["the provider's own words: do not show me"]}
+    return status, {"Content-Type": "application/json", **(extra_headers or {})}, json.dumps(body).encode()
+
+
+@dataclass
+class Received:
+    path: str
+    headers: dict[str, str]
+    fields: dict[str, str]
+
+
+@dataclass
+class FakeStability:
+    """Records every request and answers with whatever the test put in ``respond``."""
+
+    received: list[Received] = field(default_factory=list)
+    respond: Callable[[Received], Reply | None] = lambda received: _image_reply()
+    release: threading.Event = field(default_factory=threading.Event)
+
+
+def _parse_form(content_type: str, body: bytes) -> dict[str, str]:
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body
+    )
+    assert message.is_multipart()
+    fields: dict[str, str] = {}
+    for part in message.walk():
+        if part.is_multipart():
+            continue
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        assert isinstance(name, str) and isinstance(payload, bytes)
+        fields[name] = payload.decode()
+    return fields
+
+
+def _handler_for(fake: FakeStability) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received = Received(
+                path=self.path,
+                headers={key.lower(): value for key, value in self.headers.items()},
+                fields=_parse_form(self.headers["Content-Type"], body),
+            )
+            fake.received.append(received)
+            reply = fake.respond(received)
+            if reply is None:
+                # Drop the connection without a response, like a crashed load balancer.
+                self.close_connection = True
+                return
+            status, headers, payload = reply
+            self.send_response(status)
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server's signature
+            """Keep the test output quiet."""
+
+    return Handler
+
+
+@pytest.fixture(scope="module")
+def rest_server() -> Iterator[tuple[FakeStability, str]]:
+    fake = FakeStability()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(fake))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    yield fake, f"http://127.0.0.1:{server.server_address[1]}"
+    fake.release.set()
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def fake(rest_server: tuple[FakeStability, str]) -> FakeStability:
+    stub, _ = rest_server
+    stub.received.clear()
+    stub.respond = lambda received: _image_reply()
+    stub.release.clear()
+    return stub
+
+
+@pytest.fixture
+def provider(rest_server: tuple[FakeStability, str]) -> StabilityRestProvider:
+    _, base_url = rest_server
+    return StabilityRestProvider(KEY, base_url=base_url, timeout=5)
+
+
+def _request(**changes: Any) -> ImageRequest:
+    fields: dict[str, Any] = {
+        "prompt": "a lighthouse at dusk",
+        "width": 1280,
+        "height": 720,
+        "seed": 1234,
+        "style": "watercolor",
+        "negative_prompt": "blurry, text",
+    }
+    fields.update(changes)
+    return ImageRequest(**fields)
+
+
+def test_generate_posts_the_form_and_crops_the_image_to_the_frame(
+    provider: StabilityRestProvider, fake: FakeStability
+) -> None:
+    image = provider.generate(_request())
+
+    (received,) = fake.received
+    assert received.path == "/v2beta/stable-image/generate/core"
+    assert received.headers["authorization"] == f"Bearer {KEY}"
+    assert received.headers["accept"] == "image/*"
+    assert received.headers["content-type"].startswith("multipart/form-data; boundary=")
+    assert received.fields == {
+        "prompt": "a lighthouse at dusk, watercolor",
+        "negative_prompt": "blurry, text",
+        "aspect_ratio": "16:9",
+        "seed": "1234",
+        "output_format": "png",
+    }
+    with Image.open(io.BytesIO(image.data)) as decoded:
+        assert (decoded.format, decoded.size) == ("PNG", (1280, 720))
+    assert (image.width, image.height, image.content_type) == (1280, 720, "image/png")
+    assert (image.provider, image.model) == ("stability", "core")
+
+
+def test_an_image_of_the_exact_size_is_passed_through(
+    provider: StabilityRestProvider, fake: FakeStability
+) -> None:
+    fake.respond = lambda received: _image_reply(width=1280, height=720)
+
+    image = provider.generate(_request())
+
+    assert image.data == _png(1280, 720)
+
+
+def test_sd3_models_post_to_the_sd3_endpoint_and_name_the_model(
+    rest_server: tuple[FakeStability, str],
+) -> None:
+    fake, base_url = rest_server
+    fake.received.clear()
+    fake.respond = lambda received: _image_reply(width=768, height=1344)
+    provider = StabilityRestProvider(KEY, base_url=base_url + "/", model="sd3.5-large")
+
+    image = provider.generate(_request(width=720, height=1280, negative_prompt=""))
+
+    (received,) = fake.received
+    assert received.path == "/v2beta/stable-image/generate/sd3"
+    assert received.fields["model"] == "sd3.5-large"
+    assert received.fields["aspect_ratio"] == "9:16"
+    assert "negative_prompt" not in received.fields
+    assert (image.width, image.height, image.model) == (720, 1280, "sd3.5-large")
+
+
+def test_content_filtered_finish_reason_is_content_filtered(
+    provider: StabilityRestProvider, fake: FakeStability
+) -> None:
+    fake.respond = lambda received: _image_reply("CONTENT_FILTERED")
+
+    with pytest.raises(ContentFilteredException) as info:
+        provider.generate(_request())
+
+    assert not info.value.retryable
+
+
+def test_error_finish_reason_is_retryable(provider: StabilityRestProvider, fake: FakeStability) -> None:
+    fake.respond = lambda received: _image_reply("ERROR")
+
+    with pytest.raises(ProviderUnavailableException):
+        provider.generate(_request())
+
+
+def test_moderated_prompt_403_is_content_filtered(
+    provider: StabilityRestProvider, fake: FakeStability
+) -> None:
+    fake.respond = lambda received: _error_reply(403, "content_moderation")
+
+    with pytest.raises(ContentFilteredException):
+        provider.generate(_request())
+
+
+def test_429_is_rate_limited_with_retry_after_from_the_header(
+    provider: StabilityRestProvider, fake: FakeStability
+) -> None:
+    fake.respond = lambda received: _error_reply(429, "rate_limit_exceeded", {"Retry-After": "12"})
+
+    with pytest.raises(RateLimitException) as info:
+        provider.generate(_request())
+
+    assert info.value.retry_after == 12
+
+
+def test_429_without_retry_after_waits_the_default(
+    provider: StabilityRestProvider, fake: FakeStability
+) -> None:
+    fake.respond = lambda received: _error_reply(429, "rate_limit_exceeded")
+
+    with pytest.raises(RateLimitException) as info:
+        provider.generate(_request())
+
+    assert info.value.retry_after == DEFAULT_RETRY_AFTER
+
+
+@pytest.mark.parametrize("status", [500, 502, 503])
+def test_5xx_is_provider_unavailable(
+    provider: StabilityRestProvider, fake: FakeStability, status: int
+) -> None:
+    fake.respond = lambda received: (status, {"Content-Type": "text/html"}, b"<html>oops</html>")
+
+    with pytest.raises(ProviderUnavailableException) as info:
+        provider.generate(_request())
+
+    assert info.value.details["status"] == status
+
+
+@pytest.mark.parametrize(
+    ("status", "name"), [(401, "unauthorized"), (403, "forbidden"), (402, "payment_required")]
+)
+def test_auth_and_billing_errors_are_configuration_errors_without_the_key(
+    provider: StabilityRestProvider, fake: FakeStability, status: int, name: str
+) -> None:
+    fake.respond = lambda received: _error_reply(status, name)
+
+    with pytest.raises(ConfigurationException) as info:
+        provider.generate(_request())
+
+    assert KEY not in str(info.value)
+    assert KEY not in json.dumps(info.value.to_dict())
+
+
+@pytest.mark.parametrize(
+    ("status", "name"), [(400, "bad_request"), (413, "payload_too_large"), (422, "invalid_language")]
+)
+def test_client_errors_name_the_provider_error_but_not_the_body(
+    provider: StabilityRestProvider, fake: FakeStability, status: int, name: str
+) -> None:
+    fake.respond = lambda received: _error_reply(status, name)
+
+    with pytest.raises(ImageGenerationException) as info:
+        provider.generate(_request())
+
+    assert type(info.value) is ImageGenerationException
+    assert name in info.value.message
+    assert info.value.details == {"provider": "stability", "status": status, "provider_error": name}
+    assert "do not show me" not in json.dumps(info.value.to_dict())
+
+
+def test_a_200_that_is_not_an_image_is_an_image_generation_error(
+    provider: StabilityRestProvider, fake: FakeStability
+) -> None:
+    fake.respond = lambda received: (200, {"Content-Type": "application/json"}, b'{"image": "base64..."}')
+
+    with pytest.raises(ImageGenerationException, match="without an image"):
+        provider.generate(_request())
+
+
+def test_undecodable_image_bytes_are_an_image_generation_error(
+    provider: StabilityRestProvider, fake: FakeStability
+) -> None:
+    fake.respond = lambda received: (200, {"Content-Type": "image/png", "finish-reason": "SUCCESS"}, b"nope")
+
+    with pytest.raises(ImageGenerationException, match="not an image"):
+        provider.generate(_request())
+
+
+def test_an_oversized_response_is_refused(
+    provider: StabilityRestProvider, fake: FakeStability, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from videogen.providers import stability_rest
+
+    monkeypatch.setattr(stability_rest, "MAX_RESPONSE_BYTES", 100)
+
+    with pytest.raises(ImageGenerationException, match="too large"):
+        provider.generate(_request())
+
+
+def test_redirects_are_not_followed_so_the_key_stays_put(
+    provider: StabilityRestProvider, fake: FakeStability
+) -> None:
+    fake.respond = lambda received: (
+        (307, {"Location": "/elsewhere"}, b"") if received.path.endswith("/core") else _image_reply()
+    )
+
+    with pytest.raises(ImageGenerationException):
+        provider.generate(_request())
+
+    assert [received.path for received in fake.received] == ["/v2beta/stable-image/generate/core"]
+
+
+def test_a_slow_server_times_out_as_provider_unavailable(rest_server: tuple[FakeStability, str]) -> None:
+    fake, base_url = rest_server
+
+    def stall(received: Received) -> Reply:
+        fake.release.wait(timeout=5)
+        return _image_reply()
+
+    fake.respond = stall
+    provider = StabilityRestProvider(KEY, base_url=base_url, timeout=0.3)
+    try:
+        with pytest.raises(ProviderUnavailableException) as info:
+            provider.generate(_request())
+    finally:
+        fake.release.set()
+
+    assert info.value.retryable
+
+
+def test_a_dropped_connection_is_provider_unavailable(
+    provider: StabilityRestProvider, fake: FakeStability
+) -> None:
+    fake.respond = lambda received: None
+
+    with pytest.raises(ProviderUnavailableException) as info:
+        provider.generate(_request())
+
+    assert info.value.details["reason"] == "RemoteDisconnected"
+
+
+def test_a_server_that_is_down_is_provider_unavailable() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    provider = StabilityRestProvider(KEY, base_url=f"http://127.0.0.1:{port}", timeout=5)
+
+    with pytest.raises(ProviderUnavailableException) as info:
+        provider.generate(_request())
+
+    assert info.value.details["reason"] == "URLError"
