@@ -21,6 +21,16 @@ class Settings(BaseSettings):
     log_level: str = Field("INFO", description="Logger level.")
     aws_region: str = Field("us-east-1", description="The AWS region.")
     presign_seconds: int = Field(900, ge=1, le=900, description="Lifetime of presigned download URLs.")
+    state_machine_arn: str | None = Field(None, description="The render state machine (API function only).")
+    stability_api_key: str | None = Field(
+        None, repr=False, description="Stability AI key, for local runs; deployed, use the parameter below."
+    )
+    stability_api_key_parameter: str | None = Field(
+        None, description="Name of the SSM SecureString holding the Stability AI key."
+    )
+    stability_api: Literal["rest", "grpc"] = Field("rest", description="Stability's REST v2beta or gRPC API.")
+    bedrock_model_id: str = Field("stability.stable-image-core-v1:1", description="The Bedrock image model.")
+    render_timeout_seconds: int = Field(840, description="Longest an ffmpeg assembly may run.")
 
 
 @lru_cache(maxsize=1)

@@ -78,10 +78,22 @@ def test_create_project_with_script_one_byte_over_100kb_returns_413(api: ApiCall
     assert table_snapshot(api.cloud) == before
 
 
+def _valid_script_of(size: int) -> str:
+    scene = "## Scene\n" + "The waves roll in. " * 50 + "\n\n"
+    text = scene * (size // len(scene))
+    return text + " " * (size - len(text))
+
+
 def test_create_project_with_script_of_exactly_100kb_is_accepted(api: ApiCaller) -> None:
-    result = api.post("/projects", {"title": "t", "script": "x" * MAX_SCRIPT_BYTES})
+    script = _valid_script_of(MAX_SCRIPT_BYTES)
+    assert len(script.encode()) == MAX_SCRIPT_BYTES
+
+    result = api.post("/projects", {"title": "t", "script": script})
 
     assert result.status == 201
+    assert result.body["scene_count"] == MAX_SCRIPT_BYTES // len(
+        "## Scene\n" + "The waves roll in. " * 50 + "\n\n"
+    )
 
 
 def test_create_project_counts_script_size_in_utf8_bytes(api: ApiCaller) -> None:

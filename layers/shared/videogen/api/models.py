@@ -7,9 +7,26 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from videogen.domain.enums import AspectRatio, ImageProviderName, ProjectStatus, Resolution, ScriptFormat
-from videogen.domain.limits import MAX_SCRIPT_BYTES, MAX_SEED, MAX_STYLE_CHARS, MAX_TITLE_CHARS
-from videogen.domain.models import Project
+from videogen.domain.enums import (
+    AspectRatio,
+    AssetKind,
+    ImageProviderName,
+    ProjectStatus,
+    Resolution,
+    ScriptFormat,
+    Transition,
+)
+from videogen.domain.limits import (
+    MAX_IMAGE_PROMPT_CHARS,
+    MAX_NARRATION_CHARS,
+    MAX_SCENE_SECONDS,
+    MAX_SCRIPT_BYTES,
+    MAX_SEED,
+    MAX_STYLE_CHARS,
+    MAX_TITLE_CHARS,
+    MIN_SCENE_SECONDS,
+)
+from videogen.domain.models import Project, Scene
 from videogen.domain.settings import ProjectSettings
 from videogen.exceptions import PayloadTooLargeException
 
@@ -189,3 +206,117 @@ class HealthResponse(BaseModel):
     status: Literal["ok", "degraded"] = Field(description="ok when every dependency answered.")
     version: str = Field(description="The videogen version serving this request.")
     dependencies: dict[str, DependencyState] = Field(description="Each dependency by name.")
+
+
+class SceneResponse(BaseModel):
+    """One scene of a project's current script."""
+
+    number: int = Field(description="1-based position in the video.")
+    title: str | None = Field(None, description="The scene heading, when the script gives one.")
+    narration: str = Field(description="What is said and captioned during the scene.")
+    image_prompt: str = Field(description="The prompt the scene's image is generated from.")
+    image_prompt_explicit: bool = Field(description="True when the prompt was written, not derived.")
+    duration: float | None = Field(
+        None, description="Seconds the scene lasts; null lets the narration decide."
+    )
+    transition: Transition = Field(description="How this scene hands over to the next.")
+    line: int = Field(description="Line of the script where the scene starts.")
+    image_stale: bool = Field(description="True when the next render must (re)generate this scene's image.")
+    version: int = Field(description="Increases with every change; send it back as If-Match.")
+    updated_at: datetime = Field(description="When the scene last changed (UTC).")
+
+    @classmethod
+    def from_domain(cls, scene: Scene) -> SceneResponse:
+        return cls(
+            number=scene.number,
+            title=scene.title,
+            narration=scene.narration,
+            image_prompt=scene.image_prompt,
+            image_prompt_explicit=scene.image_prompt_explicit,
+            duration=scene.duration,
+            transition=scene.transition,
+            line=scene.line,
+            image_stale=scene.image_stale,
+            version=scene.version,
+            updated_at=scene.updated_at,
+        )
+
+
+class SceneListResponse(BaseModel):
+    """One page of scenes, in order."""
+
+    items: list[SceneResponse] = Field(description="The scenes on this page.")
+    next_cursor: str | None = Field(
+        None, description="Pass as ?cursor= for the next page; absent on the last."
+    )
+
+
+class SceneUpdateRequest(BaseModel):
+    """Changes to one scene; send only what changes. The scene's image is regenerated at the next render."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    narration: str | None = Field(
+        None,
+        max_length=MAX_NARRATION_CHARS,
+        description=f"New narration, at most {MAX_NARRATION_CHARS} chars.",
+    )
+    image_prompt: str | None = Field(
+        None,
+        min_length=1,
+        max_length=MAX_IMAGE_PROMPT_CHARS,
+        description="A new image prompt; it becomes explicit (no longer derived from the narration).",
+    )
+    duration: float | None = Field(
+        None,
+        ge=MIN_SCENE_SECONDS,
+        le=MAX_SCENE_SECONDS,
+        description=f"Seconds, {MIN_SCENE_SECONDS:g} to {MAX_SCENE_SECONDS:g}; null: the narration decides.",
+    )
+    transition: Transition | None = Field(None, description="How this scene hands over to the next.")
+
+    @field_validator("image_prompt")
+    @classmethod
+    def _prompt_not_blank(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("the image prompt is blank")
+        return value.strip() if value is not None else None
+
+    @field_validator("transition")
+    @classmethod
+    def _transition_not_null(cls, value: Transition | None) -> Transition | None:
+        if value is None:
+            raise ValueError(
+                "a transition cannot be null: choose one of " + ", ".join(t.value for t in Transition)
+            )
+        return value
+
+
+class AssetResponse(BaseModel):
+    """A file the project produced."""
+
+    id: str = Field(description="The asset id, stable across renders (e.g. video, scene-0003-image).")
+    kind: AssetKind = Field(description="What the file is.")
+    content_type: str = Field(description="Its MIME type.")
+    size: int = Field(description="Its size in bytes.")
+    scene_number: int | None = Field(None, description="The scene it belongs to, for per-scene files.")
+    created_at: datetime = Field(description="When it was produced (UTC).")
+    download_url: str = Field(description="A presigned URL, valid for at most 15 minutes.")
+    expires_in: int = Field(description="Seconds the download URL stays valid.")
+
+
+class AssetListResponse(BaseModel):
+    """Everything the project has produced."""
+
+    items: list[AssetResponse] = Field(description="The assets, by id.")
+
+
+class RenderResponse(BaseModel):
+    """A render that was queued."""
+
+    id: str = Field(description="The render number of this project, e.g. 000003.")
+    project_id: str = Field(description="The project being rendered.")
+    status: ProjectStatus = Field(
+        description="QUEUED when accepted; follow the project's status and progress."
+    )
+    execution_arn: str = Field(description="The Step Functions execution running it.")

@@ -3,7 +3,8 @@
 Table (single-table design):
     pk = PROJECT#{project_id}
         sk = PROJECT                   the project
-        sk = SCENESET#{rev}#{n:04d}    scene n of script revision rev (a revision is replaced whole)
+        sk = SCENESET#{set}#{n:04d}    scene n of a scene set; a new script writes a new set, then
+                                       the project points at it: readers never see half of each
         sk = ASSET#{asset_id}          a produced file
         sk = RENDER#{n:06d}            a render
     gsi1 (ByOwner):       gsi1pk = OWNER#{owner_id}, gsi1sk = {created_at}#{project_id}
@@ -45,3 +46,18 @@ def created_sk(created_at_iso: str, project_id: str) -> str:
 def project_prefix(project_id: str) -> str:
     """The S3 prefix owning every object of a project."""
     return f"projects/{project_id}/"
+
+
+def scene_sk(scene_set: str, number: int) -> str:
+    return f"SCENESET#{scene_set}#{number:04d}"
+
+
+def scene_set_prefix(scene_set: str) -> str:
+    return f"SCENESET#{scene_set}#"
+
+
+ASSET_SK_PREFIX = "ASSET#"
+
+
+def asset_sk(asset_id: str) -> str:
+    return f"{ASSET_SK_PREFIX}{asset_id}"

@@ -49,9 +49,23 @@ def _to_domain(item: ProjectItem) -> Project:
         script=getattr(item, "script", None),
         script_format=ScriptFormat(item.script_format or ScriptFormat.MARKDOWN),
         scene_count=int(item.scene_count or 0),
+        scene_set=getattr(item, "scene_set", None),
         error=item.error.as_dict() if item.error else None,
-        progress=item.progress.as_dict() if item.progress else None,
+        progress=_progress(item),
+        render_count=int(getattr(item, "render_count", 0) or 0),
+        render_id=getattr(item, "render_id", None),
+        execution_arn=getattr(item, "execution_arn", None),
     )
+
+
+def _progress(item: ProjectItem) -> dict[str, Any] | None:
+    if not item.progress:
+        return None
+    progress = item.progress.as_dict()
+    done = getattr(item, "scenes_done", None)
+    if done is not None:
+        progress["scenes_done"] = len(done)
+    return progress
 
 
 def now() -> datetime:
@@ -73,6 +87,7 @@ def put_new_project(project: Project) -> Project:
         script=project.script,
         script_format=project.script_format.value,
         scene_count=project.scene_count,
+        scene_set=project.scene_set,
         settings=project.settings.model_dump(mode="json"),
         status=project.status.value,
         created_at=project.created_at,
@@ -88,6 +103,17 @@ def put_new_project(project: Project) -> Project:
         if _is_conditional_failure(exc):
             raise ResourceConflictException("A project with this id exists already.") from exc
         raise StorageException("Could not store the project.") from exc
+    return _to_domain(item)
+
+
+def get_project_any_owner(project_id: str) -> Project:
+    """A project by id alone: for the render pipeline, which acts for whoever owns it."""
+    try:
+        item = ProjectItem.get(keys.project_pk(project_id), keys.PROJECT_SK, consistent_read=True)
+    except DoesNotExist as exc:
+        raise ResourceNotFoundException(f"Project {project_id!r} does not exist.") from exc
+    except PynamoDBException as exc:
+        raise StorageException("Could not read the project.") from exc
     return _to_domain(item)
 
 
@@ -118,13 +144,18 @@ def update_project(
     project_id: str,
     *,
     expected_version: int | None,
+    read_version: int | None = None,
     title: str | None = None,
     script: str | None = None,
     script_format: ScriptFormat | None = None,
     settings: ProjectSettings | None = None,
     scene_count: int | None = None,
+    scene_set: str | None = None,
 ) -> Project:
     """Apply changes under optimistic locking.
+
+    ``expected_version`` is the caller's If-Match; ``read_version`` the version the caller's logic
+    based its changes on (e.g. the scene set it replaces).
 
     Raises:
         PreconditionFailedException: ``expected_version`` is not the stored version.
@@ -135,6 +166,11 @@ def update_project(
         raise PreconditionFailedException(
             "The project changed since you read it: fetch it again and retry with the new ETag.",
             {"expected_version": expected_version, "current_version": item.version},
+        )
+    if read_version is not None and read_version != item.version:
+        raise ResourceConflictException(
+            "Another change to this project landed first: fetch it again and retry.",
+            {"project_id": project_id},
         )
     actions: list[Action] = [ProjectItem.updated_at.set(now())]
     if title is not None:
@@ -147,6 +183,8 @@ def update_project(
         actions.append(ProjectItem.settings.set(settings.model_dump(mode="json")))
     if scene_count is not None:
         actions.append(ProjectItem.scene_count.set(scene_count))
+    if scene_set is not None:
+        actions.append(ProjectItem.scene_set.set(scene_set))
     try:
         # The VersionAttribute adds "version = <read version>" to the condition and increments it.
         item.update(actions=actions)
@@ -281,3 +319,88 @@ def set_status(
         if _is_conditional_failure(exc):
             raise ResourceNotFoundException(f"Project {project_id!r} does not exist.") from exc
         raise StorageException("Could not update the project's status.") from exc
+
+
+_IDLE = [ProjectStatus.DRAFT.value, ProjectStatus.COMPLETED.value, ProjectStatus.FAILED.value]
+
+
+def claim_render(owner_id: str, project_id: str) -> Project:
+    """Atomically move an idle project to QUEUED with the next render number.
+
+    Raises:
+        ResourceConflictException: a render is queued or running already.
+    """
+    item = _get_item(owner_id, project_id)
+    number = int(item.render_count or 0) + 1
+    render_id = f"{number:06d}"
+    try:
+        ProjectItem._get_connection().update_item(
+            keys.project_pk(project_id),
+            keys.PROJECT_SK,
+            actions=[
+                ProjectItem.status.set(ProjectStatus.QUEUED.value),
+                ProjectItem.gsi2pk.set(keys.owner_status_pk(owner_id, ProjectStatus.QUEUED.value)),
+                ProjectItem.render_count.set(number),
+                ProjectItem.render_id.set(render_id),
+                ProjectItem.progress.set(
+                    {"stage": "queued", "scenes_done": 0, "scenes_total": item.scene_count}
+                ),
+                ProjectItem.scenes_done.remove(),
+                ProjectItem.error.remove(),
+                ProjectItem.updated_at.set(now()),
+            ],
+            # Both guards: the status check refuses a second render, the count check a racing claim.
+            condition=ProjectItem.status.is_in(*_IDLE) & (ProjectItem.render_count == item.render_count)
+            if item.render_count
+            else ProjectItem.status.is_in(*_IDLE),
+        )
+    except UpdateError as exc:
+        if _is_conditional_failure(exc):
+            raise ResourceConflictException(
+                "A render of this project is queued or running; wait for it to finish.",
+                {"project_id": project_id},
+            ) from exc
+        raise StorageException("Could not queue the render.") from exc
+    return get_project(owner_id, project_id)
+
+
+def record_execution(project_id: str, execution_arn: str) -> None:
+    """Remember the running execution (to stop it when the project is deleted)."""
+    try:
+        ProjectItem._get_connection().update_item(
+            keys.project_pk(project_id),
+            keys.PROJECT_SK,
+            actions=[ProjectItem.execution_arn.set(execution_arn)],
+            condition=ProjectItem.pk.exists(),
+        )
+    except UpdateError as exc:
+        raise StorageException("Could not record the execution.") from exc
+
+
+def add_scene_done(project_id: str, scene_number: int) -> None:
+    """Count a finished scene; adding to a set keeps a retried step from counting twice."""
+    try:
+        ProjectItem._get_connection().update_item(
+            keys.project_pk(project_id),
+            keys.PROJECT_SK,
+            actions=[ProjectItem.scenes_done.add({scene_number})],
+            condition=ProjectItem.pk.exists(),
+        )
+    except UpdateError as exc:
+        if _is_conditional_failure(exc):
+            raise ResourceNotFoundException(f"Project {project_id!r} no longer exists.") from exc
+        raise StorageException("Could not record progress.") from exc
+
+
+def scenes_done(project_id: str) -> int:
+    """How many scenes of the running render have their image."""
+    try:
+        item = ProjectItem.get(
+            keys.project_pk(project_id),
+            keys.PROJECT_SK,
+            consistent_read=True,
+            attributes_to_get=["scenes_done"],
+        )
+    except DoesNotExist:
+        return 0
+    return len(item.scenes_done or ())

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from pynamodb.attributes import (
+    BooleanAttribute,
+    NumberSetAttribute,
     MapAttribute,
     NumberAttribute,
     UnicodeAttribute,
@@ -73,14 +75,17 @@ class ProjectItem(BaseItem):
     title = UnicodeAttribute()
     script = UnicodeAttribute()
     script_format = UnicodeAttribute(default="md")
-    script_revision = NumberAttribute(default=0)
+    scene_set = UnicodeAttribute(null=True)
     scene_count = NumberAttribute(default=0)
     settings: MapAttribute[str, Any] = MapAttribute()
     status = UnicodeAttribute()
     error = MapAttribute[str, Any](null=True)
     progress = MapAttribute[str, Any](null=True)
     render_count = NumberAttribute(default=0)
+    render_id = UnicodeAttribute(null=True)
     execution_arn = UnicodeAttribute(null=True)
+    scenes_done = NumberSetAttribute(null=True)
+    last_video_key = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     version = VersionAttribute()
@@ -93,7 +98,46 @@ class ProjectItem(BaseItem):
     by_owner_status = ByOwnerStatusIndex()
 
 
-ALL_MODELS: list[type[Model]] = [BaseItem, ProjectItem]
+class SceneItem(BaseItem):
+    """Scene n of a scene set: sk = SCENESET#{set id}#{n:04d}. A script change writes a new set."""
+
+    class Meta(BaseItem.Meta):
+        pass
+
+    project_id = UnicodeAttribute()
+    scene_set = UnicodeAttribute()
+    number = NumberAttribute()
+    title = UnicodeAttribute(null=True)
+    narration = UnicodeAttribute(default="")
+    image_prompt = UnicodeAttribute()
+    image_prompt_explicit = BooleanAttribute(default=False)
+    duration = NumberAttribute(null=True)
+    transition = UnicodeAttribute()
+    line = NumberAttribute()
+    image_stale = BooleanAttribute(default=True)
+    image_key = UnicodeAttribute(null=True)
+    updated_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+
+
+class AssetItem(BaseItem):
+    """A file a project produced: sk = ASSET#{asset_id}."""
+
+    class Meta(BaseItem.Meta):
+        pass
+
+    project_id = UnicodeAttribute()
+    asset_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    s3_key = UnicodeAttribute()
+    content_type = UnicodeAttribute()
+    size = NumberAttribute()
+    scene_number = NumberAttribute(null=True)
+    render_id = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+
+
+ALL_MODELS: list[type[Model]] = [BaseItem, ProjectItem, SceneItem, AssetItem]
 
 
 def bind_table(table_name: str, region: str, host: str | None = None) -> None:

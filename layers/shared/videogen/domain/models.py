@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from videogen.domain.enums import ProjectStatus, ScriptFormat
+from videogen.domain.enums import AssetKind, ProjectStatus, ScriptFormat, Transition
 from videogen.domain.settings import ProjectSettings
 
 
@@ -23,8 +23,12 @@ class Project:
     script: str | None = None  # None where only a summary was read (list pages)
     script_format: ScriptFormat = ScriptFormat.MARKDOWN
     scene_count: int = 0
+    scene_set: str | None = None
     error: dict[str, Any] | None = None
     progress: dict[str, Any] | None = None
+    render_count: int = 0
+    render_id: str | None = None
+    execution_arn: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,11 +39,15 @@ class ProjectPage:
 
 @dataclass(frozen=True, slots=True)
 class NewProject:
-    """What a caller asks for when creating a project (validated already)."""
+    """What a caller asks for when creating a project (validated already).
 
-    title: str
+    ``settings`` holds only the settings the caller gave: they win over the script's own (front matter),
+    which win over the defaults.
+    """
+
+    title: str | None
     script: str
-    settings: ProjectSettings
+    settings: dict[str, Any] = field(default_factory=dict)
     script_format: ScriptFormat = ScriptFormat.MARKDOWN
 
 
@@ -54,3 +62,60 @@ class ProjectChanges:
 
     def is_empty(self) -> bool:
         return self.title is None and self.script is None and self.script_format is None and not self.settings
+
+
+@dataclass(frozen=True, slots=True)
+class Scene:
+    project_id: str
+    number: int
+    title: str | None
+    narration: str
+    image_prompt: str
+    image_prompt_explicit: bool
+    duration: float | None
+    transition: Transition
+    line: int
+    image_stale: bool
+    image_key: str | None
+    version: int
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ScenePage:
+    items: list[Scene]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SceneChanges:
+    """A partial scene update; only the fields named in ``fields_set`` change (None may clear duration)."""
+
+    fields_set: frozenset[str]
+    narration: str | None = None
+    image_prompt: str | None = None
+    duration: float | None = None
+    transition: Transition | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    project_id: str
+    asset_id: str
+    kind: AssetKind
+    s3_key: str
+    content_type: str
+    size: int
+    created_at: datetime
+    scene_number: int | None = None
+    render_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Render:
+    """One run of the render state machine for a project."""
+
+    project_id: str
+    render_id: str
+    status: ProjectStatus
+    execution_arn: str

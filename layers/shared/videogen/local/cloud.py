@@ -7,6 +7,8 @@ template. Lambda handlers run in this process; their modules are loaded from the
 from __future__ import annotations
 
 import importlib.util
+import json
+import logging
 import os
 import sys
 import threading
@@ -102,6 +104,7 @@ class LocalCloud:
         self.functions: dict[str, LocalFunction] = {}
         self.tables: dict[str, str] = {}
         self.buckets: dict[str, str] = {}
+        self.state_machines: dict[str, str] = {}
         self._mock: Any = None
         self._saved_env: dict[str, str | None] = {}
         self._lock = threading.Lock()
@@ -120,12 +123,16 @@ class LocalCloud:
         self._mock.start()
         self._create_tables()
         self._create_buckets()
+        self._name_functions()
+        self._create_state_machines()
         self._collect_functions()
         self._set_env({**_LOCAL_DEFAULTS, **self.shared_environment()})
         self._reset_cached_clients()
+        self._route_lambda_invokes()
         return self
 
     def stop(self) -> None:
+        self._unroute_lambda_invokes()
         if self._mock is not None:
             self._mock.stop()
             self._mock = None
@@ -193,18 +200,41 @@ class LocalCloud:
             self.template.physical_ids[logical_id] = name
             self.template.attributes[(logical_id, "Arn")] = f"arn:aws:s3:::{name}"
 
-    def _collect_functions(self) -> None:
-        globals_ = self.template.function_globals()
-        global_env = (globals_.get("Environment") or {}).get("Variables") or {}
-        declared = self.template.resources_of_type("AWS::Serverless::Function")
-        # Names and ARNs first: environments may refer to functions declared later in the template.
-        for logical_id in declared:
+    def _name_functions(self) -> None:
+        """Names and ARNs first: state machines and environments refer to them."""
+        for logical_id in self.template.resources_of_type("AWS::Serverless::Function"):
             name = self._physical_name(logical_id)
             self.template.physical_ids[logical_id] = name
             self.template.attributes[(logical_id, "Arn")] = (
                 f"arn:aws:lambda:{REGION}:{self.template.account_id}:function:{name}"
             )
-        for logical_id, resource in declared.items():
+
+    def _create_state_machines(self) -> None:
+        """Each AWS::Serverless::StateMachine: its ASL file with its DefinitionSubstitutions, as SAM does."""
+        client = boto3.client("stepfunctions", region_name=REGION)
+        for logical_id, resource in self.template.resources_of_type("AWS::Serverless::StateMachine").items():
+            props = resource.get("Properties", {})
+            text = (self.template.root / str(props["DefinitionUri"])).read_text(encoding="utf-8")
+            substitutions = self.template.resolve(props.get("DefinitionSubstitutions") or {})
+            for name, value in substitutions.items():
+                text = text.replace("${" + name + "}", str(value))
+            definition = json.loads(text)
+            name = self._physical_name(logical_id)
+            arn = client.create_state_machine(
+                name=name,
+                definition=json.dumps(definition),
+                roleArn=f"arn:aws:iam::{self.template.account_id}:role/{name}-role",
+                type="EXPRESS" if props.get("Type") == "EXPRESS" else "STANDARD",
+            )["stateMachineArn"]
+            self.state_machines[logical_id] = arn
+            self.template.physical_ids[logical_id] = arn
+            self.template.attributes[(logical_id, "Arn")] = arn
+            self.template.attributes[(logical_id, "Name")] = name
+
+    def _collect_functions(self) -> None:
+        globals_ = self.template.function_globals()
+        global_env = (globals_.get("Environment") or {}).get("Variables") or {}
+        for logical_id, resource in self.template.resources_of_type("AWS::Serverless::Function").items():
             props = resource.get("Properties", {})
             variables = {**global_env, **((props.get("Environment") or {}).get("Variables") or {})}
             resolved = {key: self.template.resolve(value) for key, value in variables.items()}
@@ -219,6 +249,55 @@ class LocalCloud:
                 environment={key: str(value) for key, value in resolved.items() if value is not None},
                 events=dict(props.get("Events") or {}),
             )
+
+    # ------------------------------------------------------------------ Lambda invokes, in process
+    def function_named(self, name_or_arn: str) -> LocalFunction:
+        """The function a Lambda invoke names: by name, ARN (optionally qualified) or logical id."""
+        name = name_or_arn.split(":function:", 1)[-1].split(":", 1)[0]
+        for function in self.functions.values():
+            if name in {function.name, function.logical_id}:
+                return function
+        raise KeyError(f"no function {name_or_arn!r} in the template")
+
+    def invoke_as_lambda(self, name_or_arn: str, payload: bytes | str | None) -> tuple[bytes, bool]:
+        """Run a handler the way the Lambda service would: (response payload, whether it failed).
+
+        A failure answers {"errorType", "errorMessage"}, so a state machine sees the exception's class
+        name as the error name (what Retry and Catch match), as on AWS.
+        """
+        function = self.function_named(name_or_arn)
+        event = json.loads(payload or b"{}")
+        try:
+            result = self.invoke(function.logical_id, event)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a Lambda function error
+            logging.getLogger("videogen.local").debug("%s failed", function.logical_id, exc_info=True)
+            body = {"errorType": type(exc).__name__, "errorMessage": str(exc)}
+            return json.dumps(body).encode(), True
+        return json.dumps(result).encode(), False
+
+    def _route_lambda_invokes(self) -> None:
+        from moto.awslambda_simple.models import LambdaSimpleBackend
+
+        cloud = self
+
+        def invoke(  # noqa: PLR0917 - moto's signature
+            backend: Any, function_name: str, qualifier: Any, body: Any, headers: Any, response_headers: Any
+        ) -> bytes:
+            payload, failed = cloud.invoke_as_lambda(function_name, body)
+            if failed:
+                response_headers["x-amz-function-error"] = "Unhandled"
+            return payload
+
+        self._original_invoke: Any = LambdaSimpleBackend.invoke
+        LambdaSimpleBackend.invoke = invoke  # type: ignore[method-assign,assignment]
+
+    def _unroute_lambda_invokes(self) -> None:
+        original = getattr(self, "_original_invoke", None)
+        if original is not None:
+            from moto.awslambda_simple.models import LambdaSimpleBackend
+
+            LambdaSimpleBackend.invoke = original  # type: ignore[method-assign]
+        self._original_invoke = None
 
     def shared_environment(self) -> dict[str, str | None]:
         """The environment every function sees. Handlers share this process, so their variables must

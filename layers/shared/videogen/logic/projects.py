@@ -3,37 +3,70 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from videogen.dal import keys, projects, storage
-from videogen.domain.enums import ProjectStatus
+from videogen.dal import keys, projects, scenes, storage
+from videogen.domain.enums import ProjectStatus, ScriptFormat
 from videogen.domain.models import NewProject, Project, ProjectChanges, ProjectPage
 from videogen.domain.settings import ProjectSettings
 from videogen.exceptions import ResourceConflictException, ValidationException
+from videogen.logic.renders import stop_running_render
 from videogen.observability import logger
+from videogen.scripts.model import ParsedScript
+from videogen.scripts.parser import parse_script
+
+BUSY = {ProjectStatus.QUEUED, ProjectStatus.RENDERING}
 
 
 def new_project_id() -> str:
     return uuid.uuid4().hex
 
 
+def _settings_from(parsed: ParsedScript, base: dict[str, Any], overrides: dict[str, Any]) -> ProjectSettings:
+    """Defaults, then the script's own settings, then what the caller set explicitly."""
+    from_script = {
+        name: value
+        for name, value in parsed.settings.model_dump(exclude_none=True).items()
+        if name in ProjectSettings.model_fields
+    }
+    return ProjectSettings.model_validate({**base, **from_script, **overrides})
+
+
 def create_project(owner_id: str, request: NewProject) -> Project:
-    """Create a DRAFT project for this owner."""
+    """Parse the script and create a DRAFT project with its scenes. An invalid script stores nothing.
+
+    Raises:
+        ScriptParsingException: the script cannot be read (line, column, hint in details).
+    """
+    parsed = parse_script(request.script, request.script_format)
+    settings = _settings_from(parsed, {}, request.settings)
+    title = request.title or parsed.title or "Untitled"
+    project_id = new_project_id()
+    scene_set = scenes.new_scene_set_id()
     created = projects.now()
+    # Scenes first: until the project exists and points at them, nobody can see them.
+    scenes.write_scene_set(project_id, scene_set, parsed.scenes)
     project = Project(
-        id=new_project_id(),
+        id=project_id,
         owner_id=owner_id,
-        title=request.title,
+        title=title,
         script=request.script,
         script_format=request.script_format,
-        settings=request.settings,
+        settings=settings,
         status=ProjectStatus.DRAFT,
         version=0,
         created_at=created,
         updated_at=created,
+        scene_count=len(parsed.scenes),
+        scene_set=scene_set,
     )
-    stored = projects.put_new_project(project)
+    try:
+        stored = projects.put_new_project(project)
+    except Exception:
+        scenes.delete_scene_set(project_id, scene_set)
+        raise
     logger.append_keys(project_id=stored.id)
-    logger.info("Project created")
+    logger.info("Project created", extra={"scenes": stored.scene_count})
     return stored
 
 
@@ -48,12 +81,12 @@ def list_projects(owner_id: str, status: ProjectStatus | None, limit: int, curso
 def update_project(
     owner_id: str, project_id: str, changes: ProjectChanges, expected_version: int | None
 ) -> Project:
-    """Apply a partial update. A project being rendered cannot change underneath its render."""
+    """Apply a partial update. A new script replaces the scenes as a whole; a rendering project is busy."""
     current = projects.get_project(owner_id, project_id)
     logger.append_keys(project_id=project_id)
     if changes.is_empty():
         raise ValidationException("Nothing to change: send at least one of title, script, settings.")
-    if current.status in {ProjectStatus.QUEUED, ProjectStatus.RENDERING}:
+    if current.status in BUSY:
         raise ResourceConflictException(
             "The project is being rendered; change it when the render has finished.",
             {"status": current.status.value},
@@ -61,23 +94,43 @@ def update_project(
     settings = None
     if changes.settings:
         settings = ProjectSettings.model_validate({**current.settings.model_dump(), **changes.settings})
-    updated = projects.update_project(
-        owner_id,
-        project_id,
-        expected_version=expected_version,
-        title=changes.title,
-        script=changes.script,
-        script_format=changes.script_format,
-        settings=settings,
-    )
-    logger.info("Project updated")
+    new_set = None
+    scene_count = None
+    if changes.script is not None or changes.script_format is not None:
+        script_format = changes.script_format or current.script_format
+        parsed = parse_script(changes.script or current.script or "", ScriptFormat(script_format))
+        new_set = scenes.new_scene_set_id()
+        scene_count = len(parsed.scenes)
+        scenes.write_scene_set(project_id, new_set, parsed.scenes)
+    try:
+        updated = projects.update_project(
+            owner_id,
+            project_id,
+            expected_version=expected_version,
+            read_version=current.version,
+            title=changes.title,
+            script=changes.script,
+            script_format=changes.script_format,
+            settings=settings,
+            scene_count=scene_count,
+            scene_set=new_set,
+        )
+    except Exception:
+        scenes.delete_scene_set(project_id, new_set)
+        raise
+    if new_set is not None:
+        # Readers now see the new set; the old one goes.
+        scenes.delete_scene_set(project_id, current.scene_set)
+    logger.info("Project updated", extra={"script_changed": new_set is not None})
     return updated
 
 
 def delete_project(owner_id: str, project_id: str, bucket: str) -> None:
     """Delete a project and everything under it: files first, so nothing is left unreachable."""
-    projects.get_project(owner_id, project_id)
+    project = projects.get_project(owner_id, project_id)
     logger.append_keys(project_id=project_id)
+    # A render still running would write files into what is being deleted: stop it first.
+    stop_running_render(project_id, project.execution_arn, project.status)
     removed = storage.delete_prefix(bucket, keys.project_prefix(project_id))
     projects.delete_project_items(owner_id, project_id)
     logger.info("Project deleted", extra={"objects_removed": removed})

@@ -32,7 +32,9 @@ class SceneSpec(BaseModel):
     narration: str = Field("", description="What is said (and captioned) during the scene.")
     image_prompt: str = Field(description="The prompt its image is generated from.")
     image_prompt_explicit: bool = Field(False, description="True when the script wrote the prompt itself.")
-    duration: float | None = Field(None, description="Seconds the scene lasts; None lets the narration decide.")
+    duration: float | None = Field(
+        None, description="Seconds the scene lasts; None lets the narration decide."
+    )
     transition: Transition = Field(Transition.FADE, description="How this scene hands over to the next.")
     line: int = Field(ge=1, description="Line of the script where the scene starts.")
 

@@ -61,7 +61,10 @@ def create_project(body: Annotated[ProjectCreateRequest, Body()]) -> Response[Pr
     project = logic.create_project(
         owner,
         NewProject(
-            title=body.title, script=body.script, settings=body.settings, script_format=body.script_format
+            title=body.title,
+            script=body.script,
+            settings=body.settings.model_dump(exclude_unset=True),
+            script_format=body.script_format,
         ),
     )
     location = public_path(router, f"/projects/{project.id}")

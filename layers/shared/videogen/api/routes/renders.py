@@ -1,0 +1,72 @@
+"""/projects/{id}/renders: turn a project into a video, asynchronously."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Header, Path
+
+from videogen.api.context import current_owner, public_path
+from videogen.api.models import RenderResponse
+from videogen.api.routes.docs import errors, ok
+from videogen.exceptions import ValidationException
+from videogen.logic import renders as logic
+from videogen.observability import logger
+from videogen.settings import get_settings
+
+router = Router()
+_IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
+
+ProjectId = Annotated[str, Path(description="The project id (32 hex characters).")]
+
+
+@router.post(
+    "/projects/<project_id>/renders",
+    summary="Start a render",
+    description=(
+        "Queues a render of the project's current scenes (202). Only one render runs per project: another "
+        "request meanwhile gets 409. Send an Idempotency-Key to make retries safe: the same key returns the "
+        "same render for 24 hours."
+    ),
+    responses={202: ok("The render was queued.", RenderResponse, ("Location",)), **errors(400, 404, 409)},
+    tags=["renders"],
+)
+def start_render(
+    project_id: ProjectId,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="idempotency-key", description="8-128 characters of [A-Za-z0-9._:-] you choose per render."
+        ),
+    ] = None,
+) -> Response[RenderResponse]:
+    owner = current_owner(router)
+    logger.append_keys(owner_id=owner, project_id=project_id)
+    settings = get_settings()
+    request_id = str(router.context.get("request_id", "unknown"))
+    if idempotency_key is None:
+        render = logic.start_render(owner, project_id, settings.state_machine_arn, request_id)
+    else:
+        if not _IDEMPOTENCY_KEY.match(idempotency_key):
+            raise ValidationException(
+                "Idempotency-Key must be 8 to 128 letters, digits, '.', '_', ':' or '-'.",
+                {"header": "Idempotency-Key"},
+            )
+        render = logic.start_render_once(
+            owner, project_id, settings.state_machine_arn, request_id, idempotency_key
+        )
+    body = RenderResponse(
+        id=render.render_id,
+        project_id=render.project_id,
+        status=render.status,
+        execution_arn=render.execution_arn,
+    )
+    return Response(
+        status_code=202,
+        content_type=content_types.APPLICATION_JSON,
+        body=body,
+        headers={"Location": public_path(router, f"/projects/{project_id}")},
+    )

@@ -1,0 +1,70 @@
+"""Asset records: what a project produced, with the S3 key where it lives."""
+
+from __future__ import annotations
+
+from pynamodb.exceptions import PynamoDBException
+
+from videogen.dal import keys
+from videogen.dal.tables import AssetItem
+from videogen.domain.enums import AssetKind
+from videogen.domain.models import Asset
+from videogen.exceptions import ResourceNotFoundException, StorageException
+
+
+def _to_domain(item: AssetItem) -> Asset:
+    return Asset(
+        project_id=item.project_id,
+        asset_id=item.asset_id,
+        kind=AssetKind(item.kind),
+        s3_key=item.s3_key,
+        content_type=item.content_type,
+        size=int(item.size),
+        created_at=item.created_at,
+        scene_number=int(item.scene_number) if item.scene_number is not None else None,
+        render_id=item.render_id,
+    )
+
+
+def put_asset(asset: Asset) -> None:
+    """Record an asset; the same asset id overwrites (a re-run step gives the same record)."""
+    if not asset.s3_key.startswith(keys.project_prefix(asset.project_id)):
+        raise ValueError("an asset lives under its project's prefix")
+    try:
+        AssetItem(
+            pk=keys.project_pk(asset.project_id),
+            sk=keys.asset_sk(asset.asset_id),
+            project_id=asset.project_id,
+            asset_id=asset.asset_id,
+            kind=asset.kind.value,
+            s3_key=asset.s3_key,
+            content_type=asset.content_type,
+            size=asset.size,
+            scene_number=asset.scene_number,
+            render_id=asset.render_id,
+            created_at=asset.created_at,
+        ).save()
+    except PynamoDBException as exc:
+        raise StorageException("Could not record the asset.") from exc
+
+
+def list_assets(project_id: str) -> list[Asset]:
+    """Every asset of a project, by asset id."""
+    try:
+        items = AssetItem.query(
+            keys.project_pk(project_id), AssetItem.sk.startswith(keys.ASSET_SK_PREFIX), consistent_read=True
+        )
+        return [_to_domain(item) for item in items]
+    except PynamoDBException as exc:
+        raise StorageException("Could not list the assets.") from exc
+
+
+def get_asset(project_id: str, asset_id: str) -> Asset:
+    try:
+        item = AssetItem.get(keys.project_pk(project_id), keys.asset_sk(asset_id), consistent_read=True)
+    except AssetItem.DoesNotExist as exc:
+        raise ResourceNotFoundException(
+            f"Asset {asset_id!r} does not exist in this project.", {"asset_id": asset_id}
+        ) from exc
+    except PynamoDBException as exc:
+        raise StorageException("Could not read the asset.") from exc
+    return _to_domain(item)

@@ -1,0 +1,64 @@
+"""The render state machine through boto3: start, stop, describe."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError
+
+from videogen.exceptions import ConfigurationException, StorageException
+
+if TYPE_CHECKING:
+    from mypy_boto3_stepfunctions import SFNClient
+
+
+@lru_cache(maxsize=1)
+def sfn_client() -> SFNClient:
+    return boto3.client("stepfunctions")
+
+
+def execution_name(project_id: str, render_id: str) -> str:
+    """Deterministic: a duplicate start of the same render is refused by Step Functions itself."""
+    return f"{project_id}-{render_id}"
+
+
+def start(state_machine_arn: str | None, name: str, payload: dict[str, Any]) -> str:
+    """Start an execution (or find the one already started under this name); returns its ARN."""
+    if not state_machine_arn:
+        raise ConfigurationException("The render state machine is not configured (STATE_MACHINE_ARN).")
+    client = sfn_client()
+    try:
+        return client.start_execution(
+            stateMachineArn=state_machine_arn, name=name, input=json.dumps(payload)
+        )["executionArn"]
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "ExecutionAlreadyExists":
+            arn_base = state_machine_arn.replace(":stateMachine:", ":execution:")
+            return f"{arn_base}:{name}"
+        raise StorageException("Could not start the render.") from exc
+    except BotoCoreError as exc:
+        raise StorageException("Could not start the render.") from exc
+
+
+def stop(execution_arn: str, cause: str) -> None:
+    """Stop a running execution; one that already ended is left alone."""
+    try:
+        sfn_client().stop_execution(executionArn=execution_arn, cause=cause)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") not in {
+            "ExecutionDoesNotExist",
+            "ExecutionAlreadyStopped",
+        }:
+            raise StorageException("Could not stop the render.") from exc
+    except BotoCoreError as exc:
+        raise StorageException("Could not stop the render.") from exc
+
+
+def status(execution_arn: str) -> str:
+    try:
+        return str(sfn_client().describe_execution(executionArn=execution_arn)["status"])
+    except (ClientError, BotoCoreError) as exc:
+        raise StorageException("Could not read the render's state.") from exc

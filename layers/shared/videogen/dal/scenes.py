@@ -1,0 +1,181 @@
+"""Scenes in DynamoDB: whole scene sets written before the project points at them."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from pynamodb.exceptions import PynamoDBException, UpdateError
+from pynamodb.expressions.update import Action
+
+from videogen.dal import keys
+from videogen.dal.projects import now
+from videogen.dal.tables import BaseItem, SceneItem
+from videogen.domain.enums import Transition
+from videogen.domain.models import Scene
+from videogen.exceptions import (
+    PreconditionFailedException,
+    ResourceConflictException,
+    ResourceNotFoundException,
+    StorageException,
+)
+from videogen.scripts.model import SceneSpec
+
+
+def new_scene_set_id() -> str:
+    """A fresh id per write attempt, so two racing writers never touch each other's scenes."""
+    return uuid.uuid4().hex[:12]
+
+
+def _to_domain(item: SceneItem) -> Scene:
+    return Scene(
+        project_id=item.project_id,
+        number=int(item.number),
+        title=item.title,
+        narration=item.narration or "",
+        image_prompt=item.image_prompt,
+        image_prompt_explicit=bool(item.image_prompt_explicit),
+        duration=float(item.duration) if item.duration is not None else None,
+        transition=Transition(item.transition),
+        line=int(item.line),
+        image_stale=bool(item.image_stale),
+        image_key=item.image_key,
+        version=int(item.version or 0),
+        updated_at=item.updated_at,
+    )
+
+
+def write_scene_set(project_id: str, scene_set: str, scenes: Sequence[SceneSpec]) -> None:
+    """Store every scene of a new set (not yet visible: the project does not point at it)."""
+    stamp = now()
+    try:
+        with SceneItem.batch_write() as batch:
+            for spec in scenes:
+                batch.save(
+                    SceneItem(
+                        pk=keys.project_pk(project_id),
+                        sk=keys.scene_sk(scene_set, spec.number),
+                        project_id=project_id,
+                        scene_set=scene_set,
+                        number=spec.number,
+                        title=spec.title,
+                        narration=spec.narration,
+                        image_prompt=spec.image_prompt,
+                        image_prompt_explicit=spec.image_prompt_explicit,
+                        duration=spec.duration,
+                        transition=spec.transition.value,
+                        line=spec.line,
+                        image_stale=True,
+                        updated_at=stamp,
+                        version=1,
+                    )
+                )
+    except PynamoDBException as exc:
+        raise StorageException("Could not store the scenes.") from exc
+
+
+def delete_scene_set(project_id: str, scene_set: str | None) -> None:
+    """Remove every scene of a set (an old one, or one whose project update lost a race)."""
+    if not scene_set:
+        return
+    try:
+        items = BaseItem.query(
+            keys.project_pk(project_id),
+            BaseItem.sk.startswith(keys.scene_set_prefix(scene_set)),
+            attributes_to_get=["pk", "sk"],
+        )
+        with BaseItem.batch_write() as batch:
+            for item in items:
+                batch.delete(item)
+    except PynamoDBException as exc:
+        raise StorageException("Could not remove old scenes.") from exc
+
+
+def list_scenes(project_id: str, scene_set: str, *, after: int, limit: int) -> tuple[list[Scene], bool]:
+    """Scenes numbered above ``after``, in order; and whether more follow."""
+    start = keys.scene_sk(scene_set, after) if after else None
+    try:
+        found = list(
+            SceneItem.query(
+                keys.project_pk(project_id),
+                SceneItem.sk.startswith(keys.scene_set_prefix(scene_set)),
+                limit=limit + 1,
+                last_evaluated_key=(
+                    {"pk": {"S": keys.project_pk(project_id)}, "sk": {"S": start}} if start else None
+                ),
+            )
+        )
+    except PynamoDBException as exc:
+        raise StorageException("Could not list the scenes.") from exc
+    return [_to_domain(item) for item in found[:limit]], len(found) > limit
+
+
+def all_scenes(project_id: str, scene_set: str) -> list[Scene]:
+    """Every scene of a set, in order (at most 200: a few query pages)."""
+    try:
+        items = SceneItem.query(
+            keys.project_pk(project_id),
+            SceneItem.sk.startswith(keys.scene_set_prefix(scene_set)),
+            consistent_read=True,
+        )
+        return [_to_domain(item) for item in items]
+    except PynamoDBException as exc:
+        raise StorageException("Could not read the scenes.") from exc
+
+
+def _get_item(project_id: str, scene_set: str, number: int) -> SceneItem:
+    try:
+        return SceneItem.get(
+            keys.project_pk(project_id), keys.scene_sk(scene_set, number), consistent_read=True
+        )
+    except SceneItem.DoesNotExist as exc:
+        raise ResourceNotFoundException(
+            f"Scene {number} does not exist in this project.", {"scene": number}
+        ) from exc
+    except PynamoDBException as exc:
+        raise StorageException("Could not read the scene.") from exc
+
+
+def get_scene(project_id: str, scene_set: str, number: int) -> Scene:
+    return _to_domain(_get_item(project_id, scene_set, number))
+
+
+def update_scene(
+    project_id: str,
+    scene_set: str,
+    number: int,
+    *,
+    expected_version: int | None,
+    actions: Sequence[Action],
+) -> Scene:
+    """Apply update actions to a scene under optimistic locking (see update_project)."""
+    item = _get_item(project_id, scene_set, number)
+    if expected_version is not None and expected_version != item.version:
+        raise PreconditionFailedException(
+            "The scene changed since you read it: fetch it again and retry with the new ETag.",
+            {"expected_version": expected_version, "current_version": item.version},
+        )
+    try:
+        item.update(actions=[*actions, SceneItem.updated_at.set(now())])
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            raise ResourceConflictException(
+                "Another change to this scene landed first: fetch it again and retry.", {"scene": number}
+            ) from exc
+        raise StorageException("Could not update the scene.") from exc
+    return _to_domain(item)
+
+
+def mark_image(project_id: str, scene_set: str, number: int, image_key: str) -> None:
+    """Record a scene's fresh image (the pipeline's write; the version is left alone)."""
+    try:
+        SceneItem._get_connection().update_item(
+            keys.project_pk(project_id),
+            keys.scene_sk(scene_set, number),
+            actions=[SceneItem.image_key.set(image_key), SceneItem.image_stale.set(False)],
+            condition=SceneItem.pk.exists(),
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            raise ResourceNotFoundException(f"Scene {number} no longer exists.", {"scene": number}) from exc
+        raise StorageException("Could not record the scene image.") from exc
