@@ -8,8 +8,9 @@ from videogen.api.app import configure, create_app, handle
 from videogen.observability import CAPTURE_COLD_START_METRIC, logger, metrics, tracer
 from videogen.settings import get_settings
 
-configure(get_settings())
-app = create_app()
+settings = get_settings()
+configure(settings)
+app = create_app(settings.cors_allow_origin)
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -28,7 +28,11 @@ def server(cloud: LocalCloud) -> Iterator[LocalApiServer]:
 
 
 def _call(
-    url: str, method: str = "GET", body: Any = None, key: str | None = None, headers: dict[str, str] | None = None
+    url: str,
+    method: str = "GET",
+    body: Any = None,
+    key: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> tuple[int, dict[str, str], Any]:
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(url, data=data, method=method)
@@ -51,7 +55,9 @@ def test_create_list_get_update_delete_over_http(server: LocalApiServer) -> None
     key = KeyStore().add("alice")
     base = server.base_url
 
-    status, headers, created = _call(f"{base}/projects", "POST", {"title": "Demo", "script": "## A\nHello."}, key)
+    status, headers, created = _call(
+        f"{base}/projects", "POST", {"title": "Demo", "script": "## A\nHello."}, key
+    )
     assert status == 201
     assert headers["Location"] == f"/v1/projects/{created['id']}"
     assert headers["X-Request-Id"]
@@ -72,8 +78,12 @@ def test_create_list_get_update_delete_over_http(server: LocalApiServer) -> None
     assert _call(f"{base}/projects/{created['id']}", key=key)[0] == 404
 
 
-@pytest.mark.parametrize("authorization", [None, "Bearer", "Bearer wrong-key", "Basic dXNlcjpwYXNz", "vg_abc"])
-def test_missing_or_bad_bearer_returns_401_envelope(server: LocalApiServer, authorization: str | None) -> None:
+@pytest.mark.parametrize(
+    "authorization", [None, "Bearer", "Bearer wrong-key", "Basic dXNlcjpwYXNz", "vg_abc"]
+)
+def test_missing_or_bad_bearer_returns_401_envelope(
+    server: LocalApiServer, authorization: str | None
+) -> None:
     KeyStore().add("alice")
     headers = {"Authorization": authorization} if authorization else {}
 
@@ -101,10 +111,18 @@ def test_health_needs_no_key_and_paths_outside_the_stage_are_404(server: LocalAp
     assert (status, body["error"]["code"]) == (404, "ROUTE_NOT_FOUND")
 
 
-def test_cors_preflight_answers_from_the_template(server: LocalApiServer) -> None:
-    status, headers, _ = _call(f"{server.base_url}/projects", "OPTIONS")
+def test_cors_preflight_answers_from_the_template_and_answers_expose_headers(server: LocalApiServer) -> None:
+    key = KeyStore().add("alice")
 
+    status, headers, _ = _call(f"{server.base_url}/projects", "OPTIONS")
     assert status == 204
     assert headers["Access-Control-Allow-Origin"] == "*"
     assert "If-Match" in headers["Access-Control-Allow-Headers"]
-    assert "ETag" in headers["Access-Control-Expose-Headers"]
+
+    # Browsers send Origin; the CORS headers answer it.
+    status, headers, _ = _call(
+        f"{server.base_url}/projects", key=key, headers={"Origin": "https://app.example"}
+    )
+    assert status == 200
+    assert headers["Access-Control-Allow-Origin"] == "*"
+    assert {"ETag", "Location", "X-Request-Id"} <= set(headers["Access-Control-Expose-Headers"].split(","))

@@ -41,7 +41,9 @@ class DemoClient:
         print(f"\n$ {method} {path}  ->  {status}" + (f"  ETag: {etag}" if etag else ""))
         payload = json.loads(text) if text else None
         if payload is not None:
-            shown = {k: v for k, v in payload.items() if k != "script"} if isinstance(payload, dict) else payload
+            shown = (
+                {k: v for k, v in payload.items() if k != "script"} if isinstance(payload, dict) else payload
+            )
             print("  " + json.dumps(shown, indent=2, default=str).replace("\n", "\n  ")[:1500])
         return payload
 

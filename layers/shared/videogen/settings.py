@@ -21,6 +21,7 @@ class Settings(BaseSettings):
     log_level: str = Field("INFO", description="Logger level.")
     aws_region: str = Field("us-east-1", description="The AWS region.")
     presign_seconds: int = Field(900, ge=1, le=900, description="Lifetime of presigned download URLs.")
+    cors_allow_origin: str = Field("*", description="The origin browsers may call the API from.")
     state_machine_arn: str | None = Field(None, description="The render state machine (API function only).")
     stability_api_key: str | None = Field(
         None, repr=False, description="Stability AI key, for local runs; deployed, use the parameter below."

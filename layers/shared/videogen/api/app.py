@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Server
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -22,9 +22,20 @@ API_DESCRIPTION = (
 )
 
 
-def create_app() -> APIGatewayRestResolver:
-    """The resolver with every router and the error mapping; no AWS access happens here."""
-    app = APIGatewayRestResolver(enable_validation=True)
+EXPOSED_HEADERS = ["ETag", "Location", "X-Request-Id", "Retry-After"]
+ALLOWED_HEADERS = ["Authorization", "Content-Type", "If-Match", "X-Request-Id", "Idempotency-Key"]
+
+
+def create_app(allow_origin: str = "*") -> APIGatewayRestResolver:
+    """The resolver with every router and the error mapping; no AWS access happens here.
+
+    API Gateway answers CORS preflights itself (template.yaml); the answers that come from this function
+    carry the CORS headers a browser needs to read them, ETag and Location included.
+    """
+    cors = CORSConfig(
+        allow_origin=allow_origin, allow_headers=ALLOWED_HEADERS, expose_headers=EXPOSED_HEADERS
+    )
+    app = APIGatewayRestResolver(enable_validation=True, cors=cors)
     register_error_handlers(app)
     app.include_router(health.router)
     app.include_router(projects.router)

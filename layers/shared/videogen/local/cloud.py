@@ -35,6 +35,9 @@ _FAKE_CREDENTIALS = {
 }
 # Anything that could send a request to a real AWS account is removed while the local cloud runs.
 _REAL_AWS_VARIABLES = ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE")
+# Variables that only make sense in the cloud: locally the wheel's ffmpeg runs (the same binary the
+# ffmpeg layer ships) and provider keys come from the environment, not from SSM.
+_CLOUD_ONLY = {"FFMPEG_BINARY", "STABILITY_API_KEY_PARAMETER"}
 _LOCAL_DEFAULTS = {
     "ENVIRONMENT": "local",
     "POWERTOOLS_TRACE_DISABLED": "true",
@@ -305,7 +308,7 @@ class LocalCloud:
         merged: dict[str, str | None] = {}
         for function in self.functions.values():
             for name, value in function.environment.items():
-                if name == "POWERTOOLS_SERVICE_NAME":
+                if name == "POWERTOOLS_SERVICE_NAME" or name in _CLOUD_ONLY:
                     continue
                 if name in merged and merged[name] != value:
                     raise ValueError(

@@ -1,0 +1,109 @@
+"""GenerateImage: one scene's picture, from the cache when the same request was paid for before."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+
+from aws_lambda_powertools.metrics import MetricUnit
+
+from videogen.dal import keys, projects, scenes, storage
+from videogen.domain.models import Project, Scene
+from videogen.exceptions import ConfigurationException
+from videogen.observability import logger, metrics, tracer
+from videogen.providers.base import ImageProvider, ImageRequest
+from videogen.settings import Settings
+
+
+def scene_seed(project: Project, scene_number: int) -> int:
+    """The project's seed (or one derived from its id), varied per scene so scenes differ."""
+    base = project.settings.seed if project.settings.seed is not None else zlib.crc32(project.id.encode())
+    return (base + scene_number * 7919) % 4_294_967_296
+
+
+def image_request(project: Project, scene: Scene) -> ImageRequest:
+    width, height = project.settings.frame_size()
+    return ImageRequest(
+        prompt=scene.image_prompt,
+        width=width,
+        height=height,
+        seed=scene_seed(project, scene.number),
+        style=project.settings.style,
+        title=scene.title or "",
+    )
+
+
+def cache_key(project_id: str, provider: str, model: str, request: ImageRequest) -> str:
+    """Where the image of exactly this request lives: the same request is never paid for twice."""
+    identity = json.dumps(
+        [
+            provider,
+            model,
+            request.prompt,
+            request.style,
+            request.negative_prompt,
+            request.seed,
+            request.width,
+            request.height,
+            request.title,
+        ],
+        ensure_ascii=False,
+    )
+    digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]
+    return f"{keys.project_prefix(project_id)}images/{digest}.png"
+
+
+def provider_for(project: Project, settings: Settings) -> ImageProvider:
+    """The project's image provider, with credentials from the environment or SSM."""
+    from videogen.providers.registry import ProviderConfig, get_image_provider
+
+    api_key = settings.stability_api_key
+    if (
+        project.settings.image_provider == "stability"
+        and not api_key
+        and settings.stability_api_key_parameter
+    ):
+        from aws_lambda_powertools.utilities import parameters
+
+        try:
+            api_key = str(
+                parameters.get_parameter(settings.stability_api_key_parameter, decrypt=True, max_age=300)
+            )
+        except parameters.exceptions.GetParameterError as exc:
+            raise ConfigurationException("The Stability API key parameter cannot be read.") from exc
+    config = ProviderConfig(
+        stability_api_key=api_key,
+        stability_api=settings.stability_api,
+        bedrock_model_id=settings.bedrock_model_id,
+        bedrock_region=settings.aws_region,
+    )
+    return get_image_provider(project.settings.image_provider, config=config)
+
+
+@tracer.capture_method
+def generate_scene_image(project_id: str, scene_number: int, settings: Settings) -> str:
+    """Make sure the scene has its image; returns the image's S3 key."""
+    project = projects.get_project_any_owner(project_id)
+    if not project.scene_set:
+        raise ConfigurationException("The project has no scenes to draw.")
+    scene = scenes.get_scene(project_id, project.scene_set, scene_number)
+    provider = provider_for(project, settings)
+    request = image_request(project, scene)
+    key = cache_key(project_id, provider.name, provider.model, request)
+    tracer.put_annotation("provider", provider.name)
+    tracer.put_annotation("scene", str(scene_number))
+    if storage.object_exists(settings.media_bucket, key):
+        metrics.add_metric(name="ImagesCached", unit=MetricUnit.Count, value=1)
+        logger.info("Image cached", extra={"scene": scene_number})
+    else:
+        with tracer.provider.in_subsegment(f"## {provider.name}.generate") as subsegment:
+            subsegment.put_annotation("provider", provider.name)
+            subsegment.put_annotation("scene", str(scene_number))
+            image = provider.generate(request)
+        storage.put_bytes(settings.media_bucket, key, image.data, image.content_type)
+        metrics.add_metric(name="ImagesGenerated", unit=MetricUnit.Count, value=1)
+        logger.info("Image generated", extra={"scene": scene_number, "provider": provider.name})
+    scenes.mark_image(project_id, project.scene_set, scene_number, key)
+    projects.add_scene_done(project_id, scene_number)
+    return key

@@ -1,0 +1,45 @@
+"""PrepareRender: mark the project RENDERING and decide which scenes need a new image."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from videogen.dal import projects, scenes, storage
+from videogen.domain.enums import ProjectStatus
+from videogen.exceptions import ResourceConflictException
+from videogen.observability import logger
+from videogen.pipeline.images import cache_key, image_request, provider_for
+from videogen.settings import Settings
+
+
+def prepare_render(project_id: str, render_id: str, settings: Settings) -> dict[str, Any]:
+    """Returns the scene numbers whose image is missing or stale (the Map's items) and the scene count."""
+    project = projects.get_project_any_owner(project_id)
+    if project.render_id != render_id:
+        raise ResourceConflictException(
+            "This render was superseded by a newer one.",
+            {"render_id": render_id, "current": project.render_id},
+        )
+    if not project.scene_set:
+        raise ResourceConflictException("The project has no scenes to render.")
+    all_scenes = scenes.all_scenes(project_id, project.scene_set)
+    # Building the provider here fails fast on missing credentials, before any scene is attempted.
+    provider = provider_for(project, settings)
+    needed: list[int] = []
+    ready: list[int] = []
+    for scene in all_scenes:
+        expected = cache_key(project_id, provider.name, provider.model, image_request(project, scene))
+        fresh = not scene.image_stale and scene.image_key == expected
+        if fresh and storage.object_exists(settings.media_bucket, expected):
+            ready.append(scene.number)
+        else:
+            needed.append(scene.number)
+    projects.set_status(
+        project_id,
+        ProjectStatus.RENDERING,
+        progress={"stage": "images", "scenes_done": len(ready), "scenes_total": len(all_scenes)},
+    )
+    for number in ready:
+        projects.add_scene_done(project_id, number)
+    logger.info("Render prepared", extra={"scenes": len(all_scenes), "to_generate": len(needed)})
+    return {"scenes": needed, "scene_count": len(all_scenes)}
