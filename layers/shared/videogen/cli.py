@@ -49,6 +49,27 @@ def _keys_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _render(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from videogen.local.render import run_render_command
+
+    overrides = {
+        name: value
+        for name, value in {
+            "aspect_ratio": args.aspect,
+            "resolution": args.resolution,
+            "fps": args.fps,
+            "image_provider": args.provider,
+            "seed": args.seed,
+            "style": args.style,
+        }.items()
+        if value is not None
+    }
+    output = Path(args.output) if args.output else None
+    return run_render_command(Path(args.script), output, overrides, sys.stderr)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="videogen", description="Script in, video out — on one machine.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -58,6 +79,19 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
     serve.add_argument("--verbose", action="store_true", help="log every HTTP request")
     serve.set_defaults(func=_serve)
+
+    render = commands.add_parser(
+        "render", help="render a script to MP4 (+ .srt, .vtt, .jpg) through the local state machine"
+    )
+    render.add_argument("script", help="the script: .md, .txt, .fountain or .json")
+    render.add_argument("-o", "--output", help="the MP4 to write (default: SCRIPT's name .mp4 here)")
+    render.add_argument("--aspect", choices=["16:9", "9:16", "1:1"], help="frame shape")
+    render.add_argument("--resolution", choices=["480p", "720p", "1080p"], help="frame size")
+    render.add_argument("--fps", type=int, choices=[24, 25, 30], help="frames per second")
+    render.add_argument("--provider", choices=["local", "stability", "bedrock"], help="image provider")
+    render.add_argument("--seed", type=int, help="image seed (0-4294967295)")
+    render.add_argument("--style", help="visual style for every image, e.g. 'watercolor'")
+    render.set_defaults(func=_render)
 
     keys = commands.add_parser("keys", help="manage local API keys")
     key_commands = keys.add_subparsers(dest="keys_command", required=True)

@@ -1,10 +1,16 @@
-"""`make demo`: videogen end to end on the embedded local cloud, through its HTTP API, offline."""
+"""`make demo`: videogen end to end on the embedded local cloud, through its HTTP API, offline.
+
+It walks the projects API (create, list, get, update, a refused stale update, delete), then renders every
+script in examples/ through POST /renders (the real state machine on moto) and downloads the video,
+subtitles and thumbnail through the presigned links the API hands out, into out/.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
 import tempfile
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -14,7 +20,11 @@ from videogen.local.cloud import LocalCloud
 from videogen.local.keys import KeyStore
 from videogen.local.server import LocalApiGateway, LocalApiServer
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "lighthouse.md"
+ROOT = Path(__file__).resolve().parents[3]
+EXAMPLES = ROOT / "examples"
+OUT = ROOT / "out"
+FORMATS = {".md": "md", ".txt": "txt", ".fountain": "fountain", ".json": "json"}
+DOWNLOADS = {"video": ".mp4", "subtitles-srt": ".srt", "subtitles-vtt": ".vtt", "thumbnail": ".jpg"}
 
 
 class DemoClient:
@@ -24,7 +34,14 @@ class DemoClient:
         self.base_url = base_url
         self.key = key
 
-    def call(self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None) -> Any:
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+        quiet: bool = False,
+    ) -> Any:
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(self.base_url + path, data=data, method=method)
         request.add_header("Authorization", f"Bearer {self.key}")
@@ -37,46 +54,110 @@ class DemoClient:
                 status, response_headers, text = response.status, response.headers, response.read().decode()
         except urllib.error.HTTPError as error:
             status, response_headers, text = error.code, error.headers, error.read().decode()
-        etag = response_headers.get("ETag")
-        print(f"\n$ {method} {path}  ->  {status}" + (f"  ETag: {etag}" if etag else ""))
         payload = json.loads(text) if text else None
-        if payload is not None:
-            shown = (
-                {k: v for k, v in payload.items() if k != "script"} if isinstance(payload, dict) else payload
-            )
-            print("  " + json.dumps(shown, indent=2, default=str).replace("\n", "\n  ")[:1500])
+        if not quiet:
+            etag = response_headers.get("ETag")
+            print(f"\n$ {method} {path}  ->  {status}" + (f"  ETag: {etag}" if etag else ""))
+            if payload is not None:
+                shown = (
+                    {k: v for k, v in payload.items() if k != "script"}
+                    if isinstance(payload, dict)
+                    else payload
+                )
+                print("  " + json.dumps(shown, indent=2, default=str).replace("\n", "\n  ")[:1200])
         return payload
 
 
+def walk_the_api(client: DemoClient) -> None:
+    """The projects API, verb by verb, including the errors a user meets."""
+    print("\n=== 1. The projects API ===")
+    client.call("GET", "/health")
+    created = client.call(
+        "POST", "/projects", {"title": "A harbour morning", "script": "## Dawn\nThe harbour wakes.\n"}
+    )
+    project = f"/projects/{created['id']}"
+    client.call("GET", "/projects?limit=10")
+    client.call("GET", project)
+    client.call("PATCH", project, {"title": "A harbour at dawn"}, {"If-Match": '"v1"'})
+    client.call("PATCH", project, {"title": "A stale edit"}, {"If-Match": '"v1"'})
+    client.call("POST", "/projects", {"title": "Broken", "script": "## One\nDuration: 45s\nToo long."})
+    client.call("DELETE", project)
+    client.call("GET", project)
+
+
+def render_example(client: DemoClient, script: Path) -> list[Path]:
+    """Create a project from one example, render it, download its outputs into out/."""
+    created = client.call(
+        "POST",
+        "/projects",
+        {
+            "title": script.stem.replace("-", " ").title(),
+            "script": script.read_text(encoding="utf-8"),
+            "script_format": FORMATS[script.suffix],
+        },
+        quiet=True,
+    )
+    settings = created["settings"]
+    print(
+        f"\n{script.name}: {created['scene_count']} scenes, {settings['aspect_ratio']} "
+        f"{settings['resolution']} {settings['fps']} fps"
+    )
+    started = time.monotonic()
+    client.call("POST", f"/projects/{created['id']}/renders", quiet=True)
+    last = ""
+    while True:
+        project = client.call("GET", f"/projects/{created['id']}", quiet=True)
+        progress = project.get("progress") or {}
+        line = f"  {project['status']:<10} {progress.get('stage', '')} {progress.get('scenes_done', '')}"
+        if line != last:
+            print(line.rstrip())
+            last = line
+        if project["status"] in {"COMPLETED", "FAILED"}:
+            break
+        time.sleep(0.5)
+    if project["status"] == "FAILED":
+        print(f"  failed: {project['error']}")
+        return []
+    assets = {
+        asset["id"]: asset
+        for asset in client.call("GET", f"/projects/{created['id']}/assets", quiet=True)["items"]
+    }
+    written = []
+    for asset_id, suffix in DOWNLOADS.items():
+        target = OUT / f"{script.stem}{suffix}"
+        with urllib.request.urlopen(assets[asset_id]["download_url"], timeout=60) as response:
+            target.write_bytes(response.read())
+        written.append(target)
+    print(f"  rendered in {time.monotonic() - started:.1f} s → {written[0].relative_to(ROOT)}")
+    return written
+
+
 def main() -> int:
-    script = EXAMPLE.read_text(encoding="utf-8") if EXAMPLE.exists() else "## Dawn\nThe sea wakes up.\n"
+    OUT.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="videogen-demo-") as home, LocalCloud() as cloud:
         keys = KeyStore(Path(home))
-        key = keys.add("demo-user")
         server = LocalApiServer(LocalApiGateway(cloud, keys), "127.0.0.1", 0)
         server.start_background()
-        print(f"videogen local cloud is up: API on {server.base_url} (moto, no AWS account, no Docker)")
-        client = DemoClient(server.base_url, key)
+        print(
+            f"videogen local cloud is up: API on {server.base_url} (moto, no AWS account, no Docker, offline)"
+        )
+        client = DemoClient(server.base_url, keys.add("demo-user"))
         try:
-            client.call("GET", "/health")
-            created = client.call(
-                "POST",
-                "/projects",
-                {"title": "The lighthouse keeper", "script": script, "settings": {"resolution": "480p"}},
-            )
-            project = f"/projects/{created['id']}"
-            client.call("GET", "/projects?limit=10")
-            client.call("GET", project)
-            client.call("PATCH", project, {"title": "The last lighthouse keeper"}, {"If-Match": '"v1"'})
-            client.call("PATCH", project, {"title": "A stale edit"}, {"If-Match": '"v1"'})
-            client.call("POST", "/projects", {"title": "", "script": "   "})
-            client.call("DELETE", project)
-            client.call("GET", project)
+            walk_the_api(client)
+            print("\n=== 2. Rendering examples/ through POST /renders and Step Functions ===")
+            videos = [
+                render_example(client, script)
+                for script in sorted(EXAMPLES.iterdir())
+                if script.suffix in FORMATS
+            ]
         finally:
             server.shutdown()
             server.server_close()
-    print("\nDone: create, list, get, update (and a stale update refused), delete, on the local cloud.")
-    return 0
+    made = [files[0] for files in videos if files]
+    print("\nDone. Videos (with .srt, .vtt and .jpg beside each):")
+    for video in made:
+        print(f"  {video}")
+    return 0 if len(made) == len(videos) else 1
 
 
 if __name__ == "__main__":

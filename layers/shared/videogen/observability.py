@@ -15,6 +15,10 @@ CAPTURE_COLD_START_METRIC = os.environ.get("ENVIRONMENT", "local") != "local"
 # A request that records no business metric is normal, not worth a warning per invocation.
 warnings.filterwarnings("ignore", message="No application metrics to publish")
 
-logger = Logger(level=os.environ.get("LOG_LEVEL", "INFO"), log_uncaught_exceptions=True)
+logger = Logger(
+    service=os.environ.get("POWERTOOLS_SERVICE_NAME", "videogen"),
+    level=os.environ.get("LOG_LEVEL", "INFO"),
+    log_uncaught_exceptions=True,
+)
 tracer = Tracer()
 metrics = Metrics()

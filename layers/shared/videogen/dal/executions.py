@@ -62,3 +62,21 @@ def status(execution_arn: str) -> str:
         return str(sfn_client().describe_execution(executionArn=execution_arn)["status"])
     except (ClientError, BotoCoreError) as exc:
         raise StorageException("Could not read the render's state.") from exc
+
+
+def execution_arn(state_machine_arn: str, name: str) -> str:
+    """The ARN an execution of this state machine gets under this name (known before it starts)."""
+    return f"{state_machine_arn.replace(':stateMachine:', ':execution:')}:{name}"
+
+
+def exists(execution_arn: str) -> bool:
+    """Whether an execution was started under this ARN (whatever its state now)."""
+    try:
+        sfn_client().describe_execution(executionArn=execution_arn)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "ExecutionDoesNotExist":
+            return False
+        raise StorageException("Could not read the render's state.") from exc
+    except BotoCoreError as exc:
+        raise StorageException("Could not read the render's state.") from exc
+    return True

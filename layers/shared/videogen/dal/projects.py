@@ -55,6 +55,7 @@ def _to_domain(item: ProjectItem) -> Project:
         render_count=int(getattr(item, "render_count", 0) or 0),
         render_id=getattr(item, "render_id", None),
         execution_arn=getattr(item, "execution_arn", None),
+        outbox_prefix=getattr(item, "outbox_prefix", None),
     )
 
 
@@ -90,6 +91,7 @@ def put_new_project(project: Project) -> Project:
         scene_set=project.scene_set,
         settings=project.settings.model_dump(mode="json"),
         status=project.status.value,
+        outbox_prefix=project.outbox_prefix,
         created_at=project.created_at,
         updated_at=project.updated_at,
         gsi1pk=keys.owner_pk(project.owner_id),
@@ -349,10 +351,13 @@ def claim_render(owner_id: str, project_id: str) -> Project:
                 ProjectItem.error.remove(),
                 ProjectItem.updated_at.set(now()),
             ],
-            # Both guards: the status check refuses a second render, the count check a racing claim.
+            # Both guards: the status check refuses a second render, the count check a racing claim
+            # (also of the first render: a claim that read "never rendered" must not land after another
+            # claim's render has already ended, which would make it a second render).
             condition=ProjectItem.status.is_in(*_IDLE) & (ProjectItem.render_count == item.render_count)
             if item.render_count
-            else ProjectItem.status.is_in(*_IDLE),
+            else ProjectItem.status.is_in(*_IDLE)
+            & (ProjectItem.render_count.does_not_exist() | (ProjectItem.render_count == 0)),
         )
     except UpdateError as exc:
         if _is_conditional_failure(exc):

@@ -10,7 +10,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from videogen.exceptions import StorageException
+from videogen.exceptions import ResourceNotFoundException, StorageException
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -45,6 +45,17 @@ def delete_prefix(bucket: str, prefix: str) -> int:
     return removed
 
 
+def read_object(bucket: str, key: str) -> tuple[bytes, str]:
+    """An object's bytes and content type (small files: subtitles, results, local downloads)."""
+    try:
+        response = s3_client().get_object(Bucket=bucket, Key=key)
+        return response["Body"].read(), str(response.get("ContentType") or "application/octet-stream")
+    except s3_client().exceptions.NoSuchKey as exc:
+        raise ResourceNotFoundException(f"No file {key!r}.") from exc
+    except (ClientError, BotoCoreError) as exc:
+        raise StorageException("Could not read a file.") from exc
+
+
 def check_bucket(bucket: str) -> None:
     """Raise StorageException unless the bucket answers."""
     try:
@@ -53,13 +64,37 @@ def check_bucket(bucket: str) -> None:
         raise StorageException("The media bucket does not answer.") from exc
 
 
+_public_endpoint: str | None = None
+
+
+def set_public_endpoint(url: str | None) -> None:
+    """Where presigned URLs point. None: S3 itself. The local cloud points them at its own HTTP server,
+    which serves the in-memory bucket, so the same download links work on one machine."""
+    global _public_endpoint
+    _public_endpoint = url
+    _presign_client.cache_clear()
+
+
+@lru_cache(maxsize=1)
+def _presign_client() -> S3Client:
+    if _public_endpoint is None:
+        return s3_client()
+    return boto3.client(
+        "s3",
+        endpoint_url=_public_endpoint,
+        config=Config(signature_version="s3v4", s3={"addressing_style": "path"}),
+    )
+
+
 def presigned_get(bucket: str, key: str, expires_in: int, content_type: str | None = None) -> str:
     """A URL that lets its holder GET one object for ``expires_in`` seconds (at most 15 minutes)."""
     params: dict[str, str] = {"Bucket": bucket, "Key": key}
     if content_type:
         params["ResponseContentType"] = content_type
     try:
-        return s3_client().generate_presigned_url("get_object", Params=params, ExpiresIn=min(expires_in, 900))
+        return _presign_client().generate_presigned_url(
+            "get_object", Params=params, ExpiresIn=min(expires_in, 900)
+        )
     except (ClientError, BotoCoreError) as exc:
         raise StorageException("Could not sign a download URL.") from exc
 
@@ -105,3 +140,50 @@ def object_size(bucket: str, key: str) -> int:
         return int(s3_client().head_object(Bucket=bucket, Key=key)["ContentLength"])
     except (ClientError, BotoCoreError) as exc:
         raise StorageException("Could not look up a file.") from exc
+
+
+def read_object_prefix(
+    bucket: str, key: str, max_bytes: int, *, version_id: str | None = None, etag: str | None = None
+) -> bytes | None:
+    """The first ``max_bytes`` bytes of one version of an object: ``version_id`` if given, else the object
+    only while its ETag is still ``etag``. None when that version is gone or was overwritten since."""
+    params: dict[str, str] = {"Bucket": bucket, "Key": key, "Range": f"bytes=0-{max_bytes - 1}"}
+    if version_id:
+        params["VersionId"] = version_id
+    elif etag:
+        params["IfMatch"] = etag if etag.startswith('"') else f'"{etag}"'
+    try:
+        response = s3_client().get_object(**params)  # type: ignore[arg-type]
+        return response["Body"].read(max_bytes)
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code")
+        if code in {"PreconditionFailed", "NoSuchKey", "NoSuchVersion", "404", "412"}:
+            return None
+        if code == "InvalidRange":
+            # An empty object has no byte 0: it is there, and empty.
+            return b""
+        raise StorageException("Could not read a file.") from exc
+    except BotoCoreError as exc:
+        raise StorageException("Could not read a file.") from exc
+
+
+def copy_object(bucket: str, source_key: str, key: str) -> None:
+    """Copy an object within the bucket (server side; its content type comes along)."""
+    try:
+        s3_client().copy_object(Bucket=bucket, Key=key, CopySource={"Bucket": bucket, "Key": source_key})
+    except (ClientError, BotoCoreError) as exc:
+        raise StorageException("Could not copy a file.") from exc
+
+
+def delete_objects(bucket: str, keys: list[str]) -> None:
+    """Delete these keys (at most 1000); a key that does not exist is not an error."""
+    if not keys:
+        return
+    try:
+        response = s3_client().delete_objects(
+            Bucket=bucket, Delete={"Objects": [{"Key": key} for key in keys], "Quiet": True}
+        )
+    except (ClientError, BotoCoreError) as exc:
+        raise StorageException("Could not delete files.") from exc
+    if response.get("Errors"):
+        raise StorageException("Could not delete files.")

@@ -6,9 +6,9 @@ from typing import Any
 
 from pynamodb.attributes import (
     BooleanAttribute,
-    NumberSetAttribute,
     MapAttribute,
     NumberAttribute,
+    NumberSetAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
     VersionAttribute,
@@ -86,6 +86,8 @@ class ProjectItem(BaseItem):
     execution_arn = UnicodeAttribute(null=True)
     scenes_done = NumberSetAttribute(null=True)
     last_video_key = UnicodeAttribute(null=True)
+    # Where the drop folder wants this project's results (outbox/{owner}/{script name}/); None otherwise.
+    outbox_prefix = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     version = VersionAttribute()

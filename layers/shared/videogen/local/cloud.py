@@ -131,6 +131,7 @@ class LocalCloud:
         self._collect_functions()
         self._set_env({**_LOCAL_DEFAULTS, **self.shared_environment()})
         self._reset_cached_clients()
+        self._apply_log_level()
         self._route_lambda_invokes()
         return self
 
@@ -160,6 +161,17 @@ class LocalCloud:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+    @staticmethod
+    def _apply_log_level() -> None:
+        # The shared logger may exist already (it is created at import): give it the local level.
+        from videogen.observability import logger
+
+        level = os.environ.get("LOG_LEVEL", "WARNING")
+        logger.setLevel(level)
+        # moto's ASL interpreter logs every Fail state as an error; the project's error says it better.
+        if level.upper() != "DEBUG":
+            logging.getLogger("moto").setLevel(logging.CRITICAL)
 
     @staticmethod
     def _reset_cached_clients() -> None:
@@ -337,7 +349,13 @@ class LocalCloud:
             memory_limit_in_mb=function.memory,
             timeout_seconds=function.timeout,
         )
-        return handler(event, context)
+        try:
+            return handler(event, context)
+        finally:
+            # Powertools keeps metrics it did not publish (they are disabled locally): drop them.
+            from videogen.observability import metrics
+
+            metrics.clear_metrics()
 
 
 @contextmanager

@@ -11,14 +11,18 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
+from videogen.dal import storage
+from videogen.exceptions import VideoGeneratorException
 from videogen.local.cloud import LocalCloud, LocalFunction
 from videogen.local.keys import KeyStore
 
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's own limit
+PRESIGN_PREFIX = "/_s3"
 _CORS_HEADERS = {
     "AllowOrigin": "Access-Control-Allow-Origin",
     "AllowHeaders": "Access-Control-Allow-Headers",
@@ -113,12 +117,44 @@ class LocalApiGateway:
             "body": json.dumps(body),
         }
 
+    def serve_presigned(self, raw_path: str) -> dict[str, Any]:
+        """GET of a presigned URL: the local stand-in for S3 serving one object until the URL expires.
+
+        Loopback only and single-user: the expiry and the bucket are checked, the signature is not.
+        """
+        split = urlsplit(raw_path)
+        parts = split.path[len(PRESIGN_PREFIX) + 1 :].split("/", 1)
+        query = {k: v[-1] for k, v in parse_qs(split.query).items()}
+        request_id = str(uuid.uuid4())
+        if len(parts) != 2 or parts[0] not in self.cloud.buckets.values():
+            return self._error(404, "RESOURCE_NOT_FOUND", "No such file.", request_id)
+        try:
+            signed_at = datetime.strptime(query["X-Amz-Date"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+            lifetime = int(query["X-Amz-Expires"])
+        except (KeyError, ValueError):
+            return self._error(403, "FORBIDDEN", "The link is not a presigned URL.", request_id)
+        if datetime.now(UTC) > signed_at + timedelta(seconds=lifetime):
+            return self._error(
+                403, "FORBIDDEN", "The link has expired: ask the API for a new one.", request_id
+            )
+        try:
+            data, content_type = storage.read_object(parts[0], unquote(parts[1]))
+        except VideoGeneratorException:
+            return self._error(404, "RESOURCE_NOT_FOUND", "No such file.", request_id)
+        return {
+            "statusCode": 200,
+            "headers": {"Content-Type": query.get("response-content-type", content_type)},
+            "body": data,
+        }
+
     def handle(
         self, method: str, raw_path: str, headers: dict[str, str], body: bytes | None, source_ip: str
     ) -> dict[str, Any]:
         """Answer one HTTP request the way API Gateway and the function behind it would."""
         request_id = str(uuid.uuid4())
         split = urlsplit(raw_path)
+        if method == "GET" and split.path.startswith(PRESIGN_PREFIX + "/"):
+            return self.serve_presigned(raw_path)
         prefix = f"/{self.stage}"
         if split.path != prefix and not split.path.startswith(prefix + "/"):
             return self._error(404, "ROUTE_NOT_FOUND", f"The API lives under {prefix}/.", request_id)
@@ -201,7 +237,8 @@ def _handler_class(gateway: LocalApiGateway) -> type[BaseHTTPRequestHandler]:
             self._write(result)
 
         def _write(self, result: dict[str, Any]) -> None:
-            payload = (result.get("body") or "").encode("utf-8")
+            body = result.get("body") or ""
+            payload = body if isinstance(body, bytes) else body.encode("utf-8")
             self.send_response(int(result.get("statusCode", 500)))
             sent = set()
             for name, values in (result.get("multiValueHeaders") or {}).items():
@@ -236,11 +273,20 @@ class LocalApiServer(ThreadingHTTPServer):
         super().__init__((host, port), _handler_class(gateway))
         self.gateway = gateway
         self.verbose = verbose
+        # Download links handed out by the API point here while this server runs.
+        storage.set_public_endpoint(f"http://{self._url_host()}:{self.server_address[1]}{PRESIGN_PREFIX}")
+
+    def _url_host(self) -> str:
+        host = str(self.server_address[0])
+        return "127.0.0.1" if host in {"0.0.0.0", ""} else host  # noqa: S104 - mapping, not binding
+
+    def server_close(self) -> None:
+        storage.set_public_endpoint(None)
+        super().server_close()
 
     @property
     def base_url(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host!s}:{port}/{self.gateway.stage}"
+        return f"http://{self._url_host()}:{self.server_address[1]}/{self.gateway.stage}"
 
     def start_background(self) -> threading.Thread:
         thread = threading.Thread(target=self.serve_forever, name="videogen-api", daemon=True)

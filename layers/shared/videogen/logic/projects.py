@@ -32,16 +32,32 @@ def _settings_from(parsed: ParsedScript, base: dict[str, Any], overrides: dict[s
     return ProjectSettings.model_validate({**base, **from_script, **overrides})
 
 
-def create_project(owner_id: str, request: NewProject) -> Project:
+def create_project(
+    owner_id: str,
+    request: NewProject,
+    *,
+    project_id: str | None = None,
+    default_title: str | None = None,
+    outbox_prefix: str | None = None,
+) -> Project:
     """Parse the script and create a DRAFT project with its scenes. An invalid script stores nothing.
+
+    Args:
+        owner_id: who owns the project.
+        request: title, script, format and explicit settings.
+        project_id: the id to create it under (a caller that derives ids deterministically, such as the
+            drop folder); a new random id when None.
+        default_title: the title when neither the request nor the script gives one (e.g. a file name).
+        outbox_prefix: where the drop folder publishes the project's results and errors.
 
     Raises:
         ScriptParsingException: the script cannot be read (line, column, hint in details).
+        ResourceConflictException: a project with ``project_id`` exists already.
     """
     parsed = parse_script(request.script, request.script_format)
     settings = _settings_from(parsed, {}, request.settings)
-    title = request.title or parsed.title or "Untitled"
-    project_id = new_project_id()
+    title = request.title or parsed.title or default_title or "Untitled"
+    project_id = project_id or new_project_id()
     scene_set = scenes.new_scene_set_id()
     created = projects.now()
     # Scenes first: until the project exists and points at them, nobody can see them.
@@ -59,6 +75,7 @@ def create_project(owner_id: str, request: NewProject) -> Project:
         updated_at=created,
         scene_count=len(parsed.scenes),
         scene_set=scene_set,
+        outbox_prefix=outbox_prefix,
     )
     try:
         stored = projects.put_new_project(project)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from videogen.dal import executions, projects
 from videogen.domain.enums import ProjectStatus
@@ -40,11 +41,12 @@ def stop_running_render(project_id: str, execution_arn: str | None, status: Proj
 
 
 _IDEMPOTENT_START: Callable[..., dict[str, str]] | None = None
+_IDEMPOTENCY_CONFIG: Any = None
 
 
-def _idempotent_start() -> Callable[..., dict[str, str]]:
+def _idempotent_start(lambda_context: Any) -> Callable[..., dict[str, str]]:
     """start_render wrapped by Powertools idempotency, its records in our table (built on first use)."""
-    global _IDEMPOTENT_START
+    global _IDEMPOTENT_START, _IDEMPOTENCY_CONFIG
     if _IDEMPOTENT_START is None:
         from aws_lambda_powertools.utilities.idempotency import (
             DynamoDBPersistenceLayer,
@@ -84,11 +86,20 @@ def _idempotent_start() -> Callable[..., dict[str, str]]:
             }
 
         _IDEMPOTENT_START = start
+        _IDEMPOTENCY_CONFIG = config
+    # The remaining time bounds how long an in-progress record blocks a retry.
+    if lambda_context is not None:
+        _IDEMPOTENCY_CONFIG.register_lambda_context(lambda_context)
     return _IDEMPOTENT_START
 
 
 def start_render_once(
-    owner_id: str, project_id: str, state_machine_arn: str | None, request_id: str, idempotency_key: str
+    owner_id: str,
+    project_id: str,
+    state_machine_arn: str | None,
+    request_id: str,
+    idempotency_key: str,
+    lambda_context: Any = None,
 ) -> Render:
     """start_render, answered from the first call's result when the same Idempotency-Key comes again."""
     request = {
@@ -97,7 +108,7 @@ def start_render_once(
         "idempotency_key": idempotency_key,
         "state_machine_arn": state_machine_arn or "",
     }
-    result = _idempotent_start()(request={**request, "request_id": request_id})
+    result = _idempotent_start(lambda_context)(request={**request, "request_id": request_id})
     return Render(
         project_id=result["project_id"],
         render_id=result["render_id"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
 
 from videogen import exceptions
 from videogen.dal import assets, projects, scenes, storage
@@ -92,8 +92,16 @@ def describe_failure(failure: dict[str, Any]) -> dict[str, str]:
 def record_failure(project_id: str, render_id: str, failure: dict[str, Any]) -> dict[str, str]:
     """Mark the project FAILED with a code and a reason a person can act on."""
     error = {**describe_failure(failure), "render_id": render_id}
-    projects.set_status(project_id, ProjectStatus.FAILED, error=error)
-    metrics.add_dimension(name="error_code", value=error["code"])
-    metrics.add_metric(name="RendersFailed", unit=MetricUnit.Count, value=1)
+    try:
+        projects.set_status(project_id, ProjectStatus.FAILED, error=error)
+    except exceptions.ResourceNotFoundException:
+        # The project was deleted while it rendered (its execution was stopped): nothing to record.
+        logger.info("Render of a deleted project ended", extra={"render_id": render_id})
+        return error
+    # Failures are counted per error code; the dimension must not stick to the function's other metrics.
+    with single_metric(
+        name="RendersFailed", unit=MetricUnit.Count, value=1, namespace=metrics.namespace
+    ) as metric:
+        metric.add_dimension(name="error_code", value=error["code"])
     logger.warning("Render failed", extra={"render_id": render_id, "error_code": error["code"]})
     return error

@@ -1,0 +1,184 @@
+"""`videogen render`: one script → MP4, SRT, VTT and thumbnail, through the real state machine, locally."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from videogen.dal import projects, storage
+from videogen.dal.tables import bind_table
+from videogen.domain.enums import ProjectStatus
+from videogen.domain.models import NewProject
+from videogen.exceptions import ScriptParsingException, VideoGeneratorException
+from videogen.local.keys import DEFAULT_OWNER
+from videogen.logic import projects as project_logic
+from videogen.logic import renders
+from videogen.pipeline.assemble import output_keys
+from videogen.scripts.common import decode_source
+from videogen.scripts.parser import detect_format
+from videogen.settings import get_settings
+
+POLL_SECONDS = 0.2
+
+
+@dataclass(frozen=True)
+class RenderOutputs:
+    video: Path
+    srt: Path
+    vtt: Path
+    thumbnail: Path
+    duration: float
+
+
+class RenderFailed(Exception):
+    """The render ended FAILED; carries the project's error code and reason."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+class ProgressBar:
+    """Per-stage and per-scene progress on a terminal (one line, redrawn) or a log (one line a change)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.interactive = stream.isatty()
+        self._last = ""
+
+    def show(self, stage: str, done: int, total: int) -> None:
+        width = 24
+        filled = int(width * done / total) if total else width
+        bar = "█" * filled + "░" * (width - filled)
+        line = f"{stage:<10} {bar} {done}/{total} scenes"
+        if line == self._last:
+            return
+        self._last = line
+        if self.interactive:
+            self.stream.write("\r" + line)
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.interactive and self._last:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def format_script_error(path: Path, exc: ScriptParsingException) -> str:
+    """`file:line:column: message` plus the hint, like a compiler, for the terminal."""
+    details = exc.details
+    where = f"{path}:{details.get('line', 1)}:{details.get('column', 1)}"
+    hint = f"\n  hint: {details['hint']}" if details.get("hint") else ""
+    # The message starts with "line N: " for API callers; here the location leads already.
+    message = exc.message.split(": ", 1)[1] if exc.message.startswith("line ") else exc.message
+    return f"{where}: {message}{hint}"
+
+
+def render_script(
+    script_path: Path,
+    output: Path,
+    settings_overrides: dict[str, Any],
+    *,
+    owner_id: str = DEFAULT_OWNER,
+    on_progress: Callable[[str, int, int], None] | None = None,
+    timeout: float = 3600.0,
+) -> RenderOutputs:
+    """Create a project from a script, run the render state machine, download the outputs.
+
+    Must run inside a started LocalCloud. Raises ScriptParsingException for a bad script, RenderFailed
+    when the render fails, TimeoutError when it does not finish in time.
+    """
+    settings = get_settings()
+    bind_table(settings.table_name, settings.aws_region)
+    script_format = detect_format(script_path.name)
+    text = decode_source(script_path.read_bytes())
+    project = project_logic.create_project(
+        owner_id,
+        NewProject(title=None, script=text, settings=settings_overrides, script_format=script_format),
+    )
+    render = renders.start_render(
+        owner_id, project.id, settings.state_machine_arn, f"cli-{uuid.uuid4().hex[:12]}"
+    )
+    deadline = time.monotonic() + timeout
+    while True:
+        current = projects.get_project(owner_id, project.id)
+        progress = current.progress or {}
+        if on_progress and progress:
+            on_progress(
+                str(progress.get("stage", "")), int(progress.get("scenes_done", 0)), current.scene_count
+            )
+        if current.status is ProjectStatus.COMPLETED:
+            break
+        if current.status is ProjectStatus.FAILED:
+            error = current.error or {}
+            raise RenderFailed(str(error.get("code", "RENDER_FAILED")), str(error.get("message", "")))
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the render did not finish within {timeout:.0f} s")
+        time.sleep(POLL_SECONDS)
+    if on_progress:
+        on_progress("done", current.scene_count, current.scene_count)
+    keys = output_keys(project.id, render.render_id)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    outputs = RenderOutputs(
+        video=output,
+        srt=output.with_suffix(".srt"),
+        vtt=output.with_suffix(".vtt"),
+        thumbnail=output.with_suffix(".jpg"),
+        duration=0.0,
+    )
+    storage.download_file(settings.media_bucket, keys["video"], outputs.video)
+    storage.download_file(settings.media_bucket, keys["subtitles_srt"], outputs.srt)
+    storage.download_file(settings.media_bucket, keys["subtitles_vtt"], outputs.vtt)
+    storage.download_file(settings.media_bucket, keys["thumbnail"], outputs.thumbnail)
+    from videogen.media.probe import probe
+
+    return RenderOutputs(
+        outputs.video, outputs.srt, outputs.vtt, outputs.thumbnail, probe(outputs.video).duration
+    )
+
+
+def run_render_command(script: Path, output: Path | None, overrides: dict[str, Any], stream: TextIO) -> int:
+    """The `videogen render` command: exit 0 on a video, 2 on a bad script, 1 on a failed render."""
+    from videogen.local.cloud import LocalCloud
+
+    # The progress bar and the final line say what happened; logs only for errors (VIDEOGEN_LOG_LEVEL).
+    os.environ.setdefault("VIDEOGEN_LOG_LEVEL", "ERROR")
+    if not script.is_file():
+        print(f"videogen: {script}: no such file", file=sys.stderr)
+        return 2
+    target = output or Path(script.stem + ".mp4")
+    bar = ProgressBar(stream)
+    started = time.monotonic()
+    with LocalCloud():
+        try:
+            result = render_script(script, target, overrides, on_progress=bar.show)
+        except ScriptParsingException as exc:
+            bar.close()
+            print(format_script_error(script, exc), file=sys.stderr)
+            return 2
+        except RenderFailed as exc:
+            bar.close()
+            print(f"videogen: the render failed ({exc.code}): {exc.message}", file=sys.stderr)
+            return 1
+        except VideoGeneratorException as exc:
+            bar.close()
+            print(f"videogen: {exc.error_code}: {exc.message}", file=sys.stderr)
+            return 1
+        finally:
+            bar.close()
+    elapsed = time.monotonic() - started
+    print(
+        f"Wrote {result.video} ({result.duration:.1f} s of video in {elapsed:.1f} s), "
+        f"{result.srt.name}, {result.vtt.name}, {result.thumbnail.name}",
+        file=stream,
+    )
+    return 0

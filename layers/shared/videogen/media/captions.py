@@ -1,0 +1,400 @@
+"""Captions: narration split into readable, timed cues, and the SRT, WebVTT and ASS files that carry them.
+
+Building cues (what is shown when) is kept apart from writing them (in which format), so cues timed from
+speech synthesis later can use the same writers. Pure functions: no I/O, no heavy imports.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+#: Netflix/BBC-style limits: two lines of at most 42 characters each.
+MAX_LINE_CHARS: Final = 42
+MAX_LINES: Final = 2
+#: Comfortable adult reading speed in characters per second (subtitle guidelines use 15-17).
+READING_CHARS_PER_SECOND: Final = 15.0
+#: A cue is timed as if it had at least this many characters: about a second at reading speed.
+MIN_CUE_CHARS: Final = 15
+
+#: Family name of Pillow's built-in scalable font, which the assembler hands to libass as a font file.
+DEFAULT_FONT_NAME: Final = "Aileron"
+#: Average advance of a character of running text, in em, for that font (measured: 0.45; rounded up).
+_AVERAGE_CHAR_EM: Final = 0.5
+
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*$")
+_CLAUSE_END = re.compile(r"[,;:—–]+[\"'”’)\]]*$|^[-—–]$")
+#: Abbreviations whose full stop does not end a sentence.
+_ABBREVIATIONS: Final = frozenset({"mr.", "mrs.", "ms.", "dr.", "st.", "mt.", "e.g.", "i.e.", "vs."})
+_ARROW = re.compile(r"-{2,}>")
+#: Control characters other than whitespace: invisible at best, format-breaking at worst.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One caption on screen from ``start`` to ``end`` seconds; lines of ``text`` are separated by "\\n"."""
+
+    start: float
+    end: float
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class CaptionStyle:
+    """How burnt-in captions look, in pixels of the output frame."""
+
+    font_name: str
+    font_size: int
+    outline: float
+    shadow: float
+    margin_v: int
+    margin_h: int
+    max_line_chars: int
+    bold: bool = False
+
+
+# --- cue building -------------------------------------------------------------------------------------------
+
+
+def reading_seconds(text: str, chars_per_second: float = READING_CHARS_PER_SECOND) -> float:
+    """Seconds a viewer needs to read ``text`` at ``chars_per_second`` (0 for blank text)."""
+    return len(_normalise(text)) / chars_per_second
+
+
+def wrap_lines(text: str, max_chars: int = MAX_LINE_CHARS) -> list[str]:
+    """Break ``text`` into as few lines of at most ``max_chars`` as possible, balanced in length.
+
+    Lines are made about equally long rather than filled greedily; a break after a comma or other clause
+    mark is preferred, and the last line is never a single word when the text has three words or more.
+    A word longer than ``max_chars`` gets a line of its own (never split inside a word).
+    """
+    words = _normalise(text).split(" ")
+    if words == [""]:
+        return []
+    if len(" ".join(words)) <= max_chars:
+        return [" ".join(words)]
+    count = _greedy_line_count(words, max_chars)
+    return _balanced(words, max_chars, count)
+
+
+def split_phrases(text: str, max_line_chars: int = MAX_LINE_CHARS, max_lines: int = MAX_LINES) -> list[str]:
+    """Split narration into cue texts of at most ``max_lines`` wrapped lines each ("\\n" between lines).
+
+    Sentence-aware: long sentences break at clause marks where possible, into chunks of similar length, and
+    never leave a single word alone in a cue. A short sentence joins the cue before it only when the two
+    share one line or each keeps lines of its own, so no line runs from one sentence into the next.
+    """
+    phrases: list[list[str]] = []  # each phrase as its lines
+    for sentence in _sentences(_normalise(text)):
+        for index, chunk in enumerate(_chunk_sentence(sentence, max_line_chars, max_lines)):
+            lines = wrap_lines(" ".join(chunk), max_line_chars)
+            if index == 0 and phrases and _ends_sentence(phrases[-1][-1]):
+                joined = " ".join([*phrases[-1], *lines])
+                if len(joined) <= max_line_chars:
+                    phrases[-1] = [joined]
+                    continue
+                if len(phrases[-1]) + len(lines) <= max_lines:
+                    phrases[-1] = [*phrases[-1], *lines]
+                    continue
+            phrases.append(lines)
+    return ["\n".join(lines) for lines in phrases]
+
+
+def caption_windows(spans: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The time each scene's captions may use: its span, with cross-fades shared at their midpoint.
+
+    Scenes overlap during a transition; captions must not, so the switch happens halfway through it.
+    """
+    windows: list[tuple[float, float]] = []
+    for index, (start, end) in enumerate(spans):
+        begin = start if index == 0 else (start + spans[index - 1][1]) / 2
+        finish = end if index == len(spans) - 1 else (end + spans[index + 1][0]) / 2
+        windows.append((begin, max(begin, finish)))
+    return windows
+
+
+def cues_for_text(
+    text: str,
+    start: float,
+    end: float,
+    *,
+    max_line_chars: int = MAX_LINE_CHARS,
+    max_lines: int = MAX_LINES,
+) -> list[Cue]:
+    """Cues for one stretch of narration shown between ``start`` and ``end``, timed by its characters.
+
+    Each phrase gets a share of the time proportional to its length, which is how long it takes to read
+    (and, roughly, to say): a long phrase stays up longer than a short one. Phrases shorter than
+    ``MIN_CUE_CHARS`` count as that long, so a one-word cue does not flash by.
+    """
+    phrases = split_phrases(text, max_line_chars, max_lines)
+    if not phrases or end <= start:
+        return []
+    weights = [max(MIN_CUE_CHARS, len(phrase.replace("\n", " "))) for phrase in phrases]
+    total = sum(weights)
+    cues: list[Cue] = []
+    elapsed = 0
+    for phrase, weight in zip(phrases, weights, strict=True):
+        cue_start = start + (end - start) * elapsed / total
+        elapsed += weight
+        # The last cue ends exactly at ``end``; the float sum of shares could miss it by an ulp.
+        cue_end = end if elapsed == total else start + (end - start) * elapsed / total
+        cues.append(Cue(cue_start, cue_end, phrase))
+    return cues
+
+
+def cues_for_scenes(
+    narrations: Sequence[str],
+    spans: Sequence[tuple[float, float]],
+    *,
+    max_line_chars: int = MAX_LINE_CHARS,
+    max_lines: int = MAX_LINES,
+) -> list[Cue]:
+    """Cues for a whole video: each scene's narration spread over that scene's time on screen.
+
+    Args:
+        narrations: one narration per scene, in order ("" for a silent scene).
+        spans: each scene's (start, end) in the video, as ``videogen.media.assemble.timeline`` gives them.
+
+    Raises:
+        ValueError: the two sequences differ in length.
+    """
+    if len(narrations) != len(spans):
+        raise ValueError(f"{len(narrations)} narrations for {len(spans)} scenes")
+    cues: list[Cue] = []
+    for narration, (start, end) in zip(narrations, caption_windows(spans), strict=True):
+        cues.extend(cues_for_text(narration, start, end, max_line_chars=max_line_chars, max_lines=max_lines))
+    return cues
+
+
+def _normalise(text: str) -> str:
+    return " ".join(_CONTROL.sub("", text).split())
+
+
+def _sentences(text: str) -> list[list[str]]:
+    sentences: list[list[str]] = []
+    current: list[str] = []
+    for word in text.split(" "):
+        if not word:
+            continue
+        current.append(word)
+        if _ends_sentence(word):
+            sentences.append(current)
+            current = []
+    if current:
+        sentences.append(current)
+    return sentences
+
+
+def _ends_sentence(text: str) -> bool:
+    return bool(_SENTENCE_END.search(text)) and text.rsplit(" ", 1)[-1].lower() not in _ABBREVIATIONS
+
+
+def _fits(words: Sequence[str], max_line_chars: int, max_lines: int) -> bool:
+    return len(wrap_lines(" ".join(words), max_line_chars)) <= max_lines
+
+
+def _chunk_sentence(words: list[str], max_line_chars: int, max_lines: int) -> list[list[str]]:
+    """Split one sentence into the fewest cues that fit, then the most even ones, breaking at clauses."""
+    if _fits(words, max_line_chars, max_lines):
+        return [words]
+    capacity = max_line_chars * max_lines
+    count = len(words)
+    # best[i] = (cost, cut) of the best split of words[i:]; a dynamic programme over cut positions.
+    best: list[tuple[float, int]] = [(math.inf, count)] * count + [(0.0, count)]
+    for i in range(count - 1, -1, -1):
+        for j in range(i + 1, count + 1):
+            chunk = words[i:j]
+            if j > i + 1 and not _fits(chunk, max_line_chars, max_lines):
+                break
+            chars = len(" ".join(chunk))
+            cost = 1.0 + ((capacity - chars) / capacity) ** 2
+            if j < count and not _CLAUSE_END.search(words[j - 1]):
+                cost += 0.35
+            if len(chunk) == 1:
+                cost += 3.0
+            total = cost + best[j][0]
+            if total < best[i][0]:
+                best[i] = (total, j)
+    chunks: list[list[str]] = []
+    i = 0
+    while i < count:
+        j = best[i][1]
+        chunks.append(words[i:j])
+        i = j
+    return chunks
+
+
+def _greedy_line_count(words: Sequence[str], max_chars: int) -> int:
+    lines, length = 1, -1
+    for word in words:
+        if length >= 0 and length + 1 + len(word) > max_chars:
+            lines, length = lines + 1, len(word)
+        else:
+            length += 1 + len(word)
+    return lines
+
+
+def _balanced(words: Sequence[str], max_chars: int, lines: int) -> list[str]:
+    """``words`` in exactly ``lines`` lines, minimising the squared slack of every line (so: even lines)."""
+    count = len(words)
+    prefix = [0]
+    for word in words:
+        prefix.append(prefix[-1] + len(word))
+
+    def width(i: int, j: int) -> int:
+        return prefix[j] - prefix[i] + (j - i - 1)
+
+    # cost[k][i]: best cost of setting words[i:] in k lines; choice[k][i]: where the first of them ends.
+    inf = math.inf
+    cost = [[inf] * (count + 1) for _ in range(lines + 1)]
+    choice = [[count] * (count + 1) for _ in range(lines + 1)]
+    cost[0][count] = 0.0
+    for k in range(1, lines + 1):
+        for i in range(count - 1, -1, -1):
+            for j in range(i + 1, count - k + 2):
+                w = width(i, j)
+                if w > max_chars and j > i + 1:
+                    break
+                rest = cost[k - 1][j]
+                if rest == inf:
+                    continue
+                line_cost = float(max(max_chars - w, 0) ** 2)
+                if w > max_chars:
+                    line_cost += 10_000.0 * (w - max_chars)
+                if k == 1 and j - i == 1 and count >= 3:
+                    line_cost += 5_000.0  # an orphan: one word alone on the last line
+                if k > 1 and _CLAUSE_END.search(words[j - 1]):
+                    line_cost -= 2 * max_chars  # a break at a clause reads better
+                if line_cost + rest < cost[k][i]:
+                    cost[k][i] = line_cost + rest
+                    choice[k][i] = j
+    result: list[str] = []
+    i = 0
+    for k in range(lines, 0, -1):
+        j = choice[k][i]
+        result.append(" ".join(words[i:j]))
+        i = j
+    return result
+
+
+# --- writers ------------------------------------------------------------------------------------------------
+
+
+def to_srt(cues: Sequence[Cue]) -> str:
+    """The cues as a SubRip (.srt) document."""
+    blocks = []
+    for number, cue in enumerate(cues, start=1):
+        lines = [_ARROW.sub("->", line) for line in _lines(cue.text)]
+        blocks.append(f"{number}\n{_clock(cue.start, ',')} --> {_clock(cue.end, ',')}\n" + "\n".join(lines))
+    return "".join(f"{block}\n\n" for block in blocks)
+
+
+def to_vtt(cues: Sequence[Cue]) -> str:
+    """The cues as a WebVTT (.vtt) document; text is escaped so it can never read as markup or timing."""
+    blocks = ["WEBVTT"]
+    for cue in cues:
+        lines = [_vtt_escape(line) for line in _lines(cue.text)]
+        blocks.append(f"{_clock(cue.start, '.')} --> {_clock(cue.end, '.')}\n" + "\n".join(lines))
+    return "".join(f"{block}\n\n" for block in blocks)
+
+
+def caption_style(width: int, height: int) -> CaptionStyle:
+    """Burn-in style for a frame: font size by frame height and shape, 6% safe margins, wrapped to fit.
+
+    Portrait frames are narrow, so their font is smaller relative to height and their lines shorter.
+    """
+    aspect = width / height
+    if aspect >= 1.3:
+        ratio = 0.055
+    elif aspect >= 0.8:
+        ratio = 0.05
+    else:
+        ratio = 0.034
+    font_size = max(8, round(height * ratio))
+    margin_h = round(width * 0.06)
+    safe_width = width - 2 * margin_h
+    return CaptionStyle(
+        font_name=DEFAULT_FONT_NAME,
+        font_size=font_size,
+        outline=round(max(1.0, font_size * 0.08), 1),
+        shadow=round(font_size * 0.03, 1),
+        margin_v=round(height * 0.06),
+        margin_h=margin_h,
+        max_line_chars=max(12, min(MAX_LINE_CHARS, int(safe_width / (font_size * _AVERAGE_CHAR_EM)))),
+    )
+
+
+def to_ass(cues: Sequence[Cue], width: int, height: int, style: CaptionStyle | None = None) -> str:
+    """The cues as an Advanced SubStation Alpha document for burning into a ``width`` x ``height`` video.
+
+    Text is re-wrapped to the style's line length (portrait frames hold fewer characters per line) and
+    escaped, so user text can never become an override tag, a line break or a drawing command.
+    """
+    style = style or caption_style(width, height)
+    header = "\n".join(
+        [
+            "[Script Info]",
+            "ScriptType: v4.00+",
+            f"PlayResX: {width}",
+            f"PlayResY: {height}",
+            "WrapStyle: 0",
+            "ScaledBorderAndShadow: yes",
+            "YCbCr Matrix: None",
+            "",
+            "[V4+ Styles]",
+            "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, "
+            "Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, "
+            "Shadow, Alignment, MarginL, MarginR, MarginV, Encoding",
+            f"Style: Default,{style.font_name},{style.font_size},&H00FFFFFF,&H000000FF,&H00000000,&H80000000,"
+            f"{-1 if style.bold else 0},0,0,0,100,100,0,0,1,{style.outline:g},{style.shadow:g},2,"
+            f"{style.margin_h},{style.margin_h},{style.margin_v},1",
+            "",
+            "[Events]",
+            "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text",
+        ]
+    )
+    events = []
+    for cue in cues:
+        lines = wrap_lines(" ".join(_lines(cue.text)), style.max_line_chars)
+        text = r"\N".join(ass_escape(line) for line in lines)
+        events.append(f"Dialogue: 0,{_ass_clock(cue.start)},{_ass_clock(cue.end)},Default,,0,0,0,,{text}")
+    return header + "\n" + "".join(f"{event}\n" for event in events)
+
+
+def ass_escape(text: str) -> str:
+    r"""``text`` made inert for an ASS Dialogue line: braces escaped, backslashes defused.
+
+    libass reads ``\{`` and ``\}`` as literal braces. A backslash has no escape of its own, so a word joiner
+    (U+2060, invisible) follows each one: ``\N``, ``\h`` or ``\{`` typed by a user stay literal text.
+    """
+    single_line = _normalise(text)
+    return single_line.replace("\\", "\\\u2060").replace("{", "\\{").replace("}", "\\}")
+
+
+def _lines(text: str) -> list[str]:
+    return [_normalise(line) for line in text.splitlines() if _normalise(line)]
+
+
+def _vtt_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _clock(seconds: float, separator: str) -> str:
+    millis = max(0, round(seconds * 1000))
+    hours, millis = divmod(millis, 3_600_000)
+    minutes, millis = divmod(millis, 60_000)
+    secs, millis = divmod(millis, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}{separator}{millis:03d}"
+
+
+def _ass_clock(seconds: float) -> str:
+    centis = max(0, round(seconds * 100))
+    hours, centis = divmod(centis, 360_000)
+    minutes, centis = divmod(centis, 6000)
+    secs, centis = divmod(centis, 100)
+    return f"{hours}:{minutes:02d}:{secs:02d}.{centis:02d}"

@@ -1,0 +1,151 @@
+"""What a media file holds (duration, frame size, rate, codecs), read from ``ffmpeg -i`` as no ffprobe ships.
+
+``ffmpeg -i FILE`` with no output prints the container and stream summary to stderr and exits with 1; that
+summary is stable across ffmpeg releases and is parsed here field by field, tolerating missing fields.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from videogen.exceptions import VideoAssemblyException
+from videogen.media.ffmpeg import ffmpeg_exe
+
+PROBE_TIMEOUT_SECONDS: Final = 30.0
+
+_DURATION = re.compile(r"^\s*Duration:\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)", re.MULTILINE)
+_STREAM = re.compile(r"^\s*Stream #\d+:\d+.*?: (Video|Audio|Subtitle|Data|Attachment): (.*)$", re.MULTILINE)
+_SIZE = re.compile(r"(?:^|[ ,])(\d{1,5})x(\d{1,5})(?=[ ,\[]|$)")
+_RATE = re.compile(r"([\d.]+)(k?) (fps|tbr)")
+_SAMPLE_RATE = re.compile(r"(\d+) Hz")
+
+
+@dataclass(frozen=True, slots=True)
+class MediaInfo:
+    """The facts about a media file that videogen checks."""
+
+    duration: float
+    width: int | None
+    height: int | None
+    fps: float | None
+    video_codec: str | None
+    audio_codec: str | None
+    has_audio: bool
+    pixel_format: str | None = None
+    audio_sample_rate: int | None = None
+
+
+def probe(path: Path) -> MediaInfo:
+    """Describe the media file at ``path`` (its first video and first audio stream).
+
+    Raises:
+        VideoAssemblyException: the file is missing or ffmpeg does not recognise it as media.
+    """
+    if not path.is_file():
+        raise VideoAssemblyException("The media file is missing")
+    try:
+        completed = subprocess.run(  # noqa: S603 - an argument list, no shell
+            [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path.resolve())],
+            capture_output=True,
+            timeout=PROBE_TIMEOUT_SECONDS,
+            check=False,
+        )
+    except (subprocess.TimeoutExpired, OSError) as exc:
+        raise VideoAssemblyException("The media file could not be probed") from exc
+    return parse_ffmpeg_info(completed.stderr.decode("utf-8", errors="replace"))
+
+
+def parse_ffmpeg_info(text: str) -> MediaInfo:
+    """Parse the input summary ``ffmpeg -i`` prints to stderr.
+
+    Raises:
+        VideoAssemblyException: the text describes no input (ffmpeg could not open or recognise the file).
+    """
+    if "Input #0" not in text:
+        raise VideoAssemblyException("The file is not a recognised media file")
+    duration = 0.0
+    match = _DURATION.search(text)
+    if match:
+        hours, minutes, seconds = match.groups()
+        duration = int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+
+    width = height = None
+    fps = None
+    video_codec = audio_codec = pixel_format = None
+    sample_rate = None
+    for kind, description in _STREAM.findall(text):
+        fields = _split_fields(description)
+        codec = fields[0].split()[0] if fields and fields[0] else None
+        if kind == "Video" and video_codec is None:
+            video_codec = codec
+            if len(fields) > 1:
+                pixel_format = fields[1].split("(")[0].strip() or None
+            size = _SIZE.search(description)
+            if size:
+                width, height = int(size.group(1)), int(size.group(2))
+            fps = _rate(description)
+        elif kind == "Audio" and audio_codec is None:
+            audio_codec = codec
+            rate = _SAMPLE_RATE.search(description)
+            sample_rate = int(rate.group(1)) if rate else None
+    return MediaInfo(
+        duration=duration,
+        width=width,
+        height=height,
+        fps=fps,
+        video_codec=video_codec,
+        audio_codec=audio_codec,
+        has_audio=audio_codec is not None,
+        pixel_format=pixel_format,
+        audio_sample_rate=sample_rate,
+    )
+
+
+def count_video_frames(path: Path) -> int:
+    """The exact number of video frames in ``path``, by remuxing its video stream to nowhere (no decoding).
+
+    Raises:
+        VideoAssemblyException: ffmpeg could not read the file.
+    """
+    try:
+        completed = subprocess.run(  # noqa: S603 - an argument list, no shell
+            [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-i", str(path.resolve()),
+             "-map", "0:v:0", "-c", "copy", "-f", "null", "-progress", "pipe:1", "-"],
+            capture_output=True,
+            timeout=PROBE_TIMEOUT_SECONDS,
+            check=False,
+        )  # fmt: skip
+    except (subprocess.TimeoutExpired, OSError) as exc:
+        raise VideoAssemblyException("The media file could not be probed") from exc
+    counts = re.findall(r"^frame=(\d+)$", completed.stdout.decode("ascii", errors="replace"), re.MULTILINE)
+    if completed.returncode != 0 or not counts:
+        raise VideoAssemblyException("The media file could not be probed")
+    return int(counts[-1])
+
+
+def _split_fields(description: str) -> list[str]:
+    """Split a stream description on the commas that are not inside parentheses."""
+    fields: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for char in description:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(0, depth - 1)
+        if char == "," and depth == 0:
+            fields.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+    fields.append("".join(current).strip())
+    return fields
+
+
+def _rate(description: str) -> float | None:
+    rates = {unit: float(value) * (1000 if kilo else 1) for value, kilo, unit in _RATE.findall(description)}
+    return rates.get("fps", rates.get("tbr"))

@@ -1,0 +1,277 @@
+"""A project becomes an MP4: HTTP → API function → Step Functions (the real ASL on moto) → MP4."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from tests.conftest import ApiCaller
+from videogen.dal import executions
+from videogen.domain.enums import Transition
+from videogen.exceptions import ContentFilteredException, ProviderUnavailableException
+from videogen.local.cloud import LocalCloud
+from videogen.local.keys import KeyStore
+from videogen.local.server import LocalApiGateway, LocalApiServer
+from videogen.media.assemble import SceneClip, total_duration
+from videogen.media.probe import probe
+from videogen.providers.local import LocalImageProvider
+
+SCRIPT = """## Dawn
+The harbour wakes.
+Duration: 1.5s
+
+## Boats
+Boats leave one by one.
+Duration: 1.5s
+Transition: cut
+
+## Gulls
+Gulls follow them out to sea.
+Duration: 2s
+"""
+SETTINGS = {"resolution": "480p", "fps": 24, "aspect_ratio": "16:9"}
+
+
+@pytest.fixture
+def server(cloud: LocalCloud) -> Iterator[LocalApiServer]:
+    http = LocalApiServer(LocalApiGateway(cloud, KeyStore()), "127.0.0.1", 0)
+    http.start_background()
+    try:
+        yield http
+    finally:
+        http.shutdown()
+        http.server_close()
+
+
+def _http(
+    url: str, method: str = "GET", body: Any = None, key: str = "", headers: dict[str, str] | None = None
+) -> Any:
+    request = urllib.request.Request(url, data=json.dumps(body).encode() if body else None, method=method)
+    request.add_header("Authorization", f"Bearer {key}")
+    request.add_header("Content-Type", "application/json")
+    for name, value in (headers or {}).items():
+        request.add_header(name, value)
+    with urllib.request.urlopen(request, timeout=30) as response:
+        data = response.read()
+        return response.status, (
+            json.loads(data) if data and response.headers.get_content_type() == "application/json" else data
+        )
+
+
+def _wait(api: ApiCaller, project_id: str, timeout: float = 90) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        project = api.get(f"/projects/{project_id}").body
+        if project["status"] in {"COMPLETED", "FAILED"}:
+            return dict(project)
+        time.sleep(0.2)
+    raise AssertionError(f"render of {project_id} did not finish")
+
+
+def test_render_through_http_and_step_functions_gives_a_probed_mp4(
+    server: LocalApiServer, tmp_path: Path
+) -> None:
+    key = KeyStore().add("alice")
+    base = server.base_url
+    _, created = _http(
+        f"{base}/projects", "POST", {"title": "Harbour", "script": SCRIPT, "settings": SETTINGS}, key
+    )
+
+    status, render = _http(f"{base}/projects/{created['id']}/renders", "POST", key=key)
+
+    assert status == 202
+    assert render["status"] == "QUEUED"
+    assert render["execution_arn"].endswith(f":{created['id']}-000001")
+    project = _wait(ApiCaller(server.gateway.cloud, "alice"), created["id"])
+    assert project["status"] == "COMPLETED", project.get("error")
+    assert project["progress"] is None
+    _, assets = _http(f"{base}/projects/{created['id']}/assets", key=key)
+    by_id = {asset["id"]: asset for asset in assets["items"]}
+    assert set(by_id) == {
+        "video",
+        "subtitles-srt",
+        "subtitles-vtt",
+        "thumbnail",
+        "scene-0001-image",
+        "scene-0002-image",
+        "scene-0003-image",
+    }
+    # The download links work like S3's: fetch the video through its presigned URL.
+    _, video_bytes = _http(by_id["video"]["download_url"])
+    video = tmp_path / "video.mp4"
+    video.write_bytes(video_bytes)
+    info = probe(video)
+    expected = total_duration(
+        [
+            SceneClip(image=video, duration=1.5, transition=Transition.FADE),
+            SceneClip(image=video, duration=1.5, transition=Transition.CUT),
+            SceneClip(image=video, duration=2.0, transition=Transition.FADE),
+        ]
+    )
+    assert abs(info.duration - expected) <= 0.1
+    assert (info.width, info.height, info.fps) == (854, 480, 24)
+    assert info.video_codec == "h264"
+    assert info.has_audio
+    _, srt = _http(by_id["subtitles-srt"]["download_url"])
+    _, vtt = _http(by_id["subtitles-vtt"]["download_url"])
+    assert b"The harbour wakes." in srt
+    assert b"Gulls follow them out to sea." in srt
+    assert vtt.startswith(b"WEBVTT")
+    assert b"Boats leave one by one." in vtt
+    _, thumbnail = _http(by_id["thumbnail"]["download_url"])
+    assert thumbnail[:3] == b"\xff\xd8\xff"
+
+
+def test_second_render_request_while_running_is_409_and_idempotency_key_repeats(
+    api: ApiCaller, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+    original = LocalImageProvider.generate
+
+    def slow(self: LocalImageProvider, request: Any) -> Any:
+        release.wait(10)
+        return original(self, request)
+
+    monkeypatch.setattr(LocalImageProvider, "generate", slow)
+    created = api.post("/projects", {"title": "t", "script": SCRIPT, "settings": SETTINGS}).body
+    path = f"/projects/{created['id']}/renders"
+
+    first = api.post(path, headers={"Idempotency-Key": "render-key-0001"})
+    again = api.post(path, headers={"Idempotency-Key": "render-key-0001"})
+    other = api.post(path, headers={"Idempotency-Key": "render-key-0002"})
+    plain = api.post(path)
+    release.set()
+
+    assert (first.status, again.status) == (202, 202)
+    assert again.body == first.body
+    assert (other.status, other.error_code) == (409, "RESOURCE_CONFLICT")
+    assert plain.status == 409
+    assert _wait(api, created["id"])["status"] == "COMPLETED"
+    executions = boto3.client("stepfunctions", region_name="us-east-1").list_executions(
+        stateMachineArn=api.cloud.state_machines["RenderStateMachine"]
+    )["executions"]
+    assert [e["name"] for e in executions] == [f"{created['id']}-000001"]
+
+
+def test_permanent_provider_failure_marks_failed_with_the_reason(
+    api: ApiCaller, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = LocalImageProvider.generate
+
+    def refuse_gulls(self: LocalImageProvider, request: Any) -> Any:
+        if "Gulls" in request.prompt:
+            raise ContentFilteredException("The image provider refused the prompt of the scene 'Gulls'.")
+        return original(self, request)
+
+    monkeypatch.setattr(LocalImageProvider, "generate", refuse_gulls)
+    created = api.post("/projects", {"title": "t", "script": SCRIPT, "settings": SETTINGS}).body
+
+    assert api.post(f"/projects/{created['id']}/renders").status == 202
+    project = _wait(api, created["id"])
+
+    assert project["status"] == "FAILED"
+    assert project["error"] == {
+        "code": "CONTENT_FILTERED",
+        "message": "The image provider refused the prompt of the scene 'Gulls'.",
+    }
+    assert project["progress"] is None
+    assert api.get("/projects", query={"status": "RENDERING"}).body["items"] == []
+    assert [p["id"] for p in api.get("/projects", query={"status": "FAILED"}).body["items"]] == [
+        created["id"]
+    ]
+    # A failed project can be fixed and rendered again.
+    api.patch(f"/projects/{created['id']}/scenes/3", {"image_prompt": "seabirds over water"})
+    monkeypatch.setattr(LocalImageProvider, "generate", original)
+    assert api.post(f"/projects/{created['id']}/renders").body["id"] == "000002"
+    assert _wait(api, created["id"])["status"] == "COMPLETED"
+
+
+def test_flaky_provider_failing_30_percent_of_calls_still_completes(
+    api: ApiCaller, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = LocalImageProvider.generate
+    calls = itertools.count()
+    failures: list[int] = []
+
+    def flaky(self: LocalImageProvider, request: Any) -> Any:
+        index = next(calls)
+        if index % 10 in {0, 3, 6}:  # 3 calls in 10 fail, the first one included
+            failures.append(index)
+            raise ProviderUnavailableException("The image provider is briefly unavailable.")
+        return original(self, request)
+
+    monkeypatch.setattr(LocalImageProvider, "generate", flaky)
+    created = api.post("/projects", {"title": "t", "script": SCRIPT, "settings": SETTINGS}).body
+
+    api.post(f"/projects/{created['id']}/renders")
+    project = _wait(api, created["id"], timeout=120)
+
+    assert project["status"] == "COMPLETED", project.get("error")
+    assert failures, "the provider did fail, and the state machine retried"
+
+
+def test_rendering_again_reuses_cached_images(api: ApiCaller, monkeypatch: pytest.MonkeyPatch) -> None:
+    created = api.post("/projects", {"title": "t", "script": SCRIPT, "settings": SETTINGS}).body
+    api.post(f"/projects/{created['id']}/renders")
+    assert _wait(api, created["id"])["status"] == "COMPLETED"
+    drawn: list[str] = []
+    original = LocalImageProvider.generate
+
+    def counting(self: LocalImageProvider, request: Any) -> Any:
+        drawn.append(request.prompt)
+        return original(self, request)
+
+    monkeypatch.setattr(LocalImageProvider, "generate", counting)
+    api.patch(f"/projects/{created['id']}/scenes/2", {"image_prompt": "a lone red boat"})
+
+    api.post(f"/projects/{created['id']}/renders")
+
+    assert _wait(api, created["id"])["status"] == "COMPLETED"
+    assert drawn == ["a lone red boat"]
+
+
+def test_deleting_a_rendering_project_stops_its_execution(
+    api: ApiCaller, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+    original = LocalImageProvider.generate
+
+    def slow(self: LocalImageProvider, request: Any) -> Any:
+        release.wait(10)
+        return original(self, request)
+
+    monkeypatch.setattr(LocalImageProvider, "generate", slow)
+    stopped: list[str] = []
+    original_stop = executions.stop
+    monkeypatch.setattr(
+        executions, "stop", lambda arn, cause: (stopped.append(arn), original_stop(arn, cause))
+    )
+    created = api.post("/projects", {"title": "t", "script": SCRIPT, "settings": SETTINGS}).body
+    render = api.post(f"/projects/{created['id']}/renders").body
+    deadline = time.monotonic() + 10
+    while api.get(f"/projects/{created['id']}").body["status"] != "RENDERING" and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+    deleted = api.delete(f"/projects/{created['id']}")
+    release.set()
+
+    assert deleted.status == 204
+    sfn = boto3.client("stepfunctions", region_name="us-east-1")
+    deadline = time.monotonic() + 10
+    status = "RUNNING"
+    while status == "RUNNING" and time.monotonic() < deadline:
+        status = sfn.describe_execution(executionArn=render["execution_arn"])["status"]
+        time.sleep(0.05)
+    assert stopped == [render["execution_arn"]]
+    # AWS aborts at once; moto's interpreter lets the step in flight finish, which then finds no project.
+    assert status in {"ABORTED", "FAILED"}
+    assert api.get(f"/projects/{created['id']}").status == 404
