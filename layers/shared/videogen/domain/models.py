@@ -29,6 +29,7 @@ class Project:
     render_count: int = 0
     render_id: str | None = None
     execution_arn: str | None = None
+    outbox_prefix: str | None = None  # drop-folder projects: where results and errors are published
 
 
 @dataclass(frozen=True, slots=True)
