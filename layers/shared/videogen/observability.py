@@ -20,5 +20,6 @@ logger = Logger(
     level=os.environ.get("LOG_LEVEL", "INFO"),
     log_uncaught_exceptions=True,
 )
-tracer = Tracer()
+# Patch only what videogen calls: patching everything imports requests, sqlite3 and more at cold start.
+tracer = Tracer(patch_modules=("botocore", "pynamodb"))
 metrics = Metrics()

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
-class Settings(BaseSettings):
-    """What every videogen function needs to know about where it runs."""
+class Settings(BaseModel):
+    """What every videogen function needs to know about where it runs (one environment variable per
+    field, upper-cased: TABLE_NAME, MEDIA_BUCKET, ...)."""
 
-    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     table_name: str = Field(description="The DynamoDB table holding projects, scenes and assets.")
     media_bucket: str = Field(description="The S3 bucket holding scripts, images, audio and videos.")
@@ -37,4 +38,7 @@ class Settings(BaseSettings):
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The settings of this process, read from the environment the first time they are needed."""
-    return Settings()  # required fields come from the environment
+    fields = Settings.model_fields
+    return Settings.model_validate(
+        {name: os.environ[name.upper()] for name in fields if name.upper() in os.environ}
+    )
