@@ -30,7 +30,7 @@ $(STAMP): pyproject.toml
 	@test -n "$(PY313)" || { echo "Python 3.13 not found (install it, or pyenv install 3.13.0)"; exit 1; }
 	@test -x $(BIN)/python || $(PY313) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,voice]'
 	$(BIN)/python -m pip install --quiet --no-deps 'stability-sdk==0.8.6'
 	@touch $(STAMP)
 

@@ -38,7 +38,8 @@ Transition: cut
 Gulls follow them out to sea.
 Duration: 2s
 """
-SETTINGS = {"resolution": "480p", "fps": 24, "aspect_ratio": "16:9"}
+# No voice here: these tests are about the pipeline; test_narration_e2e renders with the local voice.
+SETTINGS = {"resolution": "480p", "fps": 24, "aspect_ratio": "16:9", "voice": "none"}
 
 
 @pytest.fixture

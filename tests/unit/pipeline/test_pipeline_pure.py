@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from videogen.domain.enums import ProjectStatus, Transition
 from videogen.domain.models import Project, Scene
 from videogen.domain.settings import ProjectSettings
-from videogen.pipeline.assemble import output_keys, scene_seconds
+from videogen.pipeline.assemble import manifest_key, output_keys
 from videogen.pipeline.events import FailureStep, SceneStep
 from videogen.pipeline.finish import describe_failure
 from videogen.pipeline.images import cache_key, image_request, scene_seed
@@ -114,19 +114,13 @@ def test_scene_seed_is_the_project_seed_varied_per_scene() -> None:
     assert 0 <= scene_seed(_project(), 200) < 2**32
 
 
-def test_scene_length_is_fixed_or_read_from_the_narration() -> None:
-    assert scene_seconds(_scene(duration=4.5)) == 4.5
-    assert scene_seconds(_scene(narration="")) == 3.0
-    long = scene_seconds(_scene(narration="word " * 200))
-    assert 3.0 < long <= 30.0
-
-
 def test_output_keys_are_deterministic_and_inside_the_project() -> None:
     keys = output_keys(PROJECT_ID, "000002")
 
     assert keys == output_keys(PROJECT_ID, "000002")
     assert all(key.startswith(f"projects/{PROJECT_ID}/renders/000002/") for key in keys.values())
     assert set(keys) == {"video", "subtitles_srt", "subtitles_vtt", "thumbnail"}
+    assert manifest_key(PROJECT_ID, "000002") == f"projects/{PROJECT_ID}/renders/000002/manifest.json"
 
 
 @pytest.mark.parametrize(

@@ -84,11 +84,11 @@ def test_fountain_title_page_value_on_the_key_line_and_ignored_keys() -> None:
 
 def test_fountain_title_page_settings_are_read() -> None:
     script = fountain(
-        "Title: T\nResolution: 1080p\nFPS: 24\nSeed: 7\nVoice: deep\nMusic: strings\n\n.A\n\nB.\n"
+        "Title: T\nResolution: 1080p\nFPS: 24\nSeed: 7\nVoice: polly:Matthew\nMusic: strings\n\n.A\n\nB.\n"
     )
 
     assert script.settings == ScriptSettings(
-        resolution=Resolution.FULL_HD, fps=24, seed=7, voice="deep", music="strings"
+        resolution=Resolution.FULL_HD, fps=24, seed=7, voice="polly:Matthew", music="strings"
     )
 
 

@@ -21,7 +21,7 @@ DOCUMENT = """{
     "image_provider": "bedrock",
     "style": "documentary photo",
     "seed": 9,
-    "voice": "warm",
+    "voice": "polly:Amy",
     "music": "drums"
   },
   "scenes": [
@@ -55,7 +55,7 @@ def test_json_document_reads_every_field() -> None:
         image_provider=ImageProviderName.BEDROCK,
         style="documentary photo",
         seed=9,
-        voice="warm",
+        voice="polly:Amy",
         music="drums",
     )
     island, below, titled = script.scenes

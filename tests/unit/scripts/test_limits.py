@@ -187,3 +187,14 @@ def test_fountain_dialogue_over_the_limit_is_too_long() -> None:
     error = parse_error(f"Title: T\n\nINT. A - DAY\n\nBOB\n{speech}\n", "fountain")
 
     assert where(error) == ("narration_too_long", 3, 1)
+
+
+def test_unknown_voice_in_front_matter_reports_its_line() -> None:
+    from videogen.exceptions import ScriptParsingException
+
+    with pytest.raises(ScriptParsingException) as caught:
+        parse_script("---\ntitle: T\nvoice: robot-9000\n---\n## A\nHello.\n")
+
+    assert caught.value.details["line"] == 3
+    assert caught.value.details["reason"] == "invalid_setting"
+    assert "voice" in caught.value.message

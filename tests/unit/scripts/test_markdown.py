@@ -20,7 +20,7 @@ fps: 25
 style: watercolor, soft light
 image_provider: stability
 seed: 42
-voice: narrator-warm
+voice: local:en_US-joe-medium
 music: calm-piano
 ---
 
@@ -51,7 +51,7 @@ def test_markdown_full_script_reads_every_field() -> None:
         style="watercolor, soft light",
         image_provider=ImageProviderName.STABILITY,
         seed=42,
-        voice="narrator-warm",
+        voice="local:en_US-joe-medium",
         music="calm-piano",
     )
     first, second = script.scenes

@@ -27,7 +27,7 @@ from videogen.domain.limits import (
     MIN_SCENE_SECONDS,
 )
 from videogen.domain.models import Project, Scene
-from videogen.domain.settings import ProjectSettings
+from videogen.domain.settings import ProjectSettings, check_voice
 from videogen.exceptions import PayloadTooLargeException
 
 TITLE_FIELD = Field(
@@ -67,6 +67,14 @@ class ProjectSettingsPatch(BaseModel):
     )
     style: str | None = Field(None, max_length=MAX_STYLE_CHARS, description="Visual style for every image.")
     seed: int | None = Field(None, ge=0, le=MAX_SEED, description="Seed for the image model.")
+    voice: str | None = Field(
+        None, max_length=64, description="Who narrates: local, local:<voice>, polly, polly:<Voice> or none."
+    )
+
+    @field_validator("voice")
+    @classmethod
+    def _known_voice(cls, value: str | None) -> str | None:
+        return None if value is None else check_voice(value)
 
 
 class ProjectCreateRequest(BaseModel):

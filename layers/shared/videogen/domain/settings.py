@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from videogen.domain.enums import FRAME_SIZES, AspectRatio, ImageProviderName, Resolution
 from videogen.domain.limits import MAX_SEED, MAX_STYLE_CHARS
+
+
+def check_voice(value: str) -> str:
+    """A voice setting in its canonical form; a ValueError listing the valid ids otherwise (a 422)."""
+    from videogen.voice.registry import UnknownVoiceException, validate_voice
+
+    try:
+        return str(validate_voice(value))
+    except UnknownVoiceException as exc:
+        raise ValueError(exc.message) from exc
 
 
 class ProjectSettings(BaseModel):
@@ -33,6 +43,19 @@ class ProjectSettings(BaseModel):
         le=MAX_SEED,
         description="Seed for the image model; the same seed repeats the same images.",
     )
+    voice: str = Field(
+        "local",
+        max_length=64,
+        description=(
+            "Who narrates: local (offline Piper voice), local:<voice>, polly, polly:<Voice>, or none for a "
+            "video without narration."
+        ),
+    )
+
+    @field_validator("voice")
+    @classmethod
+    def _known_voice(cls, value: str) -> str:
+        return check_voice(value)
 
     def frame_size(self) -> tuple[int, int]:
         """The output frame (width, height) in pixels."""

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from videogen.dal import keys, projects, scenes, storage
 from videogen.domain.enums import ProjectStatus
-from videogen.domain.limits import MAX_SCENE_SECONDS
 from videogen.domain.models import Scene
 from videogen.exceptions import VideoAssemblyException
 from videogen.observability import logger, tracer
 from videogen.settings import Settings
 
-MIN_AUTO_SECONDS = 3.0
-PAD_SECONDS = 1.0
+if TYPE_CHECKING:
+    from videogen.voice.base import Narration
 
 
 def render_prefix(project_id: str, render_id: str) -> str:
@@ -32,21 +32,28 @@ def output_keys(project_id: str, render_id: str) -> dict[str, str]:
     }
 
 
-def scene_seconds(scene: Scene) -> float:
-    """A scene's length: fixed by the script, else the time it takes to read its narration."""
-    from videogen.media.captions import reading_seconds
+def manifest_key(project_id: str, render_id: str) -> str:
+    """What assembly measured (video and scene durations), for the steps after it."""
+    return f"{render_prefix(project_id, render_id)}manifest.json"
 
-    if scene.duration is not None:
-        return scene.duration
-    return min(MAX_SCENE_SECONDS, max(MIN_AUTO_SECONDS, reading_seconds(scene.narration) + PAD_SECONDS))
+
+def read_manifest(bucket: str, project_id: str, render_id: str) -> dict[str, Any]:
+    """The manifest assembly wrote: {"duration", "scenes": [{"number", "duration", "start", "narration_start"}]}."""
+    data = json.loads(storage.read_object(bucket, manifest_key(project_id, render_id))[0])
+    return dict(data)
 
 
 @tracer.capture_method
 def assemble_render(project_id: str, render_id: str, settings: Settings, work_base: Path) -> dict[str, Any]:
-    """Download the images, assemble, upload the outputs. Returns the video key and its duration."""
-    from videogen.media.assemble import SceneClip, assemble_video, render_workdir, timeline
-    from videogen.media.captions import cues_for_scenes, to_srt, to_vtt
+    """Download images and narrations, time scenes and captions by the voice, mix, assemble, upload.
+
+    Returns the video key and its duration.
+    """
+    from videogen.media.assemble import SceneClip, assemble_video, render_workdir, timeline, total_duration
+    from videogen.media.captions import caption_windows, to_srt, to_vtt
     from videogen.media.thumbnail import make_thumbnail
+    from videogen.voice.audio import build_narration_track, mix
+    from videogen.voice.timing import cues_for_scene, narration_starts, scene_timing
 
     project = projects.get_project_any_owner(project_id)
     if not project.scene_set:
@@ -60,14 +67,39 @@ def assemble_render(project_id: str, render_id: str, settings: Settings, work_ba
     width, height = project.settings.frame_size()
     targets = output_keys(project_id, render_id)
     with render_workdir(work_base, f"{project_id}-{render_id}") as work:
+        narrations = [_download_narration(scene, settings, work) for scene in all_scenes]
+        seconds = [n.duration if n is not None else 0.0 for n in narrations]
+        timings = [
+            scene_timing(scene.number, length, fixed=scene.duration, text=scene.narration)
+            for scene, length in zip(all_scenes, seconds, strict=True)
+        ]
         clips = []
-        for scene in all_scenes:
+        for scene, scene_time in zip(all_scenes, timings, strict=True):
             if not scene.image_key:
                 raise VideoAssemblyException(f"Scene {scene.number} has no image.", {"scene": scene.number})
             local = work / f"scene-{scene.number:04d}.png"
             storage.download_file(settings.media_bucket, scene.image_key, local)
-            clips.append(SceneClip(image=local, duration=scene_seconds(scene), transition=scene.transition))
-        cues = cues_for_scenes([scene.narration for scene in all_scenes], timeline(clips))
+            clips.append(SceneClip(image=local, duration=scene_time.duration, transition=scene.transition))
+        spans = timeline(clips)
+        total = total_duration(clips)
+        starts = narration_starts(spans, timings, seconds, [scene.number for scene in all_scenes])
+        windows = caption_windows(spans)
+        cues = [
+            cue
+            for scene, narration, start, window in zip(all_scenes, narrations, starts, windows, strict=True)
+            for cue in cues_for_scene(scene.narration, narration, start, window)
+        ]
+        soundtrack = None
+        if any(n is not None and not n.silent for n in narrations):
+            track = build_narration_track(
+                [
+                    (start, n.audio_path if n is not None else None)
+                    for start, n in zip(starts, narrations, strict=True)
+                ],
+                total,
+                work / "narration.wav",
+            )
+            soundtrack = mix(track, None, total, work / "soundtrack.wav").path
         video = work / "video.mp4"
         result = assemble_video(
             clips,
@@ -77,8 +109,10 @@ def assemble_render(project_id: str, render_id: str, settings: Settings, work_ba
             fps=project.settings.fps,
             workdir=work,
             captions=cues,
+            audio=soundtrack,
             timeout=settings.render_timeout_seconds,
         )
+        # The subtitle files carry exactly the cues burned into the picture.
         (work / "subtitles.srt").write_text(to_srt(cues), encoding="utf-8")
         (work / "subtitles.vtt").write_text(to_vtt(cues), encoding="utf-8")
         make_thumbnail(clips[0].image, work / "thumbnail.jpg", width=min(width, 640))
@@ -90,5 +124,39 @@ def assemble_render(project_id: str, render_id: str, settings: Settings, work_ba
             settings.media_bucket, targets["subtitles_vtt"], work / "subtitles.vtt", "text/vtt"
         )
         storage.upload_file(settings.media_bucket, targets["thumbnail"], work / "thumbnail.jpg", "image/jpeg")
+        manifest = {
+            "duration": round(result.duration, 3),
+            "scenes": [
+                {
+                    "number": scene.number,
+                    "duration": round(timing.duration, 3),
+                    "start": round(span[0], 3),
+                    "narration_start": round(start, 3),
+                }
+                for scene, timing, span, start in zip(all_scenes, timings, spans, starts, strict=True)
+            ],
+        }
+        storage.put_bytes(
+            settings.media_bucket,
+            manifest_key(project_id, render_id),
+            json.dumps(manifest).encode(),
+            "application/json",
+        )
     logger.info("Video assembled", extra={"duration": result.duration, "scenes": len(all_scenes)})
     return {"video_key": targets["video"], "duration": round(result.duration, 3)}
+
+
+def _download_narration(scene: Scene, settings: Settings, work: Path) -> Narration | None:
+    """The scene's narration as SynthesizeNarration left it; None for a scene without a voice."""
+    from videogen.pipeline.narration import narration_keys
+    from videogen.voice.base import Narration
+
+    audio_key, timings_key = narration_keys(scene.project_id, scene.number)
+    document = json.loads(storage.read_object(settings.media_bucket, timings_key)[0])
+    if document.get("silent"):
+        return None
+    audio = None
+    if document.get("audio") is not None:
+        audio = work / f"narration-{scene.number:04d}.wav"
+        storage.download_file(settings.media_bucket, audio_key, audio)
+    return Narration.from_document(document, audio)

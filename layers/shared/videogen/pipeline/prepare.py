@@ -42,4 +42,8 @@ def prepare_render(project_id: str, render_id: str, settings: Settings) -> dict[
     for number in ready:
         projects.add_scene_done(project_id, number)
     logger.info("Render prepared", extra={"scenes": len(all_scenes), "to_generate": len(needed)})
-    return {"scenes": needed, "scene_count": len(all_scenes)}
+    return {
+        "scenes": needed,
+        "all_scenes": [scene.number for scene in all_scenes],
+        "scene_count": len(all_scenes),
+    }

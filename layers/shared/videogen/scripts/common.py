@@ -404,6 +404,17 @@ def setting_value(key: str, value: object) -> object:
             names = ", ".join(p.value for p in ImageProviderName)
             raise _bad_setting(key, f"must be one of {names}", 'write e.g. "image_provider: local"')
         return provider
+    if key == "voice":
+        from videogen.voice.registry import UnknownVoiceException, validate_voice
+
+        try:
+            return str(validate_voice(text))
+        except UnknownVoiceException:
+            raise _bad_setting(
+                key,
+                f'"{text[:40]}" is not a voice videogen has',
+                'write e.g. "voice: local", "polly:Joanna" or "none"',
+            ) from None
     limit = MAX_STYLE_CHARS if key == "style" else MAX_SETTING_TEXT_CHARS
     if len(text) > limit:
         raise _bad_setting(key, f"is {len(text)} characters; the limit is {limit}", f"shorten the {key}")

@@ -1,0 +1,88 @@
+"""A narrated render with the offline voice: audio length, captions in time with the voice, loudness."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import wave
+from pathlib import Path
+
+import boto3
+import pytest
+
+from tests.conftest import ApiCaller
+from videogen.media.ffmpeg import run_ffmpeg
+from videogen.media.probe import probe
+from videogen.pipeline.assemble import manifest_key, output_keys
+from videogen.pipeline.narration import narration_keys
+from videogen.voice.audio import measure_loudness
+from videogen.voice.piper import piper_installed
+
+pytestmark = pytest.mark.skipif(not piper_installed(), reason="the voice extra (piper-tts) is not installed")
+
+SCRIPT = """## Harbour
+The harbour wakes before the town. Gulls argue over the nets.
+
+## Boats
+The boats leave one by one, and the water goes quiet.
+"""
+
+
+def _srt_cues(text: str) -> list[tuple[float, str]]:
+    cues = []
+    for block in text.strip().split("\n\n"):
+        lines = block.splitlines()
+        hours, minutes, seconds, millis = map(int, re.split(r"[:,]", lines[1].split(" --> ")[0]))
+        cues.append((hours * 3600 + minutes * 60 + seconds + millis / 1000, " ".join(lines[2:])))
+    return cues
+
+
+def _audio_seconds(video: Path, tmp_path: Path) -> float:
+    wav = tmp_path / "audio.wav"
+    run_ffmpeg(["-v", "error", "-y", "-i", str(video), "-map", "0:a:0", str(wav)])
+    with wave.open(str(wav)) as handle:
+        return handle.getnframes() / handle.getframerate()
+
+
+def test_narrated_render_has_voice_timed_captions_and_normalized_loudness(
+    api: ApiCaller, tmp_path: Path
+) -> None:
+    settings = {"resolution": "480p", "fps": 24, "voice": "local"}
+    created = api.post("/projects", {"title": "Harbour", "script": SCRIPT, "settings": settings}).body
+    api.post(f"/projects/{created['id']}/renders")
+    deadline = time.monotonic() + 120
+    while (project := api.get(f"/projects/{created['id']}").body)["status"] not in {"COMPLETED", "FAILED"}:
+        assert time.monotonic() < deadline, "the render did not finish"
+        time.sleep(0.3)
+    assert project["status"] == "COMPLETED", project.get("error")
+
+    s3 = boto3.client("s3", region_name="us-east-1")
+    bucket = api.cloud.buckets["MediaBucket"]
+    keys = output_keys(created["id"], "000001")
+    video = tmp_path / "video.mp4"
+    s3.download_file(bucket, keys["video"], str(video))
+    srt = s3.get_object(Bucket=bucket, Key=keys["subtitles_srt"])["Body"].read().decode()
+    manifest = json.loads(
+        s3.get_object(Bucket=bucket, Key=manifest_key(created["id"], "000001"))["Body"].read()
+    )
+
+    info = probe(video)
+    assert info.has_audio and info.audio_codec == "aac"
+    assert abs(_audio_seconds(video, tmp_path) - info.duration) <= 0.1
+    cues = _srt_cues(srt)
+    checked = 0
+    for scene in manifest["scenes"]:
+        timings = json.loads(
+            s3.get_object(Bucket=bucket, Key=narration_keys(created["id"], scene["number"])[1])["Body"].read()
+        )
+        assert timings["duration"] > 0
+        for sentence in timings["sentences"]:
+            spoken_at = scene["narration_start"] + sentence["start"]
+            first_words = " ".join(sentence["text"].split()[:3])
+            starts = [start for start, text in cues if text.startswith(first_words)]
+            assert starts, f"no caption starts with {first_words!r}"
+            assert abs(starts[0] - spoken_at) <= 0.1
+            checked += 1
+    assert checked == 3
+    assert abs(measure_loudness(video) - (-16.0)) <= 1.0
