@@ -38,7 +38,11 @@ def manifest_key(project_id: str, render_id: str) -> str:
 
 
 def read_manifest(bucket: str, project_id: str, render_id: str) -> dict[str, Any]:
-    """The manifest assembly wrote: {"duration", "scenes": [{"number", "duration", "start", "narration_start"}]}."""
+    """The manifest assembly wrote.
+
+    Returns:
+        {"duration", "scenes": [{"number", "duration", "start", "narration_start"}]}, times in seconds.
+    """
     data = json.loads(storage.read_object(bucket, manifest_key(project_id, render_id))[0])
     return dict(data)
 
