@@ -178,6 +178,15 @@ def test_segments_join_into_the_same_video(
     assert count_video_frames(output) == round(total_duration(scenes) * FPS) == result.frames
     assert abs(probe(output).duration - total_duration(scenes)) < 0.1
 
+    # And the joins are invisible: every frame matches a single-pass render of the same scenes
+    monkeypatch.setattr(assemble, "_segment_size", lambda width, height: 100)
+    single = tmp_path / "single.mp4"
+    assemble_video(scenes, single, width=WIDTH, height=HEIGHT, fps=FPS, workdir=tmp_path / "s", captions=None)
+    for seconds in (0.6, 1.55, 1.7, 2.7, 3.3):  # inside the fade, the cut and the slide the segments split
+        joined = _frame(output, seconds, tmp_path / "j.png")
+        whole = _frame(single, seconds, tmp_path / "w.png")
+        assert ImageStat.Stat(ImageChops.difference(joined, whole)).mean[0] < 3
+
 
 def test_a_workdir_with_filtergraph_metacharacters_still_works(images: list[Path], tmp_path: Path) -> None:
     workdir = tmp_path / "it's [a], b; c:d\\e=f"
@@ -286,3 +295,21 @@ def test_a_thumbnail_of_something_that_is_not_media_fails(tmp_path: Path) -> Non
 
     with pytest.raises(VideoAssemblyException):
         make_thumbnail(junk, tmp_path / "t.jpg", 160)
+
+
+def test_a_scene_shorter_than_a_frame_is_refused(images: list[Path], tmp_path: Path) -> None:
+    scenes = [SceneClip(images[0], 1.0), SceneClip(images[1], 0.01)]
+
+    with pytest.raises(VideoAssemblyException, match="Scene 2 is shorter than one frame"):
+        assemble_video(
+            scenes, tmp_path / "v.mp4", width=WIDTH, height=HEIGHT, fps=FPS, workdir=tmp_path, captions=None
+        )
+
+
+def test_a_missing_audio_track_is_refused_before_rendering(images: list[Path], tmp_path: Path) -> None:
+    with pytest.raises(VideoAssemblyException, match="audio track is missing"):
+        assemble_video(
+            _scenes(images), tmp_path / "v.mp4", width=WIDTH, height=HEIGHT, fps=FPS, workdir=tmp_path,
+            captions=None, audio=tmp_path / "nope.wav",
+        )  # fmt: skip
+    assert not (tmp_path / "assembly").exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -14,7 +15,7 @@ from videogen.media.images import fit_mode, inspect_image, prepare_image
 RED, BLUE = (220, 30, 30), (30, 30, 220)
 
 
-def _save(path: Path, image: Image.Image, **params: object) -> Path:
+def _save(path: Path, image: Image.Image, **params: Any) -> Path:
     image.save(path, **params)
     return path
 
@@ -139,3 +140,15 @@ def test_prepare_turns_a_photo_as_its_exif_says(tmp_path: Path) -> None:
         assert isinstance(bottom, tuple)
         assert top[0] > 180 > top[2]
         assert bottom[2] > 180 > bottom[0]
+
+
+def test_prepare_scales_sixteen_bit_greyscale_instead_of_clipping_it(tmp_path: Path) -> None:
+    grey = Image.new("I;16", (160, 90), 32768)  # mid-grey on a 16-bit scale
+    path = _save(tmp_path / "g.png", grey)
+
+    out = prepare_image(path, (160, 90), (160, 90), tmp_path / "out.jpg", 1)
+
+    with Image.open(out) as fitted:
+        value = fitted.getpixel((160, 90))
+        assert isinstance(value, tuple)
+        assert 110 < value[0] < 150

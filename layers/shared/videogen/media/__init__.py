@@ -1,0 +1,1 @@
+"""Media: captions, image fitting, video assembly and probing, all over local files (no AWS)."""

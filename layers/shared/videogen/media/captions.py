@@ -195,7 +195,8 @@ def _ends_sentence(text: str) -> bool:
 
 
 def _fits(words: Sequence[str], max_line_chars: int, max_lines: int) -> bool:
-    return len(wrap_lines(" ".join(words), max_line_chars)) <= max_lines
+    # wrap_lines uses as many lines as a greedy fill needs, so the cheap greedy count decides.
+    return _greedy_line_count(words, max_line_chars) <= max_lines
 
 
 def _chunk_sentence(words: list[str], max_line_chars: int, max_lines: int) -> list[list[str]]:

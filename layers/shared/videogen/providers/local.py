@@ -20,6 +20,7 @@ from typing import Final
 from PIL import Image, ImageDraw, ImageFont
 
 from videogen.exceptions import ImageGenerationException
+from videogen.media.fonts import load_font
 from videogen.providers.base import GeneratedImage, ImageRequest
 
 MIN_SIDE: Final = 16
@@ -438,12 +439,12 @@ def _draw_title(image: Image.Image, title: str) -> None:
     """The scene's title, top-centred on a translucent band, wrapped to at most two lines."""
     width, height = image.size
     size = max(8, round(min(height * 0.065, width * 0.05)))
-    font = ImageFont.load_default(size=size)
+    font = load_font(size)
     max_width = width * 0.86
     lines = _wrap(title, font, max_width)
     while len(lines) > 2 and size > 8:
         size = max(8, round(size * 0.85))
-        font = ImageFont.load_default(size=size)
+        font = load_font(size)
         lines = _wrap(title, font, max_width)
     if len(lines) > 2:
         lines = [lines[0], lines[1].rstrip(".,;: ") + "…"]
