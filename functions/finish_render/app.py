@@ -7,7 +7,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from videogen.dal.tables import bind_table
 from videogen.observability import CAPTURE_COLD_START_METRIC, logger, metrics, tracer
-from videogen.pipeline.events import RenderStep
+from videogen.pipeline.events import FinishStep
 from videogen.pipeline.finish import finish_render
 from videogen.settings import get_settings
 
@@ -18,8 +18,8 @@ bind_table(settings.table_name, settings.aws_region)
 @logger.inject_lambda_context(correlation_id_path="request_id", clear_state=True)
 @metrics.log_metrics(capture_cold_start_metric=CAPTURE_COLD_START_METRIC)
 @tracer.capture_lambda_handler
-@event_parser(model=RenderStep)
-def lambda_handler(event: RenderStep, context: LambdaContext) -> dict[str, Any]:
+@event_parser(model=FinishStep)
+def lambda_handler(event: FinishStep, context: LambdaContext) -> dict[str, Any]:
     logger.append_keys(project_id=event.project_id, render_id=event.render_id)
-    finish_render(event.project_id, event.render_id, settings)
+    finish_render(event.project_id, event.render_id, settings, event.duration)
     return {"status": "COMPLETED"}

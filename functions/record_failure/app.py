@@ -21,4 +21,4 @@ bind_table(settings.table_name, settings.aws_region)
 @event_parser(model=FailureStep)
 def lambda_handler(event: FailureStep, context: LambdaContext) -> dict[str, Any]:
     logger.append_keys(project_id=event.project_id, render_id=event.render_id)
-    return record_failure(event.project_id, event.render_id, event.failure)
+    return record_failure(event.project_id, event.render_id, event.failure, settings, event.request_id)

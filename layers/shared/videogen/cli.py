@@ -70,6 +70,14 @@ def _render(args: argparse.Namespace) -> int:
     return run_render_command(Path(args.script), output, overrides, sys.stderr)
 
 
+def _watch(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from videogen.local.watch import run_watch_command
+
+    return run_watch_command(Path(args.root), args.owner, args.interval, sys.stdout)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="videogen", description="Script in, video out — on one machine.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -100,6 +108,14 @@ def build_parser() -> argparse.ArgumentParser:
     add.set_defaults(func=_keys_add)
     listing = key_commands.add_parser("list", help="list the owners that have keys")
     listing.set_defaults(func=_keys_list)
+
+    watch = commands.add_parser("watch", help="render scripts dropped into ROOT/inbox/ into ROOT/outbox/")
+    watch.add_argument("root", nargs="?", default="dropbox", help="the drop folder (default ./dropbox)")
+    watch.add_argument(
+        "--owner", default=DEFAULT_OWNER, help=f"whose scripts they are (default {DEFAULT_OWNER})"
+    )
+    watch.add_argument("--interval", type=float, default=1.0, help="seconds between scans (default 1)")
+    watch.set_defaults(func=_watch)
     return parser
 
 

@@ -33,6 +33,15 @@ class Settings(BaseModel):
     stability_api: Literal["rest", "grpc"] = Field("rest", description="Stability's REST v2beta or gRPC API.")
     bedrock_model_id: str = Field("stability.stable-image-core-v1:1", description="The Bedrock image model.")
     render_timeout_seconds: int = Field(840, description="Longest an ffmpeg assembly may run.")
+    max_running_renders_per_owner: int = Field(
+        2, ge=1, le=1000, description="Renders one owner may have queued or running at once."
+    )
+    max_renders_per_day_per_owner: int = Field(
+        50, ge=1, le=100_000, description="Renders one owner may start per UTC day."
+    )
+    sentry_dsn: str | None = Field(
+        None, repr=False, description="Report unexpected exceptions to Sentry (needs the sentry extra)."
+    )
 
 
 @lru_cache(maxsize=1)

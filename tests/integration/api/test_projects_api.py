@@ -39,6 +39,7 @@ def test_create_project_returns_201_with_location_etag_and_defaults(api: ApiCall
         "image_provider": "local",
         "style": "",
         "seed": None,
+        "voice": "local:en_US-joe-medium",
     }
     assert len(body["id"]) == 32
     assert result.headers["Location"] == f"/v1/projects/{body['id']}"
@@ -52,7 +53,7 @@ def test_create_project_with_settings_stores_them(api: ApiCaller) -> None:
 
     fetched = api.get(f"/projects/{created['id']}").body
 
-    assert fetched["settings"] == {**settings, "image_provider": "local"}
+    assert fetched["settings"] == {**settings, "image_provider": "local", "voice": "local:en_US-joe-medium"}
 
 
 @pytest.mark.parametrize("script", ["", "   ", "\n\t \n"])
@@ -467,6 +468,7 @@ def test_health_checks_table_and_bucket(api: ApiCaller) -> None:
     assert result.body["dependencies"] == {
         "dynamodb": {"status": "ok", "detail": None},
         "s3": {"status": "ok", "detail": None},
+        "stepfunctions": {"status": "ok", "detail": None},
     }
 
 

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import re
-from typing import Any, cast
+from typing import Annotated, Any, cast
 
 from aws_lambda_powertools.event_handler.api_gateway import BaseRouter
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
+from pydantic import WithJsonSchema
 
 from videogen.exceptions import AuthenticationException, ValidationException
 
 # A caller's X-Request-Id is adopted only when it is a plain token: it ends up in logs and headers.
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{7,127}$")
-_ETAG = re.compile(r'^\s*(?:W/)?"v(\d{1,18})"\s*$')
+_ETAG = re.compile(r'^\s*(?:W/)?"v([0-9]{1,18})"\s*$')
+# What If-Match accepts, as the OpenAPI document states it: an ETag the API handed out, or *. A header is
+# never null: the document says string (Powertools would add a null branch for the optional parameter).
+IF_MATCH_PATTERN = r'^(?:\*|(?:W/)?"v[0-9]{1,18}")$'
+IfMatch = Annotated[str | None, WithJsonSchema({"type": "string", "pattern": IF_MATCH_PATTERN})]
 
 
 def request_id_of(event: dict[str, Any]) -> str:

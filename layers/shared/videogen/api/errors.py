@@ -8,6 +8,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
+from videogen import errortracking
 from videogen.exceptions import RateLimitException, VideoGeneratorException
 from videogen.observability import logger
 
@@ -102,6 +103,8 @@ def register_error_handlers(app: APIGatewayRestResolver) -> None:
     @app.exception_handler(Exception)
     def _unexpected(exc: Exception) -> Response[Any]:
         logger.exception("Unexpected error")
+        # Answered here, so it never reaches the Lambda integration: report it ourselves (if configured).
+        errortracking.capture(exc)
         return error_response(
             500,
             "INTERNAL_ERROR",
@@ -112,9 +115,26 @@ def register_error_handlers(app: APIGatewayRestResolver) -> None:
     @app.not_found
     def _no_route(exc: Exception) -> Response[Any]:
         event = app.current_event
+        allowed = methods_of_path(app, event.path)
+        if allowed:
+            # The resource exists, the method does not: 405 with the methods it has (RFC 9110).
+            return error_response(
+                405,
+                "METHOD_NOT_ALLOWED",
+                f"{event.path} has no operation {event.http_method}; it answers {', '.join(allowed)}.",
+                request_id(),
+                headers={"Allow": ", ".join(allowed)},
+            )
         return error_response(
             404,
             "ROUTE_NOT_FOUND",
             f"No operation {event.http_method} {event.path}; see the API reference for the routes.",
             request_id(),
         )
+
+
+def methods_of_path(app: APIGatewayRestResolver, path: str) -> list[str]:
+    """The methods the resolver has a route for on this path, sorted; empty for an unknown path."""
+    # Powertools keeps its route table private; its routes carry the compiled rule and the method.
+    routes = [*app._static_routes, *app._dynamic_routes]
+    return sorted({route.method for route in routes if route.rule.match(path)})

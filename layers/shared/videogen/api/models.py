@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
@@ -27,14 +29,53 @@ from videogen.domain.limits import (
     MIN_SCENE_SECONDS,
 )
 from videogen.domain.models import Project, Scene
-from videogen.domain.settings import ProjectSettings, check_voice
+from videogen.domain.settings import ProjectSettings, check_voice, json_number
 from videogen.exceptions import PayloadTooLargeException
+
+# "Not blank": at least one character that is not white space, where white space is what Python's
+# str.isspace() and JSON Schema's (ECMA-262) \s call so (they differ: U+001C-U+001F, U+0085, U+FEFF). The
+# validators and the document use this one pattern, so blank means the same to both; the validators refuse
+# a blank value with a clearer message than a pattern mismatch would give.
+NOT_BLANK = r"[^\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+_VISIBLE = re.compile(NOT_BLANK)
+
+
+def is_blank(value: str) -> bool:
+    return _VISIBLE.search(value) is None
+
+
+def patch_field(**schema: Any) -> Callable[[dict[str, Any]], None]:
+    """json_schema_extra of a PATCH field that may be omitted (to keep the value) but not sent as null.
+
+    In Python the field is ``T | None`` (None: not sent) and ``_refuse_null`` refuses an explicit null;
+    this makes the document say the same: no null branch, no null default.
+    """
+
+    def shape(field_schema: dict[str, Any]) -> None:
+        field_schema.pop("default", None)
+        branches = [branch for branch in field_schema.pop("anyOf", []) if branch != {"type": "null"}]
+        if len(branches) == 1:
+            field_schema.update(branches[0])
+        elif branches:
+            field_schema["anyOf"] = branches
+        field_schema.update(schema)
+
+    return shape
+
+
+def _refuse_null(value: Any) -> Any:
+    # Runs only for a value that was sent (defaults are not validated): an explicit null.
+    if value is None:
+        raise ValueError("null is not a value here: leave the field out to keep what is stored")
+    return value
+
 
 TITLE_FIELD = Field(
     min_length=1,
     max_length=MAX_TITLE_CHARS,
     description=f"The project's title, 1 to {MAX_TITLE_CHARS} characters.",
     examples=["The lighthouse keeper"],
+    json_schema_extra={"pattern": NOT_BLANK},
 )
 SCRIPT_DESCRIPTION = (
     f"The script, at most {MAX_SCRIPT_BYTES // 1024} KB of UTF-8 (larger is refused with 413). "
@@ -49,27 +90,48 @@ def _check_script(value: str) -> str:
             f"The script is larger than {MAX_SCRIPT_BYTES // 1024} KB; split it into several projects.",
             {"field": "script", "limit_bytes": MAX_SCRIPT_BYTES, "size_bytes": len(value.encode("utf-8"))},
         )
-    if not value.strip():
+    if is_blank(value):
         raise ValueError("the script is empty: write at least one scene")
     return value
 
 
 class ProjectSettingsPatch(BaseModel):
-    """Settings to change; omitted fields keep their value."""
+    """Settings to change; omitted fields keep their value. Only the seed can be set back to null."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
 
-    aspect_ratio: AspectRatio | None = Field(None, description="Frame shape: 16:9, 9:16 or 1:1.")
-    resolution: Resolution | None = Field(None, description="Frame height class: 480p, 720p or 1080p.")
-    fps: Literal[24, 25, 30] | None = Field(None, description="Frames per second: 24, 25 or 30.")
+    aspect_ratio: AspectRatio | None = Field(
+        None, description="Frame shape: 16:9, 9:16 or 1:1.", json_schema_extra=patch_field()
+    )
+    resolution: Resolution | None = Field(
+        None, description="Frame height class: 480p, 720p or 1080p.", json_schema_extra=patch_field()
+    )
+    fps: Literal[24, 25, 30] | None = Field(
+        None, description="Frames per second: 24, 25 or 30.", json_schema_extra=patch_field()
+    )
     image_provider: ImageProviderName | None = Field(
-        None, description="Who draws the scene images: local, stability or bedrock."
+        None,
+        description="Who draws the scene images: local, stability or bedrock.",
+        json_schema_extra=patch_field(),
     )
-    style: str | None = Field(None, max_length=MAX_STYLE_CHARS, description="Visual style for every image.")
-    seed: int | None = Field(None, ge=0, le=MAX_SEED, description="Seed for the image model.")
+    style: str | None = Field(
+        None,
+        max_length=MAX_STYLE_CHARS,
+        description="Visual style for every image ('' for none).",
+        json_schema_extra=patch_field(),
+    )
+    seed: int | None = Field(None, ge=0, le=MAX_SEED, description="Seed for the image model; null for none.")
     voice: str | None = Field(
-        None, max_length=64, description="Who narrates: local, local:<voice>, polly, polly:<Voice> or none."
+        None,
+        max_length=64,
+        description="Who narrates: local, local:<voice>, polly, polly:<Voice> or none.",
+        json_schema_extra=patch_field(),
     )
+
+    _not_null = field_validator("aspect_ratio", "resolution", "fps", "image_provider", "style", "voice")(
+        _refuse_null
+    )
+    _seed_is_a_number = field_validator("seed", mode="before")(json_number)
 
     @field_validator("voice")
     @classmethod
@@ -83,7 +145,11 @@ class ProjectCreateRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: str = TITLE_FIELD
-    script: str = Field(description=SCRIPT_DESCRIPTION, examples=["## Dawn\nThe sea wakes up."])
+    script: str = Field(
+        description=SCRIPT_DESCRIPTION,
+        examples=["## Dawn\nThe sea wakes up."],
+        json_schema_extra={"pattern": NOT_BLANK},
+    )
     script_format: ScriptFormat = Field(
         ScriptFormat.MARKDOWN, description="How the script is written: md, txt, fountain or json."
     )
@@ -94,7 +160,7 @@ class ProjectCreateRequest(BaseModel):
     @field_validator("title")
     @classmethod
     def _title_not_blank(cls, value: str) -> str:
-        if not value.strip():
+        if is_blank(value):
             raise ValueError("the title is blank")
         return value.strip()
 
@@ -102,19 +168,40 @@ class ProjectCreateRequest(BaseModel):
 
 
 class ProjectUpdateRequest(BaseModel):
-    """A partial update: send only what changes."""
+    """A partial update: send only what changes (at least one field; none of them null)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
 
-    title: str | None = Field(None, min_length=1, max_length=MAX_TITLE_CHARS, description="A new title.")
-    script: str | None = Field(None, description=SCRIPT_DESCRIPTION)
-    script_format: ScriptFormat | None = Field(None, description="How the new script is written.")
-    settings: ProjectSettingsPatch | None = Field(None, description="Settings to change.")
+    title: str | None = Field(
+        None,
+        min_length=1,
+        max_length=MAX_TITLE_CHARS,
+        description="A new title.",
+        json_schema_extra=patch_field(pattern=NOT_BLANK),
+    )
+    script: str | None = Field(
+        None, description=SCRIPT_DESCRIPTION, json_schema_extra=patch_field(pattern=NOT_BLANK)
+    )
+    script_format: ScriptFormat | None = Field(
+        None, description="How the new script is written.", json_schema_extra=patch_field()
+    )
+    settings: ProjectSettingsPatch | None = Field(
+        None, description="Settings to change.", json_schema_extra=patch_field()
+    )
+
+    _not_null = field_validator("title", "script", "script_format", "settings")(_refuse_null)
+
+    @field_validator("settings")
+    @classmethod
+    def _settings_not_empty(cls, value: ProjectSettingsPatch | None) -> ProjectSettingsPatch | None:
+        if value is not None and not value.model_fields_set:
+            raise ValueError("no setting to change: name at least one, or leave settings out")
+        return value
 
     @field_validator("title")
     @classmethod
     def _title_not_blank(cls, value: str | None) -> str | None:
-        if value is not None and not value.strip():
+        if value is not None and is_blank(value):
             raise ValueError("the title is blank")
         return value.strip() if value is not None else None
 
@@ -208,12 +295,24 @@ class DependencyState(BaseModel):
     detail: str | None = Field(None, description="Why not, when it did not.")
 
 
+class VersionsInfo(BaseModel):
+    """What is serving this request."""
+
+    videogen: str = Field(description="The videogen version.", examples=["0.1.0"])
+    python: str = Field(description="The Python version of the runtime.", examples=["3.13.0"])
+    powertools: str = Field(description="The Powertools for AWS Lambda version.", examples=["3.37.0"])
+
+
 class HealthResponse(BaseModel):
     """The state of the service and of each dependency."""
 
     status: Literal["ok", "degraded"] = Field(description="ok when every dependency answered.")
     version: str = Field(description="The videogen version serving this request.")
-    dependencies: dict[str, DependencyState] = Field(description="Each dependency by name.")
+    versions: VersionsInfo = Field(description="Versions of videogen, Python and Powertools.")
+    dependencies: dict[str, DependencyState] = Field(
+        description="Each dependency by name: dynamodb (the table), s3 (the media bucket), stepfunctions "
+        "(the render state machine)."
+    )
 
 
 class SceneResponse(BaseModel):
@@ -262,7 +361,7 @@ class SceneListResponse(BaseModel):
 class SceneUpdateRequest(BaseModel):
     """Changes to one scene; send only what changes. The scene's image is regenerated at the next render."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
 
     narration: str | None = Field(
         None,
@@ -274,6 +373,7 @@ class SceneUpdateRequest(BaseModel):
         min_length=1,
         max_length=MAX_IMAGE_PROMPT_CHARS,
         description="A new image prompt; it becomes explicit (no longer derived from the narration).",
+        json_schema_extra=patch_field(pattern=NOT_BLANK),
     )
     duration: float | None = Field(
         None,
@@ -281,12 +381,17 @@ class SceneUpdateRequest(BaseModel):
         le=MAX_SCENE_SECONDS,
         description=f"Seconds, {MIN_SCENE_SECONDS:g} to {MAX_SCENE_SECONDS:g}; null: the narration decides.",
     )
-    transition: Transition | None = Field(None, description="How this scene hands over to the next.")
+    transition: Transition | None = Field(
+        None, description="How this scene hands over to the next.", json_schema_extra=patch_field()
+    )
+
+    _not_null = field_validator("image_prompt")(_refuse_null)
+    _duration_is_a_number = field_validator("duration", mode="before")(json_number)
 
     @field_validator("image_prompt")
     @classmethod
     def _prompt_not_blank(cls, value: str | None) -> str | None:
-        if value is not None and not value.strip():
+        if value is not None and is_blank(value):
             raise ValueError("the image prompt is blank")
         return value.strip() if value is not None else None
 

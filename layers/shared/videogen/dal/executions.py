@@ -65,19 +65,31 @@ def status(execution_arn: str) -> str:
         raise StorageException("Could not read the render's state.") from exc
 
 
-def execution_arn(state_machine_arn: str, name: str) -> str:
-    """The ARN an execution of this state machine gets under this name (known before it starts)."""
-    return f"{state_machine_arn.replace(':stateMachine:', ':execution:')}:{name}"
-
-
-def exists(execution_arn: str) -> bool:
-    """Whether an execution was started under this ARN (whatever its state now)."""
+def check_state_machine(state_machine_arn: str | None) -> None:
+    """Raise unless the render state machine exists and is ACTIVE (the health check)."""
+    if not state_machine_arn:
+        raise ConfigurationException("The render state machine is not configured (STATE_MACHINE_ARN).")
     try:
-        sfn_client().describe_execution(executionArn=execution_arn)
+        status = sfn_client().describe_state_machine(stateMachineArn=state_machine_arn).get("status")
+    except (ClientError, BotoCoreError) as exc:
+        raise StorageException("The render state machine does not answer.") from exc
+    # Older state machines omit the field; present, anything but ACTIVE means it is being deleted.
+    if status not in {None, "ACTIVE"}:
+        raise StorageException(f"The render state machine is {status}.")
+
+
+def state(execution_arn: str) -> str | None:
+    """An execution's status (RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED), None if never started."""
+    try:
+        return str(sfn_client().describe_execution(executionArn=execution_arn)["status"])
     except ClientError as exc:
         if exc.response.get("Error", {}).get("Code") == "ExecutionDoesNotExist":
-            return False
+            return None
         raise StorageException("Could not read the render's state.") from exc
     except BotoCoreError as exc:
         raise StorageException("Could not read the render's state.") from exc
-    return True
+
+
+def execution_arn(state_machine_arn: str, name: str) -> str:
+    """The ARN an execution of this state machine gets under this name (known before it starts)."""
+    return f"{state_machine_arn.replace(':stateMachine:', ':execution:')}:{name}"

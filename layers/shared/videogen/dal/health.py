@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pynamodb.exceptions import PynamoDBException
 
+from videogen.dal.executions import check_state_machine
 from videogen.dal.storage import check_bucket
 from videogen.dal.tables import BaseItem
 from videogen.exceptions import StorageException
@@ -19,4 +20,4 @@ def check_table() -> None:
         raise StorageException(f"The table is {description.get('TableStatus')}.")
 
 
-__all__ = ["check_bucket", "check_table"]
+__all__ = ["check_bucket", "check_state_machine", "check_table"]

@@ -7,6 +7,9 @@ Table (single-table design):
                                        the project points at it: readers never see half of each
         sk = ASSET#{asset_id}          a produced file
         sk = RENDER#{n:06d}            a render
+    pk = OWNER#{owner_id}
+        sk = LIMITS#RUNNING            the owner's queued or running renders (a set of execution names)
+        sk = LIMITS#{yyyy-mm-dd}       renders the owner started that UTC day (expires by TTL)
     gsi1 (ByOwner):       gsi1pk = OWNER#{owner_id}, gsi1sk = {created_at}#{project_id}
     gsi2 (ByOwnerStatus): gsi2pk = OWNER#{owner_id}#STATUS#{status}, gsi2sk = gsi1sk
 
@@ -61,3 +64,11 @@ ASSET_SK_PREFIX = "ASSET#"
 
 def asset_sk(asset_id: str) -> str:
     return f"{ASSET_SK_PREFIX}{asset_id}"
+
+
+LIMITS_RUNNING_SK = "LIMITS#RUNNING"
+
+
+def limits_day_sk(day: str) -> str:
+    """The sort key of an owner's render count on one UTC day (yyyy-mm-dd)."""
+    return f"LIMITS#{day}"

@@ -5,20 +5,32 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import random
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, PynamoDBException, UpdateError
+from pynamodb.exceptions import (
+    DeleteError,
+    DoesNotExist,
+    PutError,
+    PynamoDBException,
+    TransactWriteError,
+    UpdateError,
+)
+from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
-from videogen.dal import keys
+from videogen.dal import keys, limits
+from videogen.dal.executions import execution_name
 from videogen.dal.tables import BaseItem, ByOwnerIndex, ByOwnerStatusIndex, ProjectItem
 from videogen.domain.enums import ProjectStatus, ScriptFormat
 from videogen.domain.models import Project, ProjectPage
 from videogen.domain.settings import ProjectSettings
 from videogen.exceptions import (
     PreconditionFailedException,
+    RateLimitException,
     ResourceConflictException,
     ResourceNotFoundException,
     StorageException,
@@ -56,6 +68,7 @@ def _to_domain(item: ProjectItem) -> Project:
         render_id=getattr(item, "render_id", None),
         execution_arn=getattr(item, "execution_arn", None),
         outbox_prefix=getattr(item, "outbox_prefix", None),
+        render_started_at=getattr(item, "render_started_at", None),
     )
 
 
@@ -326,47 +339,87 @@ def set_status(
 _IDLE = [ProjectStatus.DRAFT.value, ProjectStatus.COMPLETED.value, ProjectStatus.FAILED.value]
 
 
-def claim_render(owner_id: str, project_id: str) -> Project:
-    """Atomically move an idle project to QUEUED with the next render number.
+def claim_render(owner_id: str, project_id: str, quota: limits.RenderQuota) -> Project:
+    """Atomically move an idle project to QUEUED with the next render number, within the owner's limits.
+
+    The claim and the owner's two render counters change in one transaction: the render is queued exactly
+    when the project is idle and both counters admit it.
 
     Raises:
         ResourceConflictException: a render is queued or running already.
+        OwnerLimitReachedException: the owner has too many renders running, or started too many today.
+        RateLimitException: too many claims of the owner raced each other; retry in a moment.
     """
     item = _get_item(owner_id, project_id)
     number = int(item.render_count or 0) + 1
     render_id = f"{number:06d}"
-    try:
-        ProjectItem._get_connection().update_item(
-            keys.project_pk(project_id),
-            keys.PROJECT_SK,
-            actions=[
-                ProjectItem.status.set(ProjectStatus.QUEUED.value),
-                ProjectItem.gsi2pk.set(keys.owner_status_pk(owner_id, ProjectStatus.QUEUED.value)),
-                ProjectItem.render_count.set(number),
-                ProjectItem.render_id.set(render_id),
-                ProjectItem.progress.set(
-                    {"stage": "queued", "scenes_done": 0, "scenes_total": item.scene_count}
-                ),
-                ProjectItem.scenes_done.remove(),
-                ProjectItem.error.remove(),
-                ProjectItem.updated_at.set(now()),
-            ],
-            # Both guards: the status check refuses a second render, the count check a racing claim
-            # (also of the first render: a claim that read "never rendered" must not land after another
-            # claim's render has already ended, which would make it a second render).
-            condition=ProjectItem.status.is_in(*_IDLE) & (ProjectItem.render_count == item.render_count)
-            if item.render_count
-            else ProjectItem.status.is_in(*_IDLE)
-            & (ProjectItem.render_count.does_not_exist() | (ProjectItem.render_count == 0)),
-        )
-    except UpdateError as exc:
-        if _is_conditional_failure(exc):
-            raise ResourceConflictException(
-                "A render of this project is queued or running; wait for it to finish.",
-                {"project_id": project_id},
-            ) from exc
-        raise StorageException("Could not queue the render.") from exc
+    claimed_at = now()
+    actions: list[Action] = [
+        ProjectItem.status.set(ProjectStatus.QUEUED.value),
+        ProjectItem.gsi2pk.set(keys.owner_status_pk(owner_id, ProjectStatus.QUEUED.value)),
+        ProjectItem.render_count.set(number),
+        ProjectItem.render_id.set(render_id),
+        ProjectItem.progress.set({"stage": "queued", "scenes_done": 0, "scenes_total": item.scene_count}),
+        ProjectItem.scenes_done.remove(),
+        ProjectItem.error.remove(),
+        ProjectItem.render_started_at.set(claimed_at),
+        ProjectItem.updated_at.set(claimed_at),
+    ]
+    # Both guards: the status check refuses a second render, the count check a racing claim (also of the
+    # first render: a claim that read "never rendered" must not land after another claim's render has
+    # already ended, which would make it a second render).
+    condition = (
+        ProjectItem.status.is_in(*_IDLE) & (ProjectItem.render_count == item.render_count)
+        if item.render_count
+        else ProjectItem.status.is_in(*_IDLE)
+        & (ProjectItem.render_count.does_not_exist() | (ProjectItem.render_count == 0))
+    )
+    busy = ResourceConflictException(
+        "A render of this project is queued or running; wait for it to finish.", {"project_id": project_id}
+    )
+    counters = limits.quota_updates(owner_id, execution_name(project_id, render_id), quota)
+    _claim_within_quota(project_id, actions, condition, counters, busy)
     return get_project(owner_id, project_id)
+
+
+#: DynamoDB cancels transactions that touch an item another transaction is writing; they are retried.
+_CLAIM_ATTEMPTS = 4
+
+
+def _claim_within_quota(
+    project_id: str,
+    actions: list[Action],
+    condition: Condition,
+    counters: list[dict[str, Any]],
+    busy: ResourceConflictException,
+) -> None:
+    """The claim and the owner's counters in one transaction (claim first: its failure wins)."""
+    connection = ProjectItem._get_connection()
+    claim = connection.get_operation_kwargs(
+        keys.project_pk(project_id), keys.PROJECT_SK, actions=actions, condition=condition
+    )
+    for attempt in range(_CLAIM_ATTEMPTS):
+        try:
+            connection.connection.transact_write_items([], [], [], [claim, *counters])
+            return
+        except TransactWriteError as exc:
+            codes = [reason.code if reason else None for reason in getattr(exc, "cancellation_reasons", [])]
+            failed = [index for index, code in enumerate(codes) if code == "ConditionalCheckFailed"]
+            if 0 in failed:
+                raise busy from exc
+            # The day's limit first: waiting for a running render to end would not lift it.
+            if 2 in failed:
+                raise limits.OwnerLimitReachedException("daily") from exc
+            if 1 in failed:
+                raise limits.OwnerLimitReachedException("running") from exc
+            if "TransactionConflict" not in codes:
+                raise StorageException("Could not queue the render.") from exc
+            if attempt + 1 < _CLAIM_ATTEMPTS:
+                # Full jitter, so racing claims of one owner do not collide again in step.
+                time.sleep(random.uniform(0, 0.05 * 2**attempt))  # noqa: S311 - not cryptographic
+    raise RateLimitException(
+        "Too many render requests at the same moment: retry shortly.", retry_after=1, details={}
+    )
 
 
 def record_execution(project_id: str, execution_arn: str) -> None:

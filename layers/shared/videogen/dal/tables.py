@@ -9,7 +9,9 @@ from pynamodb.attributes import (
     MapAttribute,
     NumberAttribute,
     NumberSetAttribute,
+    TTLAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     UTCDateTimeAttribute,
     VersionAttribute,
 )
@@ -84,6 +86,8 @@ class ProjectItem(BaseItem):
     render_count = NumberAttribute(default=0)
     render_id = UnicodeAttribute(null=True)
     execution_arn = UnicodeAttribute(null=True)
+    # When the current render was claimed: render duration is measured from here to its end.
+    render_started_at = UTCDateTimeAttribute(null=True)
     scenes_done = NumberSetAttribute(null=True)
     last_video_key = UnicodeAttribute(null=True)
     # Where the drop folder wants this project's results (outbox/{owner}/{script name}/); None otherwise.
@@ -139,7 +143,31 @@ class AssetItem(BaseItem):
     created_at = UTCDateTimeAttribute()
 
 
-ALL_MODELS: list[type[Model]] = [BaseItem, ProjectItem, SceneItem, AssetItem]
+class OwnerRunningItem(BaseItem):
+    """The renders an owner has queued or running: pk = OWNER#{owner}, sk = LIMITS#RUNNING.
+
+    A set of execution names rather than a number: adding or removing a render twice changes nothing, so
+    a retried step can never count a render twice or free another render's slot.
+    """
+
+    class Meta(BaseItem.Meta):
+        pass
+
+    running = UnicodeSetAttribute(null=True)
+
+
+class OwnerDayItem(BaseItem):
+    """How many renders an owner started on one UTC day: pk = OWNER#{owner}, sk = LIMITS#{yyyy-mm-dd}."""
+
+    class Meta(BaseItem.Meta):
+        pass
+
+    renders = NumberAttribute(default=0)
+    # The table's TTL attribute (also Powertools idempotency's): old days delete themselves.
+    expiration = TTLAttribute(null=True)
+
+
+ALL_MODELS: list[type[Model]] = [BaseItem, ProjectItem, SceneItem, AssetItem, OwnerRunningItem, OwnerDayItem]
 
 
 def bind_table(table_name: str, region: str, host: str | None = None) -> None:

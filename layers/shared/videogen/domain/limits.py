@@ -14,3 +14,6 @@ MAX_STYLE_CHARS = 200
 MAX_SEED = 4_294_967_295
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+#: What one render may cost, in seconds of video times pixels per frame: 10 minutes at 1080p (1920x1080),
+#: about 50 minutes at 480p. Checked when a render starts, from the scenes' durations or reading times.
+MAX_RENDER_PIXEL_SECONDS = 600 * 1920 * 1080

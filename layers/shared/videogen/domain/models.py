@@ -30,6 +30,7 @@ class Project:
     render_id: str | None = None
     execution_arn: str | None = None
     outbox_prefix: str | None = None  # drop-folder projects: where results and errors are published
+    render_started_at: datetime | None = None  # when the current render was claimed
 
 
 @dataclass(frozen=True, slots=True)

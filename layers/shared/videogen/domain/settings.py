@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from videogen.domain.enums import FRAME_SIZES, AspectRatio, ImageProviderName, Resolution
 from videogen.domain.limits import MAX_SEED, MAX_STYLE_CHARS
+
+
+def json_number(value: Any) -> Any:
+    """A before-validator for numbers read from JSON: pydantic's lax mode would take true or "7" too."""
+    if isinstance(value, bool | str):
+        raise ValueError("a number is expected here (not a string, not true/false)")
+    return value
 
 
 def check_voice(value: str) -> str:
@@ -51,6 +58,8 @@ class ProjectSettings(BaseModel):
             "video without narration."
         ),
     )
+
+    _seed_is_a_number = field_validator("seed", mode="before")(json_number)
 
     @field_validator("voice")
     @classmethod

@@ -6,13 +6,19 @@ template. Lambda handlers run in this process; their modules are loaded from the
 
 from __future__ import annotations
 
+import functools
+import importlib
 import importlib.util
+import io
+import itertools
 import json
 import logging
 import os
 import sys
 import threading
+import time
 import uuid
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -111,6 +117,7 @@ class LocalCloud:
         self._mock: Any = None
         self._saved_env: dict[str, str | None] = {}
         self._lock = threading.Lock()
+        self._sequencer = itertools.count(time.time_ns())
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> LocalCloud:
@@ -133,9 +140,13 @@ class LocalCloud:
         self._reset_cached_clients()
         self._apply_log_level()
         self._route_lambda_invokes()
+        self._make_writes_atomic()
+        self._wire_s3_notifications()
         return self
 
     def stop(self) -> None:
+        self._unwire_s3_notifications()
+        self._restore_writes()
         self._unroute_lambda_invokes()
         if self._mock is not None:
             self._mock.stop()
@@ -234,7 +245,7 @@ class LocalCloud:
             for name, value in substitutions.items():
                 text = text.replace("${" + name + "}", str(value))
             definition = json.loads(text)
-            name = self._physical_name(logical_id)
+            name = self.template.resolve(props.get("Name")) or self._physical_name(logical_id)
             arn = client.create_state_machine(
                 name=name,
                 definition=json.dumps(definition),
@@ -356,6 +367,141 @@ class LocalCloud:
             from videogen.observability import metrics
 
             metrics.clear_metrics()
+
+    # ------------------------------------------------------------------ S3 → Lambda notifications
+    # SAM turns a function's S3 event into its bucket's NotificationConfiguration; here the same events
+    # become moto's bucket notifications. moto delivers them through LambdaFunction.invoke (not the Lambda
+    # backend's invoke routed above), only to functions its Lambda backend knows, and swallows every
+    # exception there: the functions are registered with moto, and that path runs the in-process handler
+    # and logs a failure.
+    def _wire_s3_notifications(self) -> None:
+        from moto.awslambda.models import LambdaFunction
+
+        by_bucket: dict[str, list[Any]] = {}
+        for function, event_name, spec in self.function_for_event("S3"):
+            props = self.template.resolve(spec)
+            events = props["Events"]
+            configuration: dict[str, Any] = {
+                "Id": f"{function.logical_id}{event_name}",
+                "LambdaFunctionArn": self._register_with_moto(function),
+                "Events": [events] if isinstance(events, str) else list(events),
+            }
+            rules = ((props.get("Filter") or {}).get("S3Key") or {}).get("Rules") or []
+            if rules:
+                configuration["Filter"] = {
+                    "Key": {"FilterRules": [{"Name": rule["Name"], "Value": rule["Value"]} for rule in rules]}
+                }
+            by_bucket.setdefault(str(props["Bucket"]), []).append(configuration)
+        client = boto3.client("s3", region_name=REGION)
+        for bucket, configurations in by_bucket.items():
+            client.put_bucket_notification_configuration(
+                Bucket=bucket, NotificationConfiguration={"LambdaFunctionConfigurations": configurations}
+            )
+
+        cloud = self
+        original = LambdaFunction.invoke
+
+        def invoke(function: Any, body: Any, request_headers: Any, response_headers: Any) -> Any:
+            try:
+                target = cloud.function_named(function.function_arn)
+            except KeyError:
+                return original(function, body, request_headers, response_headers)
+            cloud.deliver_s3_event(target.logical_id, body)
+            return b""
+
+        self._original_function_invoke: Any = original
+        LambdaFunction.invoke = invoke  # type: ignore[method-assign,assignment]
+
+    def _unwire_s3_notifications(self) -> None:
+        original = getattr(self, "_original_function_invoke", None)
+        if original is not None:
+            from moto.awslambda.models import LambdaFunction
+
+            LambdaFunction.invoke = original  # type: ignore[method-assign]
+        self._original_function_invoke = None
+
+    def _register_with_moto(self, function: LocalFunction) -> str:
+        """Create the function in moto's Lambda backend (a placeholder package: the code runs here)."""
+        iam = boto3.client("iam", region_name=REGION)
+        role = f"{self.template.stack_name}-{function.logical_id}-role"
+        trust = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "lambda.amazonaws.com"},
+                    "Action": "sts:AssumeRole",
+                }
+            ],
+        }
+        role_arn = iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+        package = io.BytesIO()
+        with zipfile.ZipFile(package, "w") as archive:
+            archive.writestr("placeholder.py", "# the local cloud runs the handler in process\n")
+        created = boto3.client("lambda", region_name=REGION).create_function(
+            FunctionName=function.name,
+            Runtime="python3.13",
+            Role=role_arn,
+            Handler=function.handler,
+            Code={"ZipFile": package.getvalue()},
+            Timeout=function.timeout,
+            MemorySize=function.memory,
+        )
+        return str(created["FunctionArn"])
+
+    def deliver_s3_event(self, logical_id: str, body: str | bytes) -> None:
+        """Run a function on an S3 notification as Lambda's asynchronous invoke would: nobody waits for
+        its answer, and a failure is logged (deployed, Lambda retries it, then the dead-letter queue)."""
+        event = json.loads(body)
+        for record in event.get("Records", []):
+            obj = record.get("s3", {}).get("object", {})
+            # S3 leaves "/" unencoded in keys (moto encodes it; a literal "%2F" would arrive as "%252F"),
+            # and always sends a sequencer, which orders the events of one key (moto leaves it out).
+            obj["key"] = str(obj.get("key", "")).replace("%2F", "/")
+            obj.setdefault("sequencer", f"{next(self._sequencer):020X}")
+        try:
+            self.invoke(logical_id, event)
+        except Exception:
+            logging.getLogger("videogen.local").exception(
+                "%s failed on an S3 event; deployed, Lambda would retry it, then dead-letter it", logical_id
+            )
+
+    # ------------------------------------------------------------------ atomic writes
+    # DynamoDB applies a conditional write atomically, and Step Functions starts one execution per name.
+    # moto's backends check, then write, without a lock: concurrent callers (duplicate S3 events, parallel
+    # Map iterations) could both pass a check. One lock around those writes makes them atomic here too.
+    _ATOMIC_WRITES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+        (
+            "moto.dynamodb.models",
+            "DynamoDBBackend",
+            ("put_item", "update_item", "delete_item", "transact_write_items"),
+        ),
+        ("moto.stepfunctions.parser.models", "StepFunctionsParserBackend", ("start_execution",)),
+    )
+    _write_lock = threading.RLock()
+
+    def _make_writes_atomic(self) -> None:
+        self._original_writes: list[tuple[type, str, Any]] = []
+        for module_name, class_name, methods in self._ATOMIC_WRITES:
+            backend = getattr(importlib.import_module(module_name), class_name)
+            for method in methods:
+                original = backend.__dict__[method]
+                self._original_writes.append((backend, method, original))
+                setattr(backend, method, _serialized(original, self._write_lock))
+
+    def _restore_writes(self) -> None:
+        for backend, method, original in reversed(getattr(self, "_original_writes", [])):
+            setattr(backend, method, original)
+        self._original_writes = []
+
+
+def _serialized(method: Callable[..., Any], lock: threading.RLock) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        with lock:
+            return method(*args, **kwargs)
+
+    return call
 
 
 @contextmanager

@@ -5,13 +5,15 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from aws_lambda_powertools.metrics import MetricUnit
+
 from videogen.dal import keys, projects, scenes, storage
 from videogen.domain.enums import ProjectStatus, ScriptFormat
 from videogen.domain.models import NewProject, Project, ProjectChanges, ProjectPage
 from videogen.domain.settings import ProjectSettings
 from videogen.exceptions import ResourceConflictException, ValidationException
-from videogen.logic.renders import stop_running_render
-from videogen.observability import logger
+from videogen.logic.renders import release_render_slot, stop_running_render
+from videogen.observability import logger, metrics
 from videogen.scripts.model import ParsedScript
 from videogen.scripts.parser import parse_script
 
@@ -83,6 +85,7 @@ def create_project(
         scenes.delete_scene_set(project_id, scene_set)
         raise
     logger.append_keys(project_id=stored.id)
+    metrics.add_metric(name="ProjectsCreated", unit=MetricUnit.Count, value=1)
     logger.info("Project created", extra={"scenes": stored.scene_count})
     return stored
 
@@ -148,6 +151,9 @@ def delete_project(owner_id: str, project_id: str, bucket: str) -> None:
     logger.append_keys(project_id=project_id)
     # A render still running would write files into what is being deleted: stop it first.
     stop_running_render(project_id, project.execution_arn, project.status)
+    if project.status in BUSY and project.render_id:
+        # A stopped execution runs no Catch, so nothing else would free the owner's slot.
+        release_render_slot(owner_id, project_id, project.render_id)
     removed = storage.delete_prefix(bucket, keys.project_prefix(project_id))
     projects.delete_project_items(owner_id, project_id)
     logger.info("Project deleted", extra={"objects_removed": removed})

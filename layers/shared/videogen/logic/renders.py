@@ -1,37 +1,183 @@
-"""Starting a render: claim the project, start its execution under a deterministic name."""
+"""Starting a render: check its size and the owner's limits, claim the project, start its execution under
+a deterministic name; and freeing the owner's slot when a render ends."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from videogen.dal import executions, projects
+from aws_lambda_powertools.metrics import MetricUnit
+
+from videogen.dal import executions, limits, projects, scenes
 from videogen.domain.enums import ProjectStatus
-from videogen.domain.models import Render
-from videogen.exceptions import VideoGeneratorException
-from videogen.observability import logger
+from videogen.domain.limits import MAX_RENDER_PIXEL_SECONDS, MIN_SCENE_SECONDS
+from videogen.domain.models import Project, Render, Scene
+from videogen.exceptions import (
+    RateLimitException,
+    ResourceNotFoundException,
+    ValidationException,
+    VideoGeneratorException,
+)
+from videogen.observability import logger, metrics
+from videogen.settings import Settings, get_settings
+
+#: What a client is told to wait when all its render slots are taken: renders take minutes.
+RUNNING_RETRY_AFTER_SECONDS = 30
+_BUSY = {ProjectStatus.QUEUED, ProjectStatus.RENDERING}
+#: A scene with nothing spoken lasts its caption's reading time plus a pad (as assembly times it).
+_SILENT_SCENE_PAD_SECONDS = 1.0
 
 
-def start_render(owner_id: str, project_id: str, state_machine_arn: str | None, request_id: str) -> Render:
+class RenderTooLargeException(ValidationException):
+    """The render would cost more than one render may: too many seconds at too many pixels."""
+
+    error_code = "RENDER_TOO_LARGE"
+    status_code = 422
+
+
+def estimated_seconds(scene: Scene) -> float:
+    """A scene's length before it is rendered: its fixed duration, else its narration's reading time."""
+    if scene.duration is not None:
+        return float(scene.duration)
+    from videogen.media.captions import reading_seconds  # pure text functions, no media libraries
+
+    # Speech runs at about reading speed (15 characters a second): good enough for a spending bound.
+    return max(MIN_SCENE_SECONDS, reading_seconds(scene.narration) + _SILENT_SCENE_PAD_SECONDS)
+
+
+def check_render_size(project: Project, project_scenes: list[Scene]) -> None:
+    """Refuse a render whose seconds times frame pixels exceed MAX_RENDER_PIXEL_SECONDS (10 min at 1080p).
+
+    Raises:
+        RenderTooLargeException: the render is too large (422), with the figures in its details.
+    """
+    width, height = project.settings.frame_size()
+    seconds = sum(estimated_seconds(scene) for scene in project_scenes)
+    if seconds * width * height <= MAX_RENDER_PIXEL_SECONDS:
+        return
+    allowed = MAX_RENDER_PIXEL_SECONDS / (width * height)
+    raise RenderTooLargeException(
+        f"This render would last about {seconds / 60:.1f} minutes at {width}x{height}; at most "
+        f"{allowed / 60:.1f} minutes render at this size. Shorten the script or lower the resolution.",
+        {
+            "estimated_seconds": round(seconds, 1),
+            "max_seconds": math.floor(allowed),
+            "width": width,
+            "height": height,
+        },
+    )
+
+
+def _quota(settings: Settings, moment: datetime) -> limits.RenderQuota:
+    day = moment.date()
+    midnight = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    return limits.RenderQuota(
+        max_running=settings.max_running_renders_per_owner,
+        max_per_day=settings.max_renders_per_day_per_owner,
+        day=day.isoformat(),
+        # A day later than needed: TTL deletion lags, and a counter must outlive its day.
+        expires=midnight + timedelta(days=2),
+    )
+
+
+def _seconds_to_next_day(moment: datetime) -> int:
+    tomorrow = datetime(moment.year, moment.month, moment.day, tzinfo=UTC) + timedelta(days=1)
+    return max(1, math.ceil((tomorrow - moment).total_seconds()))
+
+
+def _is_live(execution_name: str, state_machine_arn: str | None) -> bool:
+    """Whether a render in an owner's running set still runs (not deleted, ended or stopped meanwhile)."""
+    project_id, _, render_id = execution_name.rpartition("-")
+    try:
+        project = projects.get_project_any_owner(project_id)
+    except ResourceNotFoundException:
+        return False
+    if project.render_id != render_id or project.status not in _BUSY:
+        return False
+    if state_machine_arn:
+        # Stopped by hand or timed out, no Catch ran to free the slot. Not started yet counts as live.
+        state = executions.state(executions.execution_arn(state_machine_arn, execution_name))
+        return state in {None, "RUNNING"}
+    return True
+
+
+def _claim(
+    owner_id: str, project_id: str, settings: Settings, state_machine_arn: str | None, moment: datetime
+) -> Project:
+    """Claim the render within the owner's limits, freeing slots of renders that ended unnoticed."""
+    quota = _quota(settings, moment)
+    for attempt in range(2):
+        try:
+            return projects.claim_render(owner_id, project_id, quota)
+        except limits.OwnerLimitReachedException as exc:
+            if exc.limit == "daily":
+                raise RateLimitException(
+                    f"You have started {quota.max_per_day} renders today, the most allowed per day (UTC): "
+                    "retry tomorrow.",
+                    retry_after=_seconds_to_next_day(moment),
+                    details={"limit": "renders_per_day", "maximum": quota.max_per_day},
+                ) from exc
+            stale = (
+                {name for name in limits.running(owner_id) if not _is_live(name, state_machine_arn)}
+                if attempt == 0
+                else set()
+            )
+            if not stale:
+                raise RateLimitException(
+                    f"You have {quota.max_running} renders queued or running, the most allowed at once: "
+                    "retry when one has finished.",
+                    retry_after=RUNNING_RETRY_AFTER_SECONDS,
+                    details={"limit": "running_renders", "maximum": quota.max_running},
+                ) from exc
+            logger.warning("Freed render slots of renders that ended", extra={"renders": sorted(stale)})
+            limits.remove_running(owner_id, stale)
+    raise AssertionError("unreachable: the second attempt returns or raises")  # pragma: no cover
+
+
+def start_render(
+    owner_id: str,
+    project_id: str,
+    state_machine_arn: str | None,
+    request_id: str,
+    settings: Settings | None = None,
+) -> Render:
     """Queue a render of the project and start the state machine.
 
     Raises:
+        RenderTooLargeException: the render would be longer than its resolution allows (422).
         ResourceConflictException: a render is queued or running already (409).
+        RateLimitException: the owner has the most renders running, or started the most today (429).
     """
-    project = projects.claim_render(owner_id, project_id)
+    settings = settings or get_settings()
+    current = projects.get_project(owner_id, project_id)
+    check_render_size(current, scenes.all_scenes(project_id, current.scene_set or ""))
+    moment = datetime.now(UTC)
+    project = _claim(owner_id, project_id, settings, state_machine_arn, moment)
     render_id = project.render_id or "000001"
+    name = executions.execution_name(project_id, render_id)
     logger.append_keys(project_id=project_id, render_id=render_id)
     payload = {"project_id": project_id, "render_id": render_id, "request_id": request_id}
     try:
-        arn = executions.start(state_machine_arn, executions.execution_name(project_id, render_id), payload)
+        arn = executions.start(state_machine_arn, name, payload)
     except VideoGeneratorException as exc:
         projects.set_status(
             project_id, ProjectStatus.FAILED, error={"code": exc.error_code, "message": exc.message}
         )
+        # Nothing runs: the slot and the day's render go back to the owner.
+        limits.release_running(owner_id, name)
+        limits.refund_day(owner_id, moment.date().isoformat())
         raise
     projects.record_execution(project_id, arn)
+    metrics.add_metric(name="RendersStarted", unit=MetricUnit.Count, value=1)
     logger.info("Render started", extra={"execution_arn": arn})
     return Render(project_id=project_id, render_id=render_id, status=ProjectStatus.QUEUED, execution_arn=arn)
+
+
+def release_render_slot(owner_id: str, project_id: str, render_id: str) -> None:
+    """Free the owner's running-render slot of this render (idempotent: a second call changes nothing)."""
+    limits.release_running(owner_id, executions.execution_name(project_id, render_id))
 
 
 def stop_running_render(project_id: str, execution_arn: str | None, status: ProjectStatus) -> None:
@@ -99,6 +245,7 @@ def start_render_once(
     state_machine_arn: str | None,
     request_id: str,
     idempotency_key: str,
+    *,
     lambda_context: Any = None,
 ) -> Render:
     """start_render, answered from the first call's result when the same Idempotency-Key comes again."""

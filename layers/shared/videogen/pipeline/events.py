@@ -17,6 +17,12 @@ class RenderStep(BaseModel):
     request_id: str = Field("unknown", max_length=128)
 
 
+class FinishStep(RenderStep):
+    """FinishRender: the assembled video's duration comes along (for the drop folder's result.json)."""
+
+    duration: float | None = Field(None, ge=0)
+
+
 class SceneStep(RenderStep):
     """GenerateImage: one scene of the render."""
 

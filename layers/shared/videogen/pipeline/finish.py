@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from aws_lambda_powertools.metrics import MetricUnit, single_metric
+from aws_lambda_powertools.metrics import MetricUnit
 
 from videogen import exceptions
 from videogen.dal import assets, projects, scenes, storage
 from videogen.domain.enums import AssetKind, ProjectStatus
-from videogen.domain.models import Asset
-from videogen.observability import logger, metrics
-from videogen.pipeline.assemble import output_keys
+from videogen.domain.models import Asset, Project
+from videogen.ingest import outbox
+from videogen.logic.renders import release_render_slot
+from videogen.observability import emit_metric, logger, metrics
+from videogen.pipeline.assemble import output_keys, read_manifest
 from videogen.settings import Settings
 
 _OUTPUTS = {
@@ -23,19 +25,23 @@ _OUTPUTS = {
 }
 
 
-def finish_render(project_id: str, render_id: str, settings: Settings) -> None:
-    """Record the render's files as assets and mark the project COMPLETED (idempotent)."""
+def finish_render(project_id: str, render_id: str, settings: Settings, duration: float | None = None) -> None:
+    """Record the render's files as assets, publish them to the project's drop-folder outbox if it has
+    one, and mark the project COMPLETED (idempotent). ``duration`` is the video's, for result.json."""
     project = projects.get_project_any_owner(project_id)
     stamp = projects.now()
+    outputs: dict[str, outbox.RenderOutput] = {}
     for asset_id, key in output_keys(project_id, render_id).items():
         kind, content_type = _OUTPUTS[asset_id]
         size = storage.object_size(settings.media_bucket, key)
+        outputs[asset_id] = outbox.RenderOutput(key, content_type, size)
         assets.put_asset(
             Asset(
                 project_id, asset_id.replace("_", "-"), kind, key, content_type, size, stamp, None, render_id
             )
         )
-    for scene in scenes.all_scenes(project_id, project.scene_set or ""):
+    all_scenes = scenes.all_scenes(project_id, project.scene_set or "")
+    for scene in all_scenes:
         if scene.image_key:
             size = storage.object_size(settings.media_bucket, scene.image_key)
             assets.put_asset(
@@ -51,9 +57,40 @@ def finish_render(project_id: str, render_id: str, settings: Settings) -> None:
                     render_id,
                 )
             )
+    if project.outbox_prefix:
+        # Before COMPLETED, so a project that says COMPLETED has its outbox complete.
+        measured = {
+            entry["number"]: entry["duration"]
+            for entry in read_manifest(settings.media_bucket, project_id, render_id)["scenes"]
+        }
+        durations = [(scene, float(measured.get(scene.number, 0.0))) for scene in all_scenes]
+        document = outbox.result_document(
+            project,
+            project.outbox_prefix,
+            render_id,
+            duration=duration,
+            scene_durations=durations,
+            outputs=outputs,
+        )
+        outbox.publish_result(settings.media_bucket, project.outbox_prefix, outputs, document)
+    # The slot first: a client that sees COMPLETED may start its next render at once.
+    release_render_slot(project.owner_id, project_id, render_id)
     projects.set_status(project_id, ProjectStatus.COMPLETED)
     metrics.add_metric(name="RendersSucceeded", unit=MetricUnit.Count, value=1)
+    _record_output_metrics(project, render_id, settings, duration)
     logger.info("Render completed", extra={"render_id": render_id})
+
+
+def _record_output_metrics(
+    project: Project, render_id: str, settings: Settings, duration: float | None
+) -> None:
+    """Render duration (claim to finish) and seconds of video produced (the assembly's manifest)."""
+    if project.render_started_at is not None:
+        elapsed = (projects.now() - project.render_started_at).total_seconds()
+        metrics.add_metric(name="RenderDuration", unit=MetricUnit.Seconds, value=max(0.0, elapsed))
+    if duration is None:
+        duration = float(read_manifest(settings.media_bucket, project.id, render_id)["duration"])
+    metrics.add_metric(name="VideoSecondsProduced", unit=MetricUnit.Seconds, value=duration)
 
 
 def _known_errors() -> dict[str, type[exceptions.VideoGeneratorException]]:
@@ -89,19 +126,43 @@ def describe_failure(failure: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def record_failure(project_id: str, render_id: str, failure: dict[str, Any]) -> dict[str, str]:
-    """Mark the project FAILED with a code and a reason a person can act on."""
+def record_failure(
+    project_id: str, render_id: str, failure: dict[str, Any], settings: Settings, request_id: str = "unknown"
+) -> dict[str, str]:
+    """Mark the project FAILED with a code and a reason a person can act on (and, for a drop-folder
+    project, say so in its outbox's error.json)."""
     error = {**describe_failure(failure), "render_id": render_id}
     try:
+        _release_slot(project_id, render_id)
+        _publish_failure(project_id, render_id, error, settings, request_id)
         projects.set_status(project_id, ProjectStatus.FAILED, error=error)
     except exceptions.ResourceNotFoundException:
         # The project was deleted while it rendered (its execution was stopped): nothing to record.
         logger.info("Render of a deleted project ended", extra={"render_id": render_id})
         return error
-    # Failures are counted per error code; the dimension must not stick to the function's other metrics.
-    with single_metric(
-        name="RendersFailed", unit=MetricUnit.Count, value=1, namespace=metrics.namespace
-    ) as metric:
-        metric.add_dimension(name="error_code", value=error["code"])
+    # Counted in total and per error code; the dimension must not stick to the function's other metrics.
+    emit_metric("RendersFailed", MetricUnit.Count, 1, error_code=error["code"])
     logger.warning("Render failed", extra={"render_id": render_id, "error_code": error["code"]})
     return error
+
+
+def _release_slot(project_id: str, render_id: str) -> None:
+    """Free the owner's running-render slot (before FAILED, as before COMPLETED)."""
+    owner_id = projects.get_project_any_owner(project_id).owner_id
+    release_render_slot(owner_id, project_id, render_id)
+
+
+def _publish_failure(
+    project_id: str, render_id: str, error: dict[str, str], settings: Settings, request_id: str
+) -> None:
+    """error.json in the outbox of a drop-folder project (before FAILED, as results come before COMPLETED)."""
+    project = projects.get_project_any_owner(project_id)
+    if not project.outbox_prefix:
+        return
+    document = outbox.error_document(
+        {"code": error["code"], "message": error["message"]},
+        project_id=project_id,
+        render_id=render_id,
+        request_id=request_id,
+    )
+    outbox.publish_error(settings.media_bucket, project.outbox_prefix, document)

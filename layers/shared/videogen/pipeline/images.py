@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 import zlib
 
 from aws_lambda_powertools.metrics import MetricUnit
 
 from videogen.dal import keys, projects, scenes, storage
 from videogen.domain.models import Project, Scene
-from videogen.exceptions import ConfigurationException
-from videogen.observability import logger, metrics, tracer
-from videogen.providers.base import ImageProvider, ImageRequest
+from videogen.exceptions import ConfigurationException, RateLimitException
+from videogen.observability import emit_metric, logger, metrics, tracer
+from videogen.providers.base import GeneratedImage, ImageProvider, ImageRequest
 from videogen.settings import Settings
 
 
@@ -81,6 +82,19 @@ def provider_for(project: Project, settings: Settings) -> ImageProvider:
     return get_image_provider(project.settings.image_provider, config=config)
 
 
+def timed_generate(provider: ImageProvider, request: ImageRequest) -> GeneratedImage:
+    """``provider.generate``, with its latency and throttles published per provider."""
+    started = time.perf_counter()
+    try:
+        return provider.generate(request)
+    except RateLimitException:
+        emit_metric("ProviderThrottles", MetricUnit.Count, 1, provider=provider.name)
+        raise
+    finally:
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        emit_metric("ProviderLatency", MetricUnit.Milliseconds, elapsed_ms, provider=provider.name)
+
+
 @tracer.capture_method
 def generate_scene_image(project_id: str, scene_number: int, settings: Settings) -> str:
     """Make sure the scene has its image; returns the image's S3 key."""
@@ -100,7 +114,7 @@ def generate_scene_image(project_id: str, scene_number: int, settings: Settings)
         with tracer.provider.in_subsegment(f"## {provider.name}.generate") as subsegment:
             subsegment.put_annotation("provider", provider.name)
             subsegment.put_annotation("scene", str(scene_number))
-            image = provider.generate(request)
+            image = timed_generate(provider, request)
         storage.put_bytes(settings.media_bucket, key, image.data, image.content_type)
         metrics.add_metric(name="ImagesGenerated", unit=MetricUnit.Count, value=1)
         logger.info("Image generated", extra={"scene": scene_number, "provider": provider.name})

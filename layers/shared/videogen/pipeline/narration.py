@@ -44,6 +44,7 @@ def synthesize_scene_narration(
         storage.put_bytes(
             settings.media_bucket, timings_key, json.dumps({"silent": True}).encode(), "application/json"
         )
+        logger.info("Narration skipped: the project has no voice", extra={"scene": scene_number})
         return {"scene": scene_number, "audio_key": None, "timings_key": timings_key, "duration": 0.0}
     provider = get_voice_provider(choice.provider)
     cache_key = narration_cache_key(provider.name, choice.voice, scene.narration, provider.cache_options)
@@ -56,7 +57,10 @@ def synthesize_scene_narration(
         workdir = work_base / f"{project_id}-narration-{scene_number:04d}"
         workdir.mkdir(parents=True, exist_ok=True)
         try:
-            narration = provider.synthesize(scene.narration, choice.voice, workdir)
+            with tracer.provider.in_subsegment(f"## {provider.name}.synthesize") as subsegment:
+                subsegment.put_annotation("provider", provider.name)
+                subsegment.put_annotation("scene", str(scene_number))
+                narration = provider.synthesize(scene.narration, choice.voice, workdir)
             if narration.audio_path is not None:
                 storage.upload_file(settings.media_bucket, cached_audio, narration.audio_path, "audio/wav")
             document = {**narration.to_document(), "cache_key": cache_key}

@@ -59,7 +59,7 @@ def list_assets(project_id: ProjectId) -> AssetListResponse:
     description="One asset with a download link; with ?download=1, a 302 redirect to the link instead.",
     responses={
         200: ok("The asset.", AssetResponse),
-        302: {"description": "Redirect to the presigned download URL (with ?download=1)."},
+        302: ok("Redirect to the presigned download URL (with ?download=1).", headers=("Location",)),
         **errors(404),
     },
     tags=["assets"],

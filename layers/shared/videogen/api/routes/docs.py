@@ -6,6 +6,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse, OpenAPIResponseHeader
 
+from videogen.api import examples as api_examples
 from videogen.api.models import ErrorResponse
 
 _ERROR_TEXT = {
@@ -16,8 +17,11 @@ _ERROR_TEXT = {
     412: "If-Match names a stale version: fetch the resource again (PRECONDITION_FAILED).",
     413: "A field is larger than allowed (PAYLOAD_TOO_LARGE).",
     415: "The body is not JSON (UNSUPPORTED_MEDIA_TYPE).",
-    422: "A field is missing, unknown or invalid; details name each (VALIDATION_ERROR, SCRIPT_PARSE_ERROR).",
-    429: "Too many requests; retry after Retry-After seconds (RATE_LIMITED).",
+    422: (
+        "A field is missing, unknown or invalid; details name each (VALIDATION_ERROR, SCRIPT_PARSE_ERROR, "
+        "RENDER_TOO_LARGE)."
+    ),
+    429: "Too many requests or renders; retry after Retry-After seconds (RATE_LIMITED).",
     500: "Unexpected failure on our side (INTERNAL_ERROR).",
     503: "A dependency is unavailable.",
 }
@@ -31,19 +35,35 @@ HEADERS: dict[str, OpenAPIResponseHeader] = {
         "description": 'The version of the resource, e.g. "v3"; send it as If-Match.',
         "schema": {"type": "string"},
     },
-    "Location": {"description": "The path of the created resource.", "schema": {"type": "string"}},
+    "Location": {
+        "description": "The path of the created resource, or where a redirect leads.",
+        "schema": {"type": "string"},
+    },
+    "Retry-After": {"description": "Seconds to wait before trying again.", "schema": {"type": "integer"}},
 }
 
 
-def ok(description: str, model: Any = None, headers: tuple[str, ...] = ()) -> OpenAPIResponse:
-    """A success response entry, always documenting X-Request-Id."""
-    response: OpenAPIResponse = {
+def ok(
+    description: str,
+    model: Any = None,
+    headers: tuple[str, ...] = (),
+    examples: api_examples.Examples | None = None,
+) -> OpenAPIResponse:
+    """A success response entry, always documenting X-Request-Id. Without a model it has no body (an
+    empty ``content``: otherwise the document would promise the handler's return type as JSON). Its
+    examples are the model's (``api_examples.RESPONSES``) unless given."""
+    content: dict[str, Any] = {}
+    if model is not None:
+        shown = examples or api_examples.RESPONSES.get(model.__name__)
+        content["application/json"] = api_examples.with_examples({"model": model}, shown)
+    return {
         "description": description,
         "headers": {name: HEADERS[name] for name in ("X-Request-Id", *headers)},
+        "content": content,
     }
-    if model is not None:
-        response["content"] = {"application/json": {"model": model}}
-    return response
+
+
+_ERROR_HEADERS = {429: ("X-Request-Id", "Retry-After")}
 
 
 def errors(*statuses: int, authenticated: bool = True) -> dict[int, OpenAPIResponse]:
@@ -55,8 +75,10 @@ def errors(*statuses: int, authenticated: bool = True) -> dict[int, OpenAPIRespo
     return {
         status: {
             "description": _ERROR_TEXT[status],
-            "headers": {"X-Request-Id": HEADERS["X-Request-Id"]},
-            "content": {"application/json": {"model": ErrorResponse}},
+            "headers": {name: HEADERS[name] for name in _ERROR_HEADERS.get(status, ("X-Request-Id",))},
+            "content": {
+                "application/json": {"model": ErrorResponse, "examples": api_examples.error_examples(status)}
+            },
         }
         for status in sorted({*statuses, *always})
     }

@@ -8,7 +8,8 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 
-from videogen.api.context import current_owner, etag_for, public_path, version_from_if_match
+from videogen.api import examples
+from videogen.api.context import IfMatch, current_owner, etag_for, public_path, version_from_if_match
 from videogen.api.models import (
     ProjectCreateRequest,
     ProjectListResponse,
@@ -56,7 +57,9 @@ def _owner() -> str:
     },
     tags=["projects"],
 )
-def create_project(body: Annotated[ProjectCreateRequest, Body()]) -> Response[ProjectResponse]:
+def create_project(
+    body: Annotated[ProjectCreateRequest, Body(openapi_examples=examples.CREATE_PROJECT)],
+) -> Response[ProjectResponse]:
     owner = _owner()
     project = logic.create_project(
         owner,
@@ -120,9 +123,10 @@ def get_project(project_id: ProjectId) -> Response[ProjectResponse]:
 )
 def update_project(
     project_id: ProjectId,
-    body: Annotated[ProjectUpdateRequest, Body()],
+    body: Annotated[ProjectUpdateRequest, Body(openapi_examples=examples.UPDATE_PROJECT)],
     if_match: Annotated[
-        str | None, Header(alias="if-match", description='The ETag you last read, e.g. "v3".')
+        IfMatch,
+        Header(alias="if-match", description='The ETag you last read, e.g. "v3", or * for any version.'),
     ] = None,
 ) -> Response[ProjectResponse]:
     owner = _owner()

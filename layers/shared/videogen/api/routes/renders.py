@@ -8,6 +8,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path
+from pydantic import WithJsonSchema
 
 from videogen.api.context import current_owner, public_path
 from videogen.api.models import RenderResponse
@@ -19,6 +20,10 @@ from videogen.settings import get_settings
 
 router = Router()
 _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
+# Checked in the handler (a 400 that names the header); the document states the same pattern.
+IdempotencyKey = Annotated[
+    str | None, WithJsonSchema({"type": "string", "pattern": _IDEMPOTENCY_KEY.pattern})
+]
 
 ProjectId = Annotated[str, Path(description="The project id (32 hex characters).")]
 
@@ -28,16 +33,21 @@ ProjectId = Annotated[str, Path(description="The project id (32 hex characters).
     summary="Start a render",
     description=(
         "Queues a render of the project's current scenes (202). Only one render runs per project: another "
-        "request meanwhile gets 409. Send an Idempotency-Key to make retries safe: the same key returns the "
-        "same render for 24 hours."
+        "request meanwhile gets 409. Each owner may have a few renders running and start a number per UTC "
+        "day: beyond either, 429 with Retry-After. A render longer than its resolution allows (10 minutes "
+        "at 1080p) gets 422 RENDER_TOO_LARGE. Send an Idempotency-Key to make retries safe: the same key "
+        "returns the same render for 24 hours."
     ),
-    responses={202: ok("The render was queued.", RenderResponse, ("Location",)), **errors(400, 404, 409)},
+    responses={
+        202: ok("The render was queued.", RenderResponse, ("Location",)),
+        **errors(400, 404, 409, 429),
+    },
     tags=["renders"],
 )
 def start_render(
     project_id: ProjectId,
     idempotency_key: Annotated[
-        str | None,
+        IdempotencyKey,
         Header(
             alias="idempotency-key", description="8-128 characters of [A-Za-z0-9._:-] you choose per render."
         ),
@@ -48,15 +58,21 @@ def start_render(
     settings = get_settings()
     request_id = str(router.context.get("request_id", "unknown"))
     if idempotency_key is None:
-        render = logic.start_render(owner, project_id, settings.state_machine_arn, request_id)
+        render = logic.start_render(owner, project_id, settings.state_machine_arn, request_id, settings)
     else:
         if not _IDEMPOTENCY_KEY.match(idempotency_key):
             raise ValidationException(
                 "Idempotency-Key must be 8 to 128 letters, digits, '.', '_', ':' or '-'.",
                 {"header": "Idempotency-Key"},
             )
+        # The function's remaining time bounds how long an in-progress idempotency record blocks a retry.
         render = logic.start_render_once(
-            owner, project_id, settings.state_machine_arn, request_id, idempotency_key
+            owner,
+            project_id,
+            settings.state_machine_arn,
+            request_id,
+            idempotency_key,
+            lambda_context=router.lambda_context,
         )
     body = RenderResponse(
         id=render.render_id,

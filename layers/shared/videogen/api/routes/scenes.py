@@ -8,7 +8,8 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 
-from videogen.api.context import current_owner, etag_for, version_from_if_match
+from videogen.api import examples
+from videogen.api.context import IfMatch, current_owner, etag_for, version_from_if_match
 from videogen.api.models import SceneListResponse, SceneResponse, SceneUpdateRequest
 from videogen.api.routes.docs import errors, ok
 from videogen.domain.limits import MAX_SCENES
@@ -84,9 +85,10 @@ def get_scene(project_id: ProjectId, number: SceneNumber) -> Response[SceneRespo
 def update_scene(
     project_id: ProjectId,
     number: SceneNumber,
-    body: Annotated[SceneUpdateRequest, Body()],
+    body: Annotated[SceneUpdateRequest, Body(openapi_examples=examples.UPDATE_SCENE)],
     if_match: Annotated[
-        str | None, Header(alias="if-match", description='The ETag you last read, e.g. "v3".')
+        IfMatch,
+        Header(alias="if-match", description='The ETag you last read, e.g. "v3", or * for any version.'),
     ] = None,
 ) -> Response[SceneResponse]:
     owner = _owner()

@@ -1,0 +1,42 @@
+"""Ingest (S3 ObjectCreated under inbox/): a dropped script becomes a project and its render, exactly once."""
+
+from dataclasses import asdict
+from typing import Any
+
+from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from videogen.dal.tables import bind_table
+from videogen.ingest.inbox import DroppedObject
+from videogen.ingest.service import ingest_object
+from videogen.observability import CAPTURE_COLD_START_METRIC, logger, metrics, tracer
+from videogen.settings import get_settings
+
+settings = get_settings()
+bind_table(settings.table_name, settings.aws_region)
+# S3's id of the upload request: the same id its access logs and CloudTrail show.
+S3_REQUEST_ID = 'Records[0].responseElements."x-amz-request-id"'
+
+
+@logger.inject_lambda_context(correlation_id_path=S3_REQUEST_ID, clear_state=True)
+@metrics.log_metrics(capture_cold_start_metric=CAPTURE_COLD_START_METRIC)
+@tracer.capture_lambda_handler
+@event_source(data_class=S3Event)
+def lambda_handler(event: S3Event, context: LambdaContext) -> dict[str, Any]:
+    results = []
+    # s3:TestEvent (sent when notifications are configured) has no records.
+    records = event.records if event.get("Records") else ()
+    for record in records:
+        if not record.event_name.startswith("ObjectCreated:"):
+            continue
+        obj = record.s3.get_object
+        dropped = DroppedObject(
+            bucket=record.s3.bucket.name,
+            raw_key=obj["key"],
+            size=obj.get("size"),
+            etag=obj.etag,
+            version_id=obj.version_id,
+            sequencer=obj.get("sequencer"),
+        )
+        results.append(asdict(ingest_object(dropped, settings, context.aws_request_id)))
+    return {"results": results}

@@ -1,0 +1,206 @@
+"""Request and response examples of the OpenAPI document, one set per body model and per error status.
+
+Plain JSON, so importing them costs the API function nothing at cold start; a test validates every
+example against the model it illustrates, so they cannot drift from the schemas.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponseContentModel
+
+Examples = dict[str, Any]
+
+PROJECT_ID = "3f2b8c1d9e4a4b6f8a7c5d3e2f1a0b9c"
+REQUEST_ID = "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"
+_SCRIPT = "## Dawn\nThe sea wakes up.\n\n## Noon\nGulls circle the lamp room.\nDuration: 4s\n"
+_SETTINGS = {
+    "aspect_ratio": "16:9",
+    "resolution": "720p",
+    "fps": 30,
+    "image_provider": "local",
+    "style": "watercolor, soft light",
+    "seed": 7,
+    "voice": "local:en_US-joe-medium",
+}
+_SUMMARY = {
+    "id": PROJECT_ID,
+    "title": "The lighthouse keeper",
+    "status": "COMPLETED",
+    "settings": _SETTINGS,
+    "script_format": "md",
+    "scene_count": 2,
+    "version": 3,
+    "created_at": "2025-05-01T09:30:00.000Z",
+    "updated_at": "2025-05-01T09:34:12.500Z",
+}
+_PROJECT = {**_SUMMARY, "script": _SCRIPT, "error": None, "progress": None}
+_SCENE = {
+    "number": 2,
+    "title": "Noon",
+    "narration": "Gulls circle the lamp room.",
+    "image_prompt": "Gulls circle the lamp room",
+    "image_prompt_explicit": False,
+    "duration": 4.0,
+    "transition": "fade",
+    "line": 4,
+    "image_stale": False,
+    "version": 1,
+    "updated_at": "2025-05-01T09:30:00.000Z",
+}
+_VIDEO = {
+    "id": "video",
+    "kind": "video",
+    "content_type": "video/mp4",
+    "size": 1843200,
+    "scene_number": None,
+    "created_at": "2025-05-01T09:34:12.000Z",
+    "download_url": f"https://media.s3.amazonaws.com/projects/{PROJECT_ID}/renders/000001/video.mp4"
+    "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=900&X-Amz-Signature=...",
+    "expires_in": 900,
+}
+_VERSIONS = {"videogen": "0.1.0", "python": "3.13.0", "powertools": "3.37.0"}
+
+
+def _example(summary: str, value: Any) -> dict[str, Any]:
+    return {"summary": summary, "value": value}
+
+
+def _one(summary: str, value: Any) -> Examples:
+    return {"example": _example(summary, value)}
+
+
+# ---------------------------------------------------------------- request bodies
+CREATE_PROJECT: Examples = {
+    "markdown": _example(
+        "A Markdown script: '## Heading' starts a scene",
+        {
+            "title": "The lighthouse keeper",
+            "script": _SCRIPT,
+            "settings": {"resolution": "720p", "style": "watercolor, soft light"},
+        },
+    ),
+    "fountain": _example(
+        "A screenplay in Fountain, vertical, without narration",
+        {
+            "title": "Night train",
+            "script": "INT. TRAIN - NIGHT\n\nThe last train hums through the dark.\n",
+            "script_format": "fountain",
+            "settings": {"aspect_ratio": "9:16", "voice": "none"},
+        },
+    ),
+}
+UPDATE_PROJECT: Examples = {
+    "retitle": _example(
+        "A new title and a higher resolution", {"title": "The keeper", "settings": {"resolution": "1080p"}}
+    ),
+}
+UPDATE_SCENE: Examples = {
+    "retime": _example(
+        "New narration, a fixed duration and another transition",
+        {"narration": "Gulls circle the lamp room, crying.", "duration": 5, "transition": "dissolve"},
+    ),
+}
+
+# ---------------------------------------------------------------- response bodies, by model name
+RESPONSES: dict[str, Examples] = {
+    "ProjectResponse": _one("A rendered project", _PROJECT),
+    "ProjectListResponse": _one(
+        "A first page with more to come", {"items": [_SUMMARY], "next_cursor": "eyJpIjoiQnlPd25lciJ9"}
+    ),
+    "SceneResponse": _one("A scene with a fixed duration", _SCENE),
+    "SceneListResponse": _one("The only page", {"items": [_SCENE], "next_cursor": None}),
+    "AssetResponse": _one("The video", _VIDEO),
+    "AssetListResponse": _one("Some of a project's files", {"items": [_VIDEO]}),
+    "RenderResponse": _one(
+        "A queued render",
+        {
+            "id": "000001",
+            "project_id": PROJECT_ID,
+            "status": "QUEUED",
+            "execution_arn": "arn:aws:states:us-east-1:123456789012:execution:videogen-render:"
+            f"{PROJECT_ID}-000001",
+        },
+    ),
+}
+_OK = {"status": "ok", "detail": None}
+HEALTH_OK: Examples = _one(
+    "Everything answers",
+    {
+        "status": "ok",
+        "version": "0.1.0",
+        "versions": _VERSIONS,
+        "dependencies": {"dynamodb": _OK, "s3": _OK, "stepfunctions": _OK},
+    },
+)
+HEALTH_DEGRADED: Examples = _one(
+    "The bucket does not answer",
+    {
+        "status": "degraded",
+        "version": "0.1.0",
+        "versions": _VERSIONS,
+        "dependencies": {
+            "dynamodb": _OK,
+            "s3": {"status": "error", "detail": "The media bucket does not answer."},
+            "stepfunctions": _OK,
+        },
+    },
+)
+
+# ---------------------------------------------------------------- errors, by status
+_ERRORS: dict[int, tuple[str, str, dict[str, Any]]] = {
+    400: ("INVALID_JSON", "The request body is not valid JSON.", {}),
+    401: ("UNAUTHENTICATED", "Sign in: send a valid bearer token in the Authorization header.", {}),
+    404: ("RESOURCE_NOT_FOUND", f"Project '{PROJECT_ID}' does not exist.", {"project_id": PROJECT_ID}),
+    409: (
+        "RESOURCE_CONFLICT",
+        "A render of this project is queued or running; wait for it to finish.",
+        {"project_id": PROJECT_ID},
+    ),
+    412: (
+        "PRECONDITION_FAILED",
+        "The project changed since you read it: fetch it again and retry with the new ETag.",
+        {"expected_version": 2, "current_version": 3},
+    ),
+    413: (
+        "PAYLOAD_TOO_LARGE",
+        "The script is larger than 100 KB; split it into several projects.",
+        {"field": "script", "limit_bytes": 102400, "size_bytes": 120000},
+    ),
+    415: (
+        "UNSUPPORTED_MEDIA_TYPE",
+        "Request bodies are JSON: send Content-Type: application/json (not text/plain).",
+        {},
+    ),
+    422: (
+        "VALIDATION_ERROR",
+        "settings.fps: Input should be 24, 25 or 30",
+        {"errors": [{"field": "settings.fps", "problem": "Input should be 24, 25 or 30"}]},
+    ),
+    429: (
+        "RATE_LIMITED",
+        "You have 2 renders queued or running, the most allowed at once: retry when one has finished.",
+        {"limit": "running_renders", "maximum": 2, "retry_after": 30},
+    ),
+    500: (
+        "INTERNAL_ERROR",
+        "Something went wrong on our side. Retry later, quoting the request id if it persists.",
+        {},
+    ),
+    503: ("STORAGE_ERROR", "Could not read the project.", {}),
+}
+
+
+def error_examples(status: int) -> Examples:
+    """The example error envelope of a status."""
+    code, message, details = _ERRORS[status]
+    body = {"error": {"code": code, "message": message, "details": details, "request_id": REQUEST_ID}}
+    return _one(code, body)
+
+
+def with_examples(
+    content: OpenAPIResponseContentModel, examples: Examples | None
+) -> OpenAPIResponseContentModel:
+    """A response content entry carrying examples (unchanged when there are none)."""
+    return {**content, "examples": examples} if examples else content

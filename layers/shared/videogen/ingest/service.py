@@ -1,0 +1,216 @@
+"""Ingesting a dropped script: one object becomes one project and one render, however often its event comes.
+
+Exactly once, without a lock:
+
+1. The project id is derived from the object's identity (``DroppedObject.project_id``), so every delivery
+   of an event names the same project.
+2. The project is created with a conditional put (it must not exist). One delivery wins; the others get
+   ResourceConflictException, which means "already ingested".
+3. Every delivery then makes sure the render was started (``ensure_render_started``): the first render is
+   claimed with a conditional update that only one delivery can win, and its execution has a
+   deterministic name (``{project id}-000001``), which Step Functions starts once.
+
+A retried delivery also repairs what a failed one left behind: a render claimed but never started (the
+invocation died in between) is started under its name; a render whose start failed is started again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
+
+from aws_lambda_powertools.metrics import MetricUnit
+
+from videogen.dal import executions, projects, storage
+from videogen.domain.enums import ProjectStatus
+from videogen.domain.limits import MAX_SCRIPT_BYTES
+from videogen.domain.models import NewProject, Project
+from videogen.exceptions import PayloadTooLargeException, ResourceConflictException, VideoGeneratorException
+from videogen.ingest import outbox
+from videogen.ingest.inbox import DroppedObject, InboxFile, UnsafeInboxKeyException, parse_inbox_key
+from videogen.logic.projects import create_project, get_project
+from videogen.logic.renders import start_render
+from videogen.observability import logger, metrics
+from videogen.scripts.common import UTF8_BOM, decode_source
+from videogen.settings import Settings
+
+#: A claimed render without an execution after this long is taken for one whose starter died. Duplicate
+#: deliveries arrive within moments and leave the start to the claimer; Lambda retries a failed
+#: asynchronous invocation after a minute or more.
+STALE_CLAIM_SECONDS = 30.0
+_FIRST_RENDER = "000001"
+
+
+@dataclass(frozen=True, slots=True)
+class IngestOutcome:
+    """What became of one dropped object (the handler's answer, and the log's)."""
+
+    key: str
+    outcome: Literal["created", "duplicate", "rejected", "refused", "ignored", "superseded"]
+    project_id: str | None = None
+    error_code: str | None = None
+
+
+def ingest_object(dropped: DroppedObject, settings: Settings, request_id: str) -> IngestOutcome:
+    """Turn one dropped object into its project and render, or into an error.json, exactly once.
+
+    Raises:
+        VideoGeneratorException: only retryable ones (storage): the invocation should fail and be retried.
+    """
+    key = dropped.key
+    try:
+        if dropped.bucket != settings.media_bucket:
+            raise UnsafeInboxKeyException(
+                "Only the media bucket's inbox is read.", {"reason": "other_bucket"}
+            )
+        inbox = parse_inbox_key(dropped.raw_key)
+    except UnsafeInboxKeyException as exc:
+        # No outbox folder derived from this key can be trusted: the log is the only answer.
+        logger.warning("Inbox object refused", extra={"key": key[:300], "reason": exc.details.get("reason")})
+        return IngestOutcome(key, "refused", error_code=exc.error_code)
+    if inbox is None:
+        logger.warning("Inbox object ignored: a folder marker or a hidden file", extra={"key": key[:300]})
+        return IngestOutcome(key, "ignored")
+
+    project_id = dropped.project_id()
+    logger.append_keys(project_id=project_id, owner_id=inbox.owner)
+    try:
+        project, created = _create(dropped, inbox, project_id)
+    except VideoGeneratorException as exc:
+        if exc.retryable:
+            raise
+        logger.info("Inbox script rejected", extra={"key": key[:300], "error_code": exc.error_code})
+        _publish_error(
+            settings, inbox.outbox_prefix, exc, project_id=None, request_id=request_id, source_key=key
+        )
+        metrics.add_metric(name="InboxScriptsRejected", unit=MetricUnit.Count, value=1)
+        return IngestOutcome(key, "rejected", error_code=exc.error_code)
+    if project is None:
+        logger.info("Inbox object superseded: a newer upload replaced it", extra={"key": key[:300]})
+        return IngestOutcome(key, "superseded")
+
+    try:
+        ensure_render_started(project, settings, request_id, key)
+    except VideoGeneratorException as exc:
+        if exc.retryable:
+            raise
+        return IngestOutcome(key, "rejected", project.id, exc.error_code)
+    logger.info("Inbox script ingested", extra={"key": key[:300], "created": created})
+    if created:
+        metrics.add_metric(name="InboxScriptsIngested", unit=MetricUnit.Count, value=1)
+    return IngestOutcome(key, "created" if created else "duplicate", project.id)
+
+
+def _create(dropped: DroppedObject, inbox: InboxFile, project_id: str) -> tuple[Project | None, bool]:
+    """The object's project, created now (True) or by an earlier delivery (False); None if superseded."""
+    script_format = inbox.check()
+    text = read_script(dropped)
+    if text is None:
+        return None, False
+    try:
+        project = create_project(
+            inbox.owner,
+            NewProject(title=None, script=text, script_format=script_format),
+            project_id=project_id,
+            default_title=inbox.title,
+            outbox_prefix=inbox.outbox_prefix,
+        )
+    except ResourceConflictException:
+        return get_project(inbox.owner, project_id), False
+    return project, True
+
+
+def read_script(dropped: DroppedObject) -> str | None:
+    """The dropped script as text, or None when the object was overwritten since its event.
+
+    Raises:
+        PayloadTooLargeException: more than 100 KB (a leading BOM not counted), as the API refuses it.
+        ScriptParsingException: not UTF-8 text (``invalid_utf8``, ``control_character``), with its place.
+    """
+    limit = MAX_SCRIPT_BYTES + len(UTF8_BOM)
+    # Read (at most one byte past the limit) before judging the size: only the upload that is still the
+    # object may answer for its key, or a late event of an old version would overwrite a newer outcome.
+    data = storage.read_object_prefix(
+        dropped.bucket, dropped.key, limit + 1, version_id=dropped.version_id, etag=dropped.etag
+    )
+    if data is None:
+        return None
+    body = data.removeprefix(UTF8_BOM)
+    if len(body) > MAX_SCRIPT_BYTES:
+        raise _too_large(dropped.size or len(data))
+    return decode_source(body)
+
+
+def _too_large(size: int) -> PayloadTooLargeException:
+    # The API's words for the same refusal.
+    return PayloadTooLargeException(
+        f"The script is larger than {MAX_SCRIPT_BYTES // 1024} KB; split it into several projects.",
+        {"limit_bytes": MAX_SCRIPT_BYTES, "size_bytes": size},
+    )
+
+
+def ensure_render_started(project: Project, settings: Settings, request_id: str, source_key: str) -> None:
+    """Make sure the project's render has an execution, starting it only where nobody else did or will.
+
+    Raises:
+        VideoGeneratorException: the render could not be started (error.json says why).
+    """
+    state_machine_arn = settings.state_machine_arn
+    if project.render_count == 0:
+        _start_next_render(project, settings, request_id, source_key)
+        return
+    render_id = project.render_id or _FIRST_RENDER
+    name = executions.execution_name(project.id, render_id)
+    if state_machine_arn and executions.state(executions.execution_arn(state_machine_arn, name)) is not None:
+        return
+    if project.status is ProjectStatus.FAILED:
+        # Failed without an execution: its start failed, so starting it again makes no second render.
+        _start_next_render(project, settings, request_id, source_key)
+    elif project.status is ProjectStatus.QUEUED and _seconds_since(project.updated_at) > STALE_CLAIM_SECONDS:
+        # Claimed, and the claimer died before starting it: start it under its deterministic name.
+        payload = {"project_id": project.id, "render_id": render_id, "request_id": request_id}
+        arn = executions.start(state_machine_arn, name, payload)
+        projects.record_execution(project.id, arn)
+        logger.info("Stalled render started", extra={"render_id": render_id, "execution_arn": arn})
+
+
+def _start_next_render(project: Project, settings: Settings, request_id: str, source_key: str) -> None:
+    try:
+        start_render(project.owner_id, project.id, settings.state_machine_arn, request_id)
+    except ResourceConflictException:
+        # Another delivery of the same event claimed the render first: it starts it.
+        logger.info("Render already claimed by another delivery")
+    except VideoGeneratorException as exc:
+        # No render runs (too large, over the owner's limits, or Step Functions refused the start): the
+        # user hears of it now; a retryable error is raised on, so a retried delivery may still start it.
+        if project.outbox_prefix:
+            _publish_error(
+                settings,
+                project.outbox_prefix,
+                exc,
+                project_id=project.id,
+                request_id=request_id,
+                source_key=source_key,
+            )
+        raise
+
+
+def _seconds_since(moment: datetime) -> float:
+    return (datetime.now(UTC) - moment).total_seconds()
+
+
+def _publish_error(
+    settings: Settings,
+    prefix: str,
+    exc: VideoGeneratorException,
+    *,
+    project_id: str | None,
+    request_id: str,
+    source_key: str,
+) -> None:
+    """error.json for a script that became no render, with the error the API gives for it."""
+    document = outbox.error_document(
+        exc.to_dict(), project_id=project_id, render_id=None, request_id=request_id, source_key=source_key
+    )
+    outbox.publish_error(settings.media_bucket, prefix, document)

@@ -1,0 +1,140 @@
+"""Fault injection: an image provider that fails and throttles, and one that is down for good.
+
+Renders run through the real state machine (infra/statemachine/render.asl.json) on the local cloud; the
+faults come from LocalImageProvider.generate, where a real provider's errors surface. GenerateImage's
+Retry (throttling: 2 s, backoff 2, full jitter, at most 30 s, 6 retries; a provider that is unavailable:
+2 s, backoff 2, at most 10 s, 3 retries, since each attempt may hang for the provider's timeout) is what
+the first test relies on and what the second exhausts.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+
+from tests.conftest import ApiCaller
+from videogen.exceptions import ProviderUnavailableException, RateLimitException
+from videogen.providers.local import LocalImageProvider
+
+SCRIPT = """## Dawn
+The harbour wakes.
+Duration: 1s
+
+## Boats
+Boats leave one by one.
+Duration: 1s
+"""
+SETTINGS = {"resolution": "480p", "fps": 24, "aspect_ratio": "16:9", "voice": "none"}
+# Ten calls in a row: three fail as a provider 5xx would, one is throttled; the first two calls fail, so
+# both kinds happen in every render.
+FAULTS = ["unavailable", "throttled", None, "unavailable", None, None, "unavailable", None, None, None]
+# GenerateImage's Retry in the ASL for ProviderUnavailableException: 3 retries, each waiting at most
+# min(2 s * 2^n, 10 s).
+RETRY_CAPS = [2, 4, 8]
+
+
+def _wait(api: ApiCaller, project_id: str, timeout: float = 60) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        project = api.get(f"/projects/{project_id}").body
+        if project["status"] in {"COMPLETED", "FAILED"}:
+            return dict(project)
+        time.sleep(0.1)
+    raise AssertionError(f"the render of {project_id} did not end")
+
+
+@pytest.fixture
+def retry_waits(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
+    """The waits the state machine's Retry asks for, recorded; each is slept for a 50th of its length.
+
+    The retry policy under test is the ASL's: how many retries and how long each may wait. Sleeping the
+    full waits (about 30 s on average for a provider that stays down, up to 61 s) would prove nothing more.
+    """
+    waits: list[float] = []
+    lock = threading.Lock()
+
+    def sleep(seconds: float) -> None:
+        with lock:
+            waits.append(seconds)
+        time.sleep(seconds / 50)
+
+    monkeypatch.setattr(retrier_decl, "time", SimpleNamespace(sleep=sleep))
+    yield waits
+
+
+def test_provider_failing_30_percent_and_throttling_10_percent_still_completes(
+    api: ApiCaller, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = LocalImageProvider.generate
+    calls = itertools.count()
+    injected: Counter[str] = Counter()
+    lock = threading.Lock()
+
+    def faulty(self: LocalImageProvider, request: Any) -> Any:
+        with lock:
+            fault = FAULTS[next(calls) % len(FAULTS)]
+            injected[fault or "ok"] += 1
+        if fault == "unavailable":
+            raise ProviderUnavailableException("The image provider answered 503.")
+        if fault == "throttled":
+            raise RateLimitException("The image provider is throttling requests.", retry_after=1)
+        return original(self, request)
+
+    monkeypatch.setattr(LocalImageProvider, "generate", faulty)
+    created = api.post("/projects", {"title": "Flaky", "script": SCRIPT, "settings": SETTINGS}).body
+
+    assert api.post(f"/projects/{created['id']}/renders").status == 202
+    project = _wait(api, created["id"])
+
+    assert project["status"] == "COMPLETED", project["error"]
+    assert (project["error"], project["progress"]) == (None, None)
+    # Both scenes were drawn in the end, after both kinds of fault were retried: calls 0 to 4 of FAULTS.
+    assert injected == {"unavailable": 2, "throttled": 1, "ok": 2}
+    assets = {asset["id"] for asset in api.get(f"/projects/{created['id']}/assets").body["items"]}
+    assert {"video", "scene-0001-image", "scene-0002-image"} <= assets
+
+
+def test_provider_down_fails_the_render_with_the_reason_after_every_retry(
+    api: ApiCaller, monkeypatch: pytest.MonkeyPatch, retry_waits: list[float]
+) -> None:
+    attempts: list[str] = []
+    original = LocalImageProvider.generate
+
+    def down(self: LocalImageProvider, request: Any) -> Any:
+        attempts.append(request.prompt)
+        raise ProviderUnavailableException("The image provider is unavailable (HTTP 503).")
+
+    monkeypatch.setattr(LocalImageProvider, "generate", down)
+    script = "## Dawn\nThe harbour wakes.\nDuration: 1s\n"
+    created = api.post("/projects", {"title": "Down", "script": script, "settings": SETTINGS}).body
+
+    assert api.post(f"/projects/{created['id']}/renders").status == 202
+    project = _wait(api, created["id"])
+
+    assert project["status"] == "FAILED"
+    assert project["error"] == {
+        "code": "PROVIDER_UNAVAILABLE",
+        "message": "The image provider is unavailable (HTTP 503).",
+    }
+    assert project["progress"] is None
+    # The first call and six retries, each after a wait within the ASL's capped, jittered backoff.
+    assert len(attempts) == 1 + len(RETRY_CAPS)
+    assert len(retry_waits) == len(RETRY_CAPS)
+    assert all(0 <= wait <= cap for wait, cap in zip(retry_waits, RETRY_CAPS, strict=True)), retry_waits
+    # Nothing is left queued or rendering, and the owner can render again once the provider is back.
+    for status in ("QUEUED", "RENDERING"):
+        assert api.get("/projects", query={"status": status}).body["items"] == []
+    assert [p["id"] for p in api.get("/projects", query={"status": "FAILED"}).body["items"]] == [
+        created["id"]
+    ]
+    monkeypatch.setattr(LocalImageProvider, "generate", original)
+    assert api.post(f"/projects/{created['id']}/renders").status == 202
+    assert _wait(api, created["id"])["status"] == "COMPLETED"

@@ -1,0 +1,206 @@
+"""Operations in template.yaml and samconfig.toml: alarms and their topic, the dashboard, backups (PITR,
+versioning, lifecycle, TTL), the usage plan, per-environment settings; read as CloudFormation reads them."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from videogen.local.template import Template
+from videogen.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = Template.load(ROOT / "template.yaml")
+RESOURCES = TEMPLATE.resources
+PARAMETERS: dict[str, dict[str, Any]] = TEMPLATE.body["Parameters"]
+SAMCONFIG = tomllib.loads((ROOT / "samconfig.toml").read_text(encoding="utf-8"))
+FUNCTIONS = sorted(TEMPLATE.resources_of_type("AWS::Serverless::Function"))
+
+
+def _alarms() -> dict[str, dict[str, Any]]:
+    return {
+        name: res["Properties"] for name, res in TEMPLATE.resources_of_type("AWS::CloudWatch::Alarm").items()
+    }
+
+
+def _metrics_of(alarm: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """(namespace, metric name, dimensions) of every metric an alarm watches."""
+    if "MetricName" in alarm:
+        dimensions = {d["Name"]: d["Value"] for d in alarm.get("Dimensions", [])}
+        return [(alarm["Namespace"], alarm["MetricName"], dimensions)]
+    found = []
+    for query in alarm["Metrics"]:
+        if "MetricStat" in query:
+            metric = query["MetricStat"]["Metric"]
+            dimensions = {d["Name"]: d["Value"] for d in metric.get("Dimensions", [])}
+            found.append((metric["Namespace"], metric["MetricName"], dimensions))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("namespace", "metric"),
+    [
+        ("AWS/ApiGateway", "5XXError"),
+        ("AWS/ApiGateway", "Latency"),
+        ("AWS/States", "ExecutionsFailed"),
+        ("AWS/Lambda", "Errors"),
+        ("AWS/Lambda", "Throttles"),
+        ("AWS/SQS", "ApproximateNumberOfMessagesVisible"),
+    ],
+)
+def test_an_alarm_watches_each_operational_signal(namespace: str, metric: str) -> None:
+    watched = {(ns, name) for alarm in _alarms().values() for ns, name, _ in _metrics_of(alarm)}
+
+    assert (namespace, metric) in watched
+
+
+@pytest.mark.parametrize("metric", ["Errors", "Throttles"])
+def test_lambda_alarms_cover_every_function(metric: str) -> None:
+    functions = {
+        dimensions["FunctionName"]["Ref"]
+        for alarm in _alarms().values()
+        for ns, name, dimensions in _metrics_of(alarm)
+        if (ns, name) == ("AWS/Lambda", metric)
+    }
+
+    assert functions == set(FUNCTIONS)
+
+
+def test_the_dlq_alarm_watches_the_ingest_dead_letter_queue() -> None:
+    (queue,) = [
+        dimensions["QueueName"]
+        for alarm in _alarms().values()
+        for ns, _, dimensions in _metrics_of(alarm)
+        if ns == "AWS/SQS"
+    ]
+
+    assert queue == {"Fn::GetAtt": ["IngestDeadLetterQueue", "QueueName"]}
+    assert "IngestDeadLetterQueue" in RESOURCES
+
+
+def test_every_alarm_notifies_the_topic_when_firing_and_recovering() -> None:
+    for name, alarm in _alarms().items():
+        assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}], name
+        assert alarm["OKActions"] == [{"Ref": "AlarmTopic"}], name
+    subscription = RESOURCES["AlarmEmailSubscription"]
+    assert subscription["Condition"] == "HasAlarmEmail"
+    assert subscription["Properties"]["Protocol"] == "email"
+
+
+def test_api_alarms_and_dashboard_find_the_api_by_its_name() -> None:
+    api_name = RESOURCES["VideogenApi"]["Properties"]["Name"]
+    names = {
+        json.dumps(dimensions["ApiName"])
+        for alarm in _alarms().values()
+        for ns, _, dimensions in _metrics_of(alarm)
+        if ns == "AWS/ApiGateway"
+    }
+
+    assert names == {json.dumps(api_name)}
+
+
+def test_the_dashboard_is_valid_json_showing_each_signal() -> None:
+    template = Template.load(ROOT / "template.yaml")
+    for name in ["RenderStateMachine", "IngestDeadLetterQueue", *FUNCTIONS]:
+        template.physical_ids[name] = f"physical-{name}"
+    template.attributes[("IngestDeadLetterQueue", "QueueName")] = "dlq"
+    body = json.loads(template.resolve(RESOURCES["OperationsDashboard"]["Properties"]["DashboardBody"]))
+
+    shown = json.dumps(body)
+    for signal in [
+        '"Count"',
+        '"5XXError"',
+        '"p99"',
+        "RendersSucceeded",
+        "RendersFailed",
+        "ExecutionsFailed",
+        "ApproximateNumberOfMessagesVisible",
+        "RenderDuration",
+        "VideoSecondsProduced",
+        "ImagesGenerated",
+        "ImagesCached",
+        "ProviderLatency",
+        "ProviderThrottles",
+    ]:
+        assert signal in shown, signal
+    for function in FUNCTIONS:
+        assert shown.count(f"physical-{function}") == 2, function  # errors and throttles
+
+
+def test_backups_pitr_versioning_lifecycle_and_ttl() -> None:
+    table = RESOURCES["VideogenTable"]["Properties"]
+    bucket = RESOURCES["MediaBucket"]["Properties"]
+    rules = {rule["Id"]: rule for rule in bucket["LifecycleConfiguration"]["Rules"]}
+
+    assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert table["TimeToLiveSpecification"] == {"AttributeName": "expiration", "Enabled": True}
+    assert bucket["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert rules["AbortIncompleteMultipartUploads"]["AbortIncompleteMultipartUpload"] == {
+        "DaysAfterInitiation": 1
+    }
+    assert rules["ExpireNoncurrentVersions"]["NoncurrentVersionExpiration"] == {
+        "NoncurrentDays": {"Ref": "NoncurrentVersionRetentionDays"}
+    }
+    assert all(rule["Status"] == "Enabled" for rule in rules.values())
+
+
+def test_the_stage_has_a_usage_plan_with_throttle_and_quota_without_requiring_keys() -> None:
+    auth = RESOURCES["VideogenApi"]["Properties"]["Auth"]
+
+    assert auth["UsagePlan"]["CreateUsagePlan"] == "PER_API"
+    assert set(auth["UsagePlan"]["Throttle"]) == {"RateLimit", "BurstLimit"}
+    assert auth["UsagePlan"]["Quota"]["Period"] == "DAY"
+    # Callers sign in with Cognito; an API key on top is not asked for (README, Operating videogen).
+    assert "ApiKeyRequired" not in auth
+    assert auth["DefaultAuthorizer"] == "CognitoAuthorizer"
+
+
+def test_limits_and_providers_reach_every_function_as_settings() -> None:
+    variables = TEMPLATE.function_globals()["Environment"]["Variables"]
+
+    assert variables["MAX_RUNNING_RENDERS_PER_OWNER"] == {"Ref": "MaxRunningRendersPerOwner"}
+    assert variables["MAX_RENDERS_PER_DAY_PER_OWNER"] == {"Ref": "MaxRendersPerDayPerOwner"}
+    assert variables["STABILITY_API"] == {"Ref": "StabilityApi"}
+    assert variables["BEDROCK_MODEL_ID"] == {"Ref": "BedrockModelId"}
+    # Without a DSN the variable is absent, so sentry_sdk is never imported.
+    assert variables["SENTRY_DSN"] == {
+        "Fn::If": ["HasSentryDsn", {"Ref": "SentryDsn"}, {"Ref": "AWS::NoValue"}]
+    }
+    for name in variables:
+        if name.isupper() and not name.startswith(("POWERTOOLS_", "LOG_", "CORS_")) and name != "ENVIRONMENT":
+            assert name.lower() in Settings.model_fields, name
+
+
+@pytest.mark.parametrize("environment", ["dev", "prod"])
+def test_samconfig_environment_deploys_a_valid_stack(environment: str) -> None:
+    deploy = SAMCONFIG[environment]["deploy"]["parameters"]
+    overrides = dict(item.split("=", 1) for item in deploy["parameter_overrides"])
+
+    assert re.fullmatch(r"[a-z][a-z0-9-]{0,33}", deploy["stack_name"])
+    assert deploy["capabilities"] == "CAPABILITY_IAM"
+    assert deploy["resolve_s3"] is True
+    assert overrides["Environment"] == environment
+    for name, value in overrides.items():
+        spec = PARAMETERS[name]
+        if "AllowedValues" in spec:
+            assert value in [str(allowed) for allowed in spec["AllowedValues"]], name
+        if "MinValue" in spec:
+            assert float(value) >= spec["MinValue"], name
+        if "MaxValue" in spec:
+            assert float(value) <= spec["MaxValue"], name
+
+
+def test_production_keeps_more_and_confirms_its_changes() -> None:
+    dev = dict(item.split("=", 1) for item in SAMCONFIG["dev"]["deploy"]["parameters"]["parameter_overrides"])
+    prod = dict(
+        item.split("=", 1) for item in SAMCONFIG["prod"]["deploy"]["parameters"]["parameter_overrides"]
+    )
+
+    assert int(prod["LogRetentionDays"]) > int(dev["LogRetentionDays"])
+    assert int(prod["NoncurrentVersionRetentionDays"]) > int(dev["NoncurrentVersionRetentionDays"])
+    assert SAMCONFIG["prod"]["deploy"]["parameters"]["confirm_changeset"] is True
