@@ -21,7 +21,7 @@ from videogen.exceptions import (
 )
 from videogen.observability import logger
 from videogen.providers.base import GeneratedImage, ImageRequest
-from videogen.providers.imaging import fit_image, nearest_aspect_ratio, styled_prompt
+from videogen.providers.imaging import fitted_result, nearest_aspect_ratio, styled_prompt
 
 if TYPE_CHECKING:
     from mypy_boto3_bedrock_runtime import BedrockRuntimeClient
@@ -304,12 +304,4 @@ class BedrockImageProvider:
                 "Bedrock returned a response that is not JSON", {"provider": "bedrock"}
             ) from exc
         decoded = parse_response(self._family, payload)
-        fitted, content_type = fit_image(decoded.data, request.width, request.height)
-        return GeneratedImage(
-            data=fitted,
-            content_type=content_type,
-            width=request.width,
-            height=request.height,
-            provider=self.name,
-            model=self.model,
-        )
+        return fitted_result(decoded.data, request, self.name, self.model)

@@ -10,7 +10,7 @@ from types import ModuleType
 from typing import Final
 
 from videogen.exceptions import ImageGenerationException
-from videogen.providers.base import ImageRequest
+from videogen.providers.base import GeneratedImage, ImageRequest
 
 #: Largest source image we decode. Providers return at most ~17 MP (Nova Canvas 4096², Ultra 4 MP);
 #: anything far beyond that is a decompression bomb, not a picture.
@@ -105,3 +105,16 @@ def fit_image(data: bytes, width: int, height: int) -> tuple[bytes, str]:
         out = io.BytesIO()
         fitted.save(out, format="PNG")
         return out.getvalue(), PNG
+
+
+def fitted_result(data: bytes, request: ImageRequest, provider: str, model: str) -> GeneratedImage:
+    """A provider's answer fitted to exactly the requested frame, as every provider returns it."""
+    fitted, content_type = fit_image(data, request.width, request.height)
+    return GeneratedImage(
+        data=fitted,
+        content_type=content_type,
+        width=request.width,
+        height=request.height,
+        provider=provider,
+        model=model,
+    )

@@ -17,7 +17,7 @@ from videogen.exceptions import (
 )
 from videogen.observability import logger
 from videogen.providers.base import GeneratedImage, ImageRequest
-from videogen.providers.imaging import fit_image, styled_prompt
+from videogen.providers.imaging import fitted_result, styled_prompt
 
 DEFAULT_ENGINE: Final = "stable-diffusion-xl-1024-v1-0"
 #: Stability times a client out for 60 s after it exceeds its rate limit; used when no retry-after comes.
@@ -191,15 +191,7 @@ class StabilityGrpcProvider:
             )
             raise error from exc
 
-        fitted, content_type = fit_image(image, request.width, request.height)
-        return GeneratedImage(
-            data=fitted,
-            content_type=content_type,
-            width=request.width,
-            height=request.height,
-            provider=self.name,
-            model=self.model,
-        )
+        return fitted_result(image, request, self.name, self.model)
 
     def _first_image(self, answers: Iterable[Any]) -> bytes:
         """The first image artifact of the answer stream; raises on a filtered or failed artifact."""

@@ -26,7 +26,7 @@ from videogen.exceptions import (
 )
 from videogen.observability import logger
 from videogen.providers.base import GeneratedImage, ImageRequest
-from videogen.providers.imaging import fit_image, nearest_aspect_ratio, styled_prompt
+from videogen.providers.imaging import fitted_result, nearest_aspect_ratio, styled_prompt
 
 #: Stability times a client out for 60 s after it exceeds its rate limit; used when no Retry-After comes.
 DEFAULT_RETRY_AFTER: Final = 60
@@ -271,12 +271,4 @@ class StabilityRestProvider:
             raise ProviderUnavailableException("Stability AI failed to generate the image", details)
         if not headers.get("content-type", "").startswith("image/"):
             raise ImageGenerationException("Stability AI answered without an image", details)
-        fitted, content_type = fit_image(data, request.width, request.height)
-        return GeneratedImage(
-            data=fitted,
-            content_type=content_type,
-            width=request.width,
-            height=request.height,
-            provider=self.name,
-            model=self.model,
-        )
+        return fitted_result(data, request, self.name, self.model)
