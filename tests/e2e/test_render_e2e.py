@@ -68,6 +68,21 @@ def _http(
         )
 
 
+@pytest.fixture
+def held_provider(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """The image provider waits (at most 10 s) until the test sets the event: a render stays running."""
+    release = threading.Event()
+    original = LocalImageProvider.generate
+
+    def held(self: LocalImageProvider, request: Any) -> Any:
+        release.wait(10)
+        return original(self, request)
+
+    monkeypatch.setattr(LocalImageProvider, "generate", held)
+    yield release
+    release.set()
+
+
 def _wait(api: ApiCaller, project_id: str, timeout: float = 90) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -133,16 +148,9 @@ def test_render_through_http_and_step_functions_gives_a_probed_mp4(
 
 
 def test_second_render_request_while_running_is_409_and_idempotency_key_repeats(
-    api: ApiCaller, monkeypatch: pytest.MonkeyPatch
+    api: ApiCaller, held_provider: threading.Event
 ) -> None:
-    release = threading.Event()
-    original = LocalImageProvider.generate
-
-    def slow(self: LocalImageProvider, request: Any) -> Any:
-        release.wait(10)
-        return original(self, request)
-
-    monkeypatch.setattr(LocalImageProvider, "generate", slow)
+    release = held_provider
     created = api.post("/projects", {"title": "t", "script": SCRIPT, "settings": SETTINGS}).body
     path = f"/projects/{created['id']}/renders"
 
@@ -241,16 +249,9 @@ def test_rendering_again_reuses_cached_images(api: ApiCaller, monkeypatch: pytes
 
 
 def test_deleting_a_rendering_project_stops_its_execution(
-    api: ApiCaller, monkeypatch: pytest.MonkeyPatch
+    api: ApiCaller, monkeypatch: pytest.MonkeyPatch, held_provider: threading.Event
 ) -> None:
-    release = threading.Event()
-    original = LocalImageProvider.generate
-
-    def slow(self: LocalImageProvider, request: Any) -> Any:
-        release.wait(10)
-        return original(self, request)
-
-    monkeypatch.setattr(LocalImageProvider, "generate", slow)
+    release = held_provider
     stopped: list[str] = []
     original_stop = executions.stop
     monkeypatch.setattr(
