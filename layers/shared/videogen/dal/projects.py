@@ -91,7 +91,8 @@ def now() -> datetime:
 def put_new_project(project: Project) -> Project:
     """Store a new project; its id must not exist yet."""
     assert project.script is not None
-    created = keys.created_sk(project.created_at.isoformat(), project.id)
+    # A fixed-width time (never without its fraction) so the sort key orders as time does.
+    created = keys.created_sk(project.created_at.isoformat(timespec="microseconds"), project.id)
     item = ProjectItem(
         pk=keys.project_pk(project.id),
         sk=keys.PROJECT_SK,
