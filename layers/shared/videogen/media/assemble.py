@@ -392,7 +392,7 @@ class _BurnIn:
 def _write_captions(cues: Sequence[Cue], width: int, height: int, workdir: Path) -> _BurnIn:
     """The ASS file to burn in, and a fonts directory holding its font, so no system font is needed.
 
-    The font is Roboto (Apache-2.0, bundled in media/fonts/: Latin, Greek and Cyrillic, so "Ça va"
+    The font is Roboto (Apache-2.0, bundled in media/typefaces/: Latin, Greek and Cyrillic, so "Ça va"
     renders on Lambda, which has no system fonts); without it, Pillow's built-in Aileron (ASCII only).
     """
     from PIL import ImageFont

@@ -1,4 +1,4 @@
-"""The one font videogen draws text with: Roboto Medium (Apache-2.0, bundled in media/fonts/ with its
+"""The one font videogen draws text with: Roboto Medium (Apache-2.0, bundled in media/typefaces/ with its
 license), which has accents, Greek and Cyrillic; Pillow's built-in Aileron (ASCII only) if it is missing."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 @cache
 def roboto_file() -> Path | None:
     """The bundled Roboto Medium, or None when the package was installed without its data files."""
-    candidate = Path(str(files("videogen.media") / "fonts" / "Roboto-Medium.ttf"))
+    candidate = Path(str(files("videogen.media") / "typefaces" / "Roboto-Medium.ttf"))
     return candidate if candidate.is_file() else None
 
 
