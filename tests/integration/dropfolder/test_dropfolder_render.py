@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -62,8 +63,13 @@ def test_dropped_markdown_script_yields_the_full_outbox_with_a_playable_mp4(
     assert drop.read(folder + "thumbnail.jpg")[:3] == b"\xff\xd8\xff"
 
     # and the project is alice's like any other: the API shows it, COMPLETED, with its outbox
-    body = ApiCaller(cloud, "alice").get(f"/projects/{project_id}").body
-    assert (body["title"], body["status"]) == ("Harbour", "COMPLETED")
+    # The outbox is written before the project says COMPLETED: give that last write a moment.
+    alice = ApiCaller(cloud, "alice")
+    deadline = time.monotonic() + 10
+    while (body := alice.get(f"/projects/{project_id}").body)["status"] != "COMPLETED":
+        assert time.monotonic() < deadline, body["status"]
+        time.sleep(0.05)
+    assert body["title"] == "Harbour"
     assert project["outbox_prefix"]["S"] == folder
     assert ApiCaller(cloud, "bob").get(f"/projects/{project_id}").status == 404
 
