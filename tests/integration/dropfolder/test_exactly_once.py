@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -112,7 +113,11 @@ def test_a_render_whose_start_failed_is_answered_then_started_by_the_retry(
     assert _deliver(cloud, event)["outcome"] == "duplicate"
     assert [execution["name"] for execution in drop.executions()] == [f"{project['id']['S']}-000002"]
     drop.wait_for("outbox/alice/my story/result.json")
-    assert "error.json" not in {key.rsplit("/", 1)[-1] for key in drop.keys("outbox/alice/my story/")}
+    # result.json is written first, then the earlier error.json is removed: wait for that second write.
+    deadline = time.monotonic() + 10
+    while "error.json" in {key.rsplit("/", 1)[-1] for key in drop.keys("outbox/alice/my story/")}:
+        assert time.monotonic() < deadline, "error.json was not removed"
+        time.sleep(0.05)
 
 
 def test_a_render_claimed_but_never_started_is_started_by_a_later_delivery(
