@@ -94,6 +94,9 @@ class ApiCaller:
     def patch(self, path: str, body: Any = None, **kwargs: Any) -> ApiResult:
         return self.request("PATCH", path, body, **kwargs)
 
+    def put(self, path: str, body: Any = None, **kwargs: Any) -> ApiResult:
+        return self.request("PUT", path, body, **kwargs)
+
     def delete(self, path: str, **kwargs: Any) -> ApiResult:
         return self.request("DELETE", path, **kwargs)
 

@@ -108,6 +108,27 @@ def _project_with_everything(owner: ApiCaller) -> str:
             render_id="000001",
         )
     )
+    # Music attached, and an upload waiting under the upload id the document's PUT /music example names.
+    music = (ROOT / "examples" / "lighthouse.ogg").read_bytes()
+    bucket = owner.cloud.buckets["MediaBucket"]
+    music_key = f"projects/{project_id}/music/{'1' * 32}"
+    storage.s3_client().put_object(Bucket=bucket, Key=music_key, Body=music, ContentType="audio/ogg")
+    asset_dal.put_asset(
+        Asset(
+            project_id=project_id,
+            asset_id="music",
+            kind=AssetKind.MUSIC,
+            s3_key=music_key,
+            content_type="audio/ogg",
+            size=len(music),
+            created_at=datetime(2026, 11, 24, tzinfo=UTC),
+            duration=24.0,
+        )
+    )
+    upload_id = _body("PUT", "/projects/{project_id}/music")["upload_id"]  # type: ignore[index]
+    storage.s3_client().put_object(
+        Bucket=bucket, Key=f"uploads/{project_id}/{upload_id}", Body=music, ContentType="audio/ogg"
+    )
     return project_id
 
 

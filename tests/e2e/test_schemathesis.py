@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.conftest import ROOT
+from videogen.api import examples
 from videogen.dal import assets as asset_dal
 from videogen.dal import executions, storage
 from videogen.domain.enums import AssetKind
@@ -136,6 +137,13 @@ def _project_with_a_video(gateway: RecordingGateway, key: str) -> str:
             render_id="000001",
         )
     )
+    # A music upload that has arrived, under the upload id of the document's PUT /music example.
+    storage.s3_client().put_object(
+        Bucket=bucket,
+        Key=f"uploads/{project_id}/{examples.ATTACH_MUSIC['upload']['value']['upload_id']}",
+        Body=(ROOT / "examples" / "lighthouse.ogg").read_bytes(),
+        ContentType="audio/ogg",
+    )
     gateway.answered.clear()
     return project_id
 
@@ -154,6 +162,13 @@ expected-statuses = {json.dumps(NEGATIVE_STATUSES)}
 include-path = "/projects/{{project_id}}/scenes/{{number}}"
 parameters = {{ "path.number" = "1" }}
 
+# Music is attached from an upload that has arrived in S3, which only the fixture can do: PUT /music uses
+# that project (the first call attaches it; later ones find the upload gone, 409).
+[[operations]]
+include-path = "/projects/{{project_id}}/music"
+include-method = "PUT"
+parameters = {{ "path.project_id" = "{target.asset_project_id}" }}
+
 # Random asset ids never exist: this operation gets a real one, of a project of the caller.
 [[operations]]
 include-path = "/projects/{{project_id}}/assets/{{asset_id}}"
@@ -167,6 +182,7 @@ class Operation:
     template: str
     pattern: re.Pattern[str]
     takes_input: bool  # parameters, a body or credentials: something a caller can get wrong
+    only_an_id: bool  # no body, and one parameter: the project id in the path
 
     def __str__(self) -> str:
         return f"{self.method} {self.template}"
@@ -180,8 +196,12 @@ def _operations() -> list[Operation]:
         pattern = re.compile("^/v1" + re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(template)) + "$")
         for method, operation in item.items():
             secured = operation.get("security", document.get("security")) not in (None, [], [{}])
-            takes_input = bool(operation.get("parameters") or operation.get("requestBody") or secured)
-            found.append(Operation(method.upper(), template, pattern, takes_input))
+            parameters = operation.get("parameters") or []
+            takes_input = bool(parameters or operation.get("requestBody") or secured)
+            only_an_id = not operation.get("requestBody") and [p["name"] for p in parameters] == [
+                "project_id"
+            ]
+            found.append(Operation(method.upper(), template, pattern, takes_input, only_an_id))
     return found
 
 
@@ -267,8 +287,12 @@ def test_every_operation_conforms_to_the_committed_openapi_document(target: Targ
         for operation in _operations()
     }
     takes_input = {str(operation) for operation in _operations() if operation.takes_input}
-    assert len(answered) == 12, answered
-    assert [op for op in takes_input if answered[op].total() < MAX_EXAMPLES] == [], answered
+    assert len(answered) == 15, answered
+    # An operation whose only input is the project id in its path (and the token) runs out of new requests
+    # sooner: hypothesis stops drawing ids once they add nothing, and stateful links reach it by chance.
+    only_an_id = {str(operation) for operation in _operations() if operation.only_an_id}
+    too_few = [op for op in takes_input if answered[op].total() < (5 if op in only_an_id else MAX_EXAMPLES)]
+    assert too_few == [], answered
     assert [op for op, seen in answered.items() if not any(200 <= s < 400 for s in seen)] == [], answered
     assert [op for op in takes_input if not any(400 <= s < 500 for s in answered[op])] == [], answered
     assert [status for _, _, status in target.gateway.answered if status >= 500] == []

@@ -53,3 +53,53 @@ def test_keys_add_with_bad_owner_exits_2(
 
     assert cli.main(["keys", "add", "no spaces please"]) == 2
     assert "owner id" in capsys.readouterr().err
+
+
+def _render_overrides(monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> dict[str, object]:
+    """The settings overrides ``videogen render`` hands to the render, with the render itself replaced."""
+    from videogen.local import render
+
+    seen: dict[str, object] = {}
+
+    def fake_render(
+        script: Path, output: Path | None, overrides: dict[str, object], *_: object, **__: object
+    ) -> int:
+        seen.update(overrides)
+        return 0
+
+    monkeypatch.setattr(render, "run_render_command", fake_render)
+    assert cli.main(["render", "story.md", *argv]) == 0
+    return seen
+
+
+def test_render_caption_flags_become_settings_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
+    argv = [
+        "--no-captions",
+        "--caption-position",
+        "top",
+        "--caption-size",
+        "large",
+        "--caption-outline",
+        "box",
+    ]
+
+    overrides = _render_overrides(monkeypatch, argv)
+
+    assert overrides == {
+        "captions": False,
+        "caption_position": "top",
+        "caption_size": "large",
+        "caption_outline": "box",
+    }
+    assert _render_overrides(monkeypatch, ["--captions"]) == {"captions": True}
+    assert _render_overrides(monkeypatch, []) == {}
+
+
+def test_render_refuses_an_unknown_caption_position(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        _render_overrides(monkeypatch, ["--caption-position", "left"])
+
+    assert exited.value.code == 2
+    assert "'bottom', 'middle', 'top'" in capsys.readouterr().err

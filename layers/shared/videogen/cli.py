@@ -63,11 +63,24 @@ def _render(args: argparse.Namespace) -> int:
             "image_provider": args.provider,
             "seed": args.seed,
             "style": args.style,
+            "voice": args.voice,
+            "captions": args.captions,
+            "caption_position": args.caption_position,
+            "caption_size": args.caption_size,
+            "caption_outline": args.caption_outline,
         }.items()
         if value is not None
     }
     output = Path(args.output) if args.output else None
-    return run_render_command(Path(args.script), output, overrides, sys.stderr)
+    music = Path(args.music) if args.music else None
+    return run_render_command(
+        Path(args.script),
+        output,
+        overrides,
+        sys.stderr,
+        music=music,
+        find_music_beside=args.music is not False,
+    )
 
 
 def _watch(args: argparse.Namespace) -> int:
@@ -99,6 +112,28 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--provider", choices=["local", "stability", "bedrock"], help="image provider")
     render.add_argument("--seed", type=int, help="image seed (0-4294967295)")
     render.add_argument("--style", help="visual style for every image, e.g. 'watercolor'")
+    render.add_argument("--voice", help="narrator: local, local:<voice>, polly, polly:<Voice> or none")
+    music = render.add_mutually_exclusive_group()
+    music.add_argument(
+        "--music",
+        metavar="FILE",
+        help="background music (default: the script's music:, or SCRIPT's name .mp3/.m4a/.wav/... beside it)",
+    )
+    music.add_argument(
+        "--no-music", dest="music", action="store_false", help="no music, even if one lies beside the script"
+    )
+    render.add_argument(
+        "--captions",
+        action=argparse.BooleanOptionalAction,
+        help="burn captions into the picture (--no-captions: only the .srt/.vtt files)",
+    )
+    render.add_argument("--caption-position", choices=["bottom", "middle", "top"], help="where captions sit")
+    render.add_argument("--caption-size", choices=["small", "medium", "large"], help="caption text size")
+    render.add_argument(
+        "--caption-outline",
+        choices=["none", "thin", "medium", "thick", "box"],
+        help="caption outline width, or box: a dark box behind the text",
+    )
     render.set_defaults(func=_render)
 
     keys = commands.add_parser("keys", help="manage local API keys")

@@ -2,22 +2,27 @@
 
 It walks the projects API (create, list, get, update, a refused stale update, delete), then renders every
 script in examples/ through POST /renders (the real state machine on moto) and downloads the video,
-subtitles and thumbnail through the presigned links the API hands out, into out/.
+subtitles and thumbnail through the presigned links the API hands out, into out/. An example with an
+audio file of its name beside it (lighthouse.md, lighthouse.ogg) gets it as music, uploaded through a
+presigned POST.
 """
 
 from __future__ import annotations
 
 import json
+import mimetypes
 import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
 from typing import Any
 
 from videogen.local.cloud import LocalCloud
 from videogen.local.keys import KeyStore
+from videogen.local.render import find_music
 from videogen.local.server import LocalApiGateway, LocalApiServer
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -85,8 +90,45 @@ def walk_the_api(client: DemoClient) -> None:
     client.call("GET", project)
 
 
+def post_form(url: str, fields: dict[str, str], filename: str, data: bytes, content_type: str) -> int:
+    """An HTML-form upload (multipart/form-data) of ``fields`` and then the file, as a browser sends it."""
+    boundary = f"videogen-{uuid.uuid4().hex}"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+        f"Content-Type: {content_type}\r\n\r\n".encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    request = urllib.request.Request(url, data=b"".join(parts), method="POST")
+    request.add_header("Content-Type", f"multipart/form-data; boundary={boundary}")
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
+def add_music(client: DemoClient, project_id: str, music: Path) -> None:
+    """Give a project background music the way any API client does: a presigned POST, then PUT /music."""
+    content_type = mimetypes.guess_type(music.name)[0] or "application/octet-stream"
+    data = music.read_bytes()
+    offer = client.call(
+        "POST",
+        f"/projects/{project_id}/music/uploads",
+        {"filename": music.name, "content_type": content_type, "size": len(data)},
+    )
+    status = post_form(offer["url"], offer["fields"], music.name, data, content_type)
+    print(f"\n$ POST {offer['url']}  (the file, {len(data)} bytes, straight to S3)  ->  {status}")
+    client.call("PUT", f"/projects/{project_id}/music", {"upload_id": offer["upload_id"]})
+
+
 def render_example(client: DemoClient, script: Path) -> list[Path]:
-    """Create a project from one example, render it, download its outputs into out/."""
+    """Create a project from one example (with the music beside it, if any), render it, download its
+    outputs into out/."""
     created = client.call(
         "POST",
         "/projects",
@@ -102,6 +144,9 @@ def render_example(client: DemoClient, script: Path) -> list[Path]:
         f"\n{script.name}: {created['scene_count']} scenes, {settings['aspect_ratio']} "
         f"{settings['resolution']} {settings['fps']} fps"
     )
+    music = find_music(script, None)
+    if music is not None:
+        add_music(client, created["id"], music)
     started = time.monotonic()
     client.call("POST", f"/projects/{created['id']}/renders", quiet=True)
     last = ""

@@ -42,6 +42,13 @@ class ResourceConflictException(VideoGeneratorException):
     status_code = 409
 
 
+class UploadNotReceivedException(ResourceConflictException):
+    """A file was to be uploaded first, and has not arrived (or its upload expired)."""
+
+    error_code = "UPLOAD_NOT_RECEIVED"
+    status_code = 409
+
+
 class PreconditionFailedException(ResourceConflictException):
     """An ``If-Match`` precondition did not hold: the caller's copy is stale."""
 
@@ -61,6 +68,13 @@ class PayloadTooLargeException(ValidationException):
 
     error_code = "PAYLOAD_TOO_LARGE"
     status_code = 413
+
+
+class InvalidMusicException(ValidationException):
+    """A music file that cannot be used: not audio, too long or too large (the message says which)."""
+
+    error_code = "INVALID_MUSIC"
+    status_code = 422
 
 
 class ScriptParsingException(VideoGeneratorException):

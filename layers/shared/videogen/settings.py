@@ -24,6 +24,9 @@ class Settings(BaseModel):
     presign_seconds: int = Field(900, ge=1, le=900, description="Lifetime of presigned download URLs.")
     cors_allow_origin: str = Field("*", description="The origin browsers may call the API from.")
     state_machine_arn: str | None = Field(None, description="The render state machine (API function only).")
+    inspect_music_function: str | None = Field(
+        None, description="The function that checks music uploads with ffmpeg (API function only)."
+    )
     stability_api_key: str | None = Field(
         None, repr=False, description="Stability AI key, for local runs; deployed, use the parameter below."
     )

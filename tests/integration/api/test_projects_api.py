@@ -40,6 +40,10 @@ def test_create_project_returns_201_with_location_etag_and_defaults(api: ApiCall
         "style": "",
         "seed": None,
         "voice": "local:en_US-joe-medium",
+        "captions": True,
+        "caption_position": "bottom",
+        "caption_size": "medium",
+        "caption_outline": "medium",
     }
     assert len(body["id"]) == 32
     assert result.headers["Location"] == f"/v1/projects/{body['id']}"
@@ -53,7 +57,15 @@ def test_create_project_with_settings_stores_them(api: ApiCaller) -> None:
 
     fetched = api.get(f"/projects/{created['id']}").body
 
-    assert fetched["settings"] == {**settings, "image_provider": "local", "voice": "local:en_US-joe-medium"}
+    assert fetched["settings"] == {
+        **settings,
+        "image_provider": "local",
+        "voice": "local:en_US-joe-medium",
+        "captions": True,
+        "caption_position": "bottom",
+        "caption_size": "medium",
+        "caption_outline": "medium",
+    }
 
 
 @pytest.mark.parametrize("script", ["", "   ", "\n\t \n"])

@@ -23,6 +23,10 @@ _SETTINGS = {
     "style": "watercolor, soft light",
     "seed": 7,
     "voice": "local:en_US-joe-medium",
+    "captions": True,
+    "caption_position": "bottom",
+    "caption_size": "medium",
+    "caption_outline": "box",
 }
 _SUMMARY = {
     "id": PROJECT_ID,
@@ -103,6 +107,15 @@ UPDATE_SCENE: Examples = {
     ),
 }
 
+UPLOAD_MUSIC: Examples = {
+    "mp3": _example(
+        "An MP3 of 4.2 MB", {"filename": "harbour-theme.mp3", "content_type": "audio/mpeg", "size": 4404019}
+    ),
+}
+ATTACH_MUSIC: Examples = {
+    "upload": _example("The upload just posted", {"upload_id": "9d1c4e7a2b3f4c5d8e9f0a1b2c3d4e5f"}),
+}
+
 # ---------------------------------------------------------------- response bodies, by model name
 RESPONSES: dict[str, Examples] = {
     "ProjectResponse": _one("A rendered project", _PROJECT),
@@ -113,6 +126,39 @@ RESPONSES: dict[str, Examples] = {
     "SceneListResponse": _one("The only page", {"items": [_SCENE], "next_cursor": None}),
     "AssetResponse": _one("The video", _VIDEO),
     "AssetListResponse": _one("Some of a project's files", {"items": [_VIDEO]}),
+    "MusicUploadResponse": _one(
+        "A presigned POST form",
+        {
+            "upload_id": "9d1c4e7a2b3f4c5d8e9f0a1b2c3d4e5f",
+            "url": "https://media.s3.amazonaws.com/",
+            "fields": {
+                "Content-Type": "audio/mpeg",
+                "x-amz-meta-filename": "harbour-theme.mp3",
+                "key": f"uploads/{PROJECT_ID}/9d1c4e7a2b3f4c5d8e9f0a1b2c3d4e5f",
+                "x-amz-algorithm": "AWS4-HMAC-SHA256",
+                "x-amz-credential": "ASIA.../20250501/us-east-1/s3/aws4_request",
+                "x-amz-date": "20250501T093000Z",
+                "policy": "eyJleHBpcmF0aW9uIjogIjIwMjUtMDUtMDFUMDk6NDU6MDBaIn0=",
+                "x-amz-signature": "...",
+            },
+            "expires_in": 900,
+            "max_bytes": 52428800,
+        },
+    ),
+    "MusicResponse": _one(
+        "A track of 3 minutes 12 seconds",
+        {
+            "id": "music",
+            "filename": "harbour-theme.mp3",
+            "content_type": "audio/mpeg",
+            "size": 4404019,
+            "duration": 192.05,
+            "created_at": "2025-05-01T09:31:02.000Z",
+            "download_url": f"https://media.s3.amazonaws.com/projects/{PROJECT_ID}/music/"
+            "9d1c4e7a2b3f4c5d8e9f0a1b2c3d4e5f?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=900",
+            "expires_in": 900,
+        },
+    ),
     "RenderResponse": _one(
         "A queued render",
         {

@@ -12,6 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from videogen.domain.enums import (
     AspectRatio,
     AssetKind,
+    CaptionOutline,
+    CaptionPosition,
+    CaptionSize,
     ImageProviderName,
     ProjectStatus,
     Resolution,
@@ -19,7 +22,9 @@ from videogen.domain.enums import (
     Transition,
 )
 from videogen.domain.limits import (
+    AUDIO_TYPE_PATTERN,
     MAX_IMAGE_PROMPT_CHARS,
+    MAX_MUSIC_BYTES,
     MAX_NARRATION_CHARS,
     MAX_SCENE_SECONDS,
     MAX_SCRIPT_BYTES,
@@ -128,9 +133,36 @@ class ProjectSettingsPatch(BaseModel):
         json_schema_extra=patch_field(),
     )
 
-    _not_null = field_validator("aspect_ratio", "resolution", "fps", "image_provider", "style", "voice")(
-        _refuse_null
+    captions: bool | None = Field(
+        None,
+        strict=True,
+        description="Burn captions into the picture (true) or not (false).",
+        json_schema_extra=patch_field(),
     )
+    caption_position: CaptionPosition | None = Field(
+        None, description="Where captions sit: bottom, middle or top.", json_schema_extra=patch_field()
+    )
+    caption_size: CaptionSize | None = Field(
+        None, description="Caption text size: small, medium or large.", json_schema_extra=patch_field()
+    )
+    caption_outline: CaptionOutline | None = Field(
+        None,
+        description="Caption outline: none, thin, medium, thick, or box (a dark box behind the text).",
+        json_schema_extra=patch_field(),
+    )
+
+    _not_null = field_validator(
+        "aspect_ratio",
+        "resolution",
+        "fps",
+        "image_provider",
+        "style",
+        "voice",
+        "captions",
+        "caption_position",
+        "caption_size",
+        "caption_outline",
+    )(_refuse_null)
     _seed_is_a_number = field_validator("seed", mode="before")(json_number)
 
     @field_validator("voice")
@@ -413,7 +445,85 @@ class AssetResponse(BaseModel):
     content_type: str = Field(description="Its MIME type.")
     size: int = Field(description="Its size in bytes.")
     scene_number: int | None = Field(None, description="The scene it belongs to, for per-scene files.")
+    filename: str | None = Field(
+        None, description="For an upload (the music): the name it was uploaded with."
+    )
+    duration: float | None = Field(None, description="For audio and video uploads: the length in seconds.")
     created_at: datetime = Field(description="When it was produced (UTC).")
+    download_url: str = Field(description="A presigned URL, valid for at most 15 minutes.")
+    expires_in: int = Field(description="Seconds the download URL stays valid.")
+
+
+class MusicUploadRequest(BaseModel):
+    """A music file the caller is about to upload: its name, type and size, checked before any byte moves."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    filename: str = Field(
+        min_length=1,
+        max_length=255,
+        description="The file's name on your machine, kept for display (e.g. theme.mp3).",
+        json_schema_extra={"pattern": NOT_BLANK},
+    )
+    # The pattern and the maximum are checked by logic, which answers 422 INVALID_MUSIC with a message
+    # about music (not a generic pattern mismatch); the document states the same rules.
+    content_type: str = Field(
+        min_length=1,
+        max_length=100,
+        description="Its audio media type: audio/mpeg, audio/mp4, audio/wav, audio/flac, audio/ogg, ...",
+        json_schema_extra={"pattern": AUDIO_TYPE_PATTERN},
+    )
+    size: int = Field(
+        ge=1,
+        description=f"Its size in bytes; over {MAX_MUSIC_BYTES // 2**20} MB is refused (422 INVALID_MUSIC).",
+        json_schema_extra={"maximum": MAX_MUSIC_BYTES},
+    )
+
+    _size_is_a_number = field_validator("size", mode="before")(json_number)
+
+    @field_validator("filename")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        if is_blank(value):
+            raise ValueError("the file name is blank")
+        # Only shown back to the caller: folders, control characters and lone surrogates are dropped
+        # rather than refused.
+        name = value.replace("\\", "/").rsplit("/", 1)[-1]
+        name = "".join(c for c in name if c.isprintable() and not 0xD800 <= ord(c) <= 0xDFFF).strip()
+        return name or "music"
+
+
+class MusicUploadResponse(BaseModel):
+    """Where to upload the file: an HTML-form POST of ``fields`` and then the file, to ``url``."""
+
+    upload_id: str = Field(description="Send it to PUT /projects/{id}/music once the upload has finished.")
+    url: str = Field(description="POST the form here (multipart/form-data).")
+    fields: dict[str, str] = Field(
+        description="Form fields to send as they are, before the file field (named 'file')."
+    )
+    expires_in: int = Field(description="Seconds the upload form stays valid (at most 15 minutes).")
+    max_bytes: int = Field(description="The largest file the upload accepts.")
+
+
+class MusicAttachRequest(BaseModel):
+    """Use an uploaded file as the project's background music."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    upload_id: str = Field(
+        pattern=r"^[0-9a-f]{32}$", description="The upload_id from POST /projects/{id}/music/uploads."
+    )
+
+
+class MusicResponse(BaseModel):
+    """The project's background music: looped or trimmed to the video, ducked under the narration."""
+
+    id: str = Field(description="Always 'music': a project has at most one track.")
+    filename: str | None = Field(None, description="The name the file was uploaded with.")
+    content_type: str = Field(description="Its media type.")
+    size: int = Field(description="Its size in bytes.")
+    duration: float = Field(description="Its length in seconds, as ffmpeg decoded it.")
+    created_at: datetime = Field(description="When it was attached (UTC).")
     download_url: str = Field(description="A presigned URL, valid for at most 15 minutes.")
     expires_in: int = Field(description="Seconds the download URL stays valid.")
 

@@ -22,6 +22,8 @@ def _to_domain(item: AssetItem) -> Asset:
         created_at=item.created_at,
         scene_number=int(item.scene_number) if item.scene_number is not None else None,
         render_id=item.render_id,
+        name=item.name,
+        duration=float(item.duration) if item.duration is not None else None,
     )
 
 
@@ -42,6 +44,8 @@ def put_asset(asset: Asset) -> None:
             scene_number=asset.scene_number,
             render_id=asset.render_id,
             created_at=asset.created_at,
+            name=asset.name,
+            duration=asset.duration,
         ).save()
     except PynamoDBException as exc:
         raise StorageException("Could not record the asset.") from exc
@@ -68,3 +72,19 @@ def get_asset(project_id: str, asset_id: str) -> Asset:
     except PynamoDBException as exc:
         raise StorageException("Could not read the asset.") from exc
     return _to_domain(item)
+
+
+def find_asset(project_id: str, asset_id: str) -> Asset | None:
+    """The asset, or None when the project has none by that id."""
+    try:
+        return get_asset(project_id, asset_id)
+    except ResourceNotFoundException:
+        return None
+
+
+def delete_asset(project_id: str, asset_id: str) -> None:
+    """Forget an asset record (its file is the caller's to delete); deleting twice is not an error."""
+    try:
+        AssetItem(pk=keys.project_pk(project_id), sk=keys.asset_sk(asset_id)).delete()
+    except PynamoDBException as exc:
+        raise StorageException("Could not delete the asset.") from exc

@@ -15,6 +15,8 @@ Table (single-table design):
 
 Bucket:
     projects/{project_id}/...      everything produced for a project, nothing outside it
+    uploads/{project_id}/{upload}  a file a caller uploads through a presigned POST, until it is checked
+                                   and moved under the project (a lifecycle rule expires the rest)
 """
 
 from __future__ import annotations
@@ -51,6 +53,28 @@ def project_prefix(project_id: str) -> str:
     return f"projects/{project_id}/"
 
 
+UPLOADS_PREFIX = "uploads/"
+_UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def is_upload_id(value: str) -> bool:
+    return bool(_UPLOAD_ID.match(value))
+
+
+def upload_prefix(project_id: str) -> str:
+    return f"{UPLOADS_PREFIX}{project_id}/"
+
+
+def upload_key(project_id: str, upload_id: str) -> str:
+    """Where a presigned upload lands: outside the project, so nothing unchecked is ever under it."""
+    return f"{upload_prefix(project_id)}{upload_id}"
+
+
+def music_key(project_id: str, upload_id: str) -> str:
+    """A project's checked music: one key per upload, so a new track never overwrites one in use."""
+    return f"{project_prefix(project_id)}music/{upload_id}"
+
+
 def scene_sk(scene_set: str, number: int) -> str:
     return f"SCENESET#{scene_set}#{number:04d}"
 
@@ -60,6 +84,8 @@ def scene_set_prefix(scene_set: str) -> str:
 
 
 ASSET_SK_PREFIX = "ASSET#"
+#: The asset id of a project's background music (a project has at most one track).
+MUSIC_ASSET_ID = "music"
 
 
 def asset_sk(asset_id: str) -> str:

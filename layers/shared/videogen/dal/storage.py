@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
@@ -103,6 +104,61 @@ def presigned_get(bucket: str, key: str, expires_in: int, content_type: str | No
         raise StorageException("Could not sign a download URL.") from exc
 
 
+@dataclass(frozen=True, slots=True)
+class PresignedPost:
+    """An HTML-form style upload: POST ``fields`` plus the file (last, named ``file``) to ``url``."""
+
+    url: str
+    fields: dict[str, str]
+
+
+def presigned_post(
+    bucket: str,
+    key: str,
+    *,
+    content_type: str,
+    max_bytes: int,
+    expires_in: int,
+    metadata: dict[str, str] | None = None,
+) -> PresignedPost:
+    """A presigned POST for one key: S3 itself refuses another key, another content type, an empty file or
+    one over ``max_bytes`` (the policy's conditions), and any upload after ``expires_in`` seconds."""
+    fields = {"Content-Type": content_type, **{f"x-amz-meta-{k}": v for k, v in (metadata or {}).items()}}
+    conditions: list[Any] = [{name: value} for name, value in fields.items()]
+    conditions.append(["content-length-range", 1, max_bytes])
+    try:
+        post = _presign_client().generate_presigned_post(
+            bucket, key, Fields=fields, Conditions=conditions, ExpiresIn=min(expires_in, 900)
+        )
+    except (ClientError, BotoCoreError) as exc:
+        raise StorageException("Could not sign an upload URL.") from exc
+    return PresignedPost(url=post["url"], fields={k: str(v) for k, v in post["fields"].items()})
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectInfo:
+    size: int
+    content_type: str
+    metadata: dict[str, str]
+
+
+def head_object(bucket: str, key: str) -> ObjectInfo | None:
+    """Size, content type and user metadata of an object; None when there is no such object."""
+    try:
+        head = s3_client().head_object(Bucket=bucket, Key=key)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
+            return None
+        raise StorageException("Could not look up a file.") from exc
+    except BotoCoreError as exc:
+        raise StorageException("Could not look up a file.") from exc
+    return ObjectInfo(
+        size=int(head["ContentLength"]),
+        content_type=str(head.get("ContentType") or "application/octet-stream"),
+        metadata={str(k).lower(): str(v) for k, v in (head.get("Metadata") or {}).items()},
+    )
+
+
 def object_exists(bucket: str, key: str) -> bool:
     """Whether an object exists (a 404 is an answer, anything else an error)."""
     try:
@@ -123,10 +179,15 @@ def put_bytes(bucket: str, key: str, data: bytes, content_type: str) -> None:
         raise StorageException("Could not store a file.") from exc
 
 
-def upload_file(bucket: str, key: str, path: Path, content_type: str) -> int:
+def upload_file(
+    bucket: str, key: str, path: Path, content_type: str, metadata: dict[str, str] | None = None
+) -> int:
     """Upload a local file (multipart when large); returns its size."""
+    extra: dict[str, Any] = {"ContentType": content_type}
+    if metadata:
+        extra["Metadata"] = metadata
     try:
-        s3_client().upload_file(str(path), bucket, key, ExtraArgs={"ContentType": content_type})
+        s3_client().upload_file(str(path), bucket, key, ExtraArgs=extra)
     except (ClientError, BotoCoreError) as exc:
         raise StorageException("Could not store a file.") from exc
     return path.stat().st_size

@@ -141,6 +141,8 @@ class AssetItem(BaseItem):
     scene_number = NumberAttribute(null=True)
     render_id = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
+    name = UnicodeAttribute(null=True)  # the file name an upload had on the caller's machine
+    duration = NumberAttribute(null=True)  # seconds, for audio and video
 
 
 class OwnerRunningItem(BaseItem):

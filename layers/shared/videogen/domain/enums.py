@@ -23,6 +23,32 @@ class ImageProviderName(StrEnum):
     BEDROCK = "bedrock"
 
 
+class CaptionPosition(StrEnum):
+    """Where burned-in captions sit in the frame."""
+
+    BOTTOM = "bottom"
+    MIDDLE = "middle"
+    TOP = "top"
+
+
+class CaptionSize(StrEnum):
+    """How large burned-in captions are, relative to the automatic size for the frame."""
+
+    SMALL = "small"
+    MEDIUM = "medium"
+    LARGE = "large"
+
+
+class CaptionOutline(StrEnum):
+    """What keeps burned-in captions readable over the picture: an outline of some width, or a box."""
+
+    NONE = "none"
+    THIN = "thin"
+    MEDIUM = "medium"
+    THICK = "thick"
+    BOX = "box"
+
+
 class ProjectStatus(StrEnum):
     DRAFT = "DRAFT"
     QUEUED = "QUEUED"

@@ -17,3 +17,9 @@ MAX_PAGE_SIZE = 100
 #: What one render may cost, in seconds of video times pixels per frame: 10 minutes at 1080p (1920x1080),
 #: about 50 minutes at 480p. Checked when a render starts, from the scenes' durations or reading times.
 MAX_RENDER_PIXEL_SECONDS = 600 * 1920 * 1080
+#: A project's background music: at most 30 minutes, at most 50 MB (checked before and after upload).
+MAX_MUSIC_SECONDS = 30 * 60
+MAX_MUSIC_BYTES = 50 * 1024 * 1024
+#: A media type of the audio family, without parameters ("audio/mpeg", "Audio/X-M4A"); ECMA-262 has no
+#: case-insensitive flag in JSON Schema, so the letters of "audio" are spelled both ways.
+AUDIO_TYPE_PATTERN = r"^[Aa][Uu][Dd][Ii][Oo]/[A-Za-z0-9][A-Za-z0-9.+-]{0,60}$"

@@ -111,6 +111,8 @@ class Asset:
     created_at: datetime
     scene_number: int | None = None
     render_id: str | None = None
+    name: str | None = None  # an upload's original file name
+    duration: float | None = None  # seconds, for audio and video
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from videogen.domain.enums import FRAME_SIZES, AspectRatio, ImageProviderName, Resolution
+from videogen.domain.enums import (
+    FRAME_SIZES,
+    AspectRatio,
+    CaptionOutline,
+    CaptionPosition,
+    CaptionSize,
+    ImageProviderName,
+    Resolution,
+)
 from videogen.domain.limits import MAX_SEED, MAX_STYLE_CHARS
 
 
@@ -25,6 +34,15 @@ def check_voice(value: str) -> str:
         return str(validate_voice(value))
     except UnknownVoiceException as exc:
         raise ValueError(exc.message) from exc
+
+
+@dataclass(frozen=True, slots=True)
+class CaptionOptions:
+    """The caption look a user chose; ``videogen.media.captions.caption_style`` turns it into pixels."""
+
+    position: CaptionPosition = CaptionPosition.BOTTOM
+    size: CaptionSize = CaptionSize.MEDIUM
+    outline: CaptionOutline = CaptionOutline.MEDIUM
 
 
 class ProjectSettings(BaseModel):
@@ -58,6 +76,26 @@ class ProjectSettings(BaseModel):
             "video without narration."
         ),
     )
+    captions: bool = Field(
+        True,
+        strict=True,
+        description="Burn captions into the picture; false for a clean picture (the .srt/.vtt files are "
+        "written either way).",
+    )
+    caption_position: CaptionPosition = Field(
+        CaptionPosition.BOTTOM, description="Where burned-in captions sit: bottom, middle or top."
+    )
+    caption_size: CaptionSize = Field(
+        CaptionSize.MEDIUM,
+        description="Caption text size for the frame: small, medium or large; lines wrap to fit the frame.",
+    )
+    caption_outline: CaptionOutline = Field(
+        CaptionOutline.MEDIUM,
+        description=(
+            "What keeps captions readable: an outline (none, thin, medium or thick), or box for a "
+            "semi-transparent dark box behind the text, for busy pictures."
+        ),
+    )
 
     _seed_is_a_number = field_validator("seed", mode="before")(json_number)
 
@@ -69,3 +107,7 @@ class ProjectSettings(BaseModel):
     def frame_size(self) -> tuple[int, int]:
         """The output frame (width, height) in pixels."""
         return FRAME_SIZES[(self.resolution, self.aspect_ratio)]
+
+    def caption_options(self) -> CaptionOptions:
+        """The caption look, as the assembler takes it."""
+        return CaptionOptions(self.caption_position, self.caption_size, self.caption_outline)

@@ -11,20 +11,30 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from pydantic import ValidationError
+
 from videogen.dal import projects, storage
 from videogen.dal.tables import bind_table
 from videogen.domain.enums import ProjectStatus
 from videogen.domain.models import NewProject
-from videogen.exceptions import ScriptParsingException, VideoGeneratorException
+from videogen.domain.settings import ProjectSettings
+from videogen.exceptions import InvalidMusicException, ScriptParsingException, VideoGeneratorException
 from videogen.local.keys import DEFAULT_OWNER
+from videogen.logic import music as music_logic
 from videogen.logic import projects as project_logic
 from videogen.logic import renders
 from videogen.pipeline.assemble import output_keys
 from videogen.scripts.common import decode_source
-from videogen.scripts.parser import detect_format
+from videogen.scripts.parser import detect_format, parse_script
 from videogen.settings import get_settings
 
 POLL_SECONDS = 0.2
+#: Audio files `videogen render` picks up beside a script of the same name (story.md → story.mp3).
+MUSIC_SUFFIXES = (".mp3", ".m4a", ".aac", ".wav", ".flac", ".ogg", ".opus")
+
+
+class MusicNotFound(Exception):
+    """The script names a music file that is not there."""
 
 
 @dataclass(frozen=True)
@@ -83,19 +93,39 @@ def format_script_error(path: Path, exc: ScriptParsingException) -> str:
     return f"{where}: {message}{hint}"
 
 
+def find_music(script_path: Path, named: str | None) -> Path | None:
+    """The music of a local render: the file the script names (``music:``, relative to the script), else an
+    audio file with the script's name beside it (story.md → story.mp3), else None.
+
+    Raises:
+        MusicNotFound: the script names a file that does not exist.
+    """
+    if named:
+        path = script_path.parent / named
+        if not path.is_file():
+            raise MusicNotFound(f"the music file the script names is not there: {path}")
+        return path
+    return next(
+        (script_path.with_suffix(s) for s in MUSIC_SUFFIXES if script_path.with_suffix(s).is_file()), None
+    )
+
+
 def render_script(
     script_path: Path,
     output: Path,
     settings_overrides: dict[str, Any],
     *,
     owner_id: str = DEFAULT_OWNER,
+    music: Path | None = None,
     on_progress: Callable[[str, int, int], None] | None = None,
     timeout: float = 3600.0,
 ) -> RenderOutputs:
-    """Create a project from a script, run the render state machine, download the outputs.
+    """Create a project from a script, give it its music (if any), run the render state machine, download
+    the outputs.
 
-    Must run inside a started LocalCloud. Raises ScriptParsingException for a bad script, RenderFailed
-    when the render fails, TimeoutError when it does not finish in time.
+    Must run inside a started LocalCloud. Raises ScriptParsingException for a bad script,
+    InvalidMusicException for unusable music, RenderFailed when the render fails, TimeoutError when it
+    does not finish in time.
     """
     settings = get_settings()
     bind_table(settings.table_name, settings.aws_region)
@@ -105,6 +135,16 @@ def render_script(
         owner_id,
         NewProject(title=None, script=text, settings=settings_overrides, script_format=script_format),
     )
+    if music is not None:
+        # The same check an API upload gets: InspectMusic decodes it.
+        upload_id = music_logic.stage_local_file(project.id, music, bucket=settings.media_bucket)
+        music_logic.attach_music(
+            owner_id,
+            project.id,
+            upload_id,
+            bucket=settings.media_bucket,
+            inspect_function=settings.inspect_music_function,
+        )
     render = renders.start_render(
         owner_id, project.id, settings.state_machine_arn, f"cli-{uuid.uuid4().hex[:12]}"
     )
@@ -146,8 +186,20 @@ def render_script(
     )
 
 
-def run_render_command(script: Path, output: Path | None, overrides: dict[str, Any], stream: TextIO) -> int:
-    """The `videogen render` command: exit 0 on a video, 2 on a bad script, 1 on a failed render."""
+def run_render_command(
+    script: Path,
+    output: Path | None,
+    overrides: dict[str, Any],
+    stream: TextIO,
+    *,
+    music: Path | None = None,
+    find_music_beside: bool = True,
+) -> int:
+    """The `videogen render` command: exit 0 on a video, 2 on a bad script or music, 1 on a failed render.
+
+    ``music`` is the file given with --music; otherwise the script's own (``find_music``) unless
+    ``find_music_beside`` is off (--no-music).
+    """
     from videogen.local.cloud import LocalCloud
 
     # The progress bar and the final line say what happened; logs only for errors (VIDEOGEN_LOG_LEVEL).
@@ -155,15 +207,37 @@ def run_render_command(script: Path, output: Path | None, overrides: dict[str, A
     if not script.is_file():
         print(f"videogen: {script}: no such file", file=sys.stderr)
         return 2
+    if music is not None and not music.is_file():
+        print(f"videogen: {music}: no such file", file=sys.stderr)
+        return 2
+    try:
+        ProjectSettings.model_validate(overrides)
+    except ValidationError as exc:
+        for error in exc.errors():
+            flag = "--" + str(error["loc"][0]).replace("_", "-") if error["loc"] else "a setting"
+            print(f"videogen: {flag}: {error['msg'].removeprefix('Value error, ')}", file=sys.stderr)
+        return 2
     target = output or Path(script.stem + ".mp4")
     bar = ProgressBar(stream)
     started = time.monotonic()
     with LocalCloud():
         try:
-            result = render_script(script, target, overrides, on_progress=bar.show)
+            if music is None and find_music_beside:
+                named = parse_script(decode_source(script.read_bytes()), detect_format(script.name))
+                music = find_music(script, named.settings.music)
+            if music is not None:
+                print(f"Music: {music}", file=stream)
+            result = render_script(script, target, overrides, music=music, on_progress=bar.show)
         except ScriptParsingException as exc:
             bar.close()
             print(format_script_error(script, exc), file=sys.stderr)
+            return 2
+        except MusicNotFound as exc:
+            print(f"videogen: {script}: {exc}", file=sys.stderr)
+            return 2
+        except InvalidMusicException as exc:
+            bar.close()
+            print(f"videogen: {music}: {exc.message}", file=sys.stderr)
             return 2
         except RenderFailed as exc:
             bar.close()

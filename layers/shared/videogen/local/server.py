@@ -5,6 +5,7 @@ Routes, the stage, which routes need a caller, CORS and the 401 answer all come 
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import threading
@@ -12,9 +13,12 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from email import policy as email_policy
+from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+from xml.sax.saxutils import escape
 
 from videogen.dal import storage
 from videogen.exceptions import VideoGeneratorException
@@ -22,6 +26,8 @@ from videogen.local.cloud import LocalCloud, LocalFunction
 from videogen.local.keys import KeyStore
 
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's own limit
+#: The local S3 takes form uploads up to this size; the presigned policy then applies its own limit.
+MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 PRESIGN_PREFIX = "/_s3"
 _CORS_HEADERS = {
     "AllowOrigin": "Access-Control-Allow-Origin",
@@ -147,6 +153,44 @@ class LocalApiGateway:
             "body": data,
         }
 
+    def receive_presigned_post(self, raw_path: str, headers: dict[str, str], body: bytes) -> dict[str, Any]:
+        """POST of a presigned upload form: the local stand-in for S3 storing one object.
+
+        S3's checks that matter to a caller are made: the policy's expiry and every condition (the key,
+        the content type, the metadata, content-length-range). The signature is not checked (loopback).
+        Answers as S3 does: 204 when stored, an XML error otherwise.
+        """
+        bucket = urlsplit(raw_path).path[len(PRESIGN_PREFIX) + 1 :].strip("/")
+        if bucket not in self.cloud.buckets.values():
+            return _s3_error(404, "NoSuchBucket", "The specified bucket does not exist.")
+        content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+        try:
+            fields, data = parse_form(content_type, body)
+            policy = json.loads(base64.b64decode(fields["policy"]))
+            expires = datetime.strptime(policy["expiration"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        except (KeyError, ValueError, TypeError):
+            return _s3_error(400, "InvalidPolicyDocument", "The upload form or its policy is malformed.")
+        if datetime.now(UTC) > expires:
+            return _s3_error(403, "AccessDenied", "Invalid according to Policy: Policy expired.")
+        fields = {name.lower(): value for name, value in fields.items()}
+        for condition in policy.get("conditions", []):
+            problem = _policy_violation(condition, {**fields, "bucket": bucket}, len(data))
+            if problem:
+                code = "EntityTooLarge" if problem == "EntityTooLarge" else "AccessDenied"
+                status = 400 if code == "EntityTooLarge" else 403
+                return _s3_error(status, code, f"Invalid according to Policy: {problem}")
+        metadata = {k[len("x-amz-meta-") :]: v for k, v in fields.items() if k.startswith("x-amz-meta-")}
+        import boto3
+
+        boto3.client("s3", region_name="us-east-1").put_object(
+            Bucket=bucket,
+            Key=fields["key"],
+            Body=data,
+            ContentType=fields.get("content-type", "binary/octet-stream"),
+            Metadata=metadata,
+        )
+        return {"statusCode": 204, "headers": {}, "body": ""}
+
     def handle(
         self, method: str, raw_path: str, headers: dict[str, str], body: bytes | None, source_ip: str
     ) -> dict[str, Any]:
@@ -155,6 +199,8 @@ class LocalApiGateway:
         split = urlsplit(raw_path)
         if method == "GET" and split.path.startswith(PRESIGN_PREFIX + "/"):
             return self.serve_presigned(raw_path)
+        if method == "POST" and split.path.startswith(PRESIGN_PREFIX + "/"):
+            return self.receive_presigned_post(raw_path, headers, body or b"")
         prefix = f"/{self.stage}"
         if split.path != prefix and not split.path.startswith(prefix + "/"):
             return self._error(404, "ROUTE_NOT_FOUND", f"The API lives under {prefix}/.", request_id)
@@ -220,6 +266,58 @@ class LocalApiGateway:
         return self.keys.owner_of(token.strip())
 
 
+def parse_form(content_type: str, body: bytes) -> tuple[dict[str, str], bytes]:
+    """The text fields and the file of a multipart/form-data body (the file is the field named 'file')."""
+    if not content_type.lower().startswith("multipart/form-data"):
+        raise ValueError("not a form upload")
+    message = BytesParser(policy=email_policy.HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode("latin-1") + body
+    )
+    fields: dict[str, str] = {}
+    data: bytes | None = None
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        if not isinstance(name, str) or not isinstance(payload, bytes):
+            continue
+        if name == "file":
+            data = payload
+        else:
+            fields[name] = payload.decode("utf-8")
+    if data is None:
+        raise ValueError("the form has no file")
+    return fields, data
+
+
+def _policy_violation(condition: Any, fields: dict[str, str], size: int) -> str | None:
+    """What a POST policy condition finds wrong with a form (None when it holds)."""
+    if isinstance(condition, dict):
+        (name, expected), *_ = condition.items()
+        value = fields.get(name.lower())
+        return None if value == expected else f'Condition failed: ["eq", "${name}", "{expected}"]'
+    kind = str(condition[0]).lower()
+    if kind == "content-length-range":
+        low, high = int(condition[1]), int(condition[2])
+        if size > high:
+            return "EntityTooLarge"
+        return None if size >= low else "Your proposed upload is smaller than the minimum allowed size"
+    name = str(condition[1]).lstrip("$").lower()
+    value = fields.get(name, "")
+    if kind == "eq":
+        return None if value == condition[2] else f"Condition failed: {condition}"
+    if kind == "starts-with":
+        return None if value.startswith(condition[2]) else f"Condition failed: {condition}"
+    return f"Unknown condition: {condition}"
+
+
+def _s3_error(status: int, code: str, message: str) -> dict[str, Any]:
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f"<Error><Code>{code}</Code><Message>{escape(message)}</Message></Error>"
+    )
+    return {"statusCode": status, "headers": {"Content-Type": "application/xml"}, "body": body}
+
+
 def _handler_class(gateway: LocalApiGateway) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "videogen-local"
@@ -230,7 +328,13 @@ def _handler_class(gateway: LocalApiGateway) -> type[BaseHTTPRequestHandler]:
 
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_BODY_BYTES:
+            upload = self.command == "POST" and self.path.startswith(PRESIGN_PREFIX + "/")
+            if upload and length > MAX_UPLOAD_BYTES:
+                result = _s3_error(
+                    400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size"
+                )
+                self.close_connection = True
+            elif not upload and length > MAX_BODY_BYTES:
                 result = gateway._error(413, "PAYLOAD_TOO_LARGE", "Request bodies are limited to 10 MB.", "-")
                 self.close_connection = True
             else:

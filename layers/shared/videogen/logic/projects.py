@@ -155,5 +155,7 @@ def delete_project(owner_id: str, project_id: str, bucket: str) -> None:
         # A stopped execution runs no Catch, so nothing else would free the owner's slot.
         release_render_slot(owner_id, project_id, project.render_id)
     removed = storage.delete_prefix(bucket, keys.project_prefix(project_id))
+    # Music uploads not attached yet would otherwise wait for the lifecycle rule.
+    removed += storage.delete_prefix(bucket, keys.upload_prefix(project_id))
     projects.delete_project_items(owner_id, project_id)
     logger.info("Project deleted", extra={"objects_removed": removed})

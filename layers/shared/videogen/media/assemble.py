@@ -39,15 +39,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from videogen.domain.enums import Transition
 from videogen.exceptions import VideoAssemblyException
 from videogen.media.captions import Cue, caption_style, to_ass
 from videogen.media.ffmpeg import BASE_ARGS, Deadline, expr_number, filter_value, run_ffmpeg
-from videogen.media.fonts import roboto_file
+from videogen.media.fonts import ROBOTO_FAMILY, roboto_file
 from videogen.media.images import inspect_image, prepare_image
 from videogen.media.thumbnail import make_thumbnail
+
+if TYPE_CHECKING:
+    from videogen.domain.settings import CaptionOptions
 
 __all__ = [
     "DEFAULT_TRANSITION_SECONDS",
@@ -237,6 +240,7 @@ def assemble_video(
     fps: int,
     workdir: Path,
     captions: Sequence[Cue] | None,
+    caption_options: CaptionOptions | None = None,
     audio: Path | None = None,
     timeout: float | None = None,
     preset: str = "veryfast",
@@ -249,6 +253,8 @@ def assemble_video(
         output: the MP4 to write (replaced if it exists).
         workdir: a directory for temporary files (see ``render_workdir``); the caller removes it.
         captions: cues to burn in, timed on the finished video; None or empty for none.
+        caption_options: where the captions sit, how large and with what outline or box; None for
+            the automatic look (bottom, medium, medium outline).
         audio: a narration/music track muxed under the video, cut or padded with silence to its length;
             None for a silent AAC track.
         timeout: seconds for the whole assembly; None for no limit.
@@ -276,7 +282,7 @@ def assemble_video(
     scratch = workdir / "assembly"
     scratch.mkdir(parents=True, exist_ok=True)
     output.parent.mkdir(parents=True, exist_ok=True)
-    burn_in = _write_captions(captions, width, height, scratch) if captions else None
+    burn_in = _write_captions(captions, width, height, scratch, caption_options) if captions else None
 
     def prepare(index: int) -> Path:
         target = scratch / f"scene-{index:04d}.jpg"
@@ -389,7 +395,9 @@ class _BurnIn:
     fonts_dir: Path
 
 
-def _write_captions(cues: Sequence[Cue], width: int, height: int, workdir: Path) -> _BurnIn:
+def _write_captions(
+    cues: Sequence[Cue], width: int, height: int, workdir: Path, options: CaptionOptions | None
+) -> _BurnIn:
     """The ASS file to burn in, and a fonts directory holding its font, so no system font is needed.
 
     The font is Roboto (Apache-2.0, bundled in media/typefaces/: Latin, Greek and Cyrillic, so "Ça va"
@@ -399,12 +407,11 @@ def _write_captions(cues: Sequence[Cue], width: int, height: int, workdir: Path)
 
     fonts_dir = workdir / "fonts"
     fonts_dir.mkdir(exist_ok=True)
-    style = caption_style(width, height)
+    style = caption_style(width, height, options)
     roboto = roboto_file()
     if roboto is not None:
         (fonts_dir / "caption-font.ttf").write_bytes(roboto.read_bytes())
-        family = ImageFont.truetype(str(roboto), style.font_size).getname()[0]
-        style = replace(style, font_name=family or style.font_name)
+        style = replace(style, font_name=ROBOTO_FAMILY)
     else:
         font = ImageFont.load_default(size=style.font_size)
         font_bytes = getattr(font, "font_bytes", None)

@@ -10,7 +10,12 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+from videogen.domain.enums import CaptionOutline, CaptionPosition, CaptionSize
+
+if TYPE_CHECKING:
+    from videogen.domain.settings import CaptionOptions
 
 #: Netflix/BBC-style limits: two lines of at most 42 characters each.
 MAX_LINE_CHARS: Final = 42
@@ -22,8 +27,27 @@ MIN_CUE_CHARS: Final = 15
 
 #: Family name of Pillow's built-in scalable font, which the assembler hands to libass as a font file.
 DEFAULT_FONT_NAME: Final = "Aileron"
-#: Average advance of a character of running text, in em, for that font (measured: 0.45; rounded up).
+#: Average advance of a character of running text, in em, for that font (measured: 0.45; rounded up) and
+#: for the bundled Roboto Medium (0.44). libass draws a font about 25% smaller than its em (it sizes by
+#: ascent + descent), so wrapped lines keep room to spare.
 _AVERAGE_CHAR_EM: Final = 0.5
+#: Font size relative to the automatic size for the frame shape.
+_SIZE_SCALE: Final = {CaptionSize.SMALL: 0.8, CaptionSize.MEDIUM: 1.0, CaptionSize.LARGE: 1.25}
+#: Outline width in em of the font size, and the least width in pixels (medium is the automatic look).
+_OUTLINE_WIDTH: Final = {
+    CaptionOutline.THIN: (0.04, 0.5),
+    CaptionOutline.MEDIUM: (0.08, 1.0),
+    CaptionOutline.THICK: (0.14, 2.0),
+}
+#: ASS alignment (numpad layout): bottom, middle or top centre.
+_ALIGNMENT: Final = {CaptionPosition.BOTTOM: 2, CaptionPosition.MIDDLE: 5, CaptionPosition.TOP: 8}
+#: ASS BorderStyle: 1 outline and drop shadow; 4 (libass) one box around the whole cue, in BackColour,
+#: reaching ``shadow`` pixels past the text. (3 boxes each line: semi-transparent boxes overlap darker.)
+BORDER_OUTLINE: Final = 1
+BORDER_BOX: Final = 4
+#: ASS colours are &HAABBGGRR, alpha 00 opaque: a half-transparent shadow, a three-quarters opaque box.
+_SHADOW_COLOUR: Final = "&H80000000"
+_BOX_COLOUR: Final = "&H40000000"
 
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*$")
 _CLAUSE_END = re.compile(r"[,;:—–]+[\"'”’)\]]*$|^[-—–]$")
@@ -55,6 +79,11 @@ class CaptionStyle:
     margin_h: int
     max_line_chars: int
     bold: bool = False
+    #: ASS Alignment: 2 bottom, 5 middle, 8 top (centred).
+    alignment: int = 2
+    border_style: int = BORDER_OUTLINE
+    #: The shadow colour, or the box colour with ``BORDER_BOX``.
+    back_colour: str = _SHADOW_COLOUR
 
 
 # --- cue building -------------------------------------------------------------------------------------------
@@ -304,11 +333,16 @@ def to_vtt(cues: Sequence[Cue]) -> str:
     return "".join(f"{block}\n\n" for block in blocks)
 
 
-def caption_style(width: int, height: int) -> CaptionStyle:
+def caption_style(width: int, height: int, options: CaptionOptions | None = None) -> CaptionStyle:
     """Burn-in style for a frame: font size by frame height and shape, 6% safe margins, wrapped to fit.
 
     Portrait frames are narrow, so their font is smaller relative to height and their lines shorter.
+    ``options`` (the user's position, size and outline) default to bottom, medium size, medium outline.
+    Lines hold as many characters as fit the width between the side margins at the chosen size.
     """
+    position = options.position if options else CaptionPosition.BOTTOM
+    size = options.size if options else CaptionSize.MEDIUM
+    outline = options.outline if options else CaptionOutline.MEDIUM
     aspect = width / height
     if aspect >= 1.3:
         ratio = 0.055
@@ -316,17 +350,32 @@ def caption_style(width: int, height: int) -> CaptionStyle:
         ratio = 0.05
     else:
         ratio = 0.034
-    font_size = max(8, round(height * ratio))
+    font_size = max(8, round(height * ratio * _SIZE_SCALE[size]))
     margin_h = round(width * 0.06)
     safe_width = width - 2 * margin_h
+    text_width: float = safe_width
+    border_style, back_colour = BORDER_OUTLINE, _SHADOW_COLOUR
+    if outline is CaptionOutline.NONE:
+        outline_width, shadow = 0.0, 0.0
+    elif outline is CaptionOutline.BOX:
+        # The box reaches ``shadow`` pixels past the text on every side; all of it stays within the margins.
+        border_style, back_colour = BORDER_BOX, _BOX_COLOUR
+        outline_width, shadow = 0.0, round(max(2.0, font_size * 0.25), 1)
+        text_width = safe_width - 2 * shadow
+    else:
+        em, least = _OUTLINE_WIDTH[outline]
+        outline_width, shadow = round(max(least, font_size * em), 1), round(font_size * 0.03, 1)
     return CaptionStyle(
         font_name=DEFAULT_FONT_NAME,
         font_size=font_size,
-        outline=round(max(1.0, font_size * 0.08), 1),
-        shadow=round(font_size * 0.03, 1),
+        outline=outline_width,
+        shadow=shadow,
         margin_v=round(height * 0.06),
         margin_h=margin_h,
-        max_line_chars=max(12, min(MAX_LINE_CHARS, int(safe_width / (font_size * _AVERAGE_CHAR_EM)))),
+        max_line_chars=max(12, min(MAX_LINE_CHARS, int(text_width / (font_size * _AVERAGE_CHAR_EM)))),
+        alignment=_ALIGNMENT[position],
+        border_style=border_style,
+        back_colour=back_colour,
     )
 
 
@@ -351,8 +400,9 @@ def to_ass(cues: Sequence[Cue], width: int, height: int, style: CaptionStyle | N
             "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, "
             "Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, "
             "Shadow, Alignment, MarginL, MarginR, MarginV, Encoding",
-            f"Style: Default,{style.font_name},{style.font_size},&H00FFFFFF,&H000000FF,&H00000000,&H80000000,"
-            f"{-1 if style.bold else 0},0,0,0,100,100,0,0,1,{style.outline:g},{style.shadow:g},2,"
+            f"Style: Default,{style.font_name},{style.font_size},&H00FFFFFF,&H000000FF,&H00000000,"
+            f"{style.back_colour},{-1 if style.bold else 0},0,0,0,100,100,0,0,{style.border_style},"
+            f"{style.outline:g},{style.shadow:g},{style.alignment},"
             f"{style.margin_h},{style.margin_h},{style.margin_v},1",
             "",
             "[Events]",

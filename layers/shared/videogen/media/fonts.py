@@ -6,10 +6,14 @@ from __future__ import annotations
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     from PIL import ImageFont
+
+#: The family name libass finds the bundled font by: its legacy family (name ID 1). Pillow reports the
+#: typographic family, "Roboto", which libass does not match: it would draw a system font instead.
+ROBOTO_FAMILY: Final = "Roboto Medium"
 
 
 @cache

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from videogen.dal import keys, projects, scenes, storage
+from videogen.dal import assets, keys, projects, scenes, storage
 from videogen.domain.enums import ProjectStatus
 from videogen.domain.models import Scene
 from videogen.exceptions import VideoAssemblyException
@@ -93,7 +93,7 @@ def assemble_render(project_id: str, render_id: str, settings: Settings, work_ba
             for scene, narration, start, window in zip(all_scenes, narrations, starts, windows, strict=True)
             for cue in cues_for_scene(scene.narration, narration, start, window)
         ]
-        soundtrack = None
+        track = None
         if any(n is not None and not n.silent for n in narrations):
             track = build_narration_track(
                 [
@@ -103,7 +103,10 @@ def assemble_render(project_id: str, render_id: str, settings: Settings, work_ba
                 total,
                 work / "narration.wav",
             )
-            soundtrack = mix(track, None, total, work / "soundtrack.wav").path
+        music = _download_music(project_id, settings, work)
+        soundtrack = None
+        if track is not None or music is not None:
+            soundtrack = mix(track, music, total, work / "soundtrack.wav").path
         video = work / "video.mp4"
         result = assemble_video(
             clips,
@@ -112,11 +115,13 @@ def assemble_render(project_id: str, render_id: str, settings: Settings, work_ba
             height=height,
             fps=project.settings.fps,
             workdir=work,
-            captions=cues,
+            captions=cues if project.settings.captions else None,
+            caption_options=project.settings.caption_options(),
             audio=soundtrack,
             timeout=settings.render_timeout_seconds,
         )
-        # The subtitle files carry exactly the cues burned into the picture.
+        # The subtitle files carry exactly the cues burned into the picture (or that would be, with
+        # burned-in captions off).
         (work / "subtitles.srt").write_text(to_srt(cues), encoding="utf-8")
         (work / "subtitles.vtt").write_text(to_vtt(cues), encoding="utf-8")
         make_thumbnail(clips[0].image, work / "thumbnail.jpg", width=min(width, 640))
@@ -148,6 +153,17 @@ def assemble_render(project_id: str, render_id: str, settings: Settings, work_ba
         )
     logger.info("Video assembled", extra={"duration": result.duration, "scenes": len(all_scenes)})
     return {"video_key": targets["video"], "duration": round(result.duration, 3)}
+
+
+def _download_music(project_id: str, settings: Settings, work: Path) -> Path | None:
+    """The project's background music, if it has one (checked when it was attached)."""
+    music = assets.find_asset(project_id, keys.MUSIC_ASSET_ID)
+    if music is None:
+        return None
+    local = work / "music"
+    storage.download_file(settings.media_bucket, music.s3_key, local)
+    logger.info("Music mixed in", extra={"music_duration": music.duration})
+    return local
 
 
 def _download_narration(scene: Scene, settings: Settings, work: Path) -> Narration | None:

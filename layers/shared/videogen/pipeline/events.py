@@ -33,3 +33,12 @@ class FailureStep(RenderStep):
     """RecordFailure: the Catch output of the step that failed ({"Error", "Cause"})."""
 
     failure: dict[str, Any] = Field(default_factory=dict)
+
+
+class InspectMusicStep(BaseModel):
+    """InspectMusic: an uploaded file to check before it becomes a project's music (invoked by the API)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    key: str = Field(pattern=r"^uploads/[0-9a-f]{32}/[0-9a-f]{32}$")
+    request_id: str = Field("unknown", max_length=128)

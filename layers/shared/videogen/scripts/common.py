@@ -17,10 +17,14 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from videogen.domain.enums import (
     FPS_CHOICES,
     AspectRatio,
+    CaptionOutline,
+    CaptionPosition,
+    CaptionSize,
     ImageProviderName,
     Resolution,
     ScriptFormat,
@@ -88,6 +92,14 @@ _ASPECT_NAMES = {
     "portrait": AspectRatio.PORTRAIT,
     "square": AspectRatio.SQUARE,
 }
+#: Caption settings: their values, and the example their hint gives.
+_CAPTION_CHOICES: dict[str, tuple[type[StrEnum], str]] = {
+    "caption_position": (CaptionPosition, "top"),
+    "caption_size": (CaptionSize, "large"),
+    "caption_outline": (CaptionOutline, "box"),
+}
+#: Words for on and off, as YAML 1.1 reads them; JSON scripts may also write true or false.
+_SWITCH_WORDS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
 
 
 # --- source decoding and positions -------------------------------------------------------------------
@@ -384,6 +396,20 @@ def setting_value(key: str, value: object) -> object:
         return None
     if key in ("fps", "seed"):
         return _whole_number_setting(key, value)
+    if key == "captions":
+        switch = _SWITCH_WORDS.get(value.strip().lower()) if isinstance(value, str) else value
+        if not isinstance(switch, bool):
+            raise _bad_setting(
+                key, "must be true or false", 'write "captions: false" for a video without burned-in captions'
+            )
+        return switch
+    if key in _CAPTION_CHOICES:
+        choices, example = _CAPTION_CHOICES[key]
+        member = _enum_member(choices, collapse(value).lower()) if isinstance(value, str) else None
+        if member is None:
+            names = ", ".join(choice.value for choice in choices)
+            raise _bad_setting(key, f"must be one of {names}", f'write e.g. "{key}: {example}"')
+        return member
     if not isinstance(value, str):
         raise _bad_setting(key, "must be text", f'write e.g. "{key}: ..." with one value')
     text = collapse(value)
@@ -443,7 +469,7 @@ def _bad_setting(key: str, problem: str, hint: str) -> FieldProblem:
     return FieldProblem(Reason.INVALID_SETTING, f"{key} {problem}", hint)
 
 
-def _enum_member[E: (AspectRatio, Resolution, ImageProviderName)](enum: type[E], value: str) -> E | None:
+def _enum_member[E: StrEnum](enum: type[E], value: str) -> E | None:
     """The member of ``enum`` whose value is ``value``, or None."""
     try:
         return enum(value)

@@ -24,7 +24,16 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails
 
-from videogen.domain.enums import AspectRatio, ImageProviderName, Resolution, ScriptFormat, Transition
+from videogen.domain.enums import (
+    AspectRatio,
+    CaptionOutline,
+    CaptionPosition,
+    CaptionSize,
+    ImageProviderName,
+    Resolution,
+    ScriptFormat,
+    Transition,
+)
 from videogen.domain.limits import MAX_NARRATION_CHARS, MAX_SCENES, MIN_SCENES
 from videogen.scripts.common import (
     SceneDraft,
@@ -170,6 +179,10 @@ class _JsonSettings(BaseModel):
     seed: Annotated[int | None, _setting("seed")] = None
     voice: Annotated[str | None, _setting("voice")] = None
     music: Annotated[str | None, _setting("music")] = None
+    captions: Annotated[bool | None, _setting("captions")] = None
+    caption_position: Annotated[CaptionPosition | None, _setting("caption_position")] = None
+    caption_size: Annotated[CaptionSize | None, _setting("caption_size")] = None
+    caption_outline: Annotated[CaptionOutline | None, _setting("caption_outline")] = None
 
 
 class _JsonScene(BaseModel):

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from videogen.domain.enums import AspectRatio, ImageProviderName, Resolution, ScriptFormat, Transition
+from videogen.domain.enums import (
+    AspectRatio,
+    CaptionOutline,
+    CaptionPosition,
+    CaptionSize,
+    ImageProviderName,
+    Resolution,
+    ScriptFormat,
+    Transition,
+)
 
 
 class ScriptSettings(BaseModel):
@@ -20,6 +29,10 @@ class ScriptSettings(BaseModel):
     seed: int | None = None
     voice: str | None = None
     music: str | None = None
+    captions: bool | None = None
+    caption_position: CaptionPosition | None = None
+    caption_size: CaptionSize | None = None
+    caption_outline: CaptionOutline | None = None
 
 
 class SceneSpec(BaseModel):

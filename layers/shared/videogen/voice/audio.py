@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from videogen.exceptions import ValidationException, VideoAssemblyException
+from videogen.domain.limits import MAX_MUSIC_BYTES, MAX_MUSIC_SECONDS
+from videogen.exceptions import InvalidMusicException, VideoAssemblyException
 from videogen.media.ffmpeg import Deadline, expr_number, run_ffmpeg
 from videogen.media.probe import probe
 
@@ -34,8 +35,6 @@ TARGET_LRA: Final = 20.0
 FADE_OUT_SECONDS: Final = 2.0
 #: Integrated loudness of the music bed below the voice, before ducking takes it lower under speech.
 MUSIC_BELOW_VOICE_LU: Final = 14.0
-MAX_MUSIC_SECONDS: Final = 30 * 60
-MAX_MUSIC_BYTES: Final = 50 * 1024 * 1024
 #: What ebur128 reports for silence (its absolute gate); anything at or below it has no loudness.
 SILENCE_LUFS: Final = -70.0
 #: Logged at info level so that ebur128's and loudnorm's summaries reach stderr.
@@ -50,13 +49,6 @@ _FRAMES: Final = "asetnsamples=n=4096:p=0"
 _FORMAT: Final = f"aresample={SAMPLE_RATE},aformat=sample_fmts=fltp:sample_rates={SAMPLE_RATE}"
 _INTEGRATED = re.compile(r"Integrated loudness:\s*I:\s*(-?[\d.]+|-inf|nan)\s*LUFS", re.IGNORECASE)
 _JSON_BLOCK = re.compile(r"\{[^{}]*\}", re.DOTALL)
-
-
-class InvalidMusicException(ValidationException):
-    """The music file cannot be used: not audio, too long or too large (422, the message says which)."""
-
-    error_code = "INVALID_MUSIC"
-    status_code = 422
 
 
 @dataclass(frozen=True, slots=True)

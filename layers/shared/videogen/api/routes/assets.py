@@ -36,6 +36,8 @@ def _asset_response(asset: Asset) -> AssetResponse:
         content_type=asset.content_type,
         size=asset.size,
         scene_number=asset.scene_number,
+        filename=asset.name,
+        duration=asset.duration,
         created_at=asset.created_at,
         download_url=logic.download_url(settings.media_bucket, asset, settings.presign_seconds),
         expires_in=settings.presign_seconds,
@@ -45,7 +47,9 @@ def _asset_response(asset: Asset) -> AssetResponse:
 @router.get(
     "/projects/<project_id>/assets",
     summary="List assets",
-    description="Scene images, narration, the video, subtitles and the thumbnail, with download links.",
+    description=(
+        "Scene images, narration, the video, subtitles, the thumbnail and the music, with download links."
+    ),
     responses={200: ok("The project's assets.", AssetListResponse), **errors(404)},
     tags=["assets"],
 )

@@ -13,13 +13,16 @@ _ERROR_TEXT = {
     400: "Malformed request: bad JSON, cursor or header (INVALID_JSON, INVALID_CURSOR, BAD_REQUEST).",
     401: "No valid identity (UNAUTHENTICATED).",
     404: "No such resource, or it belongs to someone else (RESOURCE_NOT_FOUND).",
-    409: "Conflicts with the current state: a concurrent change, a running render (RESOURCE_CONFLICT).",
+    409: (
+        "Conflicts with the current state: a concurrent change, a running render (RESOURCE_CONFLICT), "
+        "an upload that has not arrived (UPLOAD_NOT_RECEIVED)."
+    ),
     412: "If-Match names a stale version: fetch the resource again (PRECONDITION_FAILED).",
     413: "A field is larger than allowed (PAYLOAD_TOO_LARGE).",
     415: "The body is not JSON (UNSUPPORTED_MEDIA_TYPE).",
     422: (
         "A field is missing, unknown or invalid; details name each (VALIDATION_ERROR, SCRIPT_PARSE_ERROR, "
-        "RENDER_TOO_LARGE)."
+        "RENDER_TOO_LARGE, INVALID_MUSIC)."
     ),
     429: "Too many requests or renders; retry after Retry-After seconds (RATE_LIMITED).",
     500: "Unexpected failure on our side (INTERNAL_ERROR).",

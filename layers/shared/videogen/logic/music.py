@@ -1,0 +1,185 @@
+"""A project's background music: a presigned upload, checked with ffmpeg, then kept under the project.
+
+1. ``start_upload`` hands out a presigned POST to ``uploads/{project}/{upload}``, outside the project, whose
+   policy makes S3 refuse another key, another content type and anything over 50 MB.
+2. ``attach_music`` checks what arrived (size here, decoding in the InspectMusic function), moves it to
+   ``projects/{project}/music/{upload}`` and records the ``music`` asset; a refused file is deleted.
+3. AssembleVideo mixes the ``music`` asset under the narration.
+
+Music changes only while no render runs, so a render always hears the track it started with.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote
+
+from videogen.dal import assets, functions, keys, projects, storage
+from videogen.domain.enums import AssetKind
+from videogen.domain.limits import AUDIO_TYPE_PATTERN, MAX_MUSIC_BYTES
+from videogen.domain.models import Asset, Project
+from videogen.exceptions import (
+    ConfigurationException,
+    InvalidMusicException,
+    ResourceConflictException,
+    UploadNotReceivedException,
+)
+from videogen.logic.projects import BUSY
+from videogen.observability import logger
+
+MUSIC_ASSET_ID = keys.MUSIC_ASSET_ID
+_AUDIO_TYPE = re.compile(AUDIO_TYPE_PATTERN)
+
+
+@dataclass(frozen=True, slots=True)
+class MusicUpload:
+    upload_id: str
+    url: str
+    fields: dict[str, str]
+    expires_in: int
+
+
+def _editable(owner_id: str, project_id: str) -> Project:
+    project = projects.get_project(owner_id, project_id)
+    if project.status in BUSY:
+        raise ResourceConflictException(
+            "The project is being rendered; change its music when the render has finished.",
+            {"status": project.status.value},
+        )
+    return project
+
+
+def _too_large(size: int) -> InvalidMusicException:
+    return InvalidMusicException(
+        f"The music file is {size / 2**20:.1f} MB; the limit is {MAX_MUSIC_BYTES // 2**20} MB.",
+        {"size_bytes": size, "max_bytes": MAX_MUSIC_BYTES},
+    )
+
+
+def start_upload(
+    owner_id: str,
+    project_id: str,
+    *,
+    filename: str,
+    content_type: str,
+    size: int,
+    bucket: str,
+    expires_in: int,
+) -> MusicUpload:
+    """A presigned POST for one music file.
+
+    Raises:
+        InvalidMusicException: the declared type is not audio, or the declared size is over 50 MB (422).
+        ResourceConflictException: the project is being rendered (409).
+    """
+    _editable(owner_id, project_id)
+    if not _AUDIO_TYPE.match(content_type):
+        raise InvalidMusicException(
+            f"{content_type[:60]!r} is not an audio type; upload MP3, AAC/M4A, WAV, FLAC or Ogg "
+            "(e.g. audio/mpeg).",
+            {"content_type": content_type[:100]},
+        )
+    content_type = content_type.lower()
+    if size > MAX_MUSIC_BYTES:
+        raise _too_large(size)
+    upload_id = uuid.uuid4().hex
+    post = storage.presigned_post(
+        bucket,
+        keys.upload_key(project_id, upload_id),
+        content_type=content_type,
+        max_bytes=MAX_MUSIC_BYTES,
+        expires_in=expires_in,
+        metadata={"filename": quote(filename, safe="")},
+    )
+    logger.info("Music upload offered", extra={"upload_id": upload_id, "size": size})
+    return MusicUpload(upload_id=upload_id, url=post.url, fields=post.fields, expires_in=min(expires_in, 900))
+
+
+def stage_local_file(project_id: str, path: Path, *, bucket: str) -> str:
+    """Put a file from this machine where a presigned upload would land (``videogen render``'s music).
+
+    Returns the upload id to pass to ``attach_music``, which checks the file as it checks any upload.
+    """
+    upload_id = uuid.uuid4().hex
+    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    storage.upload_file(
+        bucket,
+        keys.upload_key(project_id, upload_id),
+        path,
+        content_type,
+        metadata={"filename": quote(path.name, safe="")},
+    )
+    return upload_id
+
+
+def attach_music(
+    owner_id: str, project_id: str, upload_id: str, *, bucket: str, inspect_function: str | None
+) -> Asset:
+    """Check an upload and make it the project's music (replacing the previous track).
+
+    Raises:
+        UploadNotReceivedException: nothing was uploaded with this id, or it expired (409).
+        InvalidMusicException: the file is not audio, lasts over 30 minutes or is over 50 MB (422).
+        ResourceConflictException: the project is being rendered (409).
+    """
+    _editable(owner_id, project_id)
+    if not inspect_function:
+        raise ConfigurationException("Music uploads are not configured (INSPECT_MUSIC_FUNCTION).")
+    staged = keys.upload_key(project_id, upload_id)
+    info = storage.head_object(bucket, staged)
+    if info is None:
+        raise UploadNotReceivedException(
+            f"Nothing has arrived for upload {upload_id}: POST the file to the upload URL first "
+            "(an upload not used within a day is removed).",
+            {"upload_id": upload_id},
+        )
+    if info.size > MAX_MUSIC_BYTES:
+        storage.delete_objects(bucket, [staged])
+        raise _too_large(info.size)
+    verdict: dict[str, Any] = functions.invoke(inspect_function, {"key": staged, "request_id": upload_id})
+    if not verdict.get("valid"):
+        storage.delete_objects(bucket, [staged])
+        error = verdict.get("error") or {}
+        raise InvalidMusicException(
+            str(error.get("message") or "The music file cannot be used."), dict(error.get("details") or {})
+        )
+    target = keys.music_key(project_id, upload_id)
+    storage.copy_object(bucket, staged, target)
+    previous = assets.find_asset(project_id, MUSIC_ASSET_ID)
+    asset = Asset(
+        project_id=project_id,
+        asset_id=MUSIC_ASSET_ID,
+        kind=AssetKind.MUSIC,
+        s3_key=target,
+        content_type=info.content_type,
+        size=info.size,
+        created_at=datetime.now(UTC),
+        name=unquote(info.metadata.get("filename", "")) or None,
+        duration=float(verdict["duration"]),
+    )
+    assets.put_asset(asset)
+    stale = [staged] + ([previous.s3_key] if previous and previous.s3_key != target else [])
+    storage.delete_objects(bucket, stale)
+    logger.info("Music attached", extra={"upload_id": upload_id, "duration": asset.duration})
+    return asset
+
+
+def remove_music(owner_id: str, project_id: str, *, bucket: str) -> None:
+    """Take the music off the project, if it has any: the next render has none.
+
+    Raises:
+        ResourceConflictException: the project is being rendered (409).
+    """
+    _editable(owner_id, project_id)
+    music = assets.find_asset(project_id, MUSIC_ASSET_ID)
+    if music is None:
+        return
+    assets.delete_asset(project_id, MUSIC_ASSET_ID)
+    storage.delete_objects(bucket, [music.s3_key])
+    logger.info("Music removed")

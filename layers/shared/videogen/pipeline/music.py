@@ -1,0 +1,41 @@
+"""InspectMusic: decode an uploaded file with ffmpeg and say whether it can be a project's music.
+
+The API cannot run ffmpeg (it keeps its imports light), so it invokes this step synchronously before it
+accepts an upload. A file that is not usable is an answer, not a failure: the result carries the same
+error code and message the API returns as a 422, and the function does not count an error.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from videogen.dal import storage
+from videogen.exceptions import InvalidMusicException
+from videogen.observability import logger, tracer
+from videogen.settings import Settings
+
+
+@tracer.capture_method
+def inspect_music(key: str, settings: Settings, work_base: Path) -> dict[str, Any]:
+    """Download the upload at ``key`` and check it with ``validate_music``.
+
+    Returns:
+        {"valid": True, "duration": seconds, "size": bytes} or
+        {"valid": False, "error": {"code", "message", "details"}}.
+    """
+    from videogen.media.assemble import render_workdir
+    from videogen.voice.audio import validate_music
+
+    with render_workdir(work_base, f"music-{uuid.uuid4().hex}") as work:
+        local = work / "upload"
+        storage.download_file(settings.media_bucket, key, local)
+        size = local.stat().st_size
+        try:
+            duration = validate_music(local)
+        except InvalidMusicException as exc:
+            logger.info("Music upload refused", extra={"reason": exc.message, "size": size})
+            return {"valid": False, "error": exc.to_dict()}
+    logger.info("Music upload accepted", extra={"duration": duration, "size": size})
+    return {"valid": True, "duration": round(duration, 3), "size": size}
