@@ -77,6 +77,13 @@ class InvalidMusicException(ValidationException):
     status_code = 422
 
 
+class MusicNotFoundException(ValidationException):
+    """A script names a music file that is not where it says (the drop folder: beside the script)."""
+
+    error_code = "MUSIC_NOT_FOUND"
+    status_code = 422
+
+
 class ScriptParsingException(VideoGeneratorException):
     """The script cannot be read; details carry the line, column, offending text and a hint."""
 

@@ -95,3 +95,23 @@ def test_watch_refuses_an_owner_that_cannot_be_a_folder(tmp_path: Path) -> None:
     out = io.StringIO()
     assert run_watch_command(tmp_path, "../bob", 0.1, out) == 2
     assert "not an owner id" in out.getvalue()
+
+
+def test_watch_uploads_music_before_scripts_and_holds_scripts_while_music_is_written(
+    drop: DropBucket, tmp_path: Path
+) -> None:
+    root = tmp_path / "dropbox"
+    inbox = root / "inbox"
+    inbox.mkdir(parents=True)
+    watcher = DropFolderWatcher(root, drop.name, settle_seconds=30)
+    (inbox / "a-story.md").write_text(SCRIPT, encoding="utf-8")
+    (inbox / "z-story.ogg").write_bytes(b"OggS")
+    old = time.time() - 60
+    os.utime(inbox / "a-story.md", (old, old))
+
+    # While the music is still being written (changed in the last 30 s), the script waits too
+    assert watcher.scan_once() == []
+
+    # Once it has settled, the music goes up first, though its name sorts after the script's
+    os.utime(inbox / "z-story.ogg", (old, old))
+    assert watcher.scan_once() == [f"inbox/{DEFAULT_OWNER}/z-story.ogg", f"inbox/{DEFAULT_OWNER}/a-story.md"]

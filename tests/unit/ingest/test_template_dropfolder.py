@@ -102,18 +102,28 @@ def test_the_ingest_log_group_keeps_logs_for_the_configured_days(template: Templ
     assert properties["RetentionInDays"] == {"Ref": "LogRetentionDays"}
 
 
-def test_the_ingest_function_may_read_the_inbox_and_write_only_the_outbox(template: Template) -> None:
+def test_the_ingest_function_writes_only_the_outbox_and_a_scripts_music(template: Template) -> None:
     (policy,) = template.resources["IngestFunction"]["Properties"]["Policies"]
     statements = {statement["Sid"]: statement for statement in policy["Statement"]}
 
+    def resources(statement: dict[str, Any]) -> list[str]:
+        found = statement["Resource"]
+        return [item["Fn::Sub"] for item in (found if isinstance(found, list) else [found])]
+
     assert statements["ReadInbox"]["Action"] == ["s3:GetObject", "s3:GetObjectVersion"]
-    assert statements["ReadInbox"]["Resource"]["Fn::Sub"].endswith("/inbox/*")
+    assert [r.rsplit("}", 1)[-1] for r in resources(statements["ReadInbox"])] == ["/inbox/*"]
     assert statements["AnswerInOutbox"]["Action"] == ["s3:PutObject", "s3:DeleteObject"]
-    assert statements["AnswerInOutbox"]["Resource"]["Fn::Sub"].endswith("/outbox/*")
-    s3_actions = {
-        action
-        for statement in statements.values()
+    assert [r.rsplit("}", 1)[-1] for r in resources(statements["AnswerInOutbox"])] == ["/outbox/*"]
+    # Music: listed only in the inbox, staged in uploads/, kept under the project's music/ folder.
+    assert statements["FindMusicBesideScripts"]["Condition"] == {"StringLike": {"s3:prefix": "inbox/*"}}
+    assert [r.rsplit("}", 1)[-1] for r in resources(statements["AttachMusic"])] == [
+        "/uploads/*",
+        "/projects/*/music/*",
+    ]
+    writers = {
+        sid
+        for sid, statement in statements.items()
         for action in ([statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"])
-        if action.startswith("s3:")
+        if action in {"s3:PutObject", "s3:DeleteObject"}
     }
-    assert s3_actions == {"s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject"}
+    assert writers == {"AnswerInOutbox", "AttachMusic"}

@@ -48,6 +48,15 @@ def delete_prefix(bucket: str, prefix: str) -> int:
     return removed
 
 
+def list_keys(bucket: str, prefix: str, limit: int = 1000) -> list[str]:
+    """The keys under a prefix (at most ``limit``, in key order)."""
+    try:
+        response = s3_client().list_objects_v2(Bucket=bucket, Prefix=prefix, MaxKeys=limit)
+    except (ClientError, BotoCoreError) as exc:
+        raise StorageException("Could not list files.") from exc
+    return [str(item["Key"]) for item in response.get("Contents", [])]
+
+
 def read_object(bucket: str, key: str) -> tuple[bytes, str]:
     """An object's bytes and content type (small files: subtitles, results, local downloads)."""
     try:

@@ -23,3 +23,5 @@ MAX_MUSIC_BYTES = 50 * 1024 * 1024
 #: A media type of the audio family, without parameters ("audio/mpeg", "Audio/X-M4A"); ECMA-262 has no
 #: case-insensitive flag in JSON Schema, so the letters of "audio" are spelled both ways.
 AUDIO_TYPE_PATTERN = r"^[Aa][Uu][Dd][Ii][Oo]/[A-Za-z0-9][A-Za-z0-9.+-]{0,60}$"
+#: Audio files taken as a script's music when they sit beside it with its name (story.md → story.mp3).
+MUSIC_SUFFIXES = (".mp3", ".m4a", ".aac", ".wav", ".flac", ".ogg", ".opus")

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote_plus
 
 from videogen.domain.enums import ScriptFormat
+from videogen.domain.limits import MUSIC_SUFFIXES
 from videogen.exceptions import ScriptParsingException, ValidationException
 from videogen.scripts.parser import detect_format
 
@@ -71,6 +72,16 @@ class InboxFile:
         except ScriptParsingException:
             return None
         return extension if dot else None
+
+    @property
+    def is_music(self) -> bool:
+        """An audio file directly in the owner's folder: music for the script that names it or shares its
+        name, read when that script arrives."""
+        return not self.folders and self.file_name.lower().endswith(MUSIC_SUFFIXES)
+
+    def beside(self, file_name: str) -> str:
+        """The key of another file in the same inbox folder."""
+        return f"{INBOX}{self.owner}/{file_name}"
 
     @property
     def title(self) -> str:

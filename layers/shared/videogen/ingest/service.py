@@ -16,23 +16,32 @@ invocation died in between) is started under its name; a render whose start fail
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
+from urllib.parse import quote_plus
 
 from aws_lambda_powertools.metrics import MetricUnit
 
-from videogen.dal import executions, projects, storage
-from videogen.domain.enums import ProjectStatus
-from videogen.domain.limits import MAX_SCRIPT_BYTES
+from videogen.dal import assets, executions, keys, projects, storage
+from videogen.domain.enums import ProjectStatus, ScriptFormat
+from videogen.domain.limits import MAX_SCRIPT_BYTES, MUSIC_SUFFIXES
 from videogen.domain.models import NewProject, Project
-from videogen.exceptions import PayloadTooLargeException, ResourceConflictException, VideoGeneratorException
+from videogen.exceptions import (
+    MusicNotFoundException,
+    PayloadTooLargeException,
+    ResourceConflictException,
+    VideoGeneratorException,
+)
 from videogen.ingest import outbox
 from videogen.ingest.inbox import DroppedObject, InboxFile, UnsafeInboxKeyException, parse_inbox_key
+from videogen.logic.music import attach_music
 from videogen.logic.projects import create_project, get_project
 from videogen.logic.renders import start_render
 from videogen.observability import logger, metrics
 from videogen.scripts.common import UTF8_BOM, decode_source
+from videogen.scripts.parser import parse_script
 from videogen.settings import Settings
 
 #: A claimed render without an execution after this long is taken for one whose starter died. Duplicate
@@ -72,11 +81,18 @@ def ingest_object(dropped: DroppedObject, settings: Settings, request_id: str) -
     if inbox is None:
         logger.warning("Inbox object ignored: a folder marker or a hidden file", extra={"key": key[:300]})
         return IngestOutcome(key, "ignored")
+    if inbox.is_music:
+        logger.info(
+            "Inbox music kept for the script that names it or shares its name", extra={"key": key[:300]}
+        )
+        return IngestOutcome(key, "ignored")
 
     project_id = dropped.project_id()
     logger.append_keys(project_id=project_id, owner_id=inbox.owner)
     try:
-        project, created = _create(dropped, inbox, project_id)
+        project, created, music_key = _create(dropped, inbox, project_id)
+        if project is not None and music_key is not None:
+            _ensure_music(project, music_key, settings)
     except VideoGeneratorException as exc:
         if exc.retryable:
             raise
@@ -102,12 +118,16 @@ def ingest_object(dropped: DroppedObject, settings: Settings, request_id: str) -
     return IngestOutcome(key, "created" if created else "duplicate", project.id)
 
 
-def _create(dropped: DroppedObject, inbox: InboxFile, project_id: str) -> tuple[Project | None, bool]:
-    """The object's project, created now (True) or by an earlier delivery (False); None if superseded."""
+def _create(
+    dropped: DroppedObject, inbox: InboxFile, project_id: str
+) -> tuple[Project | None, bool, str | None]:
+    """The object's project, created now (True) or by an earlier delivery (False), None if superseded;
+    and the key of its music in the inbox, if it has any."""
     script_format = inbox.check()
     text = read_script(dropped)
     if text is None:
-        return None, False
+        return None, False, None
+    music_key = _music_key(dropped.bucket, inbox, text, script_format)
     try:
         project = create_project(
             inbox.owner,
@@ -117,8 +137,62 @@ def _create(dropped: DroppedObject, inbox: InboxFile, project_id: str) -> tuple[
             outbox_prefix=inbox.outbox_prefix,
         )
     except ResourceConflictException:
-        return get_project(inbox.owner, project_id), False
-    return project, True
+        return get_project(inbox.owner, project_id), False, music_key
+    return project, True, music_key
+
+
+def _music_key(bucket: str, inbox: InboxFile, text: str, script_format: ScriptFormat) -> str | None:
+    """The script's music in its inbox folder: the file its ``music:`` setting names, else an audio file
+    with the script's name (story.md → story.mp3). Music must be uploaded before its script.
+
+    Raises:
+        MusicNotFoundException: the script names a file that is not in its folder (422).
+    """
+    named = parse_script(text, script_format).settings.music
+    if named:
+        if not _plain_file_name(inbox, named):
+            raise MusicNotFoundException(
+                f"music: {named[:80]!r} must be the name of a file in inbox/{inbox.owner}/, without folders.",
+                {"music": named[:200]},
+            )
+        key = inbox.beside(named)
+        if not storage.object_exists(bucket, key):
+            raise MusicNotFoundException(
+                f"The script names the music {named[:80]!r}, which is not in inbox/{inbox.owner}/: put the "
+                "music there first, then the script.",
+                {"music": named[:200]},
+            )
+        return key
+    present = set(storage.list_keys(bucket, inbox.beside(f"{inbox.title}.")))
+    return next(
+        (key for key in (inbox.beside(inbox.title + s) for s in MUSIC_SUFFIXES) if key in present), None
+    )
+
+
+def _plain_file_name(inbox: InboxFile, name: str) -> bool:
+    """Whether a name the script gives is a safe file name directly in its inbox folder."""
+    try:
+        found = parse_inbox_key(quote_plus(inbox.beside(name), safe="/"))
+    except UnsafeInboxKeyException:
+        return False
+    return found is not None and not found.folders and found.file_name == name
+
+
+def _ensure_music(project: Project, music_key: str, settings: Settings) -> None:
+    """Give the project its music before its first render is claimed. Every delivery checks, so one that
+    died after creating the project is repaired by the next; the upload id is derived from the project,
+    so a repeat copies to the same place."""
+    if project.render_count or assets.find_asset(project.id, keys.MUSIC_ASSET_ID) is not None:
+        return
+    upload_id = hashlib.sha256(f"{project.id}\0music".encode()).hexdigest()[:32]
+    storage.copy_object(settings.media_bucket, music_key, keys.upload_key(project.id, upload_id))
+    attach_music(
+        project.owner_id,
+        project.id,
+        upload_id,
+        bucket=settings.media_bucket,
+        inspect_function=settings.inspect_music_function,
+    )
 
 
 def read_script(dropped: DroppedObject) -> str | None:

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from videogen.dal import projects, storage
 from videogen.dal.tables import bind_table
 from videogen.domain.enums import ProjectStatus
+from videogen.domain.limits import MUSIC_SUFFIXES
 from videogen.domain.models import NewProject
 from videogen.domain.settings import ProjectSettings
 from videogen.exceptions import InvalidMusicException, ScriptParsingException, VideoGeneratorException
@@ -29,8 +30,6 @@ from videogen.scripts.parser import detect_format, parse_script
 from videogen.settings import get_settings
 
 POLL_SECONDS = 0.2
-#: Audio files `videogen render` picks up beside a script of the same name (story.md → story.mp3).
-MUSIC_SUFFIXES = (".mp3", ".m4a", ".aac", ".wav", ".flac", ".ogg", ".opus")
 
 
 class MusicNotFound(Exception):

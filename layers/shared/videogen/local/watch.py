@@ -24,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from videogen.domain.limits import MUSIC_SUFFIXES
 from videogen.ingest.inbox import INBOX, OUTBOX, InboxFile, is_owner_id
 from videogen.ingest.outbox import ERROR_FILE, RESULT_FILE
 from videogen.local.keys import DEFAULT_OWNER
@@ -68,14 +69,17 @@ class DropFolderWatcher:
         """Upload each inbox file that is new or changed and has settled; returns the keys uploaded."""
         self.inbox.mkdir(parents=True, exist_ok=True)
         uploaded = []
-        for path in sorted(self.inbox.iterdir()):
-            if path.name.startswith(".") or not path.is_file():
-                continue
+        files = [p for p in self.inbox.iterdir() if not p.name.startswith(".") and p.is_file()]
+        # Music first, and no script while music is still being written: a script's music must be in
+        # the inbox when the script arrives.
+        files.sort(key=lambda path: (not _is_music(path), path.name))
+        music_settling = any(_is_music(p) and self._settling(p) for p in files)
+        for path in files:
             stat = path.stat()
             fingerprint = (stat.st_size, stat.st_mtime_ns)
             if self._uploaded.get(path.name) == fingerprint:
                 continue
-            if time.time() - stat.st_mtime < self.settle_seconds:
+            if self._settling(path) or (music_settling and not _is_music(path)):
                 continue  # still being written: take it when it stops changing
             if path.name not in self._uploaded and self._answered_already(path):
                 self._uploaded[path.name] = fingerprint
@@ -87,6 +91,9 @@ class DropFolderWatcher:
             uploaded.append(key)
             self._report(f"↑ {path.name}")
         return uploaded
+
+    def _settling(self, path: Path) -> bool:
+        return time.time() - path.stat().st_mtime < self.settle_seconds
 
     def _answered_already(self, path: Path) -> bool:
         """Whether an earlier run left this version of the file its answer."""
@@ -142,6 +149,10 @@ class DropFolderWatcher:
             self.scan_once()
             self.sync_outbox()
             stop.wait(interval)
+
+
+def _is_music(path: Path) -> bool:
+    return path.name.lower().endswith(MUSIC_SUFFIXES)
 
 
 def _summary(answer: Path) -> str:
