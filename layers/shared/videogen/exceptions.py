@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from videogen.domain.limits import MAX_MUSIC_BYTES
+
 
 class VideoGeneratorException(Exception):  # noqa: N818 - the seed's public name
     """Base class of every error videogen raises on purpose."""
@@ -75,6 +77,14 @@ class InvalidMusicException(ValidationException):
 
     error_code = "INVALID_MUSIC"
     status_code = 422
+
+    @classmethod
+    def too_large(cls, size: int) -> InvalidMusicException:
+        """The music file is over the size limit (declared, stored or on disk: one message for all)."""
+        return cls(
+            f"The music file is {size / 2**20:.1f} MB; the limit is {MAX_MUSIC_BYTES // 2**20} MB.",
+            {"size_bytes": size, "max_bytes": MAX_MUSIC_BYTES},
+        )
 
 
 class MusicNotFoundException(ValidationException):

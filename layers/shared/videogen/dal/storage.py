@@ -170,20 +170,16 @@ def head_object(bucket: str, key: str) -> ObjectInfo | None:
 
 def object_exists(bucket: str, key: str) -> bool:
     """Whether an object exists (a 404 is an answer, anything else an error)."""
-    try:
-        s3_client().head_object(Bucket=bucket, Key=key)
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
-            return False
-        raise StorageException("Could not look up a file.") from exc
-    except BotoCoreError as exc:
-        raise StorageException("Could not look up a file.") from exc
-    return True
+    return head_object(bucket, key) is not None
 
 
-def put_bytes(bucket: str, key: str, data: bytes, content_type: str) -> None:
+def put_bytes(
+    bucket: str, key: str, data: bytes, content_type: str, metadata: dict[str, str] | None = None
+) -> None:
     try:
-        s3_client().put_object(Bucket=bucket, Key=key, Body=data, ContentType=content_type)
+        s3_client().put_object(
+            Bucket=bucket, Key=key, Body=data, ContentType=content_type, Metadata=metadata or {}
+        )
     except (ClientError, BotoCoreError) as exc:
         raise StorageException("Could not store a file.") from exc
 

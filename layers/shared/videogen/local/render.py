@@ -19,7 +19,12 @@ from videogen.domain.enums import ProjectStatus
 from videogen.domain.limits import MUSIC_SUFFIXES
 from videogen.domain.models import NewProject
 from videogen.domain.settings import ProjectSettings
-from videogen.exceptions import InvalidMusicException, ScriptParsingException, VideoGeneratorException
+from videogen.exceptions import (
+    InvalidMusicException,
+    MusicNotFoundException,
+    ScriptParsingException,
+    VideoGeneratorException,
+)
 from videogen.local.keys import DEFAULT_OWNER
 from videogen.logic import music as music_logic
 from videogen.logic import projects as project_logic
@@ -30,10 +35,6 @@ from videogen.scripts.parser import detect_format, parse_script
 from videogen.settings import get_settings
 
 POLL_SECONDS = 0.2
-
-
-class MusicNotFound(Exception):
-    """The script names a music file that is not there."""
 
 
 @dataclass(frozen=True)
@@ -97,12 +98,14 @@ def find_music(script_path: Path, named: str | None) -> Path | None:
     audio file with the script's name beside it (story.md → story.mp3), else None.
 
     Raises:
-        MusicNotFound: the script names a file that does not exist.
+        MusicNotFoundException: the script names a file that does not exist.
     """
     if named:
         path = script_path.parent / named
         if not path.is_file():
-            raise MusicNotFound(f"the music file the script names is not there: {path}")
+            raise MusicNotFoundException(
+                f"the music file the script names is not there: {path}", {"music": named}
+            )
         return path
     return next(
         (script_path.with_suffix(s) for s in MUSIC_SUFFIXES if script_path.with_suffix(s).is_file()), None
@@ -231,8 +234,8 @@ def run_render_command(
             bar.close()
             print(format_script_error(script, exc), file=sys.stderr)
             return 2
-        except MusicNotFound as exc:
-            print(f"videogen: {script}: {exc}", file=sys.stderr)
+        except MusicNotFoundException as exc:
+            print(f"videogen: {script}: {exc.message}", file=sys.stderr)
             return 2
         except InvalidMusicException as exc:
             bar.close()

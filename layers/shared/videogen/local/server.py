@@ -180,14 +180,8 @@ class LocalApiGateway:
                 status = 400 if code == "EntityTooLarge" else 403
                 return _s3_error(status, code, f"Invalid according to Policy: {problem}")
         metadata = {k[len("x-amz-meta-") :]: v for k, v in fields.items() if k.startswith("x-amz-meta-")}
-        import boto3
-
-        boto3.client("s3", region_name="us-east-1").put_object(
-            Bucket=bucket,
-            Key=fields["key"],
-            Body=data,
-            ContentType=fields.get("content-type", "binary/octet-stream"),
-            Metadata=metadata,
+        storage.put_bytes(
+            bucket, fields["key"], data, fields.get("content-type", "binary/octet-stream"), metadata
         )
         return {"statusCode": 204, "headers": {}, "body": ""}
 

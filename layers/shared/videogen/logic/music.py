@@ -55,13 +55,6 @@ def _editable(owner_id: str, project_id: str) -> Project:
     return project
 
 
-def _too_large(size: int) -> InvalidMusicException:
-    return InvalidMusicException(
-        f"The music file is {size / 2**20:.1f} MB; the limit is {MAX_MUSIC_BYTES // 2**20} MB.",
-        {"size_bytes": size, "max_bytes": MAX_MUSIC_BYTES},
-    )
-
-
 def start_upload(
     owner_id: str,
     project_id: str,
@@ -87,7 +80,7 @@ def start_upload(
         )
     content_type = content_type.lower()
     if size > MAX_MUSIC_BYTES:
-        raise _too_large(size)
+        raise InvalidMusicException.too_large(size)
     upload_id = uuid.uuid4().hex
     post = storage.presigned_post(
         bucket,
@@ -141,7 +134,7 @@ def attach_music(
         )
     if info.size > MAX_MUSIC_BYTES:
         storage.delete_objects(bucket, [staged])
-        raise _too_large(info.size)
+        raise InvalidMusicException.too_large(info.size)
     verdict: dict[str, Any] = functions.invoke(inspect_function, {"key": staged, "request_id": upload_id})
     if not verdict.get("valid"):
         storage.delete_objects(bucket, [staged])

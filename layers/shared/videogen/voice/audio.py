@@ -71,10 +71,7 @@ def validate_music(path: Path) -> float:
     """
     size = path.stat().st_size if path.is_file() else 0
     if size > MAX_MUSIC_BYTES:
-        raise InvalidMusicException(
-            f"The music file is {size / 2**20:.1f} MB; the limit is {MAX_MUSIC_BYTES // 2**20} MB.",
-            {"size_bytes": size, "max_bytes": MAX_MUSIC_BYTES},
-        )
+        raise InvalidMusicException.too_large(size)
     not_audio = InvalidMusicException("The music file is not an audio file (MP3, AAC, WAV, FLAC or Ogg).")
     if size == 0:
         raise not_audio
