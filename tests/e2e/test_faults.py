@@ -21,6 +21,7 @@ import pytest
 from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
 
 from tests.conftest import ApiCaller
+from tests.e2e.conftest import wait_for_render
 from videogen.exceptions import ProviderUnavailableException, RateLimitException
 from videogen.providers.local import LocalImageProvider
 
@@ -39,16 +40,6 @@ FAULTS = ["unavailable", "throttled", None, "unavailable", None, None, "unavaila
 # GenerateImage's Retry in the ASL for ProviderUnavailableException: 3 retries, each waiting at most
 # min(2 s * 2^n, 10 s).
 RETRY_CAPS = [2, 4, 8]
-
-
-def _wait(api: ApiCaller, project_id: str, timeout: float = 60) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        project = api.get(f"/projects/{project_id}").body
-        if project["status"] in {"COMPLETED", "FAILED"}:
-            return dict(project)
-        time.sleep(0.1)
-    raise AssertionError(f"the render of {project_id} did not end")
 
 
 @pytest.fixture
@@ -92,7 +83,7 @@ def test_provider_failing_30_percent_and_throttling_10_percent_still_completes(
     created = api.post("/projects", {"title": "Flaky", "script": SCRIPT, "settings": SETTINGS}).body
 
     assert api.post(f"/projects/{created['id']}/renders").status == 202
-    project = _wait(api, created["id"])
+    project = wait_for_render(api, created["id"], timeout=60, poll=0.1)
 
     assert project["status"] == "COMPLETED", project["error"]
     assert (project["error"], project["progress"]) == (None, None)
@@ -117,7 +108,7 @@ def test_provider_down_fails_the_render_with_the_reason_after_every_retry(
     created = api.post("/projects", {"title": "Down", "script": script, "settings": SETTINGS}).body
 
     assert api.post(f"/projects/{created['id']}/renders").status == 202
-    project = _wait(api, created["id"])
+    project = wait_for_render(api, created["id"], timeout=60, poll=0.1)
 
     assert project["status"] == "FAILED"
     assert project["error"] == {
@@ -137,4 +128,4 @@ def test_provider_down_fails_the_render_with_the_reason_after_every_retry(
     ]
     monkeypatch.setattr(LocalImageProvider, "generate", original)
     assert api.post(f"/projects/{created['id']}/renders").status == 202
-    assert _wait(api, created["id"])["status"] == "COMPLETED"
+    assert wait_for_render(api, created["id"], timeout=60, poll=0.1)["status"] == "COMPLETED"

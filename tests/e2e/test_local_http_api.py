@@ -5,26 +5,12 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from videogen.local.cloud import LocalCloud
 from videogen.local.keys import KeyStore
-from videogen.local.server import LocalApiGateway, LocalApiServer
-
-
-@pytest.fixture
-def server(cloud: LocalCloud) -> Iterator[LocalApiServer]:
-    gateway = LocalApiGateway(cloud, KeyStore())
-    http = LocalApiServer(gateway, "127.0.0.1", 0)
-    http.start_background()
-    try:
-        yield http
-    finally:
-        http.shutdown()
-        http.server_close()
+from videogen.local.server import LocalApiServer
 
 
 def _call(

@@ -7,17 +7,15 @@ import base64
 import io
 import json
 import shutil
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
 from contextlib import redirect_stderr
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from videogen.demo import post_form
+from tests.conftest import ApiCaller
+from tests.e2e.conftest import http, wait_for_render
+from videogen.demo import form_body, post_form
 from videogen.local.cloud import LocalCloud
 from videogen.local.keys import KeyStore
 from videogen.local.render import find_music, run_render_command
@@ -31,51 +29,18 @@ SCRIPT = "## Dawn\nThe harbour wakes.\nDuration: 1.5s\n\n## Boats\nBoats leave.\
 SETTINGS = {"resolution": "480p", "fps": 24, "aspect_ratio": "1:1", "voice": "none"}
 
 
-@pytest.fixture
-def server(cloud: LocalCloud) -> Iterator[LocalApiServer]:
-    http = LocalApiServer(LocalApiGateway(cloud, KeyStore()), "127.0.0.1", 0)
-    http.start_background()
-    try:
-        yield http
-    finally:
-        http.shutdown()
-        http.server_close()
-
-
-def _http(url: str, method: str = "GET", body: Any = None, key: str = "") -> tuple[int, Any]:
-    request = urllib.request.Request(url, data=json.dumps(body).encode() if body else None, method=method)
-    request.add_header("Authorization", f"Bearer {key}")
-    request.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            data, status, kind = response.read(), response.status, response.headers.get_content_type()
-    except urllib.error.HTTPError as error:
-        data, status, kind = error.read(), error.code, error.headers.get_content_type()
-    return status, json.loads(data) if data and kind == "application/json" else data
-
-
-def _wait(base: str, project_id: str, key: str, timeout: float = 90) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        project = _http(f"{base}/projects/{project_id}", key=key)[1]
-        if project["status"] in {"COMPLETED", "FAILED"}:
-            return dict(project)
-        time.sleep(0.2)
-    raise AssertionError(f"render of {project_id} did not finish")
-
-
 def test_music_uploaded_through_a_presigned_post_is_mixed_into_the_render(
     server: LocalApiServer, tmp_path: Path
 ) -> None:
     key = KeyStore().add("alice")
     base = server.base_url
-    _, created = _http(
+    _, created = http(
         f"{base}/projects", "POST", {"title": "Harbour", "script": SCRIPT, "settings": SETTINGS}, key
     )
     data = MUSIC.read_bytes()
 
     # Given a presigned POST form, the file goes straight to (local) S3, then the API checks and attaches it.
-    status, offer = _http(
+    status, offer = http(
         f"{base}/projects/{created['id']}/music/uploads",
         "POST",
         {"filename": "lighthouse.ogg", "content_type": "audio/ogg", "size": len(data)},
@@ -83,22 +48,22 @@ def test_music_uploaded_through_a_presigned_post_is_mixed_into_the_render(
     )
     assert status == 201
     assert post_form(offer["url"], offer["fields"], "lighthouse.ogg", data, "audio/ogg") == 204
-    status, music = _http(
+    status, music = http(
         f"{base}/projects/{created['id']}/music", "PUT", {"upload_id": offer["upload_id"]}, key
     )
     assert status == 200, music
     assert music["duration"] == pytest.approx(24.0, abs=0.1)
-    assert _http(music["download_url"])[1] == data
+    assert http(music["download_url"])[1] == data
 
     # When the project renders,
-    assert _http(f"{base}/projects/{created['id']}/renders", "POST", key=key)[0] == 202
-    project = _wait(base, created["id"], key)
+    assert http(f"{base}/projects/{created['id']}/renders", "POST", key=key)[0] == 202
+    project = wait_for_render(ApiCaller(server.gateway.cloud, "alice"), created["id"])
 
     # then the video carries the music (there is no voice), trimmed to the video and at the target loudness.
     assert project["status"] == "COMPLETED", project.get("error")
-    assets = {a["id"]: a for a in _http(f"{base}/projects/{created['id']}/assets", key=key)[1]["items"]}
+    assets = {a["id"]: a for a in http(f"{base}/projects/{created['id']}/assets", key=key)[1]["items"]}
     video = tmp_path / "video.mp4"
-    video.write_bytes(_http(assets["video"]["download_url"])[1])
+    video.write_bytes(http(assets["video"]["download_url"])[1])
     info = probe(video)
     assert info.has_audio and info.audio_codec == "aac"
     assert 2.5 <= info.duration <= 3.1
@@ -108,8 +73,8 @@ def test_music_uploaded_through_a_presigned_post_is_mixed_into_the_render(
 def test_local_s3_enforces_the_upload_policy(server: LocalApiServer) -> None:
     key = KeyStore().add("alice")
     base = server.base_url
-    _, created = _http(f"{base}/projects", "POST", {"title": "Harbour", "script": SCRIPT}, key)
-    _, offer = _http(
+    _, created = http(f"{base}/projects", "POST", {"title": "Harbour", "script": SCRIPT}, key)
+    _, offer = http(
         f"{base}/projects/{created['id']}/music/uploads",
         "POST",
         {"filename": "a.mp3", "content_type": "audio/mpeg", "size": 100},
@@ -135,19 +100,9 @@ def test_local_s3_refuses_a_file_over_the_policys_limit(cloud: LocalCloud) -> No
     bucket = cloud.buckets["MediaBucket"]
     post = storage.presigned_post(bucket, "uploads/x", content_type="audio/mpeg", max_bytes=10, expires_in=60)
     gateway = LocalApiGateway(cloud, KeyStore())
-    boundary = "b0undary"
-    body = b"".join(
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-        for name, value in post.fields.items()
-    ) + (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.mp3"\r\n\r\n'.encode()
-        + b"x" * 11
-        + f"\r\n--{boundary}--\r\n".encode()
-    )
+    body, form_type = form_body(post.fields, "a.mp3", b"x" * 11, "audio/mpeg")
 
-    answer = gateway.receive_presigned_post(
-        f"/_s3/{bucket}", {"Content-Type": f"multipart/form-data; boundary={boundary}"}, body
-    )
+    answer = gateway.receive_presigned_post(f"/_s3/{bucket}", {"Content-Type": form_type}, body)
 
     assert answer["statusCode"] == 400
     assert "<Code>EntityTooLarge</Code>" in answer["body"]

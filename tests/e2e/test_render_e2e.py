@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import itertools
-import json
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,12 +13,12 @@ import boto3
 import pytest
 
 from tests.conftest import ApiCaller
+from tests.e2e.conftest import http, wait_for_render
 from videogen.dal import executions
 from videogen.domain.enums import Transition
 from videogen.exceptions import ContentFilteredException, ProviderUnavailableException
-from videogen.local.cloud import LocalCloud
 from videogen.local.keys import KeyStore
-from videogen.local.server import LocalApiGateway, LocalApiServer
+from videogen.local.server import LocalApiServer
 from videogen.media.assemble import SceneClip, total_duration
 from videogen.media.probe import probe
 from videogen.providers.local import LocalImageProvider
@@ -43,32 +41,6 @@ SETTINGS = {"resolution": "480p", "fps": 24, "aspect_ratio": "16:9", "voice": "n
 
 
 @pytest.fixture
-def server(cloud: LocalCloud) -> Iterator[LocalApiServer]:
-    http = LocalApiServer(LocalApiGateway(cloud, KeyStore()), "127.0.0.1", 0)
-    http.start_background()
-    try:
-        yield http
-    finally:
-        http.shutdown()
-        http.server_close()
-
-
-def _http(
-    url: str, method: str = "GET", body: Any = None, key: str = "", headers: dict[str, str] | None = None
-) -> Any:
-    request = urllib.request.Request(url, data=json.dumps(body).encode() if body else None, method=method)
-    request.add_header("Authorization", f"Bearer {key}")
-    request.add_header("Content-Type", "application/json")
-    for name, value in (headers or {}).items():
-        request.add_header(name, value)
-    with urllib.request.urlopen(request, timeout=30) as response:
-        data = response.read()
-        return response.status, (
-            json.loads(data) if data and response.headers.get_content_type() == "application/json" else data
-        )
-
-
-@pytest.fixture
 def held_provider(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     """The image provider waits (at most 10 s) until the test sets the event: a render stays running."""
     release = threading.Event()
@@ -83,34 +55,24 @@ def held_provider(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     release.set()
 
 
-def _wait(api: ApiCaller, project_id: str, timeout: float = 90) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        project = api.get(f"/projects/{project_id}").body
-        if project["status"] in {"COMPLETED", "FAILED"}:
-            return dict(project)
-        time.sleep(0.2)
-    raise AssertionError(f"render of {project_id} did not finish")
-
-
 def test_render_through_http_and_step_functions_gives_a_probed_mp4(
     server: LocalApiServer, tmp_path: Path
 ) -> None:
     key = KeyStore().add("alice")
     base = server.base_url
-    _, created = _http(
+    _, created = http(
         f"{base}/projects", "POST", {"title": "Harbour", "script": SCRIPT, "settings": SETTINGS}, key
     )
 
-    status, render = _http(f"{base}/projects/{created['id']}/renders", "POST", key=key)
+    status, render = http(f"{base}/projects/{created['id']}/renders", "POST", key=key)
 
     assert status == 202
     assert render["status"] == "QUEUED"
     assert render["execution_arn"].endswith(f":{created['id']}-000001")
-    project = _wait(ApiCaller(server.gateway.cloud, "alice"), created["id"])
+    project = wait_for_render(ApiCaller(server.gateway.cloud, "alice"), created["id"])
     assert project["status"] == "COMPLETED", project.get("error")
     assert project["progress"] is None
-    _, assets = _http(f"{base}/projects/{created['id']}/assets", key=key)
+    _, assets = http(f"{base}/projects/{created['id']}/assets", key=key)
     by_id = {asset["id"]: asset for asset in assets["items"]}
     assert set(by_id) == {
         "video",
@@ -122,7 +84,7 @@ def test_render_through_http_and_step_functions_gives_a_probed_mp4(
         "scene-0003-image",
     }
     # The download links work like S3's: fetch the video through its presigned URL.
-    _, video_bytes = _http(by_id["video"]["download_url"])
+    _, video_bytes = http(by_id["video"]["download_url"])
     video = tmp_path / "video.mp4"
     video.write_bytes(video_bytes)
     info = probe(video)
@@ -137,13 +99,13 @@ def test_render_through_http_and_step_functions_gives_a_probed_mp4(
     assert (info.width, info.height, info.fps) == (854, 480, 24)
     assert info.video_codec == "h264"
     assert info.has_audio
-    _, srt = _http(by_id["subtitles-srt"]["download_url"])
-    _, vtt = _http(by_id["subtitles-vtt"]["download_url"])
+    _, srt = http(by_id["subtitles-srt"]["download_url"])
+    _, vtt = http(by_id["subtitles-vtt"]["download_url"])
     assert b"The harbour wakes." in srt
     assert b"Gulls follow them out to sea." in srt
     assert vtt.startswith(b"WEBVTT")
     assert b"Boats leave one by one." in vtt
-    _, thumbnail = _http(by_id["thumbnail"]["download_url"])
+    _, thumbnail = http(by_id["thumbnail"]["download_url"])
     assert thumbnail[:3] == b"\xff\xd8\xff"
 
 
@@ -164,7 +126,7 @@ def test_second_render_request_while_running_is_409_and_idempotency_key_repeats(
     assert again.body == first.body
     assert (other.status, other.error_code) == (409, "RESOURCE_CONFLICT")
     assert plain.status == 409
-    assert _wait(api, created["id"])["status"] == "COMPLETED"
+    assert wait_for_render(api, created["id"])["status"] == "COMPLETED"
     executions = boto3.client("stepfunctions", region_name="us-east-1").list_executions(
         stateMachineArn=api.cloud.state_machines["RenderStateMachine"]
     )["executions"]
@@ -185,7 +147,7 @@ def test_permanent_provider_failure_marks_failed_with_the_reason(
     created = api.post("/projects", {"title": "t", "script": SCRIPT, "settings": SETTINGS}).body
 
     assert api.post(f"/projects/{created['id']}/renders").status == 202
-    project = _wait(api, created["id"])
+    project = wait_for_render(api, created["id"])
 
     assert project["status"] == "FAILED"
     assert project["error"] == {
@@ -201,7 +163,7 @@ def test_permanent_provider_failure_marks_failed_with_the_reason(
     api.patch(f"/projects/{created['id']}/scenes/3", {"image_prompt": "seabirds over water"})
     monkeypatch.setattr(LocalImageProvider, "generate", original)
     assert api.post(f"/projects/{created['id']}/renders").body["id"] == "000002"
-    assert _wait(api, created["id"])["status"] == "COMPLETED"
+    assert wait_for_render(api, created["id"])["status"] == "COMPLETED"
 
 
 def test_flaky_provider_failing_30_percent_of_calls_still_completes(
@@ -222,7 +184,7 @@ def test_flaky_provider_failing_30_percent_of_calls_still_completes(
     created = api.post("/projects", {"title": "t", "script": SCRIPT, "settings": SETTINGS}).body
 
     api.post(f"/projects/{created['id']}/renders")
-    project = _wait(api, created["id"], timeout=120)
+    project = wait_for_render(api, created["id"], timeout=120)
 
     assert project["status"] == "COMPLETED", project.get("error")
     assert failures, "the provider did fail, and the state machine retried"
@@ -231,7 +193,7 @@ def test_flaky_provider_failing_30_percent_of_calls_still_completes(
 def test_rendering_again_reuses_cached_images(api: ApiCaller, monkeypatch: pytest.MonkeyPatch) -> None:
     created = api.post("/projects", {"title": "t", "script": SCRIPT, "settings": SETTINGS}).body
     api.post(f"/projects/{created['id']}/renders")
-    assert _wait(api, created["id"])["status"] == "COMPLETED"
+    assert wait_for_render(api, created["id"])["status"] == "COMPLETED"
     drawn: list[str] = []
     original = LocalImageProvider.generate
 
@@ -244,7 +206,7 @@ def test_rendering_again_reuses_cached_images(api: ApiCaller, monkeypatch: pytes
 
     api.post(f"/projects/{created['id']}/renders")
 
-    assert _wait(api, created["id"])["status"] == "COMPLETED"
+    assert wait_for_render(api, created["id"])["status"] == "COMPLETED"
     assert drawn == ["a lone red boat"]
 
 

@@ -90,8 +90,9 @@ def walk_the_api(client: DemoClient) -> None:
     client.call("GET", project)
 
 
-def post_form(url: str, fields: dict[str, str], filename: str, data: bytes, content_type: str) -> int:
-    """An HTML-form upload (multipart/form-data) of ``fields`` and then the file, as a browser sends it."""
+def form_body(fields: dict[str, str], filename: str, data: bytes, content_type: str) -> tuple[bytes, str]:
+    """A multipart/form-data body of ``fields`` and then the file (field ``file``), as a browser sends
+    it, and the Content-Type header that goes with it."""
     boundary = f"videogen-{uuid.uuid4().hex}"
     parts = [
         f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
@@ -103,8 +104,14 @@ def post_form(url: str, fields: dict[str, str], filename: str, data: bytes, cont
         + data
         + f"\r\n--{boundary}--\r\n".encode()
     )
-    request = urllib.request.Request(url, data=b"".join(parts), method="POST")
-    request.add_header("Content-Type", f"multipart/form-data; boundary={boundary}")
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def post_form(url: str, fields: dict[str, str], filename: str, data: bytes, content_type: str) -> int:
+    """An HTML-form upload of ``fields`` and then the file to ``url``; returns the HTTP status."""
+    body, form_type = form_body(fields, filename, data, content_type)
+    request = urllib.request.Request(url, data=body, method="POST")
+    request.add_header("Content-Type", form_type)
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             return int(response.status)
