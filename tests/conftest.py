@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,20 @@ def cloud(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalClou
     monkeypatch.setenv("VIDEOGEN_HOME", str(tmp_path / "home"))
     with LocalCloud(ROOT / "template.yaml") as started:
         yield started
+        wait_for_executions(started)
+
+
+def wait_for_executions(cloud: LocalCloud, timeout: float = 60) -> None:
+    """Until no execution of the cloud's state machines runs. A render that outlives its test (a stopped
+    one finishes its step first) would run its steps against the next test's cloud: its threads share the
+    process, the environment and the cached clients."""
+    client = boto3.client("stepfunctions", region_name="us-east-1")
+    deadline = time.monotonic() + timeout
+    for arn in cloud.state_machines.values():
+        while client.list_executions(stateMachineArn=arn, statusFilter="RUNNING")["executions"]:
+            if time.monotonic() > deadline:
+                raise AssertionError("a render still runs at the end of its test")
+            time.sleep(0.1)
 
 
 @dataclass

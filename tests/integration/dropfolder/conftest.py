@@ -12,7 +12,7 @@ from urllib.parse import quote_plus
 import boto3
 import pytest
 
-from tests.conftest import load_event
+from tests.conftest import load_event, wait_for_executions
 from videogen.local.cloud import LocalCloud
 
 #: Tiny and fast: 480p, 24 fps, two one-second scenes (one cross-fade), captions without a voice.
@@ -92,11 +92,7 @@ class DropBucket:
 
     def wait_for_renders(self, timeout: float = 120) -> None:
         """Until no execution runs: a render must not outlive its local cloud."""
-        deadline = time.monotonic() + timeout
-        while any(execution["status"] == "RUNNING" for execution in self.executions()):
-            if time.monotonic() > deadline:
-                raise AssertionError("a render is still running")
-            time.sleep(0.1)
+        wait_for_executions(self.cloud, timeout)
 
     def event_for(
         self, key: str, etag: str, *, size: int, sequencer: str = "0055AED6DCD90281E5"
