@@ -31,6 +31,8 @@ import boto3
 from videogen.local.template import Template
 
 REGION = "us-east-1"
+#: How long stopping waits for handlers still running (the longest a local step is expected to take).
+STOP_GRACE_SECONDS = 60.0
 _FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
@@ -117,6 +119,8 @@ class LocalCloud:
         self._mock: Any = None
         self._saved_env: dict[str, str | None] = {}
         self._lock = threading.Lock()
+        self._idle = threading.Condition()
+        self._in_flight = 0  # handler invocations running now
         self._sequencer = itertools.count(time.time_ns())
 
     # ------------------------------------------------------------------ lifecycle
@@ -145,6 +149,10 @@ class LocalCloud:
         return self
 
     def stop(self) -> None:
+        # A step still running (a stopped execution finishes the step in flight) would otherwise run on
+        # after the cloud is gone: against the real environment, or the next cloud of this process.
+        with self._idle:
+            self._idle.wait_for(lambda: self._in_flight == 0, timeout=STOP_GRACE_SECONDS)
         self._unwire_s3_notifications()
         self._restore_writes()
         self._unroute_lambda_invokes()
@@ -360,6 +368,8 @@ class LocalCloud:
             memory_limit_in_mb=function.memory,
             timeout_seconds=function.timeout,
         )
+        with self._idle:
+            self._in_flight += 1
         try:
             return handler(event, context)
         finally:
@@ -367,6 +377,9 @@ class LocalCloud:
             from videogen.observability import metrics
 
             metrics.clear_metrics()
+            with self._idle:
+                self._in_flight -= 1
+                self._idle.notify_all()
 
     # ------------------------------------------------------------------ S3 → Lambda notifications
     # SAM turns a function's S3 event into its bucket's NotificationConfiguration; here the same events
