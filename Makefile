@@ -37,7 +37,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python -m videogen.demo
+	$(BIN)/python -m videogen_local.demo
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .

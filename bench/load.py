@@ -111,9 +111,9 @@ def percentile(values: list[float], fraction: float) -> float:
 def local_api() -> Iterator[tuple[Any, str, str]]:
     """The local cloud and its HTTP API on loopback: (cloud, base URL, a key of owner "bench")."""
     os.environ["VIDEOGEN_HOME"] = tempfile.mkdtemp(prefix="videogen-bench-")
-    from videogen.local.cloud import LocalCloud
-    from videogen.local.keys import KeyStore
-    from videogen.local.server import LocalApiGateway, LocalApiServer
+    from videogen_local.cloud import LocalCloud
+    from videogen_local.keys import KeyStore
+    from videogen_local.server import LocalApiGateway, LocalApiServer
 
     with LocalCloud(ROOT / "template.yaml") as cloud:
         keys = KeyStore()

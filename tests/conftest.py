@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import boto3
 import pytest
 
-from videogen.local.cloud import LocalCloud
+from videogen_local.cloud import LocalCloud
 
 ROOT = Path(__file__).resolve().parents[1]
 EVENTS = Path(__file__).parent / "events"

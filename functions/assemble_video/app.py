@@ -1,5 +1,6 @@
 """AssembleVideo (Step Functions task): the scene images become the MP4, subtitles and thumbnail."""
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,8 @@ from videogen.settings import get_settings
 
 settings = get_settings()
 bind_table(settings.table_name, settings.aws_region)
-WORK_BASE = Path("/tmp")  # noqa: S108 - Lambda's only writable place; each render gets its own folder
+# Lambda's only writable place is /tmp (what gettempdir gives there); each render gets its own folder
+WORK_BASE = Path(tempfile.gettempdir())
 
 
 @logger.inject_lambda_context(correlation_id_path="request_id", clear_state=True)

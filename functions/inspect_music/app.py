@@ -1,5 +1,6 @@
 """InspectMusic (invoked by the API): check an uploaded music file with ffmpeg before it is accepted."""
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,8 @@ from videogen.pipeline.music import inspect_music
 from videogen.settings import get_settings
 
 settings = get_settings()
-WORK_BASE = Path("/tmp")  # noqa: S108 - Lambda's only writable place; each check gets its own folder
+# Lambda's only writable place is /tmp (what gettempdir gives there); each check gets its own folder
+WORK_BASE = Path(tempfile.gettempdir())
 
 
 @logger.inject_lambda_context(correlation_id_path="request_id", clear_state=True)

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from tests.conftest import ApiCaller
-from videogen.local.cloud import LocalCloud
-from videogen.local.keys import KeyStore
-from videogen.local.server import LocalApiGateway, LocalApiServer
+from videogen_local.cloud import LocalCloud
+from videogen_local.keys import KeyStore
+from videogen_local.server import LocalApiGateway, LocalApiServer
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from videogen.local.keys import KeyStore
-from videogen.local.server import LocalApiServer
+from videogen_local.keys import KeyStore
+from videogen_local.server import LocalApiServer
 
 
 def _call(

@@ -15,13 +15,13 @@ import pytest
 
 from tests.conftest import ApiCaller
 from tests.e2e.conftest import http, wait_for_render
-from videogen.demo import form_body, post_form
-from videogen.local.cloud import LocalCloud
-from videogen.local.keys import KeyStore
-from videogen.local.render import find_music, run_render_command
-from videogen.local.server import LocalApiGateway, LocalApiServer
 from videogen.media.probe import probe
 from videogen.voice.audio import SILENCE_LUFS, TARGET_LUFS, measure_loudness
+from videogen_local.cloud import LocalCloud
+from videogen_local.demo import form_body, post_form
+from videogen_local.keys import KeyStore
+from videogen_local.render import find_music, run_render_command
+from videogen_local.server import LocalApiGateway, LocalApiServer
 
 ROOT = Path(__file__).resolve().parents[2]
 MUSIC = ROOT / "examples" / "lighthouse.ogg"

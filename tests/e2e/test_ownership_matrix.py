@@ -24,7 +24,7 @@ from videogen.dal import assets as asset_dal
 from videogen.dal import executions, storage
 from videogen.domain.enums import AssetKind
 from videogen.domain.models import Asset
-from videogen.local.cloud import LocalCloud
+from videogen_local.cloud import LocalCloud
 
 OPENAPI = json.loads((ROOT / "infra" / "openapi.json").read_text(encoding="utf-8"))
 OWNER, OTHER = "owner-alice", "owner-mallory"

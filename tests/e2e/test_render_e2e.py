@@ -17,11 +17,11 @@ from tests.e2e.conftest import http, wait_for_render
 from videogen.dal import executions
 from videogen.domain.enums import Transition
 from videogen.exceptions import ContentFilteredException, ProviderUnavailableException
-from videogen.local.keys import KeyStore
-from videogen.local.server import LocalApiServer
 from videogen.media.assemble import SceneClip, total_duration
 from videogen.media.probe import probe
 from videogen.providers.local import LocalImageProvider
+from videogen_local.keys import KeyStore
+from videogen_local.server import LocalApiServer
 
 SCRIPT = """## Dawn
 The harbour wakes.

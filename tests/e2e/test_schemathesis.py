@@ -38,9 +38,9 @@ from videogen.dal import assets as asset_dal
 from videogen.dal import executions, storage
 from videogen.domain.enums import AssetKind
 from videogen.domain.models import Asset
-from videogen.local.cloud import LocalCloud
-from videogen.local.keys import KeyStore
-from videogen.local.server import LocalApiGateway, LocalApiServer
+from videogen_local.cloud import LocalCloud
+from videogen_local.keys import KeyStore
+from videogen_local.server import LocalApiGateway, LocalApiServer
 
 OPENAPI = ROOT / "infra" / "openapi.json"
 SCHEMATHESIS = [sys.executable, "-m", "schemathesis.cli"]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from videogen import cli
-from videogen.local.keys import KeyStore
+from videogen_local import cli
+from videogen_local.keys import KeyStore
 
 
 def test_added_key_maps_to_its_owner_and_is_stored_only_as_a_hash(tmp_path: Path) -> None:
@@ -57,7 +57,7 @@ def test_keys_add_with_bad_owner_exits_2(
 
 def _render_overrides(monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> dict[str, object]:
     """The settings overrides ``videogen render`` hands to the render, with the render itself replaced."""
-    from videogen.local import render
+    from videogen_local import render
 
     seen: dict[str, object] = {}
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from videogen.local.template import Template
 from videogen.settings import Settings
+from videogen_local.template import Template
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = Template.load(ROOT / "template.yaml")

@@ -27,7 +27,7 @@ from multiprocessing.connection import Connection
 from types import TracebackType
 from typing import Any
 
-from videogen.local.cloud import LambdaContextStub, LocalCloud, LocalFunction
+from videogen_local.cloud import LambdaContextStub, LocalCloud, LocalFunction
 
 _DYNAMODB_WRITES = {"PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem"}
 _HOLD_TIMEOUT_SECONDS = 30.0

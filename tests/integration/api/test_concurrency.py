@@ -25,7 +25,7 @@ import pytest
 
 from tests.conftest import ROOT, ApiResult, load_event
 from tests.integration.api.lambda_containers import LambdaContainers
-from videogen.local.cloud import LocalCloud
+from videogen_local.cloud import LocalCloud
 
 CONTAINERS = 10
 SCRIPT = "## Dawn\nThe harbour wakes.\nDuration: 1s\n"

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import ApiCaller, table_snapshot
-from videogen.local.keys import KeyStore
-from videogen.local.server import LocalApiGateway, LocalApiServer
+from videogen_local.keys import KeyStore
+from videogen_local.server import LocalApiGateway, LocalApiServer
 
 SCRIPT = "## Dawn\nThe sea wakes up.\n"
 

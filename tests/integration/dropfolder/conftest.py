@@ -13,7 +13,7 @@ import boto3
 import pytest
 
 from tests.conftest import load_event, wait_for_executions
-from videogen.local.cloud import LocalCloud
+from videogen_local.cloud import LocalCloud
 
 #: Tiny and fast: 480p, 24 fps, two one-second scenes (one cross-fade), captions without a voice.
 SCRIPT = """---

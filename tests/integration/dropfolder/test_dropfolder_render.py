@@ -11,9 +11,9 @@ import pytest
 from tests.conftest import ApiCaller
 from tests.integration.dropfolder.conftest import SCRIPT, DropBucket
 from videogen.exceptions import ContentFilteredException
-from videogen.local.cloud import LocalCloud
 from videogen.media.probe import probe
 from videogen.providers.local import LocalImageProvider
+from videogen_local.cloud import LocalCloud
 
 OUTBOX_FILES = ["result.json", "subtitles.srt", "subtitles.vtt", "thumbnail.jpg", "video.mp4"]
 

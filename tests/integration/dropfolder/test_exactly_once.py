@@ -12,7 +12,7 @@ from tests.integration.dropfolder.conftest import SCRIPT, DropBucket
 from videogen.dal import executions
 from videogen.exceptions import StorageException
 from videogen.ingest import service
-from videogen.local.cloud import LocalCloud
+from videogen_local.cloud import LocalCloud
 
 KEY = "inbox/alice/my story.md"
 

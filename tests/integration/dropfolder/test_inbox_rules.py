@@ -13,7 +13,7 @@ from tests.conftest import ROOT, LogCapture
 from tests.integration.dropfolder.conftest import SCRIPT, DropBucket
 from videogen.domain.limits import MAX_SCRIPT_BYTES
 from videogen.ingest.outbox import ERROR_FILE, OUTPUT_FILES, RESULT_FILE
-from videogen.local.cloud import LocalCloud
+from videogen_local.cloud import LocalCloud
 
 
 @pytest.fixture(scope="module")
@@ -181,10 +181,10 @@ def test_a_failing_ingest_handler_is_logged_not_swallowed(
         raise RuntimeError("ingest exploded")
 
     monkeypatch.setattr(cloud, "invoke", broken)
-    with caplog.at_level(logging.ERROR, logger="videogen.local"):
+    with caplog.at_level(logging.ERROR, logger="videogen_local"):
         drop.put("inbox/alice/story.md", SCRIPT)  # the upload itself succeeds, as on S3
 
-    (record,) = [record for record in caplog.records if record.name == "videogen.local"]
+    (record,) = [record for record in caplog.records if record.name == "videogen_local"]
     assert "IngestFunction failed on an S3 event" in record.getMessage()
     assert record.exc_info is not None and str(record.exc_info[1]) == "ingest exploded"
 

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from tests.integration.dropfolder.conftest import SCRIPT, DropBucket
-from videogen.cli import build_parser
-from videogen.local import watch
-from videogen.local.keys import DEFAULT_OWNER
-from videogen.local.watch import DropFolderWatcher, run_watch_command
+from videogen_local import watch
+from videogen_local.cli import build_parser
+from videogen_local.keys import DEFAULT_OWNER
+from videogen_local.watch import DropFolderWatcher, run_watch_command
 
 
 def _sync_until(watcher: DropFolderWatcher, path: Path, timeout: float = 90) -> None:

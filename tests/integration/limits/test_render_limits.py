@@ -21,10 +21,10 @@ from videogen.dal.keys import limits_day_sk, owner_pk
 from videogen.dal.tables import OwnerDayItem
 from videogen.domain.enums import ProjectStatus
 from videogen.exceptions import RateLimitException, StorageException
-from videogen.local.cloud import LocalCloud
 from videogen.logic import renders
 from videogen.pipeline import finish
 from videogen.settings import Settings, get_settings
+from videogen_local.cloud import LocalCloud
 
 OWNER = "owner-alice"
 TINY = {"resolution": "480p", "fps": 24, "voice": "none"}

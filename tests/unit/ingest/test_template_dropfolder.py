@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from videogen.local.template import Template
+from videogen_local.template import Template
 
 ROOT = Path(__file__).resolve().parents[3]
 

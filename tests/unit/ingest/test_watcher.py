@@ -11,7 +11,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from videogen.local.watch import DropFolderWatcher
+from videogen_local.watch import DropFolderWatcher
 
 BUCKET = "media-bucket"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -76,7 +77,9 @@ def check_bucket(bucket: str) -> None:
         raise StorageException("The media bucket does not answer.") from exc
 
 
-_public_endpoint: str | None = None
+# Only the local cloud sets this: a built function, running in its own worker process, is told through its
+# environment where the local server serves presigned links (deployed, they point at S3 itself).
+_public_endpoint: str | None = os.environ.get("VIDEOGEN_PRESIGN_ENDPOINT") or None
 
 
 def set_public_endpoint(url: str | None) -> None:

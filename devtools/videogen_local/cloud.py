@@ -1,7 +1,9 @@
 """The local cloud: moto 5 in-process, with the tables, buckets and functions template.yaml declares.
 
 Nothing is declared twice: resource names, key schemas, indexes and function environments come from the
-template. Lambda handlers run in this process; their modules are loaded from the ``CodeUri`` folders.
+template. By default Lambda handlers run in this process; their modules are loaded from the ``CodeUri``
+folders. With ``from_build``, each function runs from its ``sam build`` folder in worker processes, as
+Lambda runs it (see videogen_local.workers), and reaches the same emulated services through moto's server.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import json
 import logging
 import os
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -28,7 +31,15 @@ from typing import Any
 
 import boto3
 
-from videogen.local.template import Template
+from videogen_local.template import Template
+from videogen_local.workers import (
+    DEFAULT_WORKERS_PER_FUNCTION,
+    BuiltFunction,
+    FunctionError,
+    FunctionPool,
+    check_build,
+    lambda_python,
+)
 
 REGION = "us-east-1"
 #: How long stopping waits for handlers still running (the longest a local step is expected to take).
@@ -55,8 +66,13 @@ _LOCAL_DEFAULTS = {
 
 
 def default_template_path() -> Path:
-    """template.yaml of this checkout (the package lives in layers/shared/videogen)."""
-    return Path(__file__).resolve().parents[4] / "template.yaml"
+    """template.yaml of this checkout (the package lives in devtools/videogen_local)."""
+    return Path(__file__).resolve().parents[2] / "template.yaml"
+
+
+def default_build_dir(template_path: Path | None = None) -> Path:
+    """Where `make sam-build` puts the build of a template."""
+    return (template_path or default_template_path()).parent / ".aws-sam" / "build"
 
 
 @dataclass
@@ -72,6 +88,7 @@ class LocalFunction:
     memory: int
     environment: dict[str, str]
     events: dict[str, dict[str, Any]]
+    layers: tuple[str, ...] = ()
     _callable: Callable[[dict[str, Any], Any], Any] | None = field(default=None, repr=False)
 
     def load(self) -> Callable[[dict[str, Any], Any], Any]:
@@ -110,8 +127,26 @@ class LambdaContextStub:
 class LocalCloud:
     """Moto in-process plus everything template.yaml declares. Use as a context manager."""
 
-    def __init__(self, template_path: Path | None = None, *, stack_name: str = "videogen-local") -> None:
+    def __init__(
+        self,
+        template_path: Path | None = None,
+        *,
+        stack_name: str = "videogen-local",
+        from_build: Path | None = None,
+        workers_per_function: int = DEFAULT_WORKERS_PER_FUNCTION,
+        log_path: Path | None = None,
+    ) -> None:
         self.template = Template.load(template_path or default_template_path(), stack_name=stack_name)
+        #: The `sam build` folder whose functions run in worker processes; None: handlers run in process.
+        self.build_dir = from_build
+        self.workers_per_function = workers_per_function
+        #: Where built functions' output goes (their CloudWatch Logs); a temporary file unless given.
+        self.log_path = log_path
+        self.pools: dict[str, FunctionPool] = {}
+        self._server: Any = None
+        self._log: Any = None
+        self.endpoint_url: str | None = None
+        self.presign_endpoint: str | None = None
         self.functions: dict[str, LocalFunction] = {}
         self.tables: dict[str, str] = {}
         self.buckets: dict[str, str] = {}
@@ -125,8 +160,18 @@ class LocalCloud:
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> LocalCloud:
+        """Start everything (once: a started cloud is returned as it is)."""
         from moto import mock_aws
 
+        if self._mock is not None:
+            return self
+        if self.build_dir is not None:
+            # Before anything starts: a missing or stale build is the user's to fix, said in one line.
+            check_build(
+                self.template.root,
+                self.build_dir,
+                self.template.resources_of_type("AWS::Serverless::Function", "AWS::Serverless::LayerVersion"),
+            )
         self._set_env({**_FAKE_CREDENTIALS, **dict.fromkeys(_REAL_AWS_VARIABLES)})
         self._mock = mock_aws(
             config={
@@ -146,6 +191,8 @@ class LocalCloud:
         self._route_lambda_invokes()
         self._make_writes_atomic()
         self._wire_s3_notifications()
+        if self.build_dir is not None:
+            self._start_workers(self.build_dir)
         return self
 
     def stop(self) -> None:
@@ -153,6 +200,7 @@ class LocalCloud:
         # after the cloud is gone: against the real environment, or the next cloud of this process.
         with self._idle:
             self._idle.wait_for(lambda: self._in_flight == 0, timeout=STOP_GRACE_SECONDS)
+        self._stop_workers()
         self._unwire_s3_notifications()
         self._restore_writes()
         self._unroute_lambda_invokes()
@@ -272,6 +320,7 @@ class LocalCloud:
             props = resource.get("Properties", {})
             variables = {**global_env, **((props.get("Environment") or {}).get("Variables") or {})}
             resolved = {key: self.template.resolve(value) for key, value in variables.items()}
+            layers = [*(globals_.get("Layers") or []), *(props.get("Layers") or [])]
             self.functions[logical_id] = LocalFunction(
                 logical_id=logical_id,
                 name=self.template.physical_ids[logical_id],
@@ -282,6 +331,7 @@ class LocalCloud:
                 memory=int(props.get("MemorySize") or globals_.get("MemorySize") or 128),
                 environment={key: str(value) for key, value in resolved.items() if value is not None},
                 events=dict(props.get("Events") or {}),
+                layers=tuple(_layer_logical_id(layer) for layer in layers),
             )
 
     # ------------------------------------------------------------------ Lambda invokes, in process
@@ -303,8 +353,10 @@ class LocalCloud:
         event = json.loads(payload or b"{}")
         try:
             result = self.invoke(function.logical_id, event)
+        except FunctionError as exc:
+            return json.dumps(exc.payload()).encode(), True
         except Exception as exc:  # noqa: BLE001 - every failure becomes a Lambda function error
-            logging.getLogger("videogen.local").debug("%s failed", function.logical_id, exc_info=True)
+            logging.getLogger("videogen_local").debug("%s failed", function.logical_id, exc_info=True)
             body = {"errorType": type(exc).__name__, "errorMessage": str(exc)}
             return json.dumps(body).encode(), True
         return json.dumps(result).encode(), False
@@ -359,7 +411,15 @@ class LocalCloud:
                     yield function, name, spec.get("Properties") or {}
 
     def invoke(self, logical_id: str, event: dict[str, Any]) -> Any:
-        """Run a function's handler on an event in this process, as Lambda would."""
+        """Run a function's handler on an event, as Lambda would: in this process, or (from a build) in
+        one of the function's workers.
+
+        Raises:
+            FunctionError: from a build, the function failed (Lambda's errorType and errorMessage).
+        """
+        pool = self.pools.get(logical_id)
+        if pool is not None:
+            return self._invoke_worker(pool, event)
         function = self.functions[logical_id]
         handler = function.load()
         context = LambdaContextStub(
@@ -380,6 +440,84 @@ class LocalCloud:
             with self._idle:
                 self._in_flight -= 1
                 self._idle.notify_all()
+
+    def _invoke_worker(self, pool: FunctionPool, event: dict[str, Any]) -> Any:
+        with self._idle:
+            self._in_flight += 1
+        try:
+            return pool.invoke(event)
+        finally:
+            with self._idle:
+                self._in_flight -= 1
+                self._idle.notify_all()
+
+    # ------------------------------------------------------------------ functions from the build
+    def _start_workers(self, build_dir: Path) -> None:
+        """moto's server on loopback (the same backends this process emulates), and a worker pool per
+        function of the build: workers start on the first invoke."""
+        from moto.server import ThreadedMotoServer
+
+        # moto's server logs every request through werkzeug; the functions' own logs say what happened.
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self._server.start()
+        host, port = self._server.get_host_and_port()
+        self.endpoint_url = f"http://{host}:{port}"
+        if self.log_path is None:
+            self.log_path = Path(tempfile.mkdtemp(prefix="videogen-functions-")) / "functions.log"
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._log = self.log_path.open("a", encoding="utf-8")
+        python = lambda_python()
+        for logical_id, function in self.functions.items():
+            built = BuiltFunction(
+                logical_id=logical_id,
+                name=function.name,
+                arn=function.arn,
+                code_dir=build_dir / logical_id,
+                layer_dirs=tuple(build_dir / layer for layer in function.layers),
+                handler=function.handler,
+                timeout=function.timeout,
+                memory=function.memory,
+                environment=function.environment,
+            )
+            self.pools[logical_id] = FunctionPool(
+                built, python, self._worker_environment(), limit=self.workers_per_function, log=self._log
+            )
+
+    def _worker_environment(self) -> dict[str, str]:
+        """What a worker gets on top of its template environment: where the AWS APIs are, and the
+        credentials Lambda would hand it."""
+        env = {
+            "AWS_ENDPOINT_URL": str(self.endpoint_url),
+            "AWS_ACCESS_KEY_ID": _FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            "AWS_SECRET_ACCESS_KEY": _FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+            "AWS_SESSION_TOKEN": _FAKE_CREDENTIALS["AWS_SESSION_TOKEN"],
+            "AWS_REGION": REGION,
+        }
+        if self.presign_endpoint:
+            env["VIDEOGEN_PRESIGN_ENDPOINT"] = self.presign_endpoint
+        return env
+
+    def set_presign_endpoint(self, url: str | None) -> None:
+        """Where presigned links point (the local HTTP server): in this process, and for workers started
+        from now on (idle ones are recycled so they learn it)."""
+        from videogen.dal import storage
+
+        storage.set_public_endpoint(url)
+        self.presign_endpoint = url
+        for pool in self.pools.values():
+            pool.set_extra_environment(self._worker_environment())
+
+    def _stop_workers(self) -> None:
+        for pool in self.pools.values():
+            pool.close()
+        self.pools.clear()
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None
 
     # ------------------------------------------------------------------ S3 → Lambda notifications
     # SAM turns a function's S3 event into its bucket's NotificationConfiguration; here the same events
@@ -475,7 +613,7 @@ class LocalCloud:
         try:
             self.invoke(logical_id, event)
         except Exception:
-            logging.getLogger("videogen.local").exception(
+            logging.getLogger("videogen_local").exception(
                 "%s failed on an S3 event; deployed, Lambda would retry it, then dead-letter it", logical_id
             )
 
@@ -506,6 +644,13 @@ class LocalCloud:
         for backend, method, original in reversed(getattr(self, "_original_writes", [])):
             setattr(backend, method, original)
         self._original_writes = []
+
+
+def _layer_logical_id(layer: Any) -> str:
+    """A function's layer as the template names it (``!Ref SomeLayer``): its logical id."""
+    if isinstance(layer, dict) and set(layer) == {"Ref"}:
+        return str(layer["Ref"])
+    raise ValueError(f"the local cloud only runs layers of this template (!Ref), not {layer!r}")
 
 
 def _serialized(method: Callable[..., Any], lock: threading.RLock) -> Callable[..., Any]:

@@ -6,18 +6,28 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from videogen.local.keys import DEFAULT_OWNER, KeyStore
+from videogen_local.keys import DEFAULT_OWNER, KeyStore
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from videogen.local.cloud import LocalCloud
-    from videogen.local.server import LocalApiGateway, LocalApiServer
+    from videogen_local.cloud import LocalCloud
+    from videogen_local.server import LocalApiGateway, LocalApiServer
+    from videogen_local.workers import BuildError
 
     keys = KeyStore()
     if keys.is_empty():
         key = keys.add(DEFAULT_OWNER)
         print(f"Created an API key for owner {DEFAULT_OWNER!r} (shown once, keep it):\n  {key}")
-    with LocalCloud() as cloud:
+    cloud = LocalCloud(from_build=args.from_build)
+    try:
+        cloud.start()
+    except BuildError as exc:
+        cloud.stop()
+        print(f"videogen: {exc}", file=sys.stderr)
+        return 2
+    with cloud:
+        if cloud.build_dir is not None:
+            print(f"Functions run from {cloud.build_dir}; their logs: {cloud.log_path}")
         try:
             server = LocalApiServer(LocalApiGateway(cloud, keys), args.host, args.port, verbose=args.verbose)
         except OSError as exc:
@@ -52,7 +62,7 @@ def _keys_list(args: argparse.Namespace) -> int:
 def _render(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from videogen.local.render import run_render_command
+    from videogen_local.render import run_render_command
 
     overrides = {
         name: value
@@ -80,15 +90,35 @@ def _render(args: argparse.Namespace) -> int:
         sys.stderr,
         music=music,
         find_music_beside=args.music is not False,
+        from_build=args.from_build,
     )
 
 
 def _watch(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from videogen.local.watch import run_watch_command
+    from videogen_local.watch import run_watch_command
 
-    return run_watch_command(Path(args.root), args.owner, args.interval, sys.stdout)
+    return run_watch_command(
+        Path(args.root), args.owner, args.interval, sys.stdout, from_build=args.from_build
+    )
+
+
+def _add_from_build(parser: argparse.ArgumentParser) -> None:
+    from pathlib import Path
+
+    from videogen_local.cloud import default_build_dir
+
+    parser.add_argument(
+        "--from-build",
+        nargs="?",
+        type=Path,
+        const=default_build_dir(),
+        default=None,
+        metavar="DIR",
+        help="run every function from its `make sam-build` artifact (default DIR .aws-sam/build), each in "
+        "its own process as Lambda runs it",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -99,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
     serve.add_argument("--verbose", action="store_true", help="log every HTTP request")
+    _add_from_build(serve)
     serve.set_defaults(func=_serve)
 
     render = commands.add_parser(
@@ -134,6 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["none", "thin", "medium", "thick", "box"],
         help="caption outline width, or box: a dark box behind the text",
     )
+    _add_from_build(render)
     render.set_defaults(func=_render)
 
     keys = commands.add_parser("keys", help="manage local API keys")
@@ -150,6 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--owner", default=DEFAULT_OWNER, help=f"whose scripts they are (default {DEFAULT_OWNER})"
     )
     watch.add_argument("--interval", type=float, default=1.0, help="seconds between scans (default 1)")
+    _add_from_build(watch)
     watch.set_defaults(func=_watch)
     return parser
 

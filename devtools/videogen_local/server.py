@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import re
 import threading
 import time
@@ -22,8 +23,9 @@ from xml.sax.saxutils import escape
 
 from videogen.dal import storage
 from videogen.exceptions import VideoGeneratorException
-from videogen.local.cloud import LocalCloud, LocalFunction
-from videogen.local.keys import KeyStore
+from videogen_local.cloud import LocalCloud, LocalFunction
+from videogen_local.keys import KeyStore
+from videogen_local.workers import FunctionError
 
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's own limit
 #: The local S3 takes form uploads up to this size; the presigned policy then applies its own limit.
@@ -243,14 +245,28 @@ class LocalApiGateway:
             "body": body.decode("utf-8", errors="replace") if body else None,
             "isBase64Encoded": False,
         }
-        # One warm container per function: Lambda never runs two events at once in one container.
-        with self._invoke_lock:
-            result: dict[str, Any] = self.cloud.invoke(route.function.logical_id, event)
+        try:
+            result: dict[str, Any] = self._invoke(route.function.logical_id, event)
+        except FunctionError as exc:
+            # API Gateway answers a function that failed (crashed, timed out) with a 502 of its own.
+            logging.getLogger("videogen.local").error("%s failed: %s", route.function.logical_id, exc)
+            return self._error(
+                502, "INTERNAL_ERROR", "Something went wrong on our side; retry later.", request_id
+            )
         if self.cors:
             result.setdefault("headers", {})["Access-Control-Allow-Origin"] = self.cors.get(
                 "Access-Control-Allow-Origin", "*"
             )
         return result
+
+    def _invoke(self, logical_id: str, event: dict[str, Any]) -> dict[str, Any]:
+        if self.cloud.pools:
+            # Built functions: each worker is one container, and the pool runs several at once.
+            return dict(self.cloud.invoke(logical_id, event))
+        # In process there is one warm container per function: Lambda never runs two events at once in
+        # one container.
+        with self._invoke_lock:
+            return dict(self.cloud.invoke(logical_id, event))
 
     def _authorize(self, headers: dict[str, str]) -> str | None:
         value = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
@@ -382,14 +398,16 @@ class LocalApiServer(ThreadingHTTPServer):
         self.gateway = gateway
         self.verbose = verbose
         # Download links handed out by the API point here while this server runs.
-        storage.set_public_endpoint(f"http://{self._url_host()}:{self.server_address[1]}{PRESIGN_PREFIX}")
+        gateway.cloud.set_presign_endpoint(
+            f"http://{self._url_host()}:{self.server_address[1]}{PRESIGN_PREFIX}"
+        )
 
     def _url_host(self) -> str:
         host = str(self.server_address[0])
         return "127.0.0.1" if host in {"0.0.0.0", ""} else host  # noqa: S104 - mapping, not binding
 
     def server_close(self) -> None:
-        storage.set_public_endpoint(None)
+        self.gateway.cloud.set_presign_endpoint(None)
         super().server_close()
 
     @property

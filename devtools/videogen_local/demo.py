@@ -20,12 +20,12 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from videogen.local.cloud import LocalCloud
-from videogen.local.keys import KeyStore
-from videogen.local.render import find_music
-from videogen.local.server import LocalApiGateway, LocalApiServer
+from videogen_local.cloud import LocalCloud
+from videogen_local.keys import KeyStore
+from videogen_local.render import find_music
+from videogen_local.server import LocalApiGateway, LocalApiServer
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 OUT = ROOT / "out"
 FORMATS = {".md": "md", ".txt": "txt", ".fountain": "fountain", ".json": "json"}

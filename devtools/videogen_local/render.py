@@ -25,7 +25,6 @@ from videogen.exceptions import (
     ScriptParsingException,
     VideoGeneratorException,
 )
-from videogen.local.keys import DEFAULT_OWNER
 from videogen.logic import music as music_logic
 from videogen.logic import projects as project_logic
 from videogen.logic import renders
@@ -33,6 +32,7 @@ from videogen.pipeline.assemble import output_keys
 from videogen.scripts.common import decode_source
 from videogen.scripts.parser import detect_format, parse_script
 from videogen.settings import get_settings
+from videogen_local.keys import DEFAULT_OWNER
 
 POLL_SECONDS = 0.2
 
@@ -196,13 +196,15 @@ def run_render_command(
     *,
     music: Path | None = None,
     find_music_beside: bool = True,
+    from_build: Path | None = None,
 ) -> int:
     """The `videogen render` command: exit 0 on a video, 2 on a bad script or music, 1 on a failed render.
 
     ``music`` is the file given with --music; otherwise the script's own (``find_music``) unless
-    ``find_music_beside`` is off (--no-music).
+    ``find_music_beside`` is off (--no-music). ``from_build``: run the functions of that `sam build`.
     """
-    from videogen.local.cloud import LocalCloud
+    from videogen_local.cloud import LocalCloud
+    from videogen_local.workers import BuildError
 
     # The progress bar and the final line say what happened; logs only for errors (VIDEOGEN_LOG_LEVEL).
     os.environ.setdefault("VIDEOGEN_LOG_LEVEL", "ERROR")
@@ -222,7 +224,14 @@ def run_render_command(
     target = output or Path(script.stem + ".mp4")
     bar = ProgressBar(stream)
     started = time.monotonic()
-    with LocalCloud():
+    cloud = LocalCloud(from_build=from_build)
+    try:
+        cloud.start()
+    except BuildError as exc:
+        cloud.stop()
+        print(f"videogen: {exc}", file=sys.stderr)
+        return 2
+    with cloud:
         try:
             if music is None and find_music_beside:
                 named = parse_script(decode_source(script.read_bytes()), detect_format(script.name))

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from videogen.domain.limits import MUSIC_SUFFIXES
 from videogen.ingest.inbox import INBOX, OUTBOX, InboxFile, is_owner_id
 from videogen.ingest.outbox import ERROR_FILE, RESULT_FILE
-from videogen.local.keys import DEFAULT_OWNER
+from videogen_local.keys import DEFAULT_OWNER
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -170,14 +170,25 @@ def _summary(answer: Path) -> str:
     return f"✗ {name}: {error.get('code')}: {error.get('message')}"
 
 
-def run_watch_command(root: Path, owner: str, interval: float, out: TextIO) -> int:
-    """``videogen watch``: the local cloud, and a watcher on ROOT until Ctrl-C. Returns the exit status."""
-    from videogen.local.cloud import LocalCloud
+def run_watch_command(
+    root: Path, owner: str, interval: float, out: TextIO, *, from_build: Path | None = None
+) -> int:
+    """``videogen watch``: the local cloud, and a watcher on ROOT until Ctrl-C. Returns the exit status.
+    ``from_build``: run the functions of that `sam build`."""
+    from videogen_local.cloud import LocalCloud
+    from videogen_local.workers import BuildError
 
     if not is_owner_id(owner):
         print(f"videogen: {owner!r} is not an owner id", file=out)
         return 2
-    with LocalCloud() as cloud:
+    cloud = LocalCloud(from_build=from_build)
+    try:
+        cloud.start()
+    except BuildError as exc:
+        cloud.stop()
+        print(f"videogen: {exc}", file=out)
+        return 2
+    with cloud:
         watcher = DropFolderWatcher(
             root,
             cloud.buckets["MediaBucket"],
