@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,6 +16,8 @@ import boto3
 import pytest
 
 from videogen_local.cloud import LocalCloud
+from videogen_local.template import Template
+from videogen_local.workers import BuildError, check_build
 
 ROOT = Path(__file__).resolve().parents[1]
 EVENTS = Path(__file__).parent / "events"
@@ -24,13 +27,55 @@ def load_event(name: str) -> dict[str, Any]:
     return json.loads((EVENTS / name).read_text(encoding="utf-8"))
 
 
+#: The `make sam-build` output that `--from-build` runs.
+BUILD_DIR = ROOT / ".aws-sam" / "build"
+IN_PROCESS, FROM_BUILD = "in-process", "from-build"
+#: Runs a test on both local clouds: handlers in this process, and every function from its build folder
+#: in its own worker process, as Lambda runs it.
+both_ways = pytest.mark.parametrize("cloud", [IN_PROCESS, FROM_BUILD], indirect=True)
+
+
+def required_build() -> Path:
+    """The build, checked: a missing or stale one skips the test, or fails it under `make test` (which
+    builds first and sets VIDEOGEN_REQUIRE_BUILD), so CI never passes without running it."""
+    template = Template.load(ROOT / "template.yaml")
+    built = template.resources_of_type("AWS::Serverless::Function", "AWS::Serverless::LayerVersion")
+    try:
+        check_build(ROOT, BUILD_DIR, built)
+    except BuildError as exc:
+        if os.environ.get("VIDEOGEN_REQUIRE_BUILD"):
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+    return BUILD_DIR
+
+
 @pytest.fixture
-def cloud(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalCloud]:
-    """A fresh local cloud per test: moto, plus the tables, buckets and functions of template.yaml."""
+def cloud(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[LocalCloud]:
+    """A fresh local cloud per test: moto, plus the tables, buckets and functions of template.yaml. With
+    ``both_ways`` (or ``indirect`` parameter FROM_BUILD), the functions run from the build."""
     monkeypatch.setenv("VIDEOGEN_HOME", str(tmp_path / "home"))
-    with LocalCloud(ROOT / "template.yaml") as started:
-        yield started
-        wait_for_executions(started)
+    from_build = required_build() if getattr(request, "param", IN_PROCESS) == FROM_BUILD else None
+    with LocalCloud(
+        ROOT / "template.yaml", from_build=from_build, log_path=tmp_path / "functions.log"
+    ) as started:
+        try:
+            yield started
+            wait_for_executions(started)
+        finally:
+            if from_build is not None and getattr(request.node, "rep_call_failed", False):
+                print(f"--- the functions' output ({started.log_path}), last lines:")
+                print("\n".join(started.log_path.read_text(encoding="utf-8").splitlines()[-80:]))
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Lets a fixture know whether its test failed (to show the built functions' logs)."""
+    report = yield
+    if report.when == "call":
+        item.rep_call_failed = report.failed  # type: ignore[attr-defined]
+    return report
 
 
 def wait_for_executions(cloud: LocalCloud, timeout: float = 60) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ApiCaller
+from tests.conftest import ApiCaller, both_ways
 from tests.e2e.conftest import http, wait_for_render
 from videogen.media.probe import probe
 from videogen.voice.audio import SILENCE_LUFS, TARGET_LUFS, measure_loudness
@@ -29,6 +29,7 @@ SCRIPT = "## Dawn\nThe harbour wakes.\nDuration: 1.5s\n\n## Boats\nBoats leave.\
 SETTINGS = {"resolution": "480p", "fps": 24, "aspect_ratio": "1:1", "voice": "none"}
 
 
+@both_ways
 def test_music_uploaded_through_a_presigned_post_is_mixed_into_the_render(
     server: LocalApiServer, tmp_path: Path
 ) -> None:

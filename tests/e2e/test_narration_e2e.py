@@ -11,7 +11,8 @@ from pathlib import Path
 import boto3
 import pytest
 
-from tests.conftest import ApiCaller
+from tests.conftest import ApiCaller, both_ways
+from tests.e2e.conftest import wait_for_render
 from videogen.media.ffmpeg import run_ffmpeg
 from videogen.media.probe import probe
 from videogen.pipeline.assemble import manifest_key, output_keys
@@ -45,6 +46,7 @@ def _audio_seconds(video: Path, tmp_path: Path) -> float:
         return handle.getnframes() / handle.getframerate()
 
 
+@both_ways
 def test_narrated_render_has_voice_timed_captions_and_normalized_loudness(
     api: ApiCaller, tmp_path: Path
 ) -> None:
@@ -86,3 +88,27 @@ def test_narrated_render_has_voice_timed_captions_and_normalized_loudness(
             checked += 1
     assert checked == 3
     assert abs(measure_loudness(video) - (-16.0)) <= 1.0
+
+
+@both_ways
+def test_narration_longer_than_its_fixed_scene_fails_the_render_with_narration_too_long(
+    api: ApiCaller,
+) -> None:
+    # Given a scene fixed at one second whose narration takes several
+    script = (
+        "## Harbour\nThe harbour wakes before the town, and the gulls argue over the nets for a long while.\n"
+        "Duration: 1s\n"
+    )
+    settings = {"resolution": "480p", "fps": 24, "voice": "local"}
+    created = api.post("/projects", {"title": "Too long", "script": script, "settings": settings}).body
+
+    # When it renders
+    assert api.post(f"/projects/{created['id']}/renders").status == 202
+    project = wait_for_render(api, created["id"], timeout=120)
+
+    # Then it fails with the script error a person can fix, never as an internal error
+    assert project["status"] == "FAILED"
+    error = project["error"]
+    assert error["code"] == "NARRATION_TOO_LONG", error
+    assert error["message"].startswith("Scene 1's narration lasts ")
+    assert "Shorten the narration or lengthen the scene." in error["message"]

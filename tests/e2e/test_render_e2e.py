@@ -12,7 +12,7 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.conftest import ApiCaller
+from tests.conftest import ApiCaller, both_ways
 from tests.e2e.conftest import http, wait_for_render
 from videogen.dal import executions
 from videogen.domain.enums import Transition
@@ -55,6 +55,7 @@ def held_provider(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     release.set()
 
 
+@both_ways
 def test_render_through_http_and_step_functions_gives_a_probed_mp4(
     server: LocalApiServer, tmp_path: Path
 ) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ApiCaller
+from tests.conftest import ApiCaller, both_ways
 from tests.integration.dropfolder.conftest import SCRIPT, DropBucket
 from videogen.exceptions import ContentFilteredException
 from videogen.media.probe import probe
@@ -18,6 +18,7 @@ from videogen_local.cloud import LocalCloud
 OUTBOX_FILES = ["result.json", "subtitles.srt", "subtitles.vtt", "thumbnail.jpg", "video.mp4"]
 
 
+@both_ways
 def test_dropped_markdown_script_yields_the_full_outbox_with_a_playable_mp4(
     drop: DropBucket, cloud: LocalCloud, tmp_path: Path
 ) -> None:
