@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from videogen.providers.catalog import BEDROCK_MODEL_ID
+
 
 class Settings(BaseModel):
     """What every videogen function needs to know about where it runs (one environment variable per
@@ -34,7 +36,7 @@ class Settings(BaseModel):
         None, description="Name of the SSM SecureString holding the Stability AI key."
     )
     stability_api: Literal["rest", "grpc"] = Field("rest", description="Stability's REST v2beta or gRPC API.")
-    bedrock_model_id: str = Field("stability.stable-image-core-v1:1", description="The Bedrock image model.")
+    bedrock_model_id: str = Field(BEDROCK_MODEL_ID, description="The Bedrock image model.")
     render_timeout_seconds: int = Field(840, description="Longest an ffmpeg assembly may run.")
     max_running_renders_per_owner: int = Field(
         2, ge=1, le=1000, description="Renders one owner may have queued or running at once."

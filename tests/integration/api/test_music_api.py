@@ -157,6 +157,24 @@ def test_attach_of_a_file_that_is_not_audio_is_422_and_deletes_it(api: ApiCaller
     assert api.get(f"/projects/{project_id}/assets/music").status == 404
 
 
+def test_attach_when_inspect_music_has_no_ffmpeg_is_a_500_and_keeps_the_upload(
+    api: ApiCaller, mp3: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a good file, and an InspectMusic whose FFMPEG_BINARY names nothing (a broken deployment)
+    project_id = _project(api)
+    offer = _offer(api, project_id)
+    _upload(api, offer, mp3)
+    monkeypatch.setenv("FFMPEG_BINARY", str(tmp_path / "opt" / "bin" / "ffmpeg"))
+
+    result = api.put(f"/projects/{project_id}/music", {"upload_id": offer["upload_id"]})
+
+    # Then the check failed on our side: not a verdict on the file, which stays for a retry
+    assert result.status == 500, result.body
+    assert result.error_code != "INVALID_MUSIC"
+    assert bucket_keys(api.cloud) == [f"uploads/{project_id}/{offer['upload_id']}"]
+    assert api.get(f"/projects/{project_id}/assets/music").status == 404
+
+
 def test_attach_of_music_over_30_minutes_is_422_naming_its_length(api: ApiCaller, tmp_path: Path) -> None:
     project_id = _project(api)
     offer = _offer(api, project_id, content_type="audio/wav")

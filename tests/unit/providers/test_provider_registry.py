@@ -10,7 +10,13 @@ import pytest
 
 from videogen.domain.enums import ImageProviderName
 from videogen.exceptions import ConfigurationException
-from videogen.providers.registry import MISSING_STABILITY_KEY, ProviderConfig, get_image_provider
+from videogen.providers.catalog import ProviderIdentity
+from videogen.providers.registry import (
+    MISSING_STABILITY_KEY,
+    ProviderConfig,
+    get_image_provider,
+    provider_identity,
+)
 
 KEY = "sk-test-not-a-real-key"
 
@@ -86,6 +92,52 @@ def test_unknown_provider_is_a_configuration_error(name: str) -> None:
     assert info.value.details["supported"] == ["local", "stability", "bedrock"]
 
 
+@pytest.mark.parametrize(
+    ("name", "config", "expected"),
+    [
+        ("local", ProviderConfig(), ("local", "procedural-v1")),
+        (
+            "stability",
+            ProviderConfig(stability_api_key=KEY, stability_base_url="http://127.0.0.1:9"),
+            ("stability", "core"),
+        ),
+        (
+            "stability",
+            ProviderConfig(stability_api_key=KEY, stability_api="grpc", stability_host="127.0.0.1:9"),
+            ("stability", "stable-diffusion-xl-1024-v1-0"),
+        ),
+        ("bedrock", ProviderConfig(), ("bedrock", "stability.stable-image-core-v1:1")),
+        (
+            " Bedrock ",
+            ProviderConfig(bedrock_model_id="amazon.nova-canvas-v1:0"),
+            ("bedrock", "amazon.nova-canvas-v1:0"),
+        ),
+    ],
+)
+def test_provider_identity_is_the_name_and_model_of_the_provider_built(
+    name: str, config: ProviderConfig, expected: tuple[str, str]
+) -> None:
+    if name == "local":
+        pytest.importorskip("PIL")
+
+    identity = provider_identity(name, config=config)
+    provider = get_image_provider(name, config=config)
+
+    # The models images were cached under so far: a change would make every cached image stale.
+    assert identity == ProviderIdentity(*expected)
+    assert (provider.name, provider.model) == expected
+
+
+def test_provider_identity_needs_no_credentials() -> None:
+    assert provider_identity("stability", config=ProviderConfig()) == ProviderIdentity("stability", "core")
+
+
+@pytest.mark.parametrize("name", ["dalle", ""])
+def test_provider_identity_of_an_unknown_provider_is_a_configuration_error(name: str) -> None:
+    with pytest.raises(ConfigurationException):
+        provider_identity(name, config=ProviderConfig())
+
+
 def test_provider_config_is_frozen_and_hides_the_key_from_repr() -> None:
     config = ProviderConfig(stability_api_key=KEY)
 
@@ -106,7 +158,9 @@ def _heavy_modules_after_import(modules: str) -> list[str]:
 
 
 def test_importing_the_registry_loads_no_sdk() -> None:
-    assert _heavy_modules_after_import("videogen.providers.registry, videogen.providers.imaging") == []
+    modules = "videogen.providers.registry, videogen.providers.catalog, videogen.providers.imaging"
+
+    assert _heavy_modules_after_import(modules) == []
 
 
 def test_importing_the_providers_loads_neither_sdks_nor_pillow() -> None:

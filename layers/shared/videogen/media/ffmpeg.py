@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import subprocess
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Final
 
 from videogen.exceptions import VideoAssemblyException
 
 logger = logging.getLogger(__name__)
 
+#: The environment variable naming the ffmpeg binary (template.yaml: the ffmpeg layer's /opt/bin/ffmpeg).
+FFMPEG_BINARY: Final = "FFMPEG_BINARY"
 STDERR_TAIL_LINES: Final = 20
 #: Quiet, non-interactive, overwrite: errors still reach stderr, progress lines never do.
 BASE_ARGS: Final = ("-hide_banner", "-nostdin", "-nostats", "-loglevel", "error", "-y")
@@ -20,19 +24,44 @@ BASE_ARGS: Final = ("-hide_banner", "-nostdin", "-nostats", "-loglevel", "error"
 _GRAPH_SPECIAL: Final = frozenset("\\'[],;")
 
 
-@functools.cache
 def ffmpeg_exe() -> str:
-    """Path of the ffmpeg binary bundled by imageio-ffmpeg (or named by IMAGEIO_FFMPEG_EXE).
+    """Path of the ffmpeg binary: the one ``FFMPEG_BINARY`` names, else imageio-ffmpeg's.
+
+    Deployed, the functions that run ffmpeg get it from the ffmpeg layer, and template.yaml names it in
+    ``FFMPEG_BINARY``; locally (the CLI, the local cloud, tests) it comes from the imageio-ffmpeg wheel,
+    which also honours its own ``IMAGEIO_FFMPEG_EXE``.
+
+    The variable is read here rather than through ``videogen.settings``: where a binary lives is a fact of
+    the machine, like ``PATH``, not a setting of a deployment, and media/ also runs where no ``Settings``
+    can be built (the benchmarks and tests call it directly, with no TABLE_NAME or MEDIA_BUCKET, which
+    ``Settings`` requires). The answer is cached per value of the variable, so a process pays for the
+    checks once, and a test that changes the variable gets a fresh answer.
 
     Raises:
-        VideoAssemblyException: no usable ffmpeg binary is installed.
+        VideoAssemblyException: ``FFMPEG_BINARY`` names no executable file, or it is unset and
+            imageio-ffmpeg is not installed (or has no binary for this platform).
     """
+    return _resolve_ffmpeg(os.environ.get(FFMPEG_BINARY) or None)
+
+
+@functools.lru_cache(maxsize=4)
+def _resolve_ffmpeg(configured: str | None) -> str:
+    if configured is not None:
+        path = Path(configured)
+        if not (path.is_file() and os.access(path, os.X_OK)):
+            # The path goes to the log only: the message reaches a project's error, the path is ours.
+            logger.error("%s=%s is not an executable file", FFMPEG_BINARY, configured)
+            raise VideoAssemblyException(f"ffmpeg is not available: {FFMPEG_BINARY} names no executable file")
+        return str(path)
     try:
         import imageio_ffmpeg
 
         return str(imageio_ffmpeg.get_ffmpeg_exe())
     except (ImportError, RuntimeError) as exc:
-        raise VideoAssemblyException("ffmpeg is not available") from exc
+        raise VideoAssemblyException(
+            f"ffmpeg is not available: set {FFMPEG_BINARY} to the path of an ffmpeg binary, "
+            "or install imageio-ffmpeg"
+        ) from exc
 
 
 def filter_value(value: str) -> str:

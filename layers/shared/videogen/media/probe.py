@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from videogen.exceptions import VideoAssemblyException
+from videogen.exceptions import UnreadableMediaException, VideoAssemblyException
 from videogen.media.ffmpeg import ffmpeg_exe
 
 PROBE_TIMEOUT_SECONDS: Final = 30.0
@@ -43,7 +43,8 @@ def probe(path: Path) -> MediaInfo:
     """Describe the media file at ``path`` (its first video and first audio stream).
 
     Raises:
-        VideoAssemblyException: the file is missing or ffmpeg does not recognise it as media.
+        UnreadableMediaException: ffmpeg ran and does not recognise the file as media.
+        VideoAssemblyException: the file is missing, or ffmpeg is missing or could not be run.
     """
     if not path.is_file():
         raise VideoAssemblyException("The media file is missing")
@@ -63,10 +64,10 @@ def parse_ffmpeg_info(text: str) -> MediaInfo:
     """Parse the input summary ``ffmpeg -i`` prints to stderr.
 
     Raises:
-        VideoAssemblyException: the text describes no input (ffmpeg could not open or recognise the file).
+        UnreadableMediaException: the text describes no input (ffmpeg could not open or recognise the file).
     """
     if "Input #0" not in text:
-        raise VideoAssemblyException("The file is not a recognised media file")
+        raise UnreadableMediaException("The file is not a recognised media file")
     duration = 0.0
     match = _DURATION.search(text)
     if match:

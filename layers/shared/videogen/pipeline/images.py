@@ -14,6 +14,8 @@ from videogen.domain.models import Project, Scene
 from videogen.exceptions import ConfigurationException, RateLimitException
 from videogen.observability import emit_metric, logger, metrics, tracer
 from videogen.providers.base import GeneratedImage, ImageProvider, ImageRequest
+from videogen.providers.catalog import ProviderIdentity
+from videogen.providers.registry import ProviderConfig, provider_identity
 from videogen.settings import Settings
 
 
@@ -55,9 +57,36 @@ def cache_key(project_id: str, provider: str, model: str, request: ImageRequest)
     return f"{keys.project_prefix(project_id)}images/{digest}.png"
 
 
+def image_identity(project: Project, settings: Settings) -> ProviderIdentity:
+    """Which provider and model draw the project's images, from the settings alone: all a cache key needs.
+
+    Builds no provider, imports no SDK or Pillow and reads no secret, so a step that only computes cache
+    keys (PrepareRender) ships none of them and needs no permission to read the Stability key.
+    """
+    return provider_identity(project.settings.image_provider, config=_provider_config(settings))
+
+
+def scene_image_key(project: Project, scene: Scene, identity: ProviderIdentity) -> str:
+    """Where the scene's image lives when ``identity`` draws it."""
+    return cache_key(project.id, identity.name, identity.model, image_request(project, scene))
+
+
+def _provider_config(settings: Settings, stability_api_key: str | None = None) -> ProviderConfig:
+    return ProviderConfig(
+        stability_api_key=stability_api_key,
+        stability_api=settings.stability_api,
+        bedrock_model_id=settings.bedrock_model_id,
+        bedrock_region=settings.aws_region,
+    )
+
+
 def provider_for(project: Project, settings: Settings) -> ImageProvider:
-    """The project's image provider, with credentials from the environment or SSM."""
-    from videogen.providers.registry import ProviderConfig, get_image_provider
+    """The project's image provider, with credentials from the environment or SSM (GenerateImage only).
+
+    Raises:
+        ConfigurationException: the provider is unknown or lacks its credentials (or they cannot be read).
+    """
+    from videogen.providers.registry import get_image_provider
 
     api_key = settings.stability_api_key
     if (
@@ -73,13 +102,7 @@ def provider_for(project: Project, settings: Settings) -> ImageProvider:
             )
         except parameters.exceptions.GetParameterError as exc:
             raise ConfigurationException("The Stability API key parameter cannot be read.") from exc
-    config = ProviderConfig(
-        stability_api_key=api_key,
-        stability_api=settings.stability_api,
-        bedrock_model_id=settings.bedrock_model_id,
-        bedrock_region=settings.aws_region,
-    )
-    return get_image_provider(project.settings.image_provider, config=config)
+    return get_image_provider(project.settings.image_provider, config=_provider_config(settings, api_key))
 
 
 def timed_generate(provider: ImageProvider, request: ImageRequest) -> GeneratedImage:

@@ -2,7 +2,9 @@
 
 The API cannot run ffmpeg (it keeps its imports light), so it invokes this step synchronously before it
 accepts an upload. A file that is not usable is an answer, not a failure: the result carries the same
-error code and message the API returns as a 422, and the function does not count an error.
+error code and message the API returns as a 422, and the function does not count an error. A check that
+cannot be made (no ffmpeg, S3 failing) is a failure: it raises, and the API answers with a 500, not with
+a verdict on a file nobody looked at.
 """
 
 from __future__ import annotations
@@ -24,6 +26,10 @@ def inspect_music(key: str, settings: Settings, work_base: Path) -> dict[str, An
     Returns:
         {"valid": True, "duration": seconds, "size": bytes} or
         {"valid": False, "error": {"code", "message", "details"}}.
+
+    Raises:
+        VideoAssemblyException: ffmpeg is missing or could not be run.
+        StorageException: the upload could not be downloaded.
     """
     from videogen.media.assemble import render_workdir
     from videogen.voice.audio import validate_music

@@ -8,7 +8,7 @@ from videogen.dal import projects, scenes, storage
 from videogen.domain.enums import ProjectStatus
 from videogen.exceptions import ResourceConflictException
 from videogen.observability import logger
-from videogen.pipeline.images import cache_key, image_request, provider_for
+from videogen.pipeline.images import image_identity, scene_image_key
 from videogen.settings import Settings
 
 
@@ -23,12 +23,13 @@ def prepare_render(project_id: str, render_id: str, settings: Settings) -> dict[
     if not project.scene_set:
         raise ResourceConflictException("The project has no scenes to render.")
     all_scenes = scenes.all_scenes(project_id, project.scene_set)
-    # Building the provider here fails fast on missing credentials, before any scene is attempted.
-    provider = provider_for(project, settings)
+    # Only the provider's name and model: the provider itself (its SDK, Pillow, its credentials) is built
+    # where images are made, in GenerateImage, which fails there on missing credentials.
+    identity = image_identity(project, settings)
     needed: list[int] = []
     ready: list[int] = []
     for scene in all_scenes:
-        expected = cache_key(project_id, provider.name, provider.model, image_request(project, scene))
+        expected = scene_image_key(project, scene, identity)
         fresh = not scene.image_stale and scene.image_key == expected
         if fresh and storage.object_exists(settings.media_bucket, expected):
             ready.append(scene.number)

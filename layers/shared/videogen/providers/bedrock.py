@@ -21,12 +21,13 @@ from videogen.exceptions import (
 )
 from videogen.observability import logger
 from videogen.providers.base import GeneratedImage, ImageRequest
+from videogen.providers.catalog import BEDROCK_MODEL_ID
 from videogen.providers.imaging import fitted_result, nearest_aspect_ratio, styled_prompt
 
 if TYPE_CHECKING:
     from mypy_boto3_bedrock_runtime import BedrockRuntimeClient
 
-DEFAULT_MODEL_ID: Final = "stability.stable-image-core-v1:1"
+DEFAULT_MODEL_ID: Final = BEDROCK_MODEL_ID
 #: Bedrock's ThrottlingException carries no Retry-After; this is a short back-off for the state machine.
 DEFAULT_RETRY_AFTER: Final = 10
 

@@ -22,6 +22,7 @@ from PIL import Image, ImageDraw, ImageFont
 from videogen.exceptions import ImageGenerationException
 from videogen.media.fonts import load_font
 from videogen.providers.base import GeneratedImage, ImageRequest
+from videogen.providers.catalog import LOCAL_MODEL
 
 MIN_SIDE: Final = 16
 MAX_SIDE: Final = 2048
@@ -64,7 +65,7 @@ class LocalImageProvider:
     """Draws a deterministic procedural illustration for each request, offline."""
 
     name = "local"
-    model = "procedural-v1"
+    model = LOCAL_MODEL
 
     def generate(self, request: ImageRequest) -> GeneratedImage:
         """Draw the request's picture and return it as PNG bytes.

@@ -17,9 +17,10 @@ from videogen.exceptions import (
 )
 from videogen.observability import logger
 from videogen.providers.base import GeneratedImage, ImageRequest
+from videogen.providers.catalog import STABILITY_GRPC_ENGINE
 from videogen.providers.imaging import fitted_result, styled_prompt
 
-DEFAULT_ENGINE: Final = "stable-diffusion-xl-1024-v1-0"
+DEFAULT_ENGINE: Final = STABILITY_GRPC_ENGINE
 #: Stability times a client out for 60 s after it exceeds its rate limit; used when no retry-after comes.
 DEFAULT_RETRY_AFTER: Final = 60
 #: Seeds are uint32 on the wire.

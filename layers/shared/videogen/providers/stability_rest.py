@@ -26,6 +26,7 @@ from videogen.exceptions import (
 )
 from videogen.observability import logger
 from videogen.providers.base import GeneratedImage, ImageRequest
+from videogen.providers.catalog import STABILITY_REST_MODEL
 from videogen.providers.imaging import fitted_result, nearest_aspect_ratio, styled_prompt
 
 #: Stability times a client out for 60 s after it exceeds its rate limit; used when no Retry-After comes.
@@ -197,7 +198,7 @@ class StabilityRestProvider:
         self,
         api_key: str,
         base_url: str = "https://api.stability.ai",
-        model: str = "core",
+        model: str = STABILITY_REST_MODEL,
         timeout: float = 60,
     ) -> None:
         if not api_key:
