@@ -3,11 +3,19 @@
 Every exception carries a stable ``error_code`` (what clients match on), the HTTP ``status_code`` it maps
 to, a ``message`` a person can act on, and structured ``details``. Nothing here may carry internals: the
 message and details are shown to callers as they are.
+
+Every error videogen raises on purpose is declared here, and only here: :data:`ERRORS` is the catalogue
+of them by class name. A Lambda function reports a raised exception by its class name (``errorType``),
+which is the name the state machine's Retry lists match and RecordFailure looks up with
+:func:`error_class`; a class declared elsewhere would be unknown to a function that never imported its
+module (tests/unit/test_error_catalogue.py checks that none is).
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, ClassVar, Final
 
 from videogen.domain.limits import MAX_MUSIC_BYTES
 
@@ -87,6 +95,44 @@ class InvalidMusicException(ValidationException):
         )
 
 
+class InvalidCursorException(ValidationException):
+    """A pagination cursor that this listing did not hand out."""
+
+    error_code = "INVALID_CURSOR"
+
+
+class RenderTooLargeException(ValidationException):
+    """The render would cost more than one render may: too many seconds at too many pixels."""
+
+    error_code = "RENDER_TOO_LARGE"
+    status_code = 422
+
+
+class UnknownVoiceException(ValidationException):
+    """The ``voice`` setting names no voice videogen offers; ``details.valid`` lists the ones it does."""
+
+    error_code = "INVALID_VOICE"
+    status_code = 422
+
+    def __init__(self, value: str, valid: list[str]) -> None:
+        shown = ", ".join(valid) if valid else "none installed"
+        super().__init__(
+            f"Unknown voice {value!r}. Valid voices: {shown}.", {"voice": value, "valid": list(valid)}
+        )
+
+
+class UnsafeInboxKeyException(ValidationException):
+    """An inbox key that must not be acted on at all; ``details["reason"]`` says why."""
+
+    error_code = "INVALID_INBOX_KEY"
+
+
+class InboxFolderException(ValidationException):
+    """A script in a subfolder of the owner's inbox folder: only the folder itself is read."""
+
+    error_code = "INVALID_INBOX_KEY"
+
+
 class MusicNotFoundException(ValidationException):
     """A script names a music file that is not where it says (the drop folder: beside the script)."""
 
@@ -99,6 +145,28 @@ class ScriptParsingException(VideoGeneratorException):
 
     error_code = "SCRIPT_PARSE_ERROR"
     status_code = 422
+
+
+class NarrationTooLongException(ScriptParsingException):
+    """A scene's narration does not fit the duration the script fixed for it (a script error, 422)."""
+
+    error_code = "NARRATION_TOO_LONG"
+    status_code = 422
+
+    def __init__(self, scene: int, narration_seconds: float, available_seconds: float) -> None:
+        over = narration_seconds - available_seconds
+        super().__init__(
+            f"Scene {scene}'s narration lasts {narration_seconds:.2f} s but only {available_seconds:.2f} s "
+            f"are available: it is {over:.2f} s too long. Shorten the narration or lengthen the scene.",
+            {
+                "scene": scene,
+                "narration_seconds": round(narration_seconds, 3),
+                "available_seconds": round(available_seconds, 3),
+                "over_by_seconds": round(over, 3),
+            },
+        )
+        self.scene = scene
+        self.over_by = over
 
 
 class ImageGenerationException(VideoGeneratorException):
@@ -128,6 +196,29 @@ class VideoAssemblyException(VideoGeneratorException):
 
     error_code = "VIDEO_ASSEMBLY_FAILED"
     status_code = 500
+
+
+class UnreadableMediaException(VideoAssemblyException):
+    """ffmpeg ran and found no media in a file: the file's fault, where a missing or failing ffmpeg is ours.
+
+    Same code as its parent (a render reports VIDEO_ASSEMBLY_FAILED either way); the type lets a check of
+    an upload refuse the file for this, and for this only.
+    """
+
+
+class VoiceSynthesisException(VideoGeneratorException):
+    """The narration could not be synthesized (a provider error that retrying will not fix)."""
+
+    error_code = "VOICE_SYNTHESIS_FAILED"
+    status_code = 500
+
+
+class VoiceUnavailableException(VoiceSynthesisException):
+    """The voice provider failed in a way that may pass (5xx, timeout, connection): worth a retry."""
+
+    error_code = "VOICE_PROVIDER_UNAVAILABLE"
+    status_code = 503
+    retryable = True
 
 
 class StorageException(VideoGeneratorException):
@@ -169,3 +260,20 @@ class RateLimitException(VideoGeneratorException):
     def __init__(self, message: str, retry_after: int = 1, details: dict[str, Any] | None = None) -> None:
         super().__init__(message, {**(details or {}), "retry_after": retry_after})
         self.retry_after = retry_after
+
+
+#: Every error class above, by class name: the name a Lambda function reports a raised exception by.
+ERRORS: Final[Mapping[str, type[VideoGeneratorException]]] = MappingProxyType(
+    {
+        name: value
+        for name, value in dict(globals()).items()
+        if isinstance(value, type)
+        and issubclass(value, VideoGeneratorException)
+        and value.__module__ == __name__
+    }
+)
+
+
+def error_class(name: str) -> type[VideoGeneratorException] | None:
+    """The error class called ``name`` (a Step Functions error name, a Lambda ``errorType``), if it is one."""
+    return ERRORS.get(name)

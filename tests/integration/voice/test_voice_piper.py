@@ -13,14 +13,18 @@ from pathlib import Path
 
 import pytest
 
-from videogen.exceptions import ConfigurationException
+from videogen.exceptions import (
+    ConfigurationException,
+    UnknownVoiceException,
+    VoiceSynthesisException,
+    VoiceUnavailableException,
+)
 from videogen.media.assemble import SceneClip, timeline
 from videogen.media.captions import caption_windows
 from videogen.voice.audio import build_narration_track
-from videogen.voice.base import Narration, VoiceSynthesisException, VoiceUnavailableException
+from videogen.voice.base import Narration
 from videogen.voice.catalog import DEFAULT_LOCAL_VOICE
 from videogen.voice.piper import SENTENCE_GAP_SECONDS, PiperVoiceProvider, packaged_model, piper_installed
-from videogen.voice.registry import UnknownVoiceException
 from videogen.voice.timing import cues_for_scene, narration_starts, scene_timing
 
 pytestmark = pytest.mark.skipif(

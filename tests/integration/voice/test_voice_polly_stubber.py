@@ -23,10 +23,14 @@ from botocore.credentials import CredentialResolver
 from botocore.response import StreamingBody
 from botocore.stub import Stubber
 
-from videogen.exceptions import ConfigurationException, RateLimitException
-from videogen.voice.base import VoiceSynthesisException, VoiceUnavailableException
+from videogen.exceptions import (
+    ConfigurationException,
+    RateLimitException,
+    UnknownVoiceException,
+    VoiceSynthesisException,
+    VoiceUnavailableException,
+)
 from videogen.voice.polly import PollyVoiceProvider
-from videogen.voice.registry import UnknownVoiceException
 from videogen.voice.timing import cues_from_sentences
 
 EVENTS = Path(__file__).resolve().parents[2] / "events" / "polly"

@@ -7,13 +7,8 @@ import re
 import pytest
 
 from videogen.domain.enums import ScriptFormat
-from videogen.exceptions import ScriptParsingException
-from videogen.ingest.inbox import (
-    DroppedObject,
-    InboxFolderException,
-    UnsafeInboxKeyException,
-    parse_inbox_key,
-)
+from videogen.exceptions import InboxFolderException, ScriptParsingException, UnsafeInboxKeyException
+from videogen.ingest.inbox import DroppedObject, parse_inbox_key
 
 
 @pytest.mark.parametrize(

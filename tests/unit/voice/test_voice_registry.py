@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from videogen.exceptions import ValidationException
+from videogen.exceptions import UnknownVoiceException, ValidationException
 from videogen.voice.registry import (
-    UnknownVoiceException,
     VoiceChoice,
     get_voice_provider,
     valid_voice_ids,

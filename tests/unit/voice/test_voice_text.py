@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from videogen.exceptions import VoiceSynthesisException
 from videogen.voice.base import (
     Narration,
     SentenceTiming,
-    VoiceSynthesisException,
     WordTiming,
     narration_cache_key,
     normalize_narration,

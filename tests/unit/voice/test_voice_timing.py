@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from videogen.exceptions import ScriptParsingException
+from videogen.exceptions import NarrationTooLongException, ScriptParsingException
 from videogen.media.captions import MAX_LINE_CHARS, caption_windows, reading_seconds
 from videogen.voice.base import Narration, SentenceTiming, WordTiming
 from videogen.voice.timing import (
@@ -14,7 +14,6 @@ from videogen.voice.timing import (
     PAD_AFTER_SECONDS,
     PAD_BEFORE_SECONDS,
     SILENT_SCENE_MIN_SECONDS,
-    NarrationTooLongException,
     SceneTiming,
     cues_for_scene,
     cues_from_sentences,

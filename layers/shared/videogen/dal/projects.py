@@ -29,19 +29,13 @@ from videogen.domain.enums import ProjectStatus, ScriptFormat
 from videogen.domain.models import Project, ProjectPage
 from videogen.domain.settings import ProjectSettings
 from videogen.exceptions import (
+    InvalidCursorException,
     PreconditionFailedException,
     RateLimitException,
     ResourceConflictException,
     ResourceNotFoundException,
     StorageException,
-    ValidationException,
 )
-
-
-class InvalidCursorException(ValidationException):
-    """A pagination cursor that this listing did not hand out."""
-
-    error_code = "INVALID_CURSOR"
 
 
 def _is_conditional_failure(exc: PynamoDBException) -> bool:

@@ -17,6 +17,7 @@ from videogen.domain.enums import (
     Resolution,
 )
 from videogen.domain.limits import MAX_SEED, MAX_STYLE_CHARS
+from videogen.exceptions import UnknownVoiceException
 
 
 def json_number(value: Any) -> Any:
@@ -28,7 +29,7 @@ def json_number(value: Any) -> Any:
 
 def check_voice(value: str) -> str:
     """A voice setting in its canonical form; a ValueError listing the valid ids otherwise (a 422)."""
-    from videogen.voice.registry import UnknownVoiceException, validate_voice
+    from videogen.voice.registry import validate_voice
 
     try:
         return str(validate_voice(value))

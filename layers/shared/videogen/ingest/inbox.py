@@ -28,7 +28,7 @@ from urllib.parse import unquote_plus
 
 from videogen.domain.enums import ScriptFormat
 from videogen.domain.limits import MUSIC_SUFFIXES
-from videogen.exceptions import ScriptParsingException, ValidationException
+from videogen.exceptions import InboxFolderException, ScriptParsingException, UnsafeInboxKeyException
 from videogen.scripts.parser import detect_format
 
 INBOX = "inbox/"
@@ -40,18 +40,6 @@ _OWNER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # After one decoding, an encoded dot, slash or backslash can only be a second layer of encoding.
 _ENCODED_PATH_CHARS = re.compile(r"%(?:2e|2f|5c)", re.IGNORECASE)
-
-
-class UnsafeInboxKeyException(ValidationException):
-    """An inbox key that must not be acted on at all; ``details["reason"]`` says why."""
-
-    error_code = "INVALID_INBOX_KEY"
-
-
-class InboxFolderException(ValidationException):
-    """A script in a subfolder of the owner's inbox folder: only the folder itself is read."""
-
-    error_code = "INVALID_INBOX_KEY"
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,10 +32,11 @@ from videogen.exceptions import (
     MusicNotFoundException,
     PayloadTooLargeException,
     ResourceConflictException,
+    UnsafeInboxKeyException,
     VideoGeneratorException,
 )
 from videogen.ingest import outbox
-from videogen.ingest.inbox import DroppedObject, InboxFile, UnsafeInboxKeyException, parse_inbox_key
+from videogen.ingest.inbox import DroppedObject, InboxFile, parse_inbox_key
 from videogen.logic.music import attach_music
 from videogen.logic.projects import create_project, get_project
 from videogen.logic.renders import start_render

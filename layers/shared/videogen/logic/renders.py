@@ -16,8 +16,8 @@ from videogen.domain.limits import MAX_RENDER_PIXEL_SECONDS, MIN_SCENE_SECONDS
 from videogen.domain.models import Project, Render, Scene
 from videogen.exceptions import (
     RateLimitException,
+    RenderTooLargeException,
     ResourceNotFoundException,
-    ValidationException,
     VideoGeneratorException,
 )
 from videogen.observability import logger, metrics
@@ -28,13 +28,6 @@ RUNNING_RETRY_AFTER_SECONDS = 30
 _BUSY = {ProjectStatus.QUEUED, ProjectStatus.RENDERING}
 #: A scene with nothing spoken lasts its caption's reading time plus a pad (as assembly times it).
 _SILENT_SCENE_PAD_SECONDS = 1.0
-
-
-class RenderTooLargeException(ValidationException):
-    """The render would cost more than one render may: too many seconds at too many pixels."""
-
-    error_code = "RENDER_TOO_LARGE"
-    status_code = 422
 
 
 def estimated_seconds(scene: Scene) -> float:

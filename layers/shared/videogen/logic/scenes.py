@@ -9,10 +9,14 @@ import json
 from pynamodb.expressions.update import Action
 
 from videogen.dal import projects, scenes
-from videogen.dal.projects import InvalidCursorException
 from videogen.dal.tables import SceneItem
 from videogen.domain.models import Project, Scene, SceneChanges, ScenePage
-from videogen.exceptions import ResourceConflictException, ResourceNotFoundException, ValidationException
+from videogen.exceptions import (
+    InvalidCursorException,
+    ResourceConflictException,
+    ResourceNotFoundException,
+    ValidationException,
+)
 from videogen.logic.projects import BUSY
 from videogen.observability import logger
 from videogen.scripts.prompts import derive_image_prompt

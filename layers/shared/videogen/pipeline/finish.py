@@ -93,18 +93,12 @@ def _record_output_metrics(
     metrics.add_metric(name="VideoSecondsProduced", unit=MetricUnit.Seconds, value=duration)
 
 
-def _known_errors() -> dict[str, type[exceptions.VideoGeneratorException]]:
-    found: dict[str, type[exceptions.VideoGeneratorException]] = {}
-    pending: list[type[exceptions.VideoGeneratorException]] = [exceptions.VideoGeneratorException]
-    while pending:
-        cls = pending.pop()
-        found[cls.__name__] = cls
-        pending.extend(cls.__subclasses__())
-    return found
-
-
 def describe_failure(failure: dict[str, Any]) -> dict[str, str]:
-    """Turn a Catch output ({"Error", "Cause"}) into the error code and message the project shows."""
+    """Turn a Catch output ({"Error", "Cause"}) into the error code and message the project shows.
+
+    ``Error`` is the name Lambda reported the step's exception by (its class name), looked up in the
+    error catalogue: an error of ours keeps its code and message, whatever modules this function loaded.
+    """
     name = str(failure.get("Error") or "States.Runtime")
     cause = failure.get("Cause") or ""
     message = ""
@@ -113,10 +107,11 @@ def describe_failure(failure: dict[str, Any]) -> dict[str, str]:
         message = str(parsed.get("errorMessage") or "")
     except ValueError:
         parsed = {}
-    known = _known_errors().get(name)
+    known = exceptions.error_class(name)
     if known is not None:
         return {"code": known.error_code, "message": message or "The render failed."}
-    if name == "States.Timeout":
+    # The state's TimeoutSeconds, or the function's own Timeout (Lambda reports that as Sandbox.Timedout).
+    if name in {"States.Timeout", "Sandbox.Timedout"}:
         return {"code": "RENDER_TIMEOUT", "message": "A render step took too long and was stopped."}
     # Anything else is unexpected: its text may carry internals, so the project gets a generic reason.
     logger.error("Render failed unexpectedly", extra={"error": name, "cause": str(cause)[:2000]})

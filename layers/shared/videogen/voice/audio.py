@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Final
 
 from videogen.domain.limits import MAX_MUSIC_BYTES, MAX_MUSIC_SECONDS
-from videogen.exceptions import InvalidMusicException, VideoAssemblyException
+from videogen.exceptions import InvalidMusicException, UnreadableMediaException, VideoAssemblyException
 from videogen.media.ffmpeg import Deadline, expr_number, run_ffmpeg
 from videogen.media.probe import probe
 
@@ -68,6 +68,7 @@ def validate_music(path: Path) -> float:
     Raises:
         InvalidMusicException: the file is over 50 MB, is not audio ffmpeg can read, has no length, or
             lasts more than 30 minutes.
+        VideoAssemblyException: ffmpeg is missing or could not be run: no verdict on the file.
     """
     size = path.stat().st_size if path.is_file() else 0
     if size > MAX_MUSIC_BYTES:
@@ -77,7 +78,9 @@ def validate_music(path: Path) -> float:
         raise not_audio
     try:
         info = probe(path)
-    except VideoAssemblyException as exc:
+    except UnreadableMediaException as exc:
+        # Only ffmpeg's verdict on the file is the uploader's fault; a missing or failing ffmpeg is ours,
+        # and raises on (a 500), rather than telling them their file is not audio.
         raise not_audio from exc
     if not info.has_audio:
         raise not_audio

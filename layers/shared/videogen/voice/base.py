@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Protocol
 
-from videogen.exceptions import VideoGeneratorException
+from videogen.exceptions import VoiceSynthesisException
 
 #: Bumped when synthesis changes in a way that must invalidate cached narrations.
 CACHE_FORMAT: Final = "videogen-narration-v1"
@@ -44,21 +44,6 @@ _UNSPOKEN_CATEGORIES: Final = frozenset({"So", "Sk", "Co", "Cn", "Cs", "Cf"})
 _DRESSING_MARKS: Final = frozenset({"Mn", "Me"})
 #: Marks that only ever choose how a symbol is drawn: variation selectors and enclosing marks (keycaps).
 _PRESENTATION = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef\u20dd-\u20e4]")
-
-
-class VoiceSynthesisException(VideoGeneratorException):
-    """The narration could not be synthesized (a provider error that retrying will not fix)."""
-
-    error_code = "VOICE_SYNTHESIS_FAILED"
-    status_code = 500
-
-
-class VoiceUnavailableException(VoiceSynthesisException):
-    """The voice provider failed in a way that may pass (5xx, timeout, connection): worth a retry."""
-
-    error_code = "VOICE_PROVIDER_UNAVAILABLE"
-    status_code = 503
-    retryable = True
 
 
 @dataclass(frozen=True, slots=True)

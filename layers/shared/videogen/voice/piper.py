@@ -27,19 +27,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from videogen.exceptions import ConfigurationException
+from videogen.exceptions import (
+    ConfigurationException,
+    UnknownVoiceException,
+    VoiceSynthesisException,
+    VoiceUnavailableException,
+)
 from videogen.voice.base import (
     Narration,
     SentenceTiming,
-    VoiceSynthesisException,
-    VoiceUnavailableException,
     silent_narration,
     speakable,
     split_sentences,
     spoken_text,
 )
 from videogen.voice.catalog import LOCAL_VOICE_PACKAGES
-from videogen.voice.registry import UnknownVoiceException
 
 logger = logging.getLogger(__name__)
 
@@ -171,7 +173,14 @@ class PiperVoiceProvider:
             "--output-dir-naming", "timestamp",
         ]  # fmt: skip
         # Piper reads stdin in the locale's encoding: force UTF-8 whatever the host's locale is.
-        env = {**os.environ, "PYTHONUTF8": "1", "PYTHONIOENCODING": "utf-8"}
+        # The child finds piper where this process found its own modules: on Lambda that is the function's
+        # folder and its layers, which Lambda's bootstrap puts on sys.path but not in PYTHONPATH.
+        env = {
+            **os.environ,
+            "PYTHONUTF8": "1",
+            "PYTHONIOENCODING": "utf-8",
+            "PYTHONPATH": os.pathsep.join(entry for entry in sys.path if entry),
+        }
         started = time.monotonic()
         try:
             completed = subprocess.run(  # noqa: S603 - an argument list, no shell

@@ -20,12 +20,16 @@ from typing import Any, Final
 
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
-from videogen.exceptions import ConfigurationException, RateLimitException
+from videogen.exceptions import (
+    ConfigurationException,
+    RateLimitException,
+    UnknownVoiceException,
+    VoiceSynthesisException,
+    VoiceUnavailableException,
+)
 from videogen.voice.base import (
     Narration,
     SentenceTiming,
-    VoiceSynthesisException,
-    VoiceUnavailableException,
     WordTiming,
     silent_narration,
     speakable,
@@ -33,7 +37,6 @@ from videogen.voice.base import (
     spoken_text,
 )
 from videogen.voice.catalog import POLLY_NEURAL_ENGLISH_VOICES
-from videogen.voice.registry import UnknownVoiceException
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
-from videogen.exceptions import ValidationException
+from videogen.exceptions import UnknownVoiceException
 from videogen.voice.catalog import (
     DEFAULT_LOCAL_VOICE,
     DEFAULT_POLLY_VOICE,
@@ -28,19 +28,6 @@ POLLY: Final = "polly"
 DEFAULT_VOICE_SETTING: Final = LOCAL
 PROVIDERS: Final = (NONE, LOCAL, POLLY)
 _DEFAULTS: Final = {LOCAL: DEFAULT_LOCAL_VOICE, POLLY: DEFAULT_POLLY_VOICE}
-
-
-class UnknownVoiceException(ValidationException):
-    """The ``voice`` setting names no voice videogen offers; ``details.valid`` lists the ones it does."""
-
-    error_code = "INVALID_VOICE"
-    status_code = 422
-
-    def __init__(self, value: str, valid: list[str]) -> None:
-        shown = ", ".join(valid) if valid else "none installed"
-        super().__init__(
-            f"Unknown voice {value!r}. Valid voices: {shown}.", {"voice": value, "valid": list(valid)}
-        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from videogen.domain.limits import MAX_SCENE_SECONDS
-from videogen.exceptions import ScriptParsingException
+from videogen.exceptions import NarrationTooLongException
 from videogen.media.captions import (
     MAX_LINE_CHARS,
     MAX_LINES,
@@ -46,28 +46,6 @@ CAPTION_HOLD_GAP_SECONDS: Final = 1.0
 CAPTION_LINGER_SECONDS: Final = 1.0
 #: Floating-point slack when comparing times that were computed two ways.
 _EPSILON: Final = 1e-6
-
-
-class NarrationTooLongException(ScriptParsingException):
-    """A scene's narration does not fit the duration the script fixed for it (a script error, 422)."""
-
-    error_code = "NARRATION_TOO_LONG"
-    status_code = 422
-
-    def __init__(self, scene: int, narration_seconds: float, available_seconds: float) -> None:
-        over = narration_seconds - available_seconds
-        super().__init__(
-            f"Scene {scene}'s narration lasts {narration_seconds:.2f} s but only {available_seconds:.2f} s "
-            f"are available: it is {over:.2f} s too long. Shorten the narration or lengthen the scene.",
-            {
-                "scene": scene,
-                "narration_seconds": round(narration_seconds, 3),
-                "available_seconds": round(available_seconds, 3),
-                "over_by_seconds": round(over, 3),
-            },
-        )
-        self.scene = scene
-        self.over_by = over
 
 
 @dataclass(frozen=True, slots=True)
