@@ -74,10 +74,10 @@ sam-validate: $(SAM_STAMP)
 # (about 4x the import time, see bench/api_import.py --layout build). Precompile for 3.13 with
 # unchecked-hash .pyc files: `sam package` zips every file with a 1980 mtime, so timestamp-checked ones
 # would be stale; `sam deploy` ships whatever .aws-sam/build holds.
-sam-build: $(SAM_STAMP)
+sam-build: $(SAM_STAMP) $(STAMP)
 	SAM_CLI_TELEMETRY=0 PATH="$(dir $(PY313)):$$PATH" $(SAM_VENV)/bin/sam build --template-file template.yaml
 	$(PY313) -m compileall -q -j 0 --invalidation-mode unchecked-hash .aws-sam/build/SharedLayer/python .aws-sam/build/ApiFunction
-	$(SAM_VENV)/bin/python infra/scripts/build_sizes.py
+	$(BIN)/python -m videogen_local.build
 
 # The end-to-end tests run a second time from the build (--from-build), so the build comes first, and a
 # missing or stale one fails those tests instead of skipping them.

@@ -15,9 +15,9 @@ from urllib.parse import urlencode
 import boto3
 import pytest
 
+from videogen_local.build import BuildError, check_build
 from videogen_local.cloud import LocalCloud
 from videogen_local.template import Template
-from videogen_local.workers import BuildError, check_build
 
 ROOT = Path(__file__).resolve().parents[1]
 EVENTS = Path(__file__).parent / "events"
@@ -38,10 +38,8 @@ both_ways = pytest.mark.parametrize("cloud", [IN_PROCESS, FROM_BUILD], indirect=
 def required_build() -> Path:
     """The build, checked: a missing or stale one skips the test, or fails it under `make test` (which
     builds first and sets VIDEOGEN_REQUIRE_BUILD), so CI never passes without running it."""
-    template = Template.load(ROOT / "template.yaml")
-    built = template.resources_of_type("AWS::Serverless::Function", "AWS::Serverless::LayerVersion")
     try:
-        check_build(ROOT, BUILD_DIR, built)
+        check_build(Template.load(ROOT / "template.yaml"), BUILD_DIR)
     except BuildError as exc:
         if os.environ.get("VIDEOGEN_REQUIRE_BUILD"):
             pytest.fail(str(exc))

@@ -10,20 +10,15 @@ from videogen_local.keys import DEFAULT_OWNER, KeyStore
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from videogen_local.cloud import LocalCloud
+    from videogen_local.cloud import started_cloud
     from videogen_local.server import LocalApiGateway, LocalApiServer
-    from videogen_local.workers import BuildError
 
     keys = KeyStore()
     if keys.is_empty():
         key = keys.add(DEFAULT_OWNER)
         print(f"Created an API key for owner {DEFAULT_OWNER!r} (shown once, keep it):\n  {key}")
-    cloud = LocalCloud(from_build=args.from_build)
-    try:
-        cloud.start()
-    except BuildError as exc:
-        cloud.stop()
-        print(f"videogen: {exc}", file=sys.stderr)
+    cloud = started_cloud(args.from_build, sys.stderr)
+    if cloud is None:
         return 2
     with cloud:
         if cloud.build_dir is not None:
@@ -107,7 +102,7 @@ def _watch(args: argparse.Namespace) -> int:
 def _add_from_build(parser: argparse.ArgumentParser) -> None:
     from pathlib import Path
 
-    from videogen_local.cloud import default_build_dir
+    from videogen_local.build import default_build_dir
 
     parser.add_argument(
         "--from-build",

@@ -27,17 +27,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, TextIO
 
 import boto3
 
+from videogen_local.build import BuildError, check_build, default_template_path
 from videogen_local.template import Template
 from videogen_local.workers import (
     DEFAULT_WORKERS_PER_FUNCTION,
     BuiltFunction,
     FunctionError,
     FunctionPool,
-    check_build,
     lambda_python,
 )
 
@@ -63,16 +63,6 @@ _LOCAL_DEFAULTS = {
     "POWERTOOLS_METRICS_DISABLED": "true",
     "POWERTOOLS_SERVICE_NAME": "videogen-local",
 }
-
-
-def default_template_path() -> Path:
-    """template.yaml of this checkout (the package lives in devtools/videogen_local)."""
-    return Path(__file__).resolve().parents[2] / "template.yaml"
-
-
-def default_build_dir(template_path: Path | None = None) -> Path:
-    """Where `make sam-build` puts the build of a template."""
-    return (template_path or default_template_path()).parent / ".aws-sam" / "build"
 
 
 @dataclass
@@ -167,11 +157,7 @@ class LocalCloud:
             return self
         if self.build_dir is not None:
             # Before anything starts: a missing or stale build is the user's to fix, said in one line.
-            check_build(
-                self.template.root,
-                self.build_dir,
-                self.template.resources_of_type("AWS::Serverless::Function", "AWS::Serverless::LayerVersion"),
-            )
+            check_build(self.template, self.build_dir)
         self._set_env({**_FAKE_CREDENTIALS, **dict.fromkeys(_REAL_AWS_VARIABLES)})
         self._mock = mock_aws(
             config={
@@ -316,11 +302,11 @@ class LocalCloud:
     def _collect_functions(self) -> None:
         globals_ = self.template.function_globals()
         global_env = (globals_.get("Environment") or {}).get("Variables") or {}
+        layers_of = self.template.function_layers()
         for logical_id, resource in self.template.resources_of_type("AWS::Serverless::Function").items():
             props = resource.get("Properties", {})
             variables = {**global_env, **((props.get("Environment") or {}).get("Variables") or {})}
             resolved = {key: self.template.resolve(value) for key, value in variables.items()}
-            layers = [*(globals_.get("Layers") or []), *(props.get("Layers") or [])]
             self.functions[logical_id] = LocalFunction(
                 logical_id=logical_id,
                 name=self.template.physical_ids[logical_id],
@@ -331,7 +317,7 @@ class LocalCloud:
                 memory=int(props.get("MemorySize") or globals_.get("MemorySize") or 128),
                 environment={key: str(value) for key, value in resolved.items() if value is not None},
                 events=dict(props.get("Events") or {}),
-                layers=tuple(_layer_logical_id(layer) for layer in layers),
+                layers=tuple(layers_of[logical_id]),
             )
 
     # ------------------------------------------------------------------ Lambda invokes, in process
@@ -646,13 +632,6 @@ class LocalCloud:
         self._original_writes = []
 
 
-def _layer_logical_id(layer: Any) -> str:
-    """A function's layer as the template names it (``!Ref SomeLayer``): its logical id."""
-    if isinstance(layer, dict) and set(layer) == {"Ref"}:
-        return str(layer["Ref"])
-    raise ValueError(f"the local cloud only runs layers of this template (!Ref), not {layer!r}")
-
-
 def _serialized(method: Callable[..., Any], lock: threading.RLock) -> Callable[..., Any]:
     @functools.wraps(method)
     def call(*args: Any, **kwargs: Any) -> Any:
@@ -660,6 +639,18 @@ def _serialized(method: Callable[..., Any], lock: threading.RLock) -> Callable[.
             return method(*args, **kwargs)
 
     return call
+
+
+def started_cloud(from_build: Path | None, stream: TextIO) -> LocalCloud | None:
+    """A started local cloud (the commands' way in); None, after saying why on ``stream``, when the build
+    it should run from is missing or stale."""
+    cloud = LocalCloud(from_build=from_build)
+    try:
+        return cloud.start()
+    except BuildError as exc:
+        cloud.stop()
+        print(f"videogen: {exc}", file=stream)
+        return None
 
 
 @contextmanager

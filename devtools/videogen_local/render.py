@@ -203,8 +203,7 @@ def run_render_command(
     ``music`` is the file given with --music; otherwise the script's own (``find_music``) unless
     ``find_music_beside`` is off (--no-music). ``from_build``: run the functions of that `sam build`.
     """
-    from videogen_local.cloud import LocalCloud
-    from videogen_local.workers import BuildError
+    from videogen_local.cloud import started_cloud
 
     # The progress bar and the final line say what happened; logs only for errors (VIDEOGEN_LOG_LEVEL).
     os.environ.setdefault("VIDEOGEN_LOG_LEVEL", "ERROR")
@@ -224,12 +223,8 @@ def run_render_command(
     target = output or Path(script.stem + ".mp4")
     bar = ProgressBar(stream)
     started = time.monotonic()
-    cloud = LocalCloud(from_build=from_build)
-    try:
-        cloud.start()
-    except BuildError as exc:
-        cloud.stop()
-        print(f"videogen: {exc}", file=sys.stderr)
+    cloud = started_cloud(from_build, sys.stderr)
+    if cloud is None:
         return 2
     with cloud:
         try:
@@ -253,6 +248,8 @@ def run_render_command(
         except RenderFailed as exc:
             bar.close()
             print(f"videogen: the render failed ({exc.code}): {exc.message}", file=sys.stderr)
+            if cloud.log_path is not None:
+                print(f"videogen: the functions' logs: {cloud.log_path}", file=sys.stderr)
             return 1
         except VideoGeneratorException as exc:
             bar.close()

@@ -92,6 +92,27 @@ class Template:
     def function_globals(self) -> dict[str, Any]:
         return dict((self.body.get("Globals") or {}).get("Function") or {})
 
+    def function_layers(self) -> dict[str, list[str]]:
+        """Each function's layers (logical ids) as SAM gives them: Globals.Function.Layers, then its own.
+
+        Raises:
+            TemplateError: a layer is not a ``!Ref`` to a layer of this template (the local cloud can run,
+                and the build can measure, only layers it builds).
+        """
+        known = set(self.resources_of_type("AWS::Serverless::LayerVersion"))
+        shared = self.function_globals().get("Layers") or []
+        result: dict[str, list[str]] = {}
+        for name, resource in self.resources_of_type("AWS::Serverless::Function").items():
+            own = (resource.get("Properties") or {}).get("Layers") or []
+            refs = []
+            for entry in [*shared, *own]:
+                ref = entry.get("Ref") if isinstance(entry, dict) and len(entry) == 1 else None
+                if ref not in known:
+                    raise TemplateError(f"{name}: layer {entry!r} is not a !Ref to a layer of this template")
+                refs.append(str(ref))
+            result[name] = refs
+        return result
+
     # ------------------------------------------------------------------ intrinsic functions
     def parameter(self, name: str) -> str:
         if name in self.parameter_overrides:

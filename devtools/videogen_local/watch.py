@@ -175,18 +175,13 @@ def run_watch_command(
 ) -> int:
     """``videogen watch``: the local cloud, and a watcher on ROOT until Ctrl-C. Returns the exit status.
     ``from_build``: run the functions of that `sam build`."""
-    from videogen_local.cloud import LocalCloud
-    from videogen_local.workers import BuildError
+    from videogen_local.cloud import started_cloud
 
     if not is_owner_id(owner):
         print(f"videogen: {owner!r} is not an owner id", file=out)
         return 2
-    cloud = LocalCloud(from_build=from_build)
-    try:
-        cloud.start()
-    except BuildError as exc:
-        cloud.stop()
-        print(f"videogen: {exc}", file=out)
+    cloud = started_cloud(from_build, out)
+    if cloud is None:
         return 2
     with cloud:
         watcher = DropFolderWatcher(

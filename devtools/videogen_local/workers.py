@@ -26,7 +26,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -42,10 +42,6 @@ _TAIL_LINES = 40
 #: Where Lambda mounts layers; a template value under it names a file of one of the function's layers.
 LAYER_MOUNT = "/opt"
 _PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
-
-
-class BuildError(RuntimeError):
-    """The build cannot be run: missing, incomplete, or older than the sources."""
 
 
 @dataclass(frozen=True)
@@ -391,58 +387,9 @@ class FunctionPool:
             return [worker.process.pid for worker in self._workers.values()]
 
 
-# ---------------------------------------------------------------------------------------------- the build
-#: What `make sam-build` reads: a build older than any of these is stale.
-SOURCE_GLOBS = (
-    "template.yaml",
-    "functions/**/*",
-    "layers/**/*",
-    "pyproject.toml",
-)
-_IGNORED_PARTS = {"__pycache__", ".pytest_cache", ".mypy_cache"}
-
-
-def newest_source(root: Path, globs: Iterable[str] = SOURCE_GLOBS) -> tuple[float, Path | None]:
-    """The newest modification time among the sources a build is made from, and that file."""
-    newest, newest_path = 0.0, None
-    for pattern in globs:
-        for path in root.glob(pattern):
-            if not path.is_file() or _IGNORED_PARTS.intersection(path.parts) or path.suffix == ".pyc":
-                continue
-            if any(part.endswith(".egg-info") for part in path.parts):
-                continue
-            mtime = path.stat().st_mtime
-            if mtime > newest:
-                newest, newest_path = mtime, path
-    return newest, newest_path
-
-
-def check_build(root: Path, build_dir: Path, logical_ids: Iterable[str]) -> None:
-    """Raise BuildError, saying what to run, unless ``build_dir`` is a complete build newer than the sources.
-
-    Raises:
-        BuildError: no build, a function missing from it, or a source changed after it was made.
-    """
-    built_template = build_dir / "template.yaml"
-    if not built_template.is_file():
-        raise BuildError(f"No build at {build_dir}: run `make sam-build` first, then use --from-build.")
-    missing = [logical_id for logical_id in logical_ids if not (build_dir / logical_id).is_dir()]
-    if missing:
-        raise BuildError(
-            f"The build at {build_dir} lacks {', '.join(sorted(missing))}: run `make sam-build` again."
-        )
-    built_at = built_template.stat().st_mtime
-    newest, path = newest_source(root)
-    if newest > built_at and path is not None:
-        raise BuildError(
-            f"The build at {build_dir} is older than {path.relative_to(root)}: run `make sam-build` again "
-            "(or drop --from-build)."
-        )
-
-
 def lambda_python() -> str:
     """The interpreter workers run: this one's base Python 3.13 (a venv's python would do the same with
     -I -S; the base one says plainly that no venv is involved)."""
     if sys.version_info[:2] != (3, 13):
-        raise BuildError("--from-build needs Python 3.13, the functions' runtime.")
+        raise RuntimeError("--from-build needs Python 3.13, the functions' runtime.")
     return str(getattr(sys, "_base_executable", None) or sys.executable)

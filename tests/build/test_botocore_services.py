@@ -144,6 +144,9 @@ def test_built_layer_ships_only_the_videogen_package_and_its_requirements(build_
     assert not {"requirements.txt", "Makefile", "botocore-services.txt", "bin"} & {
         p.name for p in python.iterdir()
     }
+    # Runtime code only: the development package (local cloud, CLI, demo) and moto never ship.
+    assert not {"videogen_local", "moto", "pytest"} & {p.name for p in python.iterdir()}
+    assert not [name for name in ("local", "cli.py", "demo.py") if (python / "videogen" / name).exists()]
 
 
 def test_built_layer_bytecode_is_all_unchecked_hash(build_dir: Path) -> None:

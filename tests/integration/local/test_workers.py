@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from videogen_local.build import BuildError, check_build
+from videogen_local.template import Template
 from videogen_local.workers import (
-    BuildError,
     BuiltFunction,
     FunctionError,
     FunctionPool,
-    check_build,
     lambda_python,
     signal_description,
 )
@@ -299,17 +299,24 @@ def test_close_ends_every_worker(build: Path, pools: list[FunctionPool]) -> None
 
 
 def test_missing_or_stale_build_says_to_run_make_sam_build(tmp_path: Path) -> None:
-    (tmp_path / "template.yaml").write_text("Resources: {}\n", encoding="utf-8")
+    (tmp_path / "template.yaml").write_text(
+        "Resources:\n"
+        "  Fn: {Type: AWS::Serverless::Function}\n"
+        "  Other: {Type: AWS::Serverless::LayerVersion}\n",
+        encoding="utf-8",
+    )
+    template = Template.load(tmp_path / "template.yaml")
     build_dir = tmp_path / ".aws-sam" / "build"
 
     with pytest.raises(BuildError, match="run `make sam-build` first"):
-        check_build(tmp_path, build_dir, ["Fn"])
+        check_build(template, build_dir)
 
     (build_dir / "Fn").mkdir(parents=True)
     (build_dir / "template.yaml").write_text("{}", encoding="utf-8")
-    check_build(tmp_path, build_dir, ["Fn"])
     with pytest.raises(BuildError, match="lacks Other"):
-        check_build(tmp_path, build_dir, ["Fn", "Other"])
+        check_build(template, build_dir)
+    (build_dir / "Other").mkdir()
+    check_build(template, build_dir)
 
     (tmp_path / "functions").mkdir()
     source = tmp_path / "functions" / "app.py"
@@ -317,7 +324,7 @@ def test_missing_or_stale_build_says_to_run_make_sam_build(tmp_path: Path) -> No
     future = time.time() + 60
     os.utime(source, (future, future))
     with pytest.raises(BuildError, match=r"older than functions/app.py: run `make sam-build` again"):
-        check_build(tmp_path, build_dir, ["Fn"])
+        check_build(template, build_dir)
 
 
 def test_signal_description_reads_like_lambda() -> None:
