@@ -1,18 +1,23 @@
 """Load on the local HTTP API: concurrent clients on loopback, then list pagination over 10,000 projects.
 
 Part 1, mixed load. `LocalApiServer` (what `videogen serve` runs) on 127.0.0.1 at an ephemeral port, with
-its API Gateway emulation and bearer keys; --clients threads, each with its own keep-alive HTTP connection
-and seeded random choices, send requests for --seconds and stop. The mix, per request:
+its API Gateway emulation and bearer keys; --clients threads (64), each with its own keep-alive HTTP
+connection and seeded random choices, send requests for --seconds and stop. The mix, per request:
 
     list    50%   GET /projects?limit=20
     get     30%   GET /projects/{id} of a random project of the owner
     create  10%   POST /projects with a two-scene script
     patch   10%   PATCH /projects/{id} with If-Match of the version this client last saw of it
 
-Printed: requests/s, p50/p95/p99 latency (overall and per kind) and answers by status. A 412 is a stale
-If-Match that another client's PATCH made stale: the API working as documented, counted apart from
-errors. The local API runs one warm container of the API function, as `videogen serve` does (Lambda
-would scale out), so throughput is one container's and latency includes waiting for it.
+Printed: requests/s, p50/p95/p99 latency (overall and per kind), answers by status, and the connections:
+how many were opened (a client reconnects when an answer says `Connection: close`, which the server says
+while other connections wait for one of its 32 workers), how many were reset, and any other connection
+error. A reset or error is counted, the client reconnects and goes on. A 412 is a stale If-Match that
+another client's PATCH made stale: the API working as documented, counted apart from errors. The local
+API runs one warm container of the API function, as `videogen serve` does (Lambda would scale out), so
+throughput is one container's and latency includes waiting for it.
+
+Bounded: at most 256 clients, 300 s of load and 100,000 projects; the server listens on loopback only.
 
 Part 2, pagination depth. --projects projects (10,000) of one owner are written straight through the
 data layer (videogen.dal.projects.put_new_project: no API, no script parsing), then every project is
@@ -26,7 +31,7 @@ items for every page at any depth and the rest stays flat: last/first ~ 1. moto,
 Query by sorting the whole index in memory, so here each page costs O(table) inside "DynamoDB" at any
 depth: that column is moto's, not DynamoDB's.
 
-    .venv/bin/python bench/load.py [--seconds 20] [--clients 8] [--projects 10000] [--page-size 20]
+    .venv/bin/python bench/load.py [--seconds 20] [--clients 64] [--projects 10000] [--page-size 20]
                                    [--repeats 5]
 """
 
@@ -34,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import ipaddress
 import json
 import os
 import random
@@ -56,6 +62,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = "## Dawn\nThe sea wakes up.\n\n## Noon\nGulls circle the lamp room.\n"
 MIX = (("list", 50), ("get", 30), ("create", 10), ("patch", 10))
 EXPECTED_REFUSALS = {412}  # a PATCH whose If-Match another client made stale
+MAX_CLIENTS, MAX_SECONDS, MAX_PROJECTS = 256, 300.0, 100_000
 
 
 @dataclass
@@ -65,13 +72,25 @@ class Answer:
     body: Any
 
 
+class CountedConnection(http.client.HTTPConnection):
+    """An HTTP connection that counts its connects (it reconnects by itself after `Connection: close`)."""
+
+    opened = 0
+    lock = threading.Lock()
+
+    def connect(self) -> None:
+        super().connect()
+        with CountedConnection.lock:
+            CountedConnection.opened += 1
+
+
 class Client:
     """One keep-alive HTTP/1.1 connection to the local API, with a bearer key."""
 
     def __init__(self, base_url: str, key: str) -> None:
         split = urlsplit(base_url)
         self.prefix = split.path
-        self.connection = http.client.HTTPConnection(split.hostname or "127.0.0.1", split.port, timeout=30)
+        self.connection = CountedConnection(split.hostname or "127.0.0.1", split.port, timeout=30)
         self.headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
 
     def request(
@@ -93,12 +112,24 @@ class Client:
 class Tally:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     statuses: Counter[tuple[str, int]] = field(default_factory=Counter)
+    failures: Counter[str] = field(default_factory=Counter)  # connection errors by exception name
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, kind: str, seconds: float, status: int) -> None:
         with self.lock:
             self.latencies[kind].append(seconds)
             self.statuses[(kind, status)] += 1
+
+    def fail(self, error: Exception) -> None:
+        with self.lock:
+            self.failures[type(error).__name__] += 1
+
+    @property
+    def resets(self) -> int:
+        # RemoteDisconnected (closed without an answer) is a ConnectionResetError too.
+        return sum(
+            n for name, n in self.failures.items() if name in {"ConnectionResetError", "RemoteDisconnected"}
+        )
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -119,6 +150,8 @@ def local_api() -> Iterator[tuple[Any, str, str]]:
         keys = KeyStore()
         key = keys.add("bench")
         server = LocalApiServer(LocalApiGateway(cloud, keys), "127.0.0.1", 0)
+        if not ipaddress.ip_address(str(server.server_address[0])).is_loopback:
+            raise SystemExit("the load benchmark runs on loopback only")
         server.start_background()
         try:
             yield cloud, server.base_url, key
@@ -141,16 +174,24 @@ def run_client(base_url: str, key: str, seed: int, *, deadline: float, pool: lis
             kind = chooser.choices(kinds, weights)[0]
             project_id = chooser.choice(pool)
             started = time.perf_counter()
-            if kind == "list":
-                answer = client.request("GET", "/projects?limit=20")
-            elif kind == "get":
-                answer = client.request("GET", f"/projects/{project_id}")
-            elif kind == "create":
-                body = {"title": f"load {seed}-{chooser.random():.6f}", "script": SCRIPT}
-                answer = client.request("POST", "/projects", body)
-            else:
-                if_match = {"If-Match": seen[project_id]} if project_id in seen else {}
-                answer = client.request("PATCH", f"/projects/{project_id}", {"title": f"t{seed}"}, if_match)
+            try:
+                if kind == "list":
+                    answer = client.request("GET", "/projects?limit=20")
+                elif kind == "get":
+                    answer = client.request("GET", f"/projects/{project_id}")
+                elif kind == "create":
+                    body = {"title": f"load {seed}-{chooser.random():.6f}", "script": SCRIPT}
+                    answer = client.request("POST", "/projects", body)
+                else:
+                    if_match = {"If-Match": seen[project_id]} if project_id in seen else {}
+                    answer = client.request(
+                        "PATCH", f"/projects/{project_id}", {"title": f"t{seed}"}, if_match
+                    )
+            except (OSError, http.client.HTTPException) as error:
+                # Reset, refused, timed out: counted; the next request opens a new connection.
+                tally.fail(error)
+                client.connection.close()
+                continue
             tally.add(kind, time.perf_counter() - started, answer.status)
             if kind == "create" and answer.status == 201:
                 pool.append(answer.body["id"])  # list.append is atomic: other clients pick it up
@@ -162,6 +203,7 @@ def run_client(base_url: str, key: str, seed: int, *, deadline: float, pool: lis
 
 def mixed_load(base_url: str, key: str, seconds: float, clients: int) -> None:
     setup = Client(base_url, key)
+    CountedConnection.opened = 0
     pool = [
         setup.request("POST", "/projects", {"title": f"seed {i}", "script": SCRIPT}).body["id"]
         for i in range(50)
@@ -208,6 +250,15 @@ def mixed_load(base_url: str, key: str, seconds: float, clients: int) -> None:
     }
     refused = sum(count for (_, status), count in tally.statuses.items() if status in EXPECTED_REFUSALS)
     print(f"errors: {errors or 'none'}; stale If-Match (412, expected under concurrent PATCHes): {refused}")
+    others = {
+        name: n
+        for name, n in tally.failures.items()
+        if name not in {"ConnectionResetError", "RemoteDisconnected"}
+    }
+    print(
+        f"connections: {CountedConnection.opened} opened by {clients} clients, {tally.resets} reset, "
+        f"other connection errors: {others or 'none'}"
+    )
 
 
 # ------------------------------------------------------------------ part 2: pagination depth
@@ -344,13 +395,37 @@ def pagination_depth(base_url: str, key: str, total: int, page_size: int, repeat
     print(f"DynamoDB read at most {page_size + 1} items per page (limit + 1: is there a next page?)")
 
 
+def bounded(kind: Callable[[str], Any], low: float, high: float) -> Callable[[str], Any]:
+    """An argparse type: ``kind`` of the text, refused outside [low, high]."""
+
+    def parse(text: str) -> Any:
+        value = kind(text)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be from {low:g} to {high:g}")
+        return value
+
+    return parse
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--seconds", type=float, default=20, help="mixed load duration; 0 skips it (20)")
-    parser.add_argument("--clients", type=int, default=8, help="concurrent clients (8)")
-    parser.add_argument("--projects", type=int, default=10_000, help="to paginate over; 0 skips it (10000)")
+    parser.add_argument(
+        "--seconds",
+        type=bounded(float, 0, MAX_SECONDS),
+        default=20,
+        help="mixed load duration; 0 skips it (20)",
+    )
+    parser.add_argument(
+        "--clients", type=bounded(int, 1, MAX_CLIENTS), default=64, help="concurrent clients (64)"
+    )
+    parser.add_argument(
+        "--projects",
+        type=bounded(int, 0, MAX_PROJECTS),
+        default=10_000,
+        help="to paginate over; 0 skips it (10000)",
+    )
     parser.add_argument("--page-size", type=int, default=20, help="GET /projects?limit= (20)")
     parser.add_argument("--repeats", type=int, default=5, help="fetches of each measured page (5)")
     args = parser.parse_args(argv)

@@ -6,23 +6,32 @@ Routes, the stage, which routes need a caller, CORS and the 401 answer all come 
 from __future__ import annotations
 
 import base64
+import io
+import ipaddress
 import json
 import logging
+import queue
 import re
+import select
+import socket
+import sys
 import threading
 import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from email import policy as email_policy
+from email.message import Message
 from email.parser import BytesParser
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any, cast
 from urllib.parse import parse_qs, unquote, urlsplit
 from xml.sax.saxutils import escape
 
 from videogen.dal import storage
-from videogen.exceptions import VideoGeneratorException
+from videogen.exceptions import PayloadTooLargeException, ValidationException, VideoGeneratorException
+from videogen_local import sigv4
 from videogen_local.cloud import LocalCloud, LocalFunction
 from videogen_local.keys import KeyStore
 from videogen_local.workers import FunctionError
@@ -31,6 +40,28 @@ MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's own limit
 #: The local S3 takes form uploads up to this size; the presigned policy then applies its own limit.
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 PRESIGN_PREFIX = "/_s3"
+#: A client that stalls mid-request, or does not read its answer, frees its worker after this long.
+STALLED_CLIENT_SECONDS = 30.0
+#: How long closing the server waits for the requests in flight.
+CLOSE_GRACE_SECONDS = 30.0
+_OCTET_STREAM = "application/octet-stream"
+#: Hop-by-hop and framing headers are the server's to write, whatever a function returns.
+_SERVER_HEADERS = {"connection", "content-length", "keep-alive", "transfer-encoding"}
+#: Form fields a POST policy need not name (S3's list; x-ignore-* too).
+_UNSIGNED_FIELDS = {"file", "policy", "x-amz-signature"}
+_TOKEN_TEXT = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
+_TOKEN = re.compile(_TOKEN_TEXT)
+#: type/subtype, then `; name=value` parameters (a token or a quoted string): no CR, LF or control byte.
+_QUOTED_TEXT = r'"[\t\x20\x21\x23-\x5b\x5d-\x7e]*"'
+_MEDIA_TYPE = re.compile(
+    rf"{_TOKEN_TEXT}/{_TOKEN_TEXT}(?:[ \t]*;[ \t]*{_TOKEN_TEXT}=(?:{_TOKEN_TEXT}|{_QUOTED_TEXT}))*"
+)
+_MAX_MEDIA_TYPE = 200
+#: What a header value may hold: visible ASCII, space, tab and Latin-1 (what HTTP/1.1 sends as is).
+_HEADER_VALUE = re.compile(r"[\t\x20-\x7e\x80-\xff]*")
+_OVERLOADED = (
+    b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+)
 _CORS_HEADERS = {
     "AllowOrigin": "Access-Control-Allow-Origin",
     "AllowHeaders": "Access-Control-Allow-Headers",
@@ -125,62 +156,87 @@ class LocalApiGateway:
             "body": json.dumps(body),
         }
 
-    def serve_presigned(self, raw_path: str) -> dict[str, Any]:
+    def _signing_credentials(self) -> sigv4.Credentials | None:
+        """The key pair this cloud's links and upload forms are signed with: the functions' own (in this
+        process and in built functions' workers alike)."""
+        access_key, secret_key = self.cloud.signing_credentials
+        return sigv4.Credentials(access_key, secret_key)
+
+    def serve_presigned(self, raw_path: str, headers: Mapping[str, str]) -> dict[str, Any]:
         """GET of a presigned URL: the local stand-in for S3 serving one object until the URL expires.
 
-        Loopback only and single-user: the expiry and the bucket are checked, the signature is not.
+        As S3 does, the SigV4 signature is recomputed (with the cloud's secret key) and must match, then the
+        link must be live; answers are S3's (the object, or an XML error).
         """
+        credentials = self._signing_credentials()
+        if credentials is None:
+            return _s3_error(403, "AccessDenied", "Access Denied")
+        refusal = sigv4.presigned_url_refusal("GET", raw_path, headers, credentials, datetime.now(UTC))
+        if refusal is not None:
+            return _s3_error(refusal.status, refusal.code, refusal.message)
         split = urlsplit(raw_path)
-        parts = split.path[len(PRESIGN_PREFIX) + 1 :].split("/", 1)
-        query = {k: v[-1] for k, v in parse_qs(split.query).items()}
-        request_id = str(uuid.uuid4())
-        if len(parts) != 2 or parts[0] not in self.cloud.buckets.values():
-            return self._error(404, "RESOURCE_NOT_FOUND", "No such file.", request_id)
+        bucket, _, key = split.path[len(PRESIGN_PREFIX) + 1 :].partition("/")
+        if bucket not in self.cloud.buckets.values():
+            return _s3_error(404, "NoSuchBucket", "The specified bucket does not exist.")
+        # The signed query, read the way it was signed (sigv4.query_pairs), is the only one served.
+        requested_type = dict(sigv4.query_pairs(split.query)).get("response-content-type")
+        if requested_type is not None and not is_media_type(requested_type):
+            return _s3_error(400, "InvalidArgument", "response-content-type must be a media type.")
         try:
-            signed_at = datetime.strptime(query["X-Amz-Date"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-            lifetime = int(query["X-Amz-Expires"])
-        except (KeyError, ValueError):
-            return self._error(403, "FORBIDDEN", "The link is not a presigned URL.", request_id)
-        if datetime.now(UTC) > signed_at + timedelta(seconds=lifetime):
-            return self._error(
-                403, "FORBIDDEN", "The link has expired: ask the API for a new one.", request_id
-            )
-        try:
-            data, content_type = storage.read_object(parts[0], unquote(parts[1]))
+            data, stored_type = storage.read_object(bucket, unquote(key))
         except VideoGeneratorException:
-            return self._error(404, "RESOURCE_NOT_FOUND", "No such file.", request_id)
-        return {
-            "statusCode": 200,
-            "headers": {"Content-Type": query.get("response-content-type", content_type)},
-            "body": data,
-        }
+            return _s3_error(404, "NoSuchKey", "The specified key does not exist.")
+        content_type = requested_type or (stored_type if is_media_type(stored_type) else _OCTET_STREAM)
+        return {"statusCode": 200, "headers": {"Content-Type": content_type}, "body": data}
 
     def receive_presigned_post(self, raw_path: str, headers: dict[str, str], body: bytes) -> dict[str, Any]:
         """POST of a presigned upload form: the local stand-in for S3 storing one object.
 
-        S3's checks that matter to a caller are made: the policy's expiry and every condition (the key,
-        the content type, the metadata, content-length-range). The signature is not checked (loopback).
-        Answers as S3 does: 204 when stored, an XML error otherwise.
+        S3's checks are made: the signature of the policy (so the policy is exactly the one the API
+        signed), its expiry, every condition (the key, the content type, the metadata,
+        content-length-range), and no form field the policy does not name. Answers as S3 does: 204 when
+        stored, an XML error otherwise.
         """
         bucket = urlsplit(raw_path).path[len(PRESIGN_PREFIX) + 1 :].strip("/")
         if bucket not in self.cloud.buckets.values():
             return _s3_error(404, "NoSuchBucket", "The specified bucket does not exist.")
         content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
         try:
-            fields, data = parse_form(content_type, body)
-            policy = json.loads(base64.b64decode(fields["policy"]))
+            named, data = parse_form(content_type, body)
+        except (ValueError, TypeError):
+            return _s3_error(400, "MalformedPOSTRequest", "The body of the POST request is not well-formed.")
+        fields = {name.lower(): value for name, value in named.items()}
+        if len(fields) != len(named):
+            return _s3_error(400, "InvalidArgument", "A form field is given more than once.")
+        credentials = self._signing_credentials()
+        refusal = (
+            sigv4.post_policy_refusal(fields, credentials)
+            if credentials
+            else sigv4.Refusal(403, "AccessDenied", "Access Denied")
+        )
+        if refusal is not None:
+            return _s3_error(refusal.status, refusal.code, refusal.message)
+        try:
+            policy = json.loads(base64.b64decode(fields["policy"], validate=True))
             expires = datetime.strptime(policy["expiration"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-        except (KeyError, ValueError, TypeError):
-            return _s3_error(400, "InvalidPolicyDocument", "The upload form or its policy is malformed.")
+            conditions = list(policy.get("conditions", []))
+        except (KeyError, ValueError, TypeError, AttributeError):
+            return _s3_error(400, "InvalidPolicyDocument", "The upload form's policy is malformed.")
         if datetime.now(UTC) > expires:
             return _s3_error(403, "AccessDenied", "Invalid according to Policy: Policy expired.")
-        fields = {name.lower(): value for name, value in fields.items()}
-        for condition in policy.get("conditions", []):
+        extra = _fields_outside_policy(conditions, fields)
+        if extra:
+            return _s3_error(
+                403, "AccessDenied", f"Invalid according to Policy: Extra input fields: {', '.join(extra)}"
+            )
+        for condition in conditions:
             problem = _policy_violation(condition, {**fields, "bucket": bucket}, len(data))
             if problem:
                 code = "EntityTooLarge" if problem == "EntityTooLarge" else "AccessDenied"
                 status = 400 if code == "EntityTooLarge" else 403
                 return _s3_error(status, code, f"Invalid according to Policy: {problem}")
+        if "key" not in fields:
+            return _s3_error(400, "InvalidArgument", "Bucket POST must contain a field named 'key'.")
         metadata = {k[len("x-amz-meta-") :]: v for k, v in fields.items() if k.startswith("x-amz-meta-")}
         storage.put_bytes(
             bucket, fields["key"], data, fields.get("content-type", "binary/octet-stream"), metadata
@@ -194,7 +250,7 @@ class LocalApiGateway:
         request_id = str(uuid.uuid4())
         split = urlsplit(raw_path)
         if method == "GET" and split.path.startswith(PRESIGN_PREFIX + "/"):
-            return self.serve_presigned(raw_path)
+            return self.serve_presigned(raw_path, headers)
         if method == "POST" and split.path.startswith(PRESIGN_PREFIX + "/"):
             return self.receive_presigned_post(raw_path, headers, body or b"")
         prefix = f"/{self.stage}"
@@ -299,6 +355,21 @@ def parse_form(content_type: str, body: bytes) -> tuple[dict[str, str], bytes]:
     return fields, data
 
 
+def _fields_outside_policy(conditions: list[Any], fields: dict[str, str]) -> list[str]:
+    """The form fields no condition of the policy names: S3 refuses them (a policy states every field)."""
+    named: set[str] = set()
+    for condition in conditions:
+        if isinstance(condition, dict):
+            named.update(str(name).lower() for name in condition)
+        elif isinstance(condition, list) and str(condition[0]).lower() in {"eq", "starts-with"}:
+            named.add(str(condition[1]).lstrip("$").lower())
+    return sorted(
+        name
+        for name in fields
+        if name not in named and name not in _UNSIGNED_FIELDS and not name.startswith("x-ignore-")
+    )
+
+
 def _policy_violation(condition: Any, fields: dict[str, str], size: int) -> str | None:
     """What a POST policy condition finds wrong with a form (None when it holds)."""
     if isinstance(condition, dict):
@@ -328,6 +399,53 @@ def _s3_error(status: int, code: str, message: str) -> dict[str, Any]:
     return {"statusCode": status, "headers": {"Content-Type": "application/xml"}, "body": body}
 
 
+def is_media_type(text: str) -> bool:
+    """Whether ``text`` is a well-formed media type (``type/subtype; name=value``), fit for a header."""
+    return len(text) <= _MAX_MEDIA_TYPE and _MEDIA_TYPE.fullmatch(text) is not None
+
+
+def _header_is_safe(name: str, value: str) -> bool:
+    return _TOKEN.fullmatch(name) is not None and _HEADER_VALUE.fullmatch(value) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class BodyProblem:
+    """Why a request's body is refused before a byte of it is read."""
+
+    status: int  # 400: no valid Content-Length; 411: a Transfer-Encoding instead; 413: over the limit
+    message: str
+
+    @property
+    def error_code(self) -> str:
+        return PayloadTooLargeException.error_code if self.status == 413 else ValidationException.error_code
+
+
+def declared_length(headers: Message, limit: int) -> int | BodyProblem:
+    """The body length a request declares (0 without a body), or why it is refused: a Content-Length
+    that is not one whole number of bytes, a chunked body, or more than ``limit`` bytes."""
+    if headers.get_all("Transfer-Encoding"):
+        return BodyProblem(411, "Send the body with a Content-Length; chunked bodies are not accepted.")
+    values = {value.strip() for value in headers.get_all("Content-Length") or []}
+    if not values:
+        return 0
+    value = values.pop() if len(values) == 1 else ""  # two different lengths: which body is the real one?
+    if not value.isascii() or not value.isdigit():
+        return BodyProblem(400, "Content-Length must be one whole number of bytes.")
+    # Compared as text first: a number of thousands of digits is not worth converting.
+    if len(value.lstrip("0")) > len(str(limit)) or int(value) > limit:
+        return BodyProblem(413, f"Request bodies are limited to {limit // 2**20} MB.")
+    return int(value)
+
+
+def _refuse_upload_body(problem: BodyProblem) -> dict[str, Any]:
+    """S3's answer to an upload whose body is refused unread."""
+    if problem.status == 413:
+        return _s3_error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size")
+    if problem.status == 411:
+        return _s3_error(411, "MissingContentLength", "You must provide the Content-Length HTTP header.")
+    return _s3_error(400, "InvalidArgument", problem.message)
+
+
 def _handler_class(gateway: LocalApiGateway) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "videogen-local"
@@ -335,37 +453,91 @@ def _handler_class(gateway: LocalApiGateway) -> type[BaseHTTPRequestHandler]:
         # Headers and body go out in two writes: with Nagle's algorithm the body would wait for the
         # client's delayed ACK of the headers, adding ~40 ms to every answer on a kept-alive connection.
         disable_nagle_algorithm = True
+        # A client that stalls mid-request (headers, body) or does not read its answer frees its worker
+        # after this long.
+        timeout = STALLED_CLIENT_SECONDS
+
+        @property
+        def _server(self) -> LocalApiServer:
+            return cast("LocalApiServer", self.server)
+
+        def handle(self) -> None:
+            # The stdlib's loop, except that between two requests a kept-alive connection waits here, where
+            # closing the server can end it (see _next_request_arrives).
+            self.close_connection = True
+            self.handle_one_request()
+            while not self.close_connection and self._next_request_arrives():
+                self.handle_one_request()
+
+        def _next_request_arrives(self) -> bool:
+            """Wait for the next request on a kept-alive connection: False (close it) once the server
+            closes, or after keep_alive_seconds idle. An idle connection is not closed because others
+            wait: its client may be sending at that very moment and would see its request dropped; the
+            answer before it said whether to reconnect (see _write)."""
+            # Bytes already received (perhaps already buffered, where select cannot see them): a request.
+            self.connection.settimeout(0)
+            try:
+                if cast(io.BufferedReader, self.rfile).peek(1):
+                    return True
+            finally:
+                self.connection.settimeout(self.timeout)
+            deadline = time.monotonic() + self._server.keep_alive_seconds
+            while not self._server.closing:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                readable, _, _ = select.select([self.connection], [], [], min(remaining, 0.2))
+                if readable:
+                    return True
+            return False
 
         def _serve(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            upload = self.command == "POST" and self.path.startswith(PRESIGN_PREFIX + "/")
-            if upload and length > MAX_UPLOAD_BYTES:
-                result = _s3_error(
-                    400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size"
+            upload = self.command == "POST" and urlsplit(self.path).path.startswith(PRESIGN_PREFIX + "/")
+            length = declared_length(self.headers, MAX_UPLOAD_BYTES if upload else MAX_BODY_BYTES)
+            if isinstance(length, BodyProblem):
+                # The body stays unread, so the connection must end: its bytes are not a next request.
+                self.close_connection = True
+                self._write(
+                    _refuse_upload_body(length)
+                    if upload
+                    else gateway._error(length.status, length.error_code, length.message, "-")
                 )
-                self.close_connection = True
-            elif not upload and length > MAX_BODY_BYTES:
-                result = gateway._error(413, "PAYLOAD_TOO_LARGE", "Request bodies are limited to 10 MB.", "-")
-                self.close_connection = True
-            else:
-                body = self.rfile.read(length) if length else None
-                headers = {name: value for name, value in self.headers.items()}
-                result = gateway.handle(self.command, self.path, headers, body, self.client_address[0])
+                return
+            body = self.rfile.read(length) if length else None
+            if body is not None and len(body) < length:
+                self.close_connection = True  # the client left mid-body: nobody to answer
+                return
+            headers = {name: value for name, value in self.headers.items()}
+            result = gateway.handle(self.command, self.path, headers, body, self.client_address[0])
             self._write(result)
 
         def _write(self, result: dict[str, Any]) -> None:
             body = result.get("body") or ""
             payload = body if isinstance(body, bytes) else body.encode("utf-8")
             self.send_response(int(result.get("statusCode", 500)))
-            sent = set()
+            lines: list[tuple[str, str]] = []
             for name, values in (result.get("multiValueHeaders") or {}).items():
-                for value in values:
-                    self.send_header(name, str(value))
-                sent.add(name.lower())
-            for name, value in (result.get("headers") or {}).items():
-                if name.lower() not in sent and name.lower() != "content-length":
-                    self.send_header(name, str(value))
+                lines.extend((name, str(value)) for value in values)
+            sent = {name.lower() for name, _ in lines}
+            lines.extend(
+                (name, str(value))
+                for name, value in (result.get("headers") or {}).items()
+                if name.lower() not in sent
+            )
+            for name, value in lines:
+                if name.lower() in _SERVER_HEADERS:
+                    continue
+                if not _header_is_safe(name, value):
+                    # A header is never a way to inject another: CR, LF or another control byte drops it.
+                    logging.getLogger("videogen.local").warning("Dropped a malformed %r header", name[:40])
+                    continue
+                self.send_header(name, value)
             self.send_header("Content-Length", str(len(payload)))
+            if self._server.should_yield():
+                # Others wait for a worker (or the server closes): this client reconnects to the queue.
+                self.close_connection = True
+            if self.close_connection:
+                self.send_header("Connection", "close")
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(payload)
@@ -386,10 +558,32 @@ def _handler_class(gateway: LocalApiGateway) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-class LocalApiServer(ThreadingHTTPServer):
-    """The local API on http://host:port/{stage}/..."""
+def is_loopback(host: str) -> bool:
+    """Whether an address is loopback (127.0.0.0/8, ::1): reachable from this machine only."""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
-    daemon_threads = True
+
+class LocalApiServer(HTTPServer):
+    """The local API on http://host:port/{stage}/...: a fixed pool of worker threads serves the connections.
+
+    Accepted connections wait in a queue for a worker. A kept-alive connection keeps its worker between
+    requests, except that while others wait each answer ends its connection (`Connection: close`): the
+    client reconnects and queues in turn, so 64 kept-alive clients share 32 workers. Past ``max_waiting``
+    waiting connections, a new one is answered 503 at once.
+    """
+
+    #: The listen backlog: connections the kernel holds until they are accepted. The stdlib's 5 reset 2 of
+    #: 20 clients that connected at once.
+    request_queue_size = 128
+    #: Worker threads: how many connections are served at once.
+    workers = 32
+    #: Accepted connections that may wait for a worker; past them a new one is answered 503 at once.
+    max_waiting = 1024
+    #: How long a kept-alive connection may sit idle between two requests before it is closed.
+    keep_alive_seconds = 5.0
 
     def __init__(
         self, gateway: LocalApiGateway, host: str = "127.0.0.1", port: int = 8080, verbose: bool = False
@@ -397,18 +591,67 @@ class LocalApiServer(ThreadingHTTPServer):
         super().__init__((host, port), _handler_class(gateway))
         self.gateway = gateway
         self.verbose = verbose
+        self._waiting: queue.SimpleQueue[tuple[socket.socket, Any] | None] = queue.SimpleQueue()
+        self._closing = threading.Event()
+        if not is_loopback(str(self.server_address[0])):
+            print(_exposed_warning(str(self.server_address[0]), self.server_address[1]), file=sys.stderr)
         # Download links handed out by the API point here while this server runs.
         gateway.cloud.set_presign_endpoint(
             f"http://{self._url_host()}:{self.server_address[1]}{PRESIGN_PREFIX}"
         )
+        self._threads = [
+            threading.Thread(target=self._work, name=f"videogen-http-{number}", daemon=True)
+            for number in range(self.workers)
+        ]
+        for thread in self._threads:
+            thread.start()
 
     def _url_host(self) -> str:
         host = str(self.server_address[0])
         return "127.0.0.1" if host in {"0.0.0.0", ""} else host  # noqa: S104 - mapping, not binding
 
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Queue an accepted connection for the worker pool (the accepting thread never serves one)."""
+        if self._waiting.qsize() >= self.max_waiting:
+            try:
+                request.settimeout(1)
+                request.sendall(_OVERLOADED)
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        self._waiting.put((request, client_address))
+
+    def _work(self) -> None:
+        while (item := self._waiting.get()) is not None:
+            request, client_address = item
+            try:
+                if not self._closing.is_set():
+                    self.finish_request(request, client_address)
+            except Exception:
+                self.handle_error(request, client_address)
+            finally:
+                self.shutdown_request(request)
+
+    @property
+    def closing(self) -> bool:
+        return self._closing.is_set()
+
+    def should_yield(self) -> bool:
+        """Whether a kept-alive connection should end after its answer: others wait, or the server closes."""
+        return self.closing or not self._waiting.empty()
+
     def server_close(self) -> None:
-        self.gateway.cloud.set_presign_endpoint(None)
+        """Stop accepting, let the requests in flight finish (waiting connections are closed unanswered),
+        stop the workers, and point download links back at S3."""
+        self._closing.set()
         super().server_close()
+        for _ in self._threads:
+            self._waiting.put(None)
+        deadline = time.monotonic() + CLOSE_GRACE_SECONDS
+        for thread in self._threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        self.gateway.cloud.set_presign_endpoint(None)
 
     @property
     def base_url(self) -> str:
@@ -418,3 +661,15 @@ class LocalApiServer(ThreadingHTTPServer):
         thread = threading.Thread(target=self.serve_forever, name="videogen-api", daemon=True)
         thread.start()
         return thread
+
+
+def _exposed_warning(host: str, port: int) -> str:
+    rule = "!" * 78
+    return (
+        f"{rule}\n"
+        f"WARNING: the videogen API listens on {host}:{port}, beyond loopback.\n"
+        "Anyone who can reach this machine on that port can call it: plain HTTP (keys and data travel\n"
+        "unencrypted), a development server, not built to face a network. Use --host 127.0.0.1 unless\n"
+        "this is what you mean.\n"
+        f"{rule}"
+    )
