@@ -6,7 +6,7 @@ import copy
 import json
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -103,12 +103,17 @@ class ApiResult:
 class ApiCaller:
     """Calls the API function with the proxy event API Gateway sends, as a given owner."""
 
-    def __init__(self, cloud: LocalCloud, owner: str | None) -> None:
+    def __init__(self, cloud: LocalCloud, owner: str | None, claims: dict[str, Any] | None = None) -> None:
         self.cloud = cloud
         self.owner = owner
+        self.claims = dict(claims or {})
 
     def as_owner(self, owner: str | None) -> ApiCaller:
         return ApiCaller(self.cloud, owner)
+
+    def with_claims(self, **claims: Any) -> ApiCaller:
+        """The same owner with more verified claims, e.g. ``**{"cognito:groups": "paid-providers"}``."""
+        return ApiCaller(self.cloud, self.owner, {**self.claims, **claims})
 
     def request(
         self,
@@ -133,6 +138,7 @@ class ApiCaller:
             event["requestContext"]["authorizer"] = None
         else:
             event["requestContext"]["authorizer"]["claims"]["sub"] = self.owner
+            event["requestContext"]["authorizer"]["claims"].update(self.claims)
         if raw_body is not None:
             event["body"] = raw_body
         elif body is not None:
@@ -181,6 +187,34 @@ def table_snapshot(cloud: LocalCloud) -> list[dict[str, Any]]:
         for page in client.get_paginator("scan").paginate(TableName=name):
             items.extend(page["Items"])
     return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+
+
+def wait_until(
+    predicate: Callable[[], bool], timeout: float = 30, poll: float = 0.05, what: str = ""
+) -> None:
+    """Until ``predicate()`` holds; AssertionError (naming ``what``) after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what or predicate}")
+        time.sleep(poll)
+
+
+def force_status(project_id: str, status: str) -> None:
+    """Put a project in a status directly, as if a render had brought it there (no render runs): for tests
+    of what a status allows. The pipeline's own writes (``set_render_status``) need a claimed render."""
+    from videogen.dal import keys
+    from videogen.dal.tables import ProjectItem
+
+    item = ProjectItem.get(keys.project_pk(project_id), keys.PROJECT_SK, consistent_read=True)
+    ProjectItem._get_connection().update_item(
+        keys.project_pk(project_id),
+        keys.PROJECT_SK,
+        actions=[
+            ProjectItem.status.set(status),
+            ProjectItem.gsi2pk.set(keys.owner_status_pk(item.owner_id, status)),
+        ],
+    )
 
 
 def bucket_keys(cloud: LocalCloud, logical_id: str = "MediaBucket") -> list[str]:

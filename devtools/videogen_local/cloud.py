@@ -46,7 +46,8 @@ REGION = "us-east-1"
 STOP_GRACE_SECONDS = 60.0
 _FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
+    # Made per process, never a known value: the local server checks presigned links' signatures with it.
+    "AWS_SECRET_ACCESS_KEY": os.urandom(20).hex(),
     "AWS_SECURITY_TOKEN": "testing",
     "AWS_SESSION_TOKEN": "testing",
     "AWS_DEFAULT_REGION": REGION,
@@ -57,6 +58,9 @@ _REAL_AWS_VARIABLES = ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_CONFIG_FILE", "AW
 # Variables that only make sense in the cloud: locally the wheel's ffmpeg runs (the same binary the
 # ffmpeg layer ships) and provider keys come from the environment, not from SSM.
 _CLOUD_ONLY = {"FFMPEG_BINARY", "STABILITY_API_KEY_PARAMETER"}
+# Settings whose deployed value means nothing on one machine, for every function (in this process and in
+# --from-build workers): there is no Cognito, so no group to be a member of; every provider is allowed.
+_LOCAL_OVERRIDES = {"PAID_PROVIDERS": "everyone"}
 _LOCAL_DEFAULTS = {
     "ENVIRONMENT": "local",
     "POWERTOOLS_TRACE_DISABLED": "true",
@@ -125,8 +129,13 @@ class LocalCloud:
         from_build: Path | None = None,
         workers_per_function: int = DEFAULT_WORKERS_PER_FUNCTION,
         log_path: Path | None = None,
+        parameters: dict[str, str] | None = None,
     ) -> None:
-        self.template = Template.load(template_path or default_template_path(), stack_name=stack_name)
+        self.template = Template.load(
+            template_path or default_template_path(),
+            stack_name=stack_name,
+            parameter_overrides=dict(parameters or {}),
+        )
         #: The `sam build` folder whose functions run in worker processes; None: handlers run in process.
         self.build_dir = from_build
         self.workers_per_function = workers_per_function
@@ -161,6 +170,9 @@ class LocalCloud:
         self._set_env({**_FAKE_CREDENTIALS, **dict.fromkeys(_REAL_AWS_VARIABLES)})
         self._mock = mock_aws(
             config={
+                # Keep the credentials set above: moto's own pair is public, and the local S3 stand-in
+                # verifies signatures with the cloud's secret (random per process).
+                "core": {"mock_credentials": False},
                 "stepfunctions": {"execute_state_machine": True},
                 "lambda": {"use_docker": False},
             }
@@ -177,6 +189,7 @@ class LocalCloud:
         self._route_lambda_invokes()
         self._make_writes_atomic()
         self._wire_s3_notifications()
+        self._wire_execution_events()
         if self.build_dir is not None:
             self._start_workers(self.build_dir)
         return self
@@ -186,6 +199,7 @@ class LocalCloud:
         # after the cloud is gone: against the real environment, or the next cloud of this process.
         with self._idle:
             self._idle.wait_for(lambda: self._in_flight == 0, timeout=STOP_GRACE_SECONDS)
+        self._unwire_execution_events()
         self._stop_workers()
         self._unwire_s3_notifications()
         self._restore_writes()
@@ -229,10 +243,13 @@ class LocalCloud:
     @staticmethod
     def _reset_cached_clients() -> None:
         from videogen.dal import storage
+        from videogen.logic import health
         from videogen.settings import get_settings
 
         get_settings.cache_clear()
         storage.s3_client.cache_clear()
+        # A new cloud is a new world: the last health report was about the previous one.
+        health.forget()
 
     # ------------------------------------------------------------------ resources
     def _physical_name(self, logical_id: str) -> str:
@@ -384,6 +401,7 @@ class LocalCloud:
                         f"functions disagree on {name}; the local cloud runs them in one process"
                     )
                 merged[name] = value
+        merged.update(_LOCAL_OVERRIDES)
         merged["ENVIRONMENT"] = "local"
         merged["LOG_LEVEL"] = os.environ.get("VIDEOGEN_LOG_LEVEL", "WARNING")
         return merged
@@ -479,10 +497,16 @@ class LocalCloud:
             "AWS_SECRET_ACCESS_KEY": _FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
             "AWS_SESSION_TOKEN": _FAKE_CREDENTIALS["AWS_SESSION_TOKEN"],
             "AWS_REGION": REGION,
+            **_LOCAL_OVERRIDES,
         }
         if self.presign_endpoint:
             env["VIDEOGEN_PRESIGN_ENDPOINT"] = self.presign_endpoint
         return env
+
+    @property
+    def signing_credentials(self) -> tuple[str, str]:
+        """The key pair every function of this cloud signs with (presigned links and upload forms)."""
+        return _FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"], _FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"]
 
     def set_presign_endpoint(self, url: str | None) -> None:
         """Where presigned links point (the local HTTP server): in this process, and for workers started
@@ -603,15 +627,119 @@ class LocalCloud:
                 "%s failed on an S3 event; deployed, Lambda would retry it, then dead-letter it", logical_id
             )
 
+    # ------------------------------------------------------------------ EventBridge: execution status changes
+    # Step Functions puts an "Execution Status Change" event on the default bus whenever an execution ends;
+    # template.yaml routes some to functions (EventBridgeRule events). moto's interpreter emits none: the
+    # moment it records an execution's end, the same event is built here and delivered to every function
+    # whose rule's pattern matches, asynchronously, as EventBridge invokes Lambda.
+    def _wire_execution_events(self) -> None:
+        from moto.stepfunctions.parser.asl.eval.environment import Environment
+        from moto.stepfunctions.parser.asl.eval.program_state import ProgramStopped
+        from moto.stepfunctions.parser.backend.execution import BaseExecutionWorkerCommunication
+
+        cloud = self
+        original = BaseExecutionWorkerCommunication.terminated
+        original_set_error = Environment.set_error
+
+        # On AWS a stopped execution ends ABORTED. moto's interpreter lets the step still in flight, which
+        # fails once its frame is stopped, overwrite the stop with States.Runtime: keep the stop.
+        def set_error(environment: Any, error: Any) -> None:
+            if isinstance(environment.program_state(), ProgramStopped):
+                return
+            original_set_error(environment, error)
+
+        self._original_set_error: Any = original_set_error
+        Environment.set_error = set_error  # type: ignore[method-assign,assignment]
+
+        def terminated(communication: Any) -> None:
+            original(communication)
+            try:
+                cloud.publish_execution_event(communication.execution.to_describe_output())
+            except Exception:
+                logging.getLogger("videogen.local").exception("Could not deliver an execution's end")
+
+        self._original_terminated: Any = original
+        BaseExecutionWorkerCommunication.terminated = terminated  # type: ignore[method-assign,assignment]
+
+    def _unwire_execution_events(self) -> None:
+        original = getattr(self, "_original_terminated", None)
+        if original is not None:
+            from moto.stepfunctions.parser.asl.eval.environment import Environment
+            from moto.stepfunctions.parser.backend.execution import BaseExecutionWorkerCommunication
+
+            BaseExecutionWorkerCommunication.terminated = original  # type: ignore[method-assign]
+            Environment.set_error = self._original_set_error  # type: ignore[method-assign]
+        self._original_terminated = None
+
+    def publish_execution_event(self, execution: dict[str, Any]) -> list[str]:
+        """Deliver the status change of an execution (DescribeExecution's fields) to the functions whose
+        EventBridge rule matches it; returns their logical ids."""
+        event = {
+            "version": "0",
+            "id": str(uuid.uuid4()),
+            "detail-type": "Step Functions Execution Status Change",
+            "source": "aws.states",
+            "account": self.template.account_id,
+            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "region": REGION,
+            "resources": [execution["executionArn"]],
+            "detail": {
+                "executionArn": execution["executionArn"],
+                "stateMachineArn": execution["stateMachineArn"],
+                "name": execution["name"],
+                "status": str(getattr(execution["status"], "value", execution["status"])),
+                "startDate": _epoch_millis(execution.get("startDate")),
+                "stopDate": _epoch_millis(execution.get("stopDate")),
+                "input": execution.get("input"),
+                "output": execution.get("output"),
+                "error": execution.get("error"),
+                "cause": execution.get("cause"),
+            },
+        }
+        targets = []
+        for function, _name, props in self.function_for_event("EventBridgeRule"):
+            if event_matches(self.template.resolve(props.get("Pattern") or {}), event):
+                targets.append(function.logical_id)
+                self._deliver_async(function.logical_id, event)
+        return targets
+
+    def _deliver_async(self, logical_id: str, event: dict[str, Any]) -> None:
+        """Invoke a function without waiting, as an asynchronous Lambda invoke (failures are logged)."""
+        with self._idle:
+            self._in_flight += 1  # counted now: stop() must wait for a delivery not yet begun
+
+        def deliver() -> None:
+            try:
+                self.invoke(logical_id, event)
+            except Exception:
+                logging.getLogger("videogen.local").exception(
+                    "%s failed on an event; deployed, EventBridge would retry it", logical_id
+                )
+            finally:
+                with self._idle:
+                    self._in_flight -= 1
+                    self._idle.notify_all()
+
+        threading.Thread(target=deliver, name=f"event-{logical_id}", daemon=True).start()
+
     # ------------------------------------------------------------------ atomic writes
     # DynamoDB applies a conditional write atomically, and Step Functions starts one execution per name.
     # moto's backends check, then write, without a lock: concurrent callers (duplicate S3 events, parallel
     # Map iterations) could both pass a check. One lock around those writes makes them atomic here too.
+    # Reads take it as well, around the whole request (moto serializes a read's answer from the live item
+    # after the backend returns it): moto applies an update's SET and REMOVE clauses to the stored item one
+    # after the other, so a concurrent read could see half of one (a COMPLETED project still showing its
+    # last progress), which DynamoDB, whose item writes are atomic, never shows.
     _ATOMIC_WRITES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         (
             "moto.dynamodb.models",
             "DynamoDBBackend",
             ("put_item", "update_item", "delete_item", "transact_write_items"),
+        ),
+        (
+            "moto.dynamodb.responses",
+            "DynamoHandler",
+            ("get_item", "batch_get_item", "query", "scan", "transact_get_items"),
         ),
         ("moto.stepfunctions.parser.models", "StepFunctionsParserBackend", ("start_execution",)),
     )
@@ -630,6 +758,27 @@ class LocalCloud:
         for backend, method, original in reversed(getattr(self, "_original_writes", [])):
             setattr(backend, method, original)
         self._original_writes = []
+
+
+def _epoch_millis(moment: Any) -> int | None:
+    return int(moment.timestamp() * 1000) if moment is not None else None
+
+
+def event_matches(pattern: Any, event: Any) -> bool:
+    """Whether an EventBridge event pattern matches an event: every key of the pattern is in the event,
+    a list of values matches when the event's value is one of them, nested objects match recursively.
+    (The part of the pattern language template.yaml uses; an operator like "prefix" is refused, so a rule
+    never silently matches nothing.)"""
+    if isinstance(pattern, dict):
+        if not isinstance(event, dict):
+            return False
+        return all(key in event and event_matches(value, event[key]) for key, value in pattern.items())
+    if isinstance(pattern, list):
+        if any(isinstance(value, (dict, list)) for value in pattern):
+            raise ValueError(f"the local cloud does not evaluate the event pattern operator in {pattern!r}")
+        values = event if isinstance(event, list) else [event]
+        return any(value in pattern for value in values)
+    raise ValueError(f"an event pattern's leaves are lists of values, not {pattern!r}")
 
 
 def _serialized(method: Callable[..., Any], lock: threading.RLock) -> Callable[..., Any]:

@@ -21,4 +21,7 @@ bind_table(settings.table_name, settings.aws_region)
 @event_parser(model=SceneStep)
 def lambda_handler(event: SceneStep, context: LambdaContext) -> dict[str, Any]:
     logger.append_keys(project_id=event.project_id, render_id=event.render_id, scene=event.scene)
-    return {"scene": event.scene, "image_key": generate_scene_image(event.project_id, event.scene, settings)}
+    return {
+        "scene": event.scene,
+        "image_key": generate_scene_image(event.project_id, event.render_id, event.scene, settings),
+    }

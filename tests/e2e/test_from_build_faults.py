@@ -21,7 +21,7 @@ pytestmark = pytest.mark.parametrize("cloud", [FROM_BUILD], indirect=True)
 @pytest.mark.parametrize(
     ("logical_id", "change", "code"),
     [
-        ("AssembleVideoFunction", {"timeout": 1}, "RENDER_TIMEOUT"),
+        ("AssembleVideoFunction", {"timeout": 1}, "RENDER_TIMED_OUT"),
         ("PrepareRenderFunction", {"memory": 16}, "INTERNAL_ERROR"),
     ],
     ids=["assembly-times-out", "prepare-runs-out-of-memory"],

@@ -1,5 +1,6 @@
 """Operations in template.yaml and samconfig.toml: alarms and their topic, the dashboard, backups (PITR,
-versioning, lifecycle, TTL), the usage plan, per-environment settings; read as CloudFormation reads them."""
+versioning, lifecycle, TTL), abuse limits (WAF, sign-up, paid providers, traces), per-environment settings;
+read as CloudFormation reads them."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ import json
 import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 
+from videogen.api.models import ErrorResponse
+from videogen.logic.entitlements import PAID_PROVIDERS_GROUP
 from videogen.settings import Settings
 from videogen_local.template import Template
 
@@ -149,15 +152,78 @@ def test_backups_pitr_versioning_lifecycle_and_ttl() -> None:
     assert all(rule["Status"] == "Enabled" for rule in rules.values())
 
 
-def test_the_stage_has_a_usage_plan_with_throttle_and_quota_without_requiring_keys() -> None:
+def test_callers_sign_in_with_cognito_and_no_usage_plan_meters_keys_nobody_sends() -> None:
     auth = RESOURCES["VideogenApi"]["Properties"]["Auth"]
+    stage = RESOURCES["VideogenApi"]["Properties"]["MethodSettings"][0]
 
-    assert auth["UsagePlan"]["CreateUsagePlan"] == "PER_API"
-    assert set(auth["UsagePlan"]["Throttle"]) == {"RateLimit", "BurstLimit"}
-    assert auth["UsagePlan"]["Quota"]["Period"] == "DAY"
-    # Callers sign in with Cognito; an API key on top is not asked for (README, Operating videogen).
-    assert "ApiKeyRequired" not in auth
     assert auth["DefaultAuthorizer"] == "CognitoAuthorizer"
+    assert "ApiKeyRequired" not in auth
+    assert "UsagePlan" not in auth
+    # Everyone together: a backstop for the account's Lambda concurrency (one caller: the WAF rule).
+    assert stage["ThrottlingRateLimit"] == {"Ref": "ApiThrottleRateLimit"}
+
+
+def test_waf_answers_an_address_over_its_rate_with_429_in_the_error_envelope() -> None:
+    acl = RESOURCES["ApiWebAcl"]
+    association = RESOURCES["ApiWebAclAssociation"]
+    (rule,) = acl["Properties"]["Rules"]
+    response = rule["Action"]["Block"]["CustomResponse"]
+    body = json.loads(acl["Properties"]["CustomResponseBodies"][response["CustomResponseBodyKey"]]["Content"])
+
+    assert acl["Condition"] == association["Condition"] == "WafEnabled"
+    assert PARAMETERS["EnableWaf"]["Default"] == "true"
+    assert acl["Properties"]["Scope"] == "REGIONAL"
+    assert rule["Statement"]["RateBasedStatement"] == {
+        "AggregateKeyType": "IP",
+        "Limit": {"Ref": "WafRateLimitPer5Min"},
+        "EvaluationWindowSec": 300,
+    }
+    assert response["ResponseCode"] == 429
+    assert {header["Name"] for header in response["ResponseHeaders"]} == {
+        "Retry-After",
+        "Access-Control-Allow-Origin",
+    }
+    assert ErrorResponse.model_validate(body).error.code == "RATE_LIMITED"
+    # The stage SAM creates for StageName v1, which must exist before WAF is associated with it.
+    assert RESOURCES["VideogenApi"]["Properties"]["StageName"] == "v1"
+    assert association["DependsOn"] == "VideogenApiv1Stage"
+    assert association["Properties"]["ResourceArn"] == {
+        "Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${VideogenApi}/stages/v1"
+    }
+
+
+@pytest.mark.parametrize(
+    ("allow_self_sign_up", "admin_only"), [(None, True), ("false", True), ("true", False)]
+)
+def test_only_administrators_create_accounts_unless_sign_up_is_opened(
+    allow_self_sign_up: str | None, admin_only: bool
+) -> None:
+    overrides = {"AllowSelfSignUp": allow_self_sign_up} if allow_self_sign_up else {}
+    template = Template.load(ROOT / "template.yaml", parameter_overrides=overrides)
+    config = template.resources["UserPool"]["Properties"]["AdminCreateUserConfig"]
+
+    assert template.resolve(config["AllowAdminCreateUserOnly"]) is admin_only
+
+
+def test_paid_providers_are_for_the_group_the_api_checks_by_default() -> None:
+    group = RESOURCES["PaidProvidersGroup"]["Properties"]
+    variables = TEMPLATE.function_globals()["Environment"]["Variables"]
+
+    assert group["GroupName"] == PAID_PROVIDERS_GROUP
+    assert group["UserPoolId"] == {"Ref": "UserPool"}
+    assert PARAMETERS["PaidProviders"]["Default"] == "group"
+    assert PARAMETERS["PaidProviders"]["AllowedValues"] == list(
+        get_args(Settings.model_fields["paid_providers"].annotation)
+    )
+    assert variables["PAID_PROVIDERS"] == {"Ref": "PaidProviders"}
+
+
+def test_traces_record_errors_but_not_what_handlers_return() -> None:
+    variables = TEMPLATE.function_globals()["Environment"]["Variables"]
+
+    # Answers carry scripts and presigned URLs; an exception is still recorded (Powertools' default).
+    assert variables["POWERTOOLS_TRACER_CAPTURE_RESPONSE"] == "false"
+    assert "POWERTOOLS_TRACER_CAPTURE_ERROR" not in variables
 
 
 def test_limits_and_providers_reach_every_function_as_settings() -> None:

@@ -27,6 +27,8 @@ class VideoGeneratorException(Exception):  # noqa: N818 - the seed's public name
     status_code: ClassVar[int] = 500
     #: Whether retrying the same call later may succeed (the state machine retries on these).
     retryable: ClassVar[bool] = False
+    #: What a person is told when the error arrives without a message of its own (a render's end).
+    default_message: ClassVar[str] = "The render failed."
 
     def __init__(self, message: str, details: dict[str, Any] | None = None) -> None:
         super().__init__(message)
@@ -49,6 +51,14 @@ class ResourceConflictException(VideoGeneratorException):
     """The request conflicts with the resource's current state (a concurrent write, a running render)."""
 
     error_code = "RESOURCE_CONFLICT"
+    status_code = 409
+
+
+class RenderSupersededException(ResourceConflictException):
+    """A render step of a render that is no longer the project's current one (a newer render was claimed,
+    or this one has ended): it stops, and writes nothing."""
+
+    error_code = "RENDER_SUPERSEDED"
     status_code = 409
 
 
@@ -219,6 +229,31 @@ class VoiceUnavailableException(VoiceSynthesisException):
     error_code = "VOICE_PROVIDER_UNAVAILABLE"
     status_code = 503
     retryable = True
+
+
+class RenderTimedOutException(VideoGeneratorException):
+    """The render ran past a time limit (a step's function timeout, or the whole execution's) and was
+    stopped."""
+
+    error_code = "RENDER_TIMED_OUT"
+    status_code = 504
+    default_message = "The render took too long and was stopped; retry, or make the video shorter."
+
+
+class RenderAbortedException(VideoGeneratorException):
+    """The render's execution was stopped before it finished (by hand, or by a deployment)."""
+
+    error_code = "RENDER_ABORTED"
+    status_code = 409
+    default_message = "The render was stopped before it finished; start it again."
+
+
+class RenderCrashedException(VideoGeneratorException):
+    """The render's execution ended without recording why (a failure outside every Catch)."""
+
+    error_code = "RENDER_CRASHED"
+    status_code = 500
+    default_message = "The render stopped unexpectedly; retry, or report the request id."
 
 
 class StorageException(VideoGeneratorException):

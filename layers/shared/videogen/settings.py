@@ -47,6 +47,14 @@ class Settings(BaseModel):
     sentry_dsn: str | None = Field(
         None, repr=False, description="Report unexpected exceptions to Sentry (needs the sentry extra)."
     )
+    paid_providers: Literal["group", "everyone", "nobody"] = Field(
+        "everyone",
+        description=(
+            "Who may pick a paid image provider (stability, bedrock): members of the paid-providers Cognito "
+            "group, everyone, or nobody. Deployed, the PaidProviders parameter sets it (default group); "
+            "locally there are no groups, so everyone."
+        ),
+    )
 
 
 @lru_cache(maxsize=1)

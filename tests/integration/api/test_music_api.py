@@ -11,8 +11,7 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.conftest import ApiCaller, bucket_keys
-from videogen.dal import projects as project_dal
+from tests.conftest import ApiCaller, bucket_keys, force_status
 from videogen.domain.enums import ProjectStatus
 from videogen.domain.limits import MAX_MUSIC_BYTES
 from videogen.media.ffmpeg import BASE_ARGS, run_ffmpeg
@@ -212,7 +211,7 @@ def test_music_cannot_change_while_a_render_runs(api: ApiCaller, mp3: bytes) -> 
     project_id = _project(api)
     offer = _offer(api, project_id)
     _upload(api, offer, mp3)
-    project_dal.set_status(project_id, ProjectStatus.RENDERING)
+    force_status(project_id, ProjectStatus.RENDERING.value)
 
     attach = api.put(f"/projects/{project_id}/music", {"upload_id": offer["upload_id"]})
     new_offer = api.post(

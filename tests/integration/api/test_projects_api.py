@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ApiCaller, LogCapture, table_snapshot
+from tests.conftest import ApiCaller, LogCapture, force_status, table_snapshot
 from videogen.domain.limits import MAX_SCRIPT_BYTES
 
 SCRIPT = "## Dawn\nThe sea wakes up.\n\n## Noon\nThe keeper climbs the stairs.\n"
@@ -407,13 +407,11 @@ def test_list_paginates_each_project_exactly_once(api: ApiCaller) -> None:
 
 def test_list_with_status_filter_returns_full_pages(api: ApiCaller) -> None:
     # Given projects of which only some are FAILED, interleaved in time
-    from videogen.dal import projects as dal
-
     failed = []
     for i in range(6):
         created = _create(api, title=f"p{i}")
         if i % 2 == 0:
-            dal.set_status(created["id"], "FAILED")
+            force_status(created["id"], "FAILED")
             failed.append(created["id"])
 
     first = api.get("/projects", query={"status": "FAILED", "limit": "2"}).body
@@ -473,7 +471,7 @@ def test_cursor_of_another_owner_or_filter_is_rejected(api: ApiCaller) -> None:
 
 
 def test_health_checks_table_and_bucket(api: ApiCaller) -> None:
-    result = api.as_owner(None).get("/health")
+    result = api.get("/health/details")
 
     assert result.status == 200
     assert result.body["status"] == "ok"
@@ -489,7 +487,7 @@ def test_health_reports_503_when_the_bucket_is_gone(api: ApiCaller) -> None:
 
     boto3.client("s3", region_name="us-east-1").delete_bucket(Bucket=api.cloud.buckets["MediaBucket"])
 
-    result = api.as_owner(None).get("/health")
+    result = api.get("/health/details")
 
     assert result.status == 503
     assert result.body["status"] == "degraded"

@@ -11,7 +11,7 @@ import pytest
 from tests.integration.dropfolder.conftest import SCRIPT, DropBucket
 from videogen.dal import executions
 from videogen.exceptions import StorageException
-from videogen.ingest import service
+from videogen.logic import renders
 from videogen_local.cloud import LocalCloud
 
 KEY = "inbox/alice/my story.md"
@@ -143,7 +143,7 @@ def test_a_render_claimed_but_never_started_is_started_by_a_later_delivery(
     assert drop.executions() == []
 
     # But once the claim is stale, a delivery starts the render under its deterministic name
-    monkeypatch.setattr(service, "STALE_CLAIM_SECONDS", -1.0)
+    monkeypatch.setattr(renders, "STALE_CLAIM_SECONDS", -1.0)
     assert _deliver(cloud, event)["outcome"] == "duplicate"
     assert _deliver(cloud, event)["outcome"] == "duplicate"
     project_id = project["id"]["S"]

@@ -227,7 +227,8 @@ def test_a_slot_held_by_a_render_that_ended_unnoticed_is_reclaimed(
     settings = _settings(running=1)
     first, second = _project(api), _project(api)
     _start(first, settings)
-    projects.set_status(first, ProjectStatus.FAILED, error={"code": "INTERNAL_ERROR", "message": "lost"})
+    error = {"code": "INTERNAL_ERROR", "message": "lost"}
+    assert projects.set_render_status(first, "000001", ProjectStatus.FAILED, error=error)
 
     render = _start(second, settings)
 

@@ -114,16 +114,18 @@ def test_the_ingest_function_writes_only_the_outbox_and_a_scripts_music(template
     assert [r.rsplit("}", 1)[-1] for r in resources(statements["ReadInbox"])] == ["/inbox/*"]
     assert statements["AnswerInOutbox"]["Action"] == ["s3:PutObject", "s3:DeleteObject"]
     assert [r.rsplit("}", 1)[-1] for r in resources(statements["AnswerInOutbox"])] == ["/outbox/*"]
-    # Music: listed only in the inbox, staged in uploads/, kept under the project's music/ folder.
-    assert statements["FindMusicBesideScripts"]["Condition"] == {"StringLike": {"s3:prefix": "inbox/*"}}
-    assert [r.rsplit("}", 1)[-1] for r in resources(statements["AttachMusic"])] == [
-        "/uploads/*",
-        "/projects/*/music/*",
-    ]
+    # Music: found in the inbox, staged in uploads/ (both listed: a missing key is a 404 only with
+    # ListBucket), kept under the project's music/ folder, which is written but never read.
+    assert statements["FindMusicBesideScripts"]["Condition"] == {
+        "StringLike": {"s3:prefix": ["inbox/*", "uploads/*"]}
+    }
+    assert [r.rsplit("}", 1)[-1] for r in resources(statements["StageMusic"])] == ["/uploads/*"]
+    assert [r.rsplit("}", 1)[-1] for r in resources(statements["AttachMusic"])] == ["/projects/*/music/*"]
+    assert statements["AttachMusic"]["Action"] == ["s3:PutObject", "s3:DeleteObject"]
     writers = {
         sid
         for sid, statement in statements.items()
         for action in ([statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"])
         if action in {"s3:PutObject", "s3:DeleteObject"}
     }
-    assert writers == {"AnswerInOutbox", "AttachMusic"}
+    assert writers == {"AnswerInOutbox", "StageMusic", "AttachMusic"}

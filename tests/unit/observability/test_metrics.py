@@ -127,7 +127,7 @@ class _Provider:
 def _quiet_finish(monkeypatch: pytest.MonkeyPatch, project: Project, manifest_duration: float = 7.5) -> None:
     """finish_render's storage and table around it, reduced to what the metrics need."""
     monkeypatch.setattr(finish.projects, "get_project_any_owner", lambda project_id: project)
-    monkeypatch.setattr(finish.projects, "set_status", lambda *args, **kwargs: None)
+    monkeypatch.setattr(finish.projects, "set_render_status", lambda *args, **kwargs: True)
     monkeypatch.setattr(finish.storage, "object_size", lambda bucket, key: 10)
     monkeypatch.setattr(finish.assets, "put_asset", lambda asset: None)
     monkeypatch.setattr(finish.scenes, "all_scenes", lambda project_id, scene_set: [])
@@ -175,7 +175,7 @@ def test_failed_render_is_counted_in_total_and_per_error_code(
     emf: Records, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(finish.projects, "get_project_any_owner", lambda project_id: _project())
-    monkeypatch.setattr(finish.projects, "set_status", lambda *args, **kwargs: None)
+    monkeypatch.setattr(finish.projects, "set_render_status", lambda *args, **kwargs: True)
     monkeypatch.setattr(finish, "release_render_slot", lambda *args: None)
 
     finish.record_failure(
@@ -233,14 +233,14 @@ def test_scene_image_counts_generated_or_cached(
 ) -> None:
     provider = _Provider(IMAGE)
     monkeypatch.setattr(images.projects, "get_project_any_owner", lambda project_id: _project())
-    monkeypatch.setattr(images.projects, "add_scene_done", lambda project_id, number: None)
+    monkeypatch.setattr(images.projects, "add_scene_done", lambda project_id, render_id, number: None)
     monkeypatch.setattr(images.scenes, "get_scene", lambda project_id, scene_set, number: _scene(number))
     monkeypatch.setattr(images.scenes, "mark_image", lambda *args: None)
     monkeypatch.setattr(images.storage, "object_exists", lambda bucket, key: cached)
     monkeypatch.setattr(images.storage, "put_bytes", lambda *args: None)
     monkeypatch.setattr(images, "provider_for", lambda project, settings: provider)
 
-    images.generate_scene_image(PROJECT_ID, 1, SETTINGS)
+    images.generate_scene_image(PROJECT_ID, "000001", 1, SETTINGS)
     records = emf()
 
     assert _values(records, "ImagesCached") == ([1.0] if cached else [])

@@ -126,7 +126,7 @@ def test_image_generation_is_a_subsegment_annotated_with_provider_and_scene(
     monkeypatch.setattr(images, "provider_for", lambda project, settings: Provider())
     _no_storage(monkeypatch, images)
 
-    images.generate_scene_image(PROJECT_ID, 3, SETTINGS)
+    images.generate_scene_image(PROJECT_ID, "000001", 3, SETTINGS)
 
     assert xray.named("## stability.generate").annotations == {"provider": "stability", "scene": "3"}
 

@@ -76,14 +76,14 @@ def test_unexpected_failure_hides_its_text() -> None:
 
 
 def test_timeout_and_unparsable_causes_are_described() -> None:
-    assert describe_failure({"Error": "States.Timeout", "Cause": ""})["code"] == "RENDER_TIMEOUT"
+    assert describe_failure({"Error": "States.Timeout", "Cause": ""})["code"] == "RENDER_TIMED_OUT"
     # A function past its own Timeout, as Lambda reports it.
     lambda_timeout = json.dumps(
         {"errorType": "Sandbox.Timedout", "errorMessage": "Task timed out after 900.00 s"}
     )
     assert describe_failure({"Error": "Sandbox.Timedout", "Cause": lambda_timeout}) == {
-        "code": "RENDER_TIMEOUT",
-        "message": "A render step took too long and was stopped.",
+        "code": "RENDER_TIMED_OUT",
+        "message": "The render took too long and was stopped; retry, or make the video shorter.",
     }
     assert describe_failure({"Error": "StorageException", "Cause": "{not json"}) == {
         "code": "STORAGE_ERROR",

@@ -57,7 +57,7 @@ from videogen.settings import Settings
 
 now = datetime(2026, 11, 24, tzinfo=UTC)
 stored = set()
-prepare.projects.set_status = lambda *args, **kwargs: None
+prepare.projects.set_render_status = lambda *args, **kwargs: True
 prepare.projects.add_scene_done = lambda *args: None
 prepare.storage.object_exists = lambda bucket, key: key in stored
 results = []

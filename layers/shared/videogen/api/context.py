@@ -33,14 +33,34 @@ def _event(router: BaseRouter) -> APIGatewayProxyEvent:
     return cast(APIGatewayProxyEvent, router.current_event)
 
 
-def current_owner(router: BaseRouter) -> str:
-    """The caller's owner id: the Cognito ``sub`` claim the authorizer verified. No claim → 401."""
+def _claims(router: BaseRouter) -> dict[str, Any]:
     authorizer = _event(router).request_context.authorizer
     claims = (authorizer.raw_event.get("claims") if authorizer else None) or {}
-    owner = claims.get("sub") if isinstance(claims, dict) else None
+    return claims if isinstance(claims, dict) else {}
+
+
+def current_owner(router: BaseRouter) -> str:
+    """The caller's owner id: the Cognito ``sub`` claim the authorizer verified. No claim → 401."""
+    owner = _claims(router).get("sub")
     if not isinstance(owner, str) or not owner.strip():
         raise AuthenticationException("Sign in: send a valid bearer token in the Authorization header.")
     return owner
+
+
+def current_groups(router: BaseRouter) -> frozenset[str]:
+    """The caller's Cognito groups (the verified ``cognito:groups`` claim); empty without one.
+
+    API Gateway passes claims as strings: one group as its name, several separated by commas or spaces,
+    with or without brackets ("a,b", "[a b]", "[a, b]"); a JSON list is taken as it is.
+    """
+    value = _claims(router).get("cognito:groups")
+    if isinstance(value, list):
+        names = [str(item) for item in value]
+    elif isinstance(value, str):
+        names = re.split(r"[,\s]+", value.strip().removeprefix("[").removesuffix("]"))
+    else:
+        names = []
+    return frozenset(name for name in names if name)
 
 
 def etag_for(version: int) -> str:

@@ -171,6 +171,8 @@ RESPONSES: dict[str, Examples] = {
     ),
 }
 _OK = {"status": "ok", "detail": None}
+HEALTH_STATUS_OK: Examples = _one("Everything answers", {"status": "ok"})
+HEALTH_STATUS_DEGRADED: Examples = _one("A dependency does not answer", {"status": "degraded"})
 HEALTH_OK: Examples = _one(
     "Everything answers",
     {
@@ -198,6 +200,11 @@ HEALTH_DEGRADED: Examples = _one(
 _ERRORS: dict[int, tuple[str, str, dict[str, Any]]] = {
     400: ("INVALID_JSON", "The request body is not valid JSON.", {}),
     401: ("UNAUTHENTICATED", "Sign in: send a valid bearer token in the Authorization header.", {}),
+    403: (
+        "FORBIDDEN",
+        "The stability provider is for members of the paid-providers group; ask an administrator.",
+        {"provider": "stability", "allowed": ["local"], "group": "paid-providers"},
+    ),
     404: ("RESOURCE_NOT_FOUND", f"Project '{PROJECT_ID}' does not exist.", {"project_id": PROJECT_ID}),
     409: (
         "RESOURCE_CONFLICT",

@@ -335,8 +335,14 @@ class VersionsInfo(BaseModel):
     powertools: str = Field(description="The Powertools for AWS Lambda version.", examples=["3.37.0"])
 
 
+class HealthStatus(BaseModel):
+    """Whether the service can work right now (what an unauthenticated caller is told)."""
+
+    status: Literal["ok", "degraded"] = Field(description="ok when every dependency answered.")
+
+
 class HealthResponse(BaseModel):
-    """The state of the service and of each dependency."""
+    """The state of the service and of each dependency, and the versions serving it."""
 
     status: Literal["ok", "degraded"] = Field(description="ok when every dependency answered.")
     version: str = Field(description="The videogen version serving this request.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pynamodb.exceptions import PynamoDBException
 
-from videogen.dal import keys
+from videogen.dal import keys, projects
 from videogen.dal.tables import AssetItem
 from videogen.domain.enums import AssetKind
 from videogen.domain.models import Asset
@@ -27,26 +27,36 @@ def _to_domain(item: AssetItem) -> Asset:
     )
 
 
-def put_asset(asset: Asset) -> None:
-    """Record an asset; the same asset id overwrites (a re-run step gives the same record)."""
+def put_asset(asset: Asset, *, project_version: int | None = None) -> None:
+    """Record an asset; the same asset id overwrites (a re-run step gives the same record).
+
+    With ``project_version`` (a user's change, e.g. music), only while the project is idle at that version
+    (one transaction; ResourceConflictException otherwise). The render pipeline writes without it.
+    """
     if not asset.s3_key.startswith(keys.project_prefix(asset.project_id)):
         raise ValueError("an asset lives under its project's prefix")
+    item = AssetItem(
+        pk=keys.project_pk(asset.project_id),
+        sk=keys.asset_sk(asset.asset_id),
+        project_id=asset.project_id,
+        asset_id=asset.asset_id,
+        kind=asset.kind.value,
+        s3_key=asset.s3_key,
+        content_type=asset.content_type,
+        size=asset.size,
+        scene_number=asset.scene_number,
+        render_id=asset.render_id,
+        created_at=asset.created_at,
+        name=asset.name,
+        duration=asset.duration,
+    )
+    if project_version is not None:
+        projects.write_while_idle(
+            asset.project_id, project_version, puts=[item.get_save_kwargs_from_instance()]
+        )
+        return
     try:
-        AssetItem(
-            pk=keys.project_pk(asset.project_id),
-            sk=keys.asset_sk(asset.asset_id),
-            project_id=asset.project_id,
-            asset_id=asset.asset_id,
-            kind=asset.kind.value,
-            s3_key=asset.s3_key,
-            content_type=asset.content_type,
-            size=asset.size,
-            scene_number=asset.scene_number,
-            render_id=asset.render_id,
-            created_at=asset.created_at,
-            name=asset.name,
-            duration=asset.duration,
-        ).save()
+        item.save()
     except PynamoDBException as exc:
         raise StorageException("Could not record the asset.") from exc
 
@@ -82,9 +92,16 @@ def find_asset(project_id: str, asset_id: str) -> Asset | None:
         return None
 
 
-def delete_asset(project_id: str, asset_id: str) -> None:
-    """Forget an asset record (its file is the caller's to delete); deleting twice is not an error."""
+def delete_asset(project_id: str, asset_id: str, *, project_version: int | None = None) -> None:
+    """Forget an asset record (its file is the caller's to delete); deleting twice is not an error.
+    ``project_version``: as for ``put_asset``."""
+    item = AssetItem(pk=keys.project_pk(project_id), sk=keys.asset_sk(asset_id))
+    if project_version is not None:
+        projects.write_while_idle(
+            project_id, project_version, deletes=[item.get_delete_kwargs_from_instance()]
+        )
+        return
     try:
-        AssetItem(pk=keys.project_pk(project_id), sk=keys.asset_sk(asset_id)).delete()
+        item.delete()
     except PynamoDBException as exc:
         raise StorageException("Could not delete the asset.") from exc

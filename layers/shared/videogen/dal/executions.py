@@ -37,10 +37,18 @@ def start(state_machine_arn: str | None, name: str, payload: dict[str, Any]) -> 
         )["executionArn"]
     except ClientError as exc:
         if exc.response.get("Error", {}).get("Code") == "ExecutionAlreadyExists":
-            arn_base = state_machine_arn.replace(":stateMachine:", ":execution:")
-            return f"{arn_base}:{name}"
+            return execution_arn(state_machine_arn, name)
         raise StorageException("Could not start the render.") from exc
     except BotoCoreError as exc:
+        # No answer (a timeout, a dropped connection) may hide a start that happened: the name is fixed,
+        # so ask for the execution before declaring that nothing runs.
+        arn = execution_arn(state_machine_arn, name)
+        try:
+            started = state(arn) is not None
+        except StorageException:
+            started = False
+        if started:
+            return arn
         raise StorageException("Could not start the render.") from exc
 
 

@@ -48,9 +48,13 @@ def created_sk(created_at_iso: str, project_id: str) -> str:
     return f"{created_at_iso}#{project_id}"
 
 
+#: Where every project's objects live (the functions' IAM policies grant per prefix: template.yaml).
+PROJECTS_PREFIX = "projects/"
+
+
 def project_prefix(project_id: str) -> str:
     """The S3 prefix owning every object of a project."""
-    return f"projects/{project_id}/"
+    return f"{PROJECTS_PREFIX}{project_id}/"
 
 
 UPLOADS_PREFIX = "uploads/"

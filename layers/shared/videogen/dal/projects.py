@@ -37,6 +37,10 @@ from videogen.exceptions import (
     StorageException,
 )
 
+#: A project with a render queued or running, and one without (its status values as stored).
+_BUSY = [ProjectStatus.QUEUED.value, ProjectStatus.RENDERING.value]
+_IDLE = [ProjectStatus.DRAFT.value, ProjectStatus.COMPLETED.value, ProjectStatus.FAILED.value]
+
 
 def _is_conditional_failure(exc: PynamoDBException) -> bool:
     return exc.cause_response_code in {"ConditionalCheckFailedException", "TransactionCanceledException"}
@@ -196,16 +200,66 @@ def update_project(
     if scene_set is not None:
         actions.append(ProjectItem.scene_set.set(scene_set))
     try:
-        # The VersionAttribute adds "version = <read version>" to the condition and increments it.
-        item.update(actions=actions)
+        # The VersionAttribute adds "version = <read version>" to the condition and increments it; the
+        # status is part of the write too, so an edit never lands on a render that was just claimed.
+        item.update(actions=actions, condition=ProjectItem.status.is_in(*_IDLE))
     except UpdateError as exc:
         if _is_conditional_failure(exc):
-            raise ResourceConflictException(
-                "Another change to this project landed first: fetch it again and retry.",
-                {"project_id": project_id},
-            ) from exc
+            raise _lost_race(project_id) from exc
         raise StorageException("Could not update the project.") from exc
     return _to_domain(item)
+
+
+def _lost_race(project_id: str) -> ResourceConflictException:
+    """The 409 for a write whose precondition failed: a render was claimed, or another edit landed."""
+    try:
+        current = ProjectItem.get(keys.project_pk(project_id), keys.PROJECT_SK, consistent_read=True)
+    except PynamoDBException:
+        current = None
+    if current is not None and current.status not in _IDLE:
+        return ResourceConflictException(
+            "The project is being rendered; change it when the render has finished.",
+            {"project_id": project_id, "status": current.status},
+        )
+    return ResourceConflictException(
+        "Another change to this project landed first: fetch it again and retry.", {"project_id": project_id}
+    )
+
+
+def idle_check(project_id: str, version: int) -> dict[str, Any]:
+    """A transaction's condition on the project: idle (no render queued or running) and still at
+    ``version``. Writes to a project's children (scenes, music) carry it, so none lands on a claimed
+    render (``claim_render`` bumps the version)."""
+    return ProjectItem._get_connection().get_operation_kwargs(
+        keys.project_pk(project_id),
+        keys.PROJECT_SK,
+        condition=ProjectItem.status.is_in(*_IDLE) & (ProjectItem.version == version),
+    )
+
+
+def write_while_idle(
+    project_id: str,
+    version: int,
+    *,
+    updates: list[dict[str, Any]] | None = None,
+    puts: list[dict[str, Any]] | None = None,
+    deletes: list[dict[str, Any]] | None = None,
+) -> None:
+    """Apply writes (operation kwargs of the project's children) in one transaction with ``idle_check``.
+
+    Raises:
+        ResourceConflictException: the project is rendering, changed since ``version``, or one of the
+            writes' own conditions failed (its version): fetch again and retry.
+    """
+    try:
+        ProjectItem._get_connection().connection.transact_write_items(
+            [idle_check(project_id, version)], deletes or [], puts or [], updates or []
+        )
+    except TransactWriteError as exc:
+        codes = [reason.code if reason else None for reason in getattr(exc, "cancellation_reasons", [])]
+        if "ConditionalCheckFailed" in codes or "TransactionConflict" in codes:
+            raise _lost_race(project_id) from exc
+        raise StorageException("Could not update the project.") from exc
 
 
 def iter_project_keys(project_id: str) -> Iterator[tuple[str, str]]:
@@ -297,20 +351,32 @@ def list_projects(
     return ProjectPage(items=[_to_domain(item) for item in page], next_cursor=next_cursor)
 
 
-def set_status(
+def set_render_status(
     project_id: str,
+    render_id: str,
     status: ProjectStatus | str,
     *,
     error: dict[str, Any] | None = None,
     progress: dict[str, Any] | None = None,
-) -> None:
-    """Record a project's status (and keep the status index in step). Used by the render pipeline,
-    which must not conflict with a user's edits, so the version is left alone."""
+) -> bool:
+    """The render pipeline's status write: lands only while ``render_id`` is the project's current render
+    and has not ended (QUEUED or RENDERING), so a late or superseded step never overwrites a newer
+    render's state, and nothing follows COMPLETED or FAILED. The version is left alone: the pipeline
+    must not conflict with a user's edits.
+
+    Returns:
+        True when written; False when the render was superseded or has ended already (nothing changed).
+
+    Raises:
+        ResourceNotFoundException: the project no longer exists.
+    """
     status = ProjectStatus(status)
     try:
         item = ProjectItem.get(keys.project_pk(project_id), keys.PROJECT_SK, consistent_read=True)
     except DoesNotExist as exc:
         raise ResourceNotFoundException(f"Project {project_id!r} does not exist.") from exc
+    except PynamoDBException as exc:
+        raise StorageException("Could not read the project.") from exc
     actions: list[Action] = [
         ProjectItem.status.set(status.value),
         ProjectItem.gsi2pk.set(keys.owner_status_pk(item.owner_id, status.value)),
@@ -318,20 +384,19 @@ def set_status(
         ProjectItem.error.set(error) if error is not None else ProjectItem.error.remove(),
         ProjectItem.progress.set(progress) if progress is not None else ProjectItem.progress.remove(),
     ]
+    condition = (
+        ProjectItem.pk.exists() & (ProjectItem.render_id == render_id) & ProjectItem.status.is_in(*_BUSY)
+    )
     try:
         ProjectItem._get_connection().update_item(
-            keys.project_pk(project_id),
-            keys.PROJECT_SK,
-            actions=actions,
-            condition=ProjectItem.pk.exists(),
+            keys.project_pk(project_id), keys.PROJECT_SK, actions=actions, condition=condition
         )
     except UpdateError as exc:
-        if _is_conditional_failure(exc):
-            raise ResourceNotFoundException(f"Project {project_id!r} does not exist.") from exc
-        raise StorageException("Could not update the project's status.") from exc
-
-
-_IDLE = [ProjectStatus.DRAFT.value, ProjectStatus.COMPLETED.value, ProjectStatus.FAILED.value]
+        if not _is_conditional_failure(exc):
+            raise StorageException("Could not update the project's status.") from exc
+        get_project_any_owner(project_id)  # raises ResourceNotFoundException if it was deleted
+        return False
+    return True
 
 
 def claim_render(owner_id: str, project_id: str, quota: limits.RenderQuota) -> Project:
@@ -359,6 +424,8 @@ def claim_render(owner_id: str, project_id: str, quota: limits.RenderQuota) -> P
         ProjectItem.error.remove(),
         ProjectItem.render_started_at.set(claimed_at),
         ProjectItem.updated_at.set(claimed_at),
+        # A new version: an edit read before the claim (its If-Match, its transaction) can no longer land.
+        ProjectItem.version.add(1),
     ]
     # Both guards: the status check refuses a second render, the count check a racing claim (also of the
     # first render: a claim that read "never rendered" must not land after another claim's render has
@@ -430,18 +497,20 @@ def record_execution(project_id: str, execution_arn: str) -> None:
         raise StorageException("Could not record the execution.") from exc
 
 
-def add_scene_done(project_id: str, scene_number: int) -> None:
-    """Count a finished scene; adding to a set keeps a retried step from counting twice."""
+def add_scene_done(project_id: str, render_id: str, scene_number: int) -> None:
+    """Count a finished scene of this render; adding to a set keeps a retried step from counting twice,
+    and a superseded render's step counts nothing."""
     try:
         ProjectItem._get_connection().update_item(
             keys.project_pk(project_id),
             keys.PROJECT_SK,
             actions=[ProjectItem.scenes_done.add({scene_number})],
-            condition=ProjectItem.pk.exists(),
+            condition=ProjectItem.pk.exists() & (ProjectItem.render_id == render_id),
         )
     except UpdateError as exc:
         if _is_conditional_failure(exc):
-            raise ResourceNotFoundException(f"Project {project_id!r} no longer exists.") from exc
+            get_project_any_owner(project_id)  # raises ResourceNotFoundException if it was deleted
+            return
         raise StorageException("Could not record progress.") from exc
 
 

@@ -8,14 +8,13 @@ from collections.abc import Sequence
 from pynamodb.exceptions import PynamoDBException, UpdateError
 from pynamodb.expressions.update import Action
 
-from videogen.dal import keys
+from videogen.dal import keys, projects
 from videogen.dal.projects import now
 from videogen.dal.tables import BaseItem, SceneItem
 from videogen.domain.enums import Transition
 from videogen.domain.models import Scene
 from videogen.exceptions import (
     PreconditionFailedException,
-    ResourceConflictException,
     ResourceNotFoundException,
     StorageException,
 )
@@ -147,23 +146,25 @@ def update_scene(
     *,
     expected_version: int | None,
     actions: Sequence[Action],
+    project_version: int,
 ) -> Scene:
-    """Apply update actions to a scene under optimistic locking (see update_project)."""
+    """Apply update actions to a scene under optimistic locking (see update_project), in one transaction
+    with the condition that its project is idle (no render claimed) and still at ``project_version``.
+
+    Raises:
+        PreconditionFailedException: ``expected_version`` is not the scene's stored version.
+        ResourceConflictException: a render was claimed, or another change landed first.
+    """
     item = _get_item(project_id, scene_set, number)
     if expected_version is not None and expected_version != item.version:
         raise PreconditionFailedException(
             "The scene changed since you read it: fetch it again and retry with the new ETag.",
             {"expected_version": expected_version, "current_version": item.version},
         )
-    try:
-        item.update(actions=[*actions, SceneItem.updated_at.set(now())])
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            raise ResourceConflictException(
-                "Another change to this scene landed first: fetch it again and retry.", {"scene": number}
-            ) from exc
-        raise StorageException("Could not update the scene.") from exc
-    return _to_domain(item)
+    # The VersionAttribute adds "version = <read version>" to the scene's condition and increments it.
+    update = item.get_update_kwargs_from_instance(actions=[*actions, SceneItem.updated_at.set(now())])
+    projects.write_while_idle(project_id, project_version, updates=[update])
+    return _to_domain(_get_item(project_id, scene_set, number))
 
 
 def mark_image(project_id: str, scene_set: str, number: int, image_key: str) -> None:

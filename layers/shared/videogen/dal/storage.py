@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from videogen.dal.keys import PROJECTS_PREFIX
 from videogen.exceptions import ResourceNotFoundException, StorageException
 
 if TYPE_CHECKING:
@@ -70,9 +71,13 @@ def read_object(bucket: str, key: str) -> tuple[bytes, str]:
 
 
 def check_bucket(bucket: str) -> None:
-    """Raise StorageException unless the bucket answers."""
+    """Raise StorageException unless the bucket answers.
+
+    Lists one key under projects/ rather than HeadBucket, which needs s3:ListBucket on the whole bucket:
+    the API may list only the prefixes it works in.
+    """
     try:
-        s3_client().head_bucket(Bucket=bucket)
+        s3_client().list_objects_v2(Bucket=bucket, Prefix=PROJECTS_PREFIX, MaxKeys=1)
     except (ClientError, BotoCoreError) as exc:
         raise StorageException("The media bucket does not answer.") from exc
 

@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Literal
 from urllib.parse import quote_plus
 
 from aws_lambda_powertools.metrics import MetricUnit
 
-from videogen.dal import assets, executions, keys, projects, storage
+from videogen.dal import assets, executions, keys, storage
 from videogen.domain.enums import ProjectStatus, ScriptFormat
 from videogen.domain.limits import MAX_SCRIPT_BYTES, MUSIC_SUFFIXES
 from videogen.domain.models import NewProject, Project
@@ -39,16 +38,12 @@ from videogen.ingest import outbox
 from videogen.ingest.inbox import DroppedObject, InboxFile, parse_inbox_key
 from videogen.logic.music import attach_music
 from videogen.logic.projects import create_project, get_project
-from videogen.logic.renders import start_render
+from videogen.logic.renders import repair_stalled_claim, start_render
 from videogen.observability import logger, metrics
 from videogen.scripts.common import UTF8_BOM, decode_source
 from videogen.scripts.parser import parse_script
 from videogen.settings import Settings
 
-#: A claimed render without an execution after this long is taken for one whose starter died. Duplicate
-#: deliveries arrive within moments and leave the start to the claimer; Lambda retries a failed
-#: asynchronous invocation after a minute or more.
-STALE_CLAIM_SECONDS = 30.0
 _FIRST_RENDER = "000001"
 
 
@@ -242,12 +237,9 @@ def ensure_render_started(project: Project, settings: Settings, request_id: str,
     if project.status is ProjectStatus.FAILED:
         # Failed without an execution: its start failed, so starting it again makes no second render.
         _start_next_render(project, settings, request_id, source_key)
-    elif project.status is ProjectStatus.QUEUED and _seconds_since(project.updated_at) > STALE_CLAIM_SECONDS:
-        # Claimed, and the claimer died before starting it: start it under its deterministic name.
-        payload = {"project_id": project.id, "render_id": render_id, "request_id": request_id}
-        arn = executions.start(state_machine_arn, name, payload)
-        projects.record_execution(project.id, arn)
-        logger.info("Stalled render started", extra={"render_id": render_id, "execution_arn": arn})
+    else:
+        # Claimed, and the claimer died before starting it: the API's repair, shared.
+        repair_stalled_claim(project, state_machine_arn, request_id)
 
 
 def _start_next_render(project: Project, settings: Settings, request_id: str, source_key: str) -> None:
@@ -269,10 +261,6 @@ def _start_next_render(project: Project, settings: Settings, request_id: str, so
                 source_key=source_key,
             )
         raise
-
-
-def _seconds_since(moment: datetime) -> float:
-    return (datetime.now(UTC) - moment).total_seconds()
 
 
 def _publish_error(

@@ -31,6 +31,7 @@ from videogen.exceptions import (
     UploadNotReceivedException,
 )
 from videogen.logic.projects import BUSY
+from videogen.logic.renders import touch_project
 from videogen.observability import logger
 
 MUSIC_ASSET_ID = keys.MUSIC_ASSET_ID
@@ -47,6 +48,7 @@ class MusicUpload:
 
 def _editable(owner_id: str, project_id: str) -> Project:
     project = projects.get_project(owner_id, project_id)
+    touch_project(project)
     if project.status in BUSY:
         raise ResourceConflictException(
             "The project is being rendered; change its music when the render has finished.",
@@ -121,7 +123,7 @@ def attach_music(
         InvalidMusicException: the file is not audio, lasts over 30 minutes or is over 50 MB (422).
         ResourceConflictException: the project is being rendered (409).
     """
-    _editable(owner_id, project_id)
+    project = _editable(owner_id, project_id)
     if not inspect_function:
         raise ConfigurationException("Music uploads are not configured (INSPECT_MUSIC_FUNCTION).")
     staged = keys.upload_key(project_id, upload_id)
@@ -156,7 +158,9 @@ def attach_music(
         name=unquote(info.metadata.get("filename", "")) or None,
         duration=float(verdict["duration"]),
     )
-    assets.put_asset(asset)
+    # Only while the project is idle at the version checked above: a render claimed meanwhile keeps the
+    # music it read (the checked upload stays, for a retry after the render).
+    assets.put_asset(asset, project_version=project.version)
     stale = [staged] + ([previous.s3_key] if previous and previous.s3_key != target else [])
     storage.delete_objects(bucket, stale)
     logger.info("Music attached", extra={"upload_id": upload_id, "duration": asset.duration})
@@ -169,10 +173,10 @@ def remove_music(owner_id: str, project_id: str, *, bucket: str) -> None:
     Raises:
         ResourceConflictException: the project is being rendered (409).
     """
-    _editable(owner_id, project_id)
+    project = _editable(owner_id, project_id)
     music = assets.find_asset(project_id, MUSIC_ASSET_ID)
     if music is None:
         return
-    assets.delete_asset(project_id, MUSIC_ASSET_ID)
+    assets.delete_asset(project_id, MUSIC_ASSET_ID, project_version=project.version)
     storage.delete_objects(bucket, [music.s3_key])
     logger.info("Music removed")

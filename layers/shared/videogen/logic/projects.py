@@ -12,6 +12,7 @@ from videogen.domain.enums import ProjectStatus, ScriptFormat
 from videogen.domain.models import NewProject, Project, ProjectChanges, ProjectPage
 from videogen.domain.settings import ProjectSettings
 from videogen.exceptions import ResourceConflictException, ValidationException
+from videogen.logic import entitlements, renders
 from videogen.logic.renders import release_render_slot, stop_running_render
 from videogen.observability import logger, metrics
 from videogen.scripts.model import ParsedScript
@@ -41,6 +42,7 @@ def create_project(
     project_id: str | None = None,
     default_title: str | None = None,
     outbox_prefix: str | None = None,
+    caller_groups: frozenset[str] = frozenset(),
 ) -> Project:
     """Parse the script and create a DRAFT project with its scenes. An invalid script stores nothing.
 
@@ -51,13 +53,16 @@ def create_project(
             drop folder); a new random id when None.
         default_title: the title when neither the request nor the script gives one (e.g. a file name).
         outbox_prefix: where the drop folder publishes the project's results and errors.
+        caller_groups: the caller's Cognito groups, for the paid providers (see logic.entitlements).
 
     Raises:
         ScriptParsingException: the script cannot be read (line, column, hint in details).
         ResourceConflictException: a project with ``project_id`` exists already.
+        AuthorizationException: the settings pick a paid image provider the caller may not use (403).
     """
     parsed = parse_script(request.script, request.script_format)
     settings = _settings_from(parsed, {}, request.settings)
+    entitlements.check_image_provider(settings.image_provider, caller_groups)
     title = request.title or parsed.title or default_title or "Untitled"
     project_id = project_id or new_project_id()
     scene_set = scenes.new_scene_set_id()
@@ -91,7 +96,9 @@ def create_project(
 
 
 def get_project(owner_id: str, project_id: str) -> Project:
-    return projects.get_project(owner_id, project_id)
+    project = projects.get_project(owner_id, project_id)
+    renders.touch_project(project)
+    return project
 
 
 def list_projects(owner_id: str, status: ProjectStatus | None, limit: int, cursor: str | None) -> ProjectPage:
@@ -99,10 +106,15 @@ def list_projects(owner_id: str, status: ProjectStatus | None, limit: int, curso
 
 
 def update_project(
-    owner_id: str, project_id: str, changes: ProjectChanges, expected_version: int | None
+    owner_id: str,
+    project_id: str,
+    changes: ProjectChanges,
+    expected_version: int | None,
+    caller_groups: frozenset[str] = frozenset(),
 ) -> Project:
     """Apply a partial update. A new script replaces the scenes as a whole; a rendering project is busy."""
     current = projects.get_project(owner_id, project_id)
+    renders.touch_project(current)
     logger.append_keys(project_id=project_id)
     if changes.is_empty():
         raise ValidationException("Nothing to change: send at least one of title, script, settings.")
@@ -114,6 +126,9 @@ def update_project(
     settings = None
     if changes.settings:
         settings = ProjectSettings.model_validate({**current.settings.model_dump(), **changes.settings})
+        entitlements.check_image_provider(
+            settings.image_provider, caller_groups, kept=current.settings.image_provider
+        )
     new_set = None
     scene_count = None
     if changes.script is not None or changes.script_format is not None:

@@ -23,6 +23,9 @@ from videogen.exceptions import (
 from videogen.observability import logger, metrics
 from videogen.settings import Settings, get_settings
 
+#: A claim older than this whose execution does not exist was left by a claimer that died before starting
+#: it (a claimer starts its execution within a second or two).
+STALE_CLAIM_SECONDS = 30.0
 #: What a client is told to wait when all its render slots are taken: renders take minutes.
 RUNNING_RETRY_AFTER_SECONDS = 30
 _BUSY = {ProjectStatus.QUEUED, ProjectStatus.RENDERING}
@@ -145,6 +148,7 @@ def start_render(
     """
     settings = settings or get_settings()
     current = projects.get_project(owner_id, project_id)
+    repair_stalled_claim(current, state_machine_arn, request_id)
     check_render_size(current, scenes.all_scenes(project_id, current.scene_set or ""))
     moment = datetime.now(UTC)
     project = _claim(owner_id, project_id, settings, state_machine_arn, moment)
@@ -155,8 +159,12 @@ def start_render(
     try:
         arn = executions.start(state_machine_arn, name, payload)
     except VideoGeneratorException as exc:
-        projects.set_status(
-            project_id, ProjectStatus.FAILED, error={"code": exc.error_code, "message": exc.message}
+        # Nothing runs (a start that timed out was looked up by its name first): only this render ends.
+        projects.set_render_status(
+            project_id,
+            render_id,
+            ProjectStatus.FAILED,
+            error={"code": exc.error_code, "message": exc.message},
         )
         # Nothing runs: the slot and the day's render go back to the owner.
         limits.release_running(owner_id, name)
@@ -166,6 +174,31 @@ def start_render(
     metrics.add_metric(name="RendersStarted", unit=MetricUnit.Count, value=1)
     logger.info("Render started", extra={"execution_arn": arn})
     return Render(project_id=project_id, render_id=render_id, status=ProjectStatus.QUEUED, execution_arn=arn)
+
+
+def repair_stalled_claim(project: Project, state_machine_arn: str | None, request_id: str) -> None:
+    """Start the execution of a render that was claimed but never started: whoever claimed it (an API
+    call, a drop-folder delivery) died between the claim and StartExecution. Any later touch of the
+    project repairs it, under the render's fixed execution name, so it can never run twice; a fresh claim
+    is left to its claimer for STALE_CLAIM_SECONDS.
+    """
+    if project.status is not ProjectStatus.QUEUED or not project.render_id or not state_machine_arn:
+        return
+    claimed_at = project.render_started_at or project.updated_at
+    if (datetime.now(UTC) - claimed_at).total_seconds() <= STALE_CLAIM_SECONDS:
+        return
+    name = executions.execution_name(project.id, project.render_id)
+    if executions.state(executions.execution_arn(state_machine_arn, name)) is not None:
+        return
+    payload = {"project_id": project.id, "render_id": project.render_id, "request_id": request_id}
+    arn = executions.start(state_machine_arn, name, payload)
+    projects.record_execution(project.id, arn)
+    logger.warning("Stalled render started", extra={"render_id": project.render_id, "execution_arn": arn})
+
+
+def touch_project(project: Project, request_id: str = "repair") -> None:
+    """What every API read or edit of a project does first: repair a render claimed but never started."""
+    repair_stalled_claim(project, get_settings().state_machine_arn, request_id)
 
 
 def release_render_slot(owner_id: str, project_id: str, render_id: str) -> None:

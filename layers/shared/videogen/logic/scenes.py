@@ -18,6 +18,7 @@ from videogen.exceptions import (
     ValidationException,
 )
 from videogen.logic.projects import BUSY
+from videogen.logic.renders import touch_project
 from videogen.observability import logger
 from videogen.scripts.prompts import derive_image_prompt
 
@@ -71,6 +72,7 @@ def update_scene(
 ) -> Scene:
     """Edit a scene; its image becomes stale, so the next render regenerates this scene only."""
     project, scene_set = _project_with_scenes(owner_id, project_id)
+    touch_project(project)
     logger.append_keys(project_id=project_id)
     if not changes.fields_set:
         raise ValidationException("Nothing to change: send narration, image_prompt, duration or transition.")
@@ -100,8 +102,14 @@ def update_scene(
         )
     if "transition" in changes.fields_set and changes.transition is not None:
         actions.append(SceneItem.transition.set(changes.transition.value))
+    # Written only while the project is still idle at the version read here (one transaction).
     updated = scenes.update_scene(
-        project_id, scene_set, scene_number, expected_version=expected_version, actions=actions
+        project_id,
+        scene_set,
+        scene_number,
+        expected_version=expected_version,
+        actions=actions,
+        project_version=project.version,
     )
     logger.info("Scene updated", extra={"scene": scene_number, "fields": sorted(changes.fields_set)})
     return updated

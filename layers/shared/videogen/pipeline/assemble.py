@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from videogen.dal import assets, keys, projects, scenes, storage
 from videogen.domain.enums import ProjectStatus
 from videogen.domain.models import Scene
-from videogen.exceptions import VideoAssemblyException
+from videogen.exceptions import RenderSupersededException, VideoAssemblyException
 from videogen.observability import logger, tracer
 from videogen.settings import Settings
 
@@ -63,11 +63,10 @@ def assemble_render(project_id: str, render_id: str, settings: Settings, work_ba
     if not project.scene_set:
         raise VideoAssemblyException("The project has no scenes to assemble.")
     all_scenes = scenes.all_scenes(project_id, project.scene_set)
-    projects.set_status(
-        project_id,
-        ProjectStatus.RENDERING,
-        progress={"stage": "assembling", "scenes_done": len(all_scenes), "scenes_total": len(all_scenes)},
-    )
+    progress = {"stage": "assembling", "scenes_done": len(all_scenes), "scenes_total": len(all_scenes)}
+    if not projects.set_render_status(project_id, render_id, ProjectStatus.RENDERING, progress=progress):
+        # A newer render owns the project's files now (or this one ended): assemble nothing.
+        raise RenderSupersededException("This render has ended or was superseded.", {"render_id": render_id})
     width, height = project.settings.frame_size()
     targets = output_keys(project_id, render_id)
     with render_workdir(work_base, f"{project_id}-{render_id}") as work:

@@ -42,3 +42,34 @@ class InspectMusicStep(BaseModel):
 
     key: str = Field(pattern=r"^uploads/[0-9a-f]{32}/[0-9a-f]{32}$")
     request_id: str = Field("unknown", max_length=128)
+
+
+class ExecutionStatusChange(BaseModel):
+    """What reconcile reads of Step Functions' "Execution Status Change" event on EventBridge."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    execution_arn: str = Field(alias="executionArn")
+    name: str = Field(max_length=80)
+    status: str = Field(description="RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, ...")
+    input: str | None = Field(None, description="The execution's input, as JSON text.")
+    error: str | None = None
+    cause: str | None = None
+
+    def render(self) -> RenderStep:
+        """Which render the execution ran: its input, else its name ``<project id>-<render id>``."""
+        try:
+            return RenderStep.model_validate_json(self.input or "")
+        except ValueError:
+            project_id, _, render_id = self.name.rpartition("-")
+            return RenderStep(project_id=project_id, render_id=render_id)
+
+
+class ExecutionEvent(BaseModel):
+    """An EventBridge event from Step Functions (the envelope: only its detail is read)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str = Field(max_length=128)
+    source: str
+    detail: ExecutionStatusChange

@@ -27,8 +27,17 @@ _OUTPUTS = {
 
 def finish_render(project_id: str, render_id: str, settings: Settings, duration: float | None = None) -> None:
     """Record the render's files as assets, publish them to the project's drop-folder outbox if it has
-    one, and mark the project COMPLETED (idempotent). ``duration`` is the video's, for result.json."""
+    one, and mark the project COMPLETED (idempotent). ``duration`` is the video's, for result.json.
+
+    Raises:
+        RenderSupersededException: the render is no longer the project's current one, or has ended.
+    """
     project = projects.get_project_any_owner(project_id)
+    if project.render_id != render_id:
+        raise exceptions.RenderSupersededException(
+            "This render was superseded by a newer one.",
+            {"render_id": render_id, "current": project.render_id},
+        )
     stamp = projects.now()
     outputs: dict[str, outbox.RenderOutput] = {}
     for asset_id, key in output_keys(project_id, render_id).items():
@@ -75,7 +84,13 @@ def finish_render(project_id: str, render_id: str, settings: Settings, duration:
         outbox.publish_result(settings.media_bucket, project.outbox_prefix, outputs, document)
     # The slot first: a client that sees COMPLETED may start its next render at once.
     release_render_slot(project.owner_id, project_id, render_id)
-    projects.set_status(project_id, ProjectStatus.COMPLETED)
+    if not projects.set_render_status(project_id, render_id, ProjectStatus.COMPLETED):
+        current = projects.get_project_any_owner(project_id)
+        if current.render_id == render_id and current.status is ProjectStatus.COMPLETED:
+            return  # a retried FinishRender: done already
+        raise exceptions.RenderSupersededException(
+            "This render ended before it could complete.", {"render_id": render_id}
+        )
     metrics.add_metric(name="RendersSucceeded", unit=MetricUnit.Count, value=1)
     _record_output_metrics(project, render_id, settings, duration)
     logger.info("Render completed", extra={"render_id": render_id})
@@ -109,10 +124,10 @@ def describe_failure(failure: dict[str, Any]) -> dict[str, str]:
         parsed = {}
     known = exceptions.error_class(name)
     if known is not None:
-        return {"code": known.error_code, "message": message or "The render failed."}
+        return {"code": known.error_code, "message": message or known.default_message}
     # The state's TimeoutSeconds, or the function's own Timeout (Lambda reports that as Sandbox.Timedout).
     if name in {"States.Timeout", "Sandbox.Timedout"}:
-        return {"code": "RENDER_TIMEOUT", "message": "A render step took too long and was stopped."}
+        return _described(exceptions.RenderTimedOutException)
     # Anything else is unexpected: its text may carry internals, so the project gets a generic reason.
     logger.error("Render failed unexpectedly", extra={"error": name, "cause": str(cause)[:2000]})
     return {
@@ -121,42 +136,62 @@ def describe_failure(failure: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def _described(error: type[exceptions.VideoGeneratorException]) -> dict[str, str]:
+    return {"code": error.error_code, "message": error.default_message}
+
+
 def record_failure(
     project_id: str, render_id: str, failure: dict[str, Any], settings: Settings, request_id: str = "unknown"
 ) -> dict[str, str]:
     """Mark the project FAILED with a code and a reason a person can act on (and, for a drop-folder
     project, say so in its outbox's error.json)."""
-    error = {**describe_failure(failure), "render_id": render_id}
+    return fail_render(project_id, render_id, describe_failure(failure), settings, request_id)
+
+
+def fail_render(
+    project_id: str, render_id: str, reason: dict[str, str], settings: Settings, request_id: str = "unknown"
+) -> dict[str, str]:
+    """End a render FAILED with ``reason`` ({"code", "message"}), unless it ended already: FAILED first
+    (so nothing can leave the project RENDERING), then the owner's slot, then the drop folder's error.json.
+
+    Idempotent: a retry, or a second reporter of the same end (RecordFailure, then the reconcile step),
+    finds the render FAILED and only completes the slot and error.json, with the reason recorded first.
+    A render that completed, or was superseded by a newer one, is left as it is. Returns the error the
+    project shows for this render.
+    """
+    error = {**reason, "render_id": render_id}
     try:
-        _release_slot(project_id, render_id)
-        _publish_failure(project_id, render_id, error, settings, request_id)
-        projects.set_status(project_id, ProjectStatus.FAILED, error=error)
+        recorded = projects.set_render_status(project_id, render_id, ProjectStatus.FAILED, error=error)
+        project = projects.get_project_any_owner(project_id)
+        # This render's slot, whatever became of the project: releasing is idempotent.
+        release_render_slot(project.owner_id, project_id, render_id)
+        if not recorded:
+            if project.render_id != render_id or project.status is not ProjectStatus.FAILED:
+                logger.info("Render ended already", extra={"render_id": render_id, "status": project.status})
+                return dict(project.error or error)
+            error = dict(project.error or error)
+        _publish_failure(project, render_id, error, settings, request_id)
     except exceptions.ResourceNotFoundException:
         # The project was deleted while it rendered (its execution was stopped): nothing to record.
         logger.info("Render of a deleted project ended", extra={"render_id": render_id})
         return error
-    # Counted in total and per error code; the dimension must not stick to the function's other metrics.
-    emit_metric("RendersFailed", MetricUnit.Count, 1, error_code=error["code"])
-    logger.warning("Render failed", extra={"render_id": render_id, "error_code": error["code"]})
+    if recorded:
+        # Counted in total and per error code; the dimension must not stick to the function's other metrics.
+        emit_metric("RendersFailed", MetricUnit.Count, 1, error_code=error["code"])
+        logger.warning("Render failed", extra={"render_id": render_id, "error_code": error["code"]})
     return error
 
 
-def _release_slot(project_id: str, render_id: str) -> None:
-    """Free the owner's running-render slot (before FAILED, as before COMPLETED)."""
-    owner_id = projects.get_project_any_owner(project_id).owner_id
-    release_render_slot(owner_id, project_id, render_id)
-
-
 def _publish_failure(
-    project_id: str, render_id: str, error: dict[str, str], settings: Settings, request_id: str
+    project: Project, render_id: str, error: dict[str, str], settings: Settings, request_id: str
 ) -> None:
-    """error.json in the outbox of a drop-folder project (before FAILED, as results come before COMPLETED)."""
-    project = projects.get_project_any_owner(project_id)
+    """error.json in the outbox of a drop-folder project (after FAILED: a stuck RENDERING is worse than an
+    error.json that a retry writes a moment later)."""
     if not project.outbox_prefix:
         return
     document = outbox.error_document(
         {"code": error["code"], "message": error["message"]},
-        project_id=project_id,
+        project_id=project.id,
         render_id=render_id,
         request_id=request_id,
     )

@@ -119,7 +119,7 @@ def timed_generate(provider: ImageProvider, request: ImageRequest) -> GeneratedI
 
 
 @tracer.capture_method
-def generate_scene_image(project_id: str, scene_number: int, settings: Settings) -> str:
+def generate_scene_image(project_id: str, render_id: str, scene_number: int, settings: Settings) -> str:
     """Make sure the scene has its image; returns the image's S3 key."""
     project = projects.get_project_any_owner(project_id)
     if not project.scene_set:
@@ -142,5 +142,5 @@ def generate_scene_image(project_id: str, scene_number: int, settings: Settings)
         metrics.add_metric(name="ImagesGenerated", unit=MetricUnit.Count, value=1)
         logger.info("Image generated", extra={"scene": scene_number, "provider": provider.name})
     scenes.mark_image(project_id, project.scene_set, scene_number, key)
-    projects.add_scene_done(project_id, scene_number)
+    projects.add_scene_done(project_id, render_id, scene_number)
     return key

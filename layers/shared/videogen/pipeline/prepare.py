@@ -6,7 +6,7 @@ from typing import Any
 
 from videogen.dal import projects, scenes, storage
 from videogen.domain.enums import ProjectStatus
-from videogen.exceptions import ResourceConflictException
+from videogen.exceptions import RenderSupersededException, ResourceConflictException
 from videogen.observability import logger
 from videogen.pipeline.images import image_identity, scene_image_key
 from videogen.settings import Settings
@@ -16,7 +16,7 @@ def prepare_render(project_id: str, render_id: str, settings: Settings) -> dict[
     """Returns the scene numbers whose image is missing or stale (the Map's items) and the scene count."""
     project = projects.get_project_any_owner(project_id)
     if project.render_id != render_id:
-        raise ResourceConflictException(
+        raise RenderSupersededException(
             "This render was superseded by a newer one.",
             {"render_id": render_id, "current": project.render_id},
         )
@@ -35,13 +35,11 @@ def prepare_render(project_id: str, render_id: str, settings: Settings) -> dict[
             ready.append(scene.number)
         else:
             needed.append(scene.number)
-    projects.set_status(
-        project_id,
-        ProjectStatus.RENDERING,
-        progress={"stage": "images", "scenes_done": len(ready), "scenes_total": len(all_scenes)},
-    )
+    progress = {"stage": "images", "scenes_done": len(ready), "scenes_total": len(all_scenes)}
+    if not projects.set_render_status(project_id, render_id, ProjectStatus.RENDERING, progress=progress):
+        raise RenderSupersededException("This render has ended or was superseded.", {"render_id": render_id})
     for number in ready:
-        projects.add_scene_done(project_id, number)
+        projects.add_scene_done(project_id, render_id, number)
     logger.info("Render prepared", extra={"scenes": len(all_scenes), "to_generate": len(needed)})
     return {
         "scenes": needed,

@@ -12,6 +12,7 @@ from videogen.api.models import ErrorResponse
 _ERROR_TEXT = {
     400: "Malformed request: bad JSON, cursor or header (INVALID_JSON, INVALID_CURSOR, BAD_REQUEST).",
     401: "No valid identity (UNAUTHENTICATED).",
+    403: "The caller may not do this, e.g. pick a paid image provider without the group for it (FORBIDDEN).",
     404: "No such resource, or it belongs to someone else (RESOURCE_NOT_FOUND).",
     409: (
         "Conflicts with the current state: a concurrent change, a running render (RESOURCE_CONFLICT), "

@@ -9,7 +9,14 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 
 from videogen.api import examples
-from videogen.api.context import IfMatch, current_owner, etag_for, public_path, version_from_if_match
+from videogen.api.context import (
+    IfMatch,
+    current_groups,
+    current_owner,
+    etag_for,
+    public_path,
+    version_from_if_match,
+)
 from videogen.api.models import (
     ProjectCreateRequest,
     ProjectListResponse,
@@ -50,10 +57,13 @@ def _owner() -> str:
 @router.post(
     "/projects",
     summary="Create a project",
-    description="Creates a DRAFT project from a title, a script and optional settings.",
+    description=(
+        "Creates a DRAFT project from a title, a script and optional settings. The paid image providers "
+        "(stability, bedrock) may be limited to members of the paid-providers group: others get 403."
+    ),
     responses={
         201: ok("The project was created; Location points at it.", ProjectResponse, ("ETag", "Location")),
-        **errors(400, 413, 415, 422),
+        **errors(400, 403, 413, 415, 422),
     },
     tags=["projects"],
 )
@@ -69,6 +79,7 @@ def create_project(
             settings=body.settings.model_dump(exclude_unset=True),
             script_format=body.script_format,
         ),
+        caller_groups=current_groups(router),
     )
     location = public_path(router, f"/projects/{project.id}")
     return _project_response(project, 201, {"Location": location})
@@ -113,11 +124,12 @@ def get_project(project_id: ProjectId) -> Response[ProjectResponse]:
     summary="Update a project",
     description=(
         "Changes title, script or settings. Send If-Match with the ETag you read to avoid overwriting "
-        "someone else's change: a stale ETag gets 412. A project being rendered cannot change (409)."
+        "someone else's change: a stale ETag gets 412. A project being rendered cannot change (409). "
+        "Switching to a paid image provider may be limited to members of the paid-providers group (403)."
     ),
     responses={
         200: ok("The updated project.", ProjectResponse, ("ETag",)),
-        **errors(400, 404, 409, 412, 413, 415, 422),
+        **errors(400, 403, 404, 409, 412, 413, 415, 422),
     },
     tags=["projects"],
 )
@@ -137,7 +149,9 @@ def update_project(
         script_format=body.script_format,
         settings=body.settings.model_dump(exclude_unset=True) if body.settings else {},
     )
-    return _project_response(logic.update_project(owner, project_id, changes, expected))
+    return _project_response(
+        logic.update_project(owner, project_id, changes, expected, caller_groups=current_groups(router))
+    )
 
 
 @router.delete(
