@@ -12,7 +12,7 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.conftest import ApiCaller, both_ways
+from tests.conftest import ApiCaller, both_ways, wait_until
 from tests.e2e.conftest import http, wait_for_render
 from videogen.dal import executions
 from videogen.domain.enums import Transition
@@ -222,9 +222,11 @@ def test_deleting_a_rendering_project_stops_its_execution(
     )
     created = api.post("/projects", {"title": "t", "script": SCRIPT, "settings": SETTINGS}).body
     render = api.post(f"/projects/{created['id']}/renders").body
-    deadline = time.monotonic() + 10
-    while api.get(f"/projects/{created['id']}").body["status"] != "RENDERING" and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_until(
+        lambda: api.get(f"/projects/{created['id']}").body["status"] == "RENDERING",
+        timeout=10,
+        what="the render to be RENDERING",
+    )
 
     deleted = api.delete(f"/projects/{created['id']}")
     release.set()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -107,7 +108,10 @@ def test_normalize_narration_collapses_spaces_and_removes_control_characters() -
 def test_cache_key_is_the_same_for_the_same_words_and_voice() -> None:
     key = narration_cache_key("local", "en_US-joe-medium", "Hello  there.\nFriend.")
     assert key == narration_cache_key("local", "en_US-joe-medium", "Hello there. Friend.")
-    assert len(key) == 64 and int(key, 16) >= 0
+    assert re.fullmatch(r"[0-9a-f]{64}", key)
+    # ... and another for other words, or another voice
+    assert key != narration_cache_key("local", "en_US-joe-medium", "Hello there. Friends.")
+    assert key != narration_cache_key("local", "en_US-amy-medium", "Hello there. Friend.")
 
 
 @pytest.mark.parametrize(
