@@ -155,6 +155,7 @@ class LocalCloud:
         self._lock = threading.Lock()
         self._idle = threading.Condition()
         self._in_flight = 0  # handler invocations running now
+        self._patches: list[tuple[type, str, Any]] = []  # (class, attribute, original) replaced in moto
         self._sequencer = itertools.count(time.time_ns())
 
     # ------------------------------------------------------------------ lifecycle
@@ -199,11 +200,9 @@ class LocalCloud:
         # after the cloud is gone: against the real environment, or the next cloud of this process.
         with self._idle:
             self._idle.wait_for(lambda: self._in_flight == 0, timeout=STOP_GRACE_SECONDS)
-        self._unwire_execution_events()
+        # moto's classes first (no event reaches a pool being closed), then the workers.
+        self._restore_patches()
         self._stop_workers()
-        self._unwire_s3_notifications()
-        self._restore_writes()
-        self._unroute_lambda_invokes()
         if self._mock is not None:
             self._mock.stop()
             self._mock = None
@@ -377,16 +376,7 @@ class LocalCloud:
                 response_headers["x-amz-function-error"] = "Unhandled"
             return payload
 
-        self._original_invoke: Any = LambdaSimpleBackend.invoke
-        LambdaSimpleBackend.invoke = invoke  # type: ignore[method-assign,assignment]
-
-    def _unroute_lambda_invokes(self) -> None:
-        original = getattr(self, "_original_invoke", None)
-        if original is not None:
-            from moto.awslambda_simple.models import LambdaSimpleBackend
-
-            LambdaSimpleBackend.invoke = original  # type: ignore[method-assign]
-        self._original_invoke = None
+        self._patch(LambdaSimpleBackend, "invoke", invoke)
 
     def shared_environment(self) -> dict[str, str | None]:
         """The environment every function sees. Handlers share this process, so their variables must
@@ -421,10 +411,17 @@ class LocalCloud:
         Raises:
             FunctionError: from a build, the function failed (Lambda's errorType and errorMessage).
         """
-        pool = self.pools.get(logical_id)
-        if pool is not None:
-            return self._invoke_worker(pool, event)
-        function = self.functions[logical_id]
+        self._begin_invocation()
+        try:
+            pool = self.pools.get(logical_id)
+            if pool is not None:
+                return pool.invoke(event)
+            return self._invoke_in_process(self.functions[logical_id], event)
+        finally:
+            self._end_invocation()
+
+    @staticmethod
+    def _invoke_in_process(function: LocalFunction, event: dict[str, Any]) -> Any:
         handler = function.load()
         context = LambdaContextStub(
             function_name=function.name,
@@ -432,8 +429,6 @@ class LocalCloud:
             memory_limit_in_mb=function.memory,
             timeout_seconds=function.timeout,
         )
-        with self._idle:
-            self._in_flight += 1
         try:
             return handler(event, context)
         finally:
@@ -441,19 +436,16 @@ class LocalCloud:
             from videogen.observability import metrics
 
             metrics.clear_metrics()
-            with self._idle:
-                self._in_flight -= 1
-                self._idle.notify_all()
 
-    def _invoke_worker(self, pool: FunctionPool, event: dict[str, Any]) -> Any:
+    def _begin_invocation(self) -> None:
+        """Count an invocation that has begun (or will: an asynchronous delivery); ``stop`` waits for all."""
         with self._idle:
             self._in_flight += 1
-        try:
-            return pool.invoke(event)
-        finally:
-            with self._idle:
-                self._in_flight -= 1
-                self._idle.notify_all()
+
+    def _end_invocation(self) -> None:
+        with self._idle:
+            self._in_flight -= 1
+            self._idle.notify_all()
 
     # ------------------------------------------------------------------ functions from the build
     def _start_workers(self, build_dir: Path) -> None:
@@ -570,16 +562,7 @@ class LocalCloud:
             cloud.deliver_s3_event(target.logical_id, body)
             return b""
 
-        self._original_function_invoke: Any = original
-        LambdaFunction.invoke = invoke  # type: ignore[method-assign,assignment]
-
-    def _unwire_s3_notifications(self) -> None:
-        original = getattr(self, "_original_function_invoke", None)
-        if original is not None:
-            from moto.awslambda.models import LambdaFunction
-
-            LambdaFunction.invoke = original  # type: ignore[method-assign]
-        self._original_function_invoke = None
+        self._patch(LambdaFunction, "invoke", invoke)
 
     def _register_with_moto(self, function: LocalFunction) -> str:
         """Create the function in moto's Lambda backend (a placeholder package: the code runs here)."""
@@ -648,28 +631,16 @@ class LocalCloud:
                 return
             original_set_error(environment, error)
 
-        self._original_set_error: Any = original_set_error
-        Environment.set_error = set_error  # type: ignore[method-assign,assignment]
+        self._patch(Environment, "set_error", set_error)
 
         def terminated(communication: Any) -> None:
             original(communication)
             try:
                 cloud.publish_execution_event(communication.execution.to_describe_output())
             except Exception:
-                logging.getLogger("videogen.local").exception("Could not deliver an execution's end")
+                logging.getLogger("videogen_local").exception("Could not deliver an execution's end")
 
-        self._original_terminated: Any = original
-        BaseExecutionWorkerCommunication.terminated = terminated  # type: ignore[method-assign,assignment]
-
-    def _unwire_execution_events(self) -> None:
-        original = getattr(self, "_original_terminated", None)
-        if original is not None:
-            from moto.stepfunctions.parser.asl.eval.environment import Environment
-            from moto.stepfunctions.parser.backend.execution import BaseExecutionWorkerCommunication
-
-            BaseExecutionWorkerCommunication.terminated = original  # type: ignore[method-assign]
-            Environment.set_error = self._original_set_error  # type: ignore[method-assign]
-        self._original_terminated = None
+        self._patch(BaseExecutionWorkerCommunication, "terminated", terminated)
 
     def publish_execution_event(self, execution: dict[str, Any]) -> list[str]:
         """Deliver the status change of an execution (DescribeExecution's fields) to the functions whose
@@ -705,20 +676,17 @@ class LocalCloud:
 
     def _deliver_async(self, logical_id: str, event: dict[str, Any]) -> None:
         """Invoke a function without waiting, as an asynchronous Lambda invoke (failures are logged)."""
-        with self._idle:
-            self._in_flight += 1  # counted now: stop() must wait for a delivery not yet begun
+        self._begin_invocation()  # counted now: stop() must wait for a delivery not yet begun
 
         def deliver() -> None:
             try:
                 self.invoke(logical_id, event)
             except Exception:
-                logging.getLogger("videogen.local").exception(
+                logging.getLogger("videogen_local").exception(
                     "%s failed on an event; deployed, EventBridge would retry it", logical_id
                 )
             finally:
-                with self._idle:
-                    self._in_flight -= 1
-                    self._idle.notify_all()
+                self._end_invocation()
 
         threading.Thread(target=deliver, name=f"event-{logical_id}", daemon=True).start()
 
@@ -746,18 +714,28 @@ class LocalCloud:
     _write_lock = threading.RLock()
 
     def _make_writes_atomic(self) -> None:
-        self._original_writes: list[tuple[type, str, Any]] = []
         for module_name, class_name, methods in self._ATOMIC_WRITES:
             backend = getattr(importlib.import_module(module_name), class_name)
             for method in methods:
-                original = backend.__dict__[method]
-                self._original_writes.append((backend, method, original))
-                setattr(backend, method, _serialized(original, self._write_lock))
+                self._patch(backend, method, _serialized(backend.__dict__[method], self._write_lock))
 
-    def _restore_writes(self) -> None:
-        for backend, method, original in reversed(getattr(self, "_original_writes", [])):
-            setattr(backend, method, original)
-        self._original_writes = []
+    # ------------------------------------------------------------------ moto, patched while the cloud runs
+    def _patch(self, owner: type, name: str, replacement: Any) -> None:
+        """Replace a moto class attribute until ``stop`` (each replacement is undone, last first). One the
+        class inherits is shadowed, and the shadow removed again."""
+        self._patches.append((owner, name, owner.__dict__.get(name, _INHERITED)))
+        setattr(owner, name, replacement)
+
+    def _restore_patches(self) -> None:
+        while self._patches:
+            owner, name, original = self._patches.pop()
+            if original is _INHERITED:
+                delattr(owner, name)
+            else:
+                setattr(owner, name, original)
+
+
+_INHERITED = object()
 
 
 def _epoch_millis(moment: Any) -> int | None:

@@ -305,7 +305,7 @@ class LocalApiGateway:
             result: dict[str, Any] = self._invoke(route.function.logical_id, event)
         except FunctionError as exc:
             # API Gateway answers a function that failed (crashed, timed out) with a 502 of its own.
-            logging.getLogger("videogen.local").error("%s failed: %s", route.function.logical_id, exc)
+            logging.getLogger("videogen_local").error("%s failed: %s", route.function.logical_id, exc)
             return self._error(
                 502, "INTERNAL_ERROR", "Something went wrong on our side; retry later.", request_id
             )
@@ -529,7 +529,7 @@ def _handler_class(gateway: LocalApiGateway) -> type[BaseHTTPRequestHandler]:
                     continue
                 if not _header_is_safe(name, value):
                     # A header is never a way to inject another: CR, LF or another control byte drops it.
-                    logging.getLogger("videogen.local").warning("Dropped a malformed %r header", name[:40])
+                    logging.getLogger("videogen_local").warning("Dropped a malformed %r header", name[:40])
                     continue
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(payload)))
