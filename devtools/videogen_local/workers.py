@@ -149,8 +149,10 @@ class Worker:
     tmp_dir: Path
     log: TextIO | None
     tail: collections.deque[str] = field(default_factory=lambda: collections.deque(maxlen=_TAIL_LINES))
-    invokes: int = 0
+    #: The pool's environment generation the worker was started with (see FunctionPool).
+    generation: int = 0
     _reader: threading.Thread | None = None
+    _killed: bool = False
 
     @classmethod
     def start(
@@ -199,7 +201,6 @@ class Worker:
 
     def invoke(self, event: Any, request_id: str) -> Any:
         """Run one invoke; the handler's result, or FunctionError as Lambda would report it."""
-        self.invokes += 1
         timeout = float(self.function.timeout)
         deadline = time.monotonic() + timeout
         deadline_ms = int((time.time() + timeout) * 1000)
@@ -252,7 +253,11 @@ class Worker:
         return sum(_resident_bytes(pid) for pid in _process_tree(self.process.pid))
 
     def kill(self) -> None:
-        """End the worker and everything it started; remove its private /tmp."""
+        """End the worker and everything it started; remove its private /tmp. Once: after that its
+        process group id may belong to another process."""
+        if self._killed:
+            return
+        self._killed = True
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.process.pid, signal.SIGKILL)
         with contextlib.suppress(subprocess.TimeoutExpired):
@@ -307,6 +312,8 @@ class FunctionPool:
         self._workers: dict[int, Worker] = {}
         self._available = threading.Condition()
         self._closed = False
+        #: Bumped when the environment changes: a worker of an older generation is not reused.
+        self._generation = 0
         self.started = 0  # workers ever started: a crash or timeout costs a new one
 
     def invoke(self, event: Any, request_id: str | None = None) -> Any:
@@ -324,7 +331,7 @@ class FunctionPool:
                     raise FunctionError("Runtime.Unavailable", "the local cloud is stopping")
                 while self._idle:
                     worker = self._idle.pop()
-                    if worker.alive:
+                    if worker.alive and worker.generation == self._generation:
                         return worker
                     self._forget(worker)
                 if len(self._workers) + self._starting < self.limit:
@@ -332,8 +339,10 @@ class FunctionPool:
                 self._available.wait()
             # The slot is taken before the slow start, which runs outside the lock.
             self._starting += 1
+            generation, extra_env = self._generation, self.extra_env
         try:
-            worker = Worker.start(self.function, self.python, self.extra_env, self.log)
+            worker = Worker.start(self.function, self.python, extra_env, self.log)
+            worker.generation = generation
         finally:
             with self._available:
                 self._starting -= 1
@@ -347,16 +356,18 @@ class FunctionPool:
         return worker
 
     def set_extra_environment(self, extra_env: Mapping[str, str]) -> None:
-        """Workers started from now on get ``extra_env``; idle ones are ended so none keeps the old one."""
+        """Workers started from now on get ``extra_env``; none started with the old one is reused (idle
+        ones end at once, busy ones when their invoke returns)."""
         with self._available:
             self.extra_env = dict(extra_env)
+            self._generation += 1
             idle, self._idle = self._idle, []
             for worker in idle:
                 self._forget(worker)
 
     def _release(self, worker: Worker) -> None:
         with self._available:
-            if worker.alive and not self._closed:
+            if worker.alive and not self._closed and worker.generation == self._generation:
                 self._idle.append(worker)
             else:
                 self._forget(worker)

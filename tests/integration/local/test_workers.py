@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import wait_until
 from videogen_local.build import BuildError, check_build
 from videogen_local.template import Template
 from videogen_local.workers import (
@@ -62,6 +63,8 @@ HANDLERS = textwrap.dedent(
         os._exit(3)
 
     def sleep(event, context):
+        if "started" in event:
+            open(event["started"], "w").close()
         time.sleep(event.get("seconds", 30))
         return "woke"
 
@@ -344,3 +347,30 @@ def test_bootstrap_imports_nothing_but_the_standard_library() -> None:
     ]
     assert imported
     assert all(name.split(".")[0] in sys.stdlib_module_names | {"__future__"} for name in imported), imported
+
+
+def test_a_worker_busy_while_the_environment_changes_is_not_reused(
+    build: Path, pools: list[FunctionPool], tmp_path: Path
+) -> None:
+    pool = pool_for(pools, function(build, "app.environment"), limit=1)
+    first = pool.invoke({})
+
+    # Given an invoke in flight (run in a thread) when the pool's environment changes
+    slow = pool_for(pools, function(build, "app.sleep"), limit=1)
+    slow.invoke({"seconds": 0})
+    (busy_pid,) = slow.pids()
+    started = tmp_path / "started"
+    thread = threading.Thread(target=slow.invoke, args=({"seconds": 1, "started": str(started)},))
+    thread.start()
+    wait_until(started.exists, timeout=20, what="the invoke to be in flight")
+    slow.set_extra_environment({"AWS_REGION": "eu-central-1"})
+    pool.set_extra_environment({"AWS_REGION": "eu-central-1"})
+    thread.join(timeout=30)
+
+    # Then the busy worker ends when its invoke returns, and the next invoke sees the new environment
+    assert busy_pid not in slow.pids()
+    assert slow.invoke({"seconds": 0}) == "woke"
+    assert slow.started == 2
+    second = pool.invoke({})
+    assert second["env"]["AWS_REGION"] == "eu-central-1"
+    assert first["env"]["AWS_REGION"] == "eu-west-1"
