@@ -210,6 +210,11 @@ def update_project(
     return _to_domain(item)
 
 
+def _cancellation_codes(exc: TransactWriteError) -> list[str | None]:
+    """Why DynamoDB cancelled a transaction: one code (or None) per item, in the transaction's order."""
+    return [reason.code if reason else None for reason in getattr(exc, "cancellation_reasons", [])]
+
+
 def _lost_race(project_id: str) -> ResourceConflictException:
     """The 409 for a write whose precondition failed: a render was claimed, or another edit landed."""
     try:
@@ -256,7 +261,7 @@ def write_while_idle(
             [idle_check(project_id, version)], deletes or [], puts or [], updates or []
         )
     except TransactWriteError as exc:
-        codes = [reason.code if reason else None for reason in getattr(exc, "cancellation_reasons", [])]
+        codes = _cancellation_codes(exc)
         if "ConditionalCheckFailed" in codes or "TransactionConflict" in codes:
             raise _lost_race(project_id) from exc
         raise StorageException("Could not update the project.") from exc
@@ -465,7 +470,7 @@ def _claim_within_quota(
             connection.connection.transact_write_items([], [], [], [claim, *counters])
             return
         except TransactWriteError as exc:
-            codes = [reason.code if reason else None for reason in getattr(exc, "cancellation_reasons", [])]
+            codes = _cancellation_codes(exc)
             failed = [index for index, code in enumerate(codes) if code == "ConditionalCheckFailed"]
             if 0 in failed:
                 raise busy from exc

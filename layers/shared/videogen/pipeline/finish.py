@@ -127,7 +127,7 @@ def describe_failure(failure: dict[str, Any]) -> dict[str, str]:
         return {"code": known.error_code, "message": message or known.default_message}
     # The state's TimeoutSeconds, or the function's own Timeout (Lambda reports that as Sandbox.Timedout).
     if name in {"States.Timeout", "Sandbox.Timedout"}:
-        return _described(exceptions.RenderTimedOutException)
+        return described(exceptions.RenderTimedOutException)
     # Anything else is unexpected: its text may carry internals, so the project gets a generic reason.
     logger.error("Render failed unexpectedly", extra={"error": name, "cause": str(cause)[:2000]})
     return {
@@ -136,7 +136,8 @@ def describe_failure(failure: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def _described(error: type[exceptions.VideoGeneratorException]) -> dict[str, str]:
+def described(error: type[exceptions.VideoGeneratorException]) -> dict[str, str]:
+    """The reason a project shows for an error that arrived without a message of its own."""
     return {"code": error.error_code, "message": error.default_message}
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from videogen import exceptions
 from videogen.observability import logger
 from videogen.pipeline.events import ExecutionStatusChange
-from videogen.pipeline.finish import describe_failure, fail_render
+from videogen.pipeline.finish import describe_failure, described, fail_render
 from videogen.settings import Settings
 
 #: The Fail state the state machine ends in after RecordFailure recorded the reason.
@@ -26,15 +26,13 @@ def execution_failure(change: ExecutionStatusChange) -> dict[str, str] | None:
     """The reason a project shows for an execution that ended this way; None when there is nothing to
     record (it succeeded, or RecordFailure recorded the reason before the state machine failed)."""
     if change.status in _BY_STATUS:
-        error = _BY_STATUS[change.status]
-        return {"code": error.error_code, "message": error.default_message}
+        return described(_BY_STATUS[change.status])
     if change.status != "FAILED" or change.error == RECORDED_FAILURE:
         return None
     if change.error and exceptions.error_class(change.error):
         # RecordFailure failed, and the state machine ended with the step's own error: describe it.
         return describe_failure({"Error": change.error, "Cause": change.cause or ""})
-    crashed = exceptions.RenderCrashedException
-    return {"code": crashed.error_code, "message": crashed.default_message}
+    return described(exceptions.RenderCrashedException)
 
 
 def reconcile_execution(change: ExecutionStatusChange, settings: Settings, request_id: str) -> dict[str, str]:
