@@ -44,6 +44,22 @@ def http(
         )
 
 
+def music_upload_offer(server: LocalApiServer, key: str) -> tuple[str, dict[str, Any]]:
+    """A new project of the key's owner, and the presigned upload form the API offers it for 100 bytes of
+    MP3 music: (project id, offer)."""
+    base = server.base_url
+    _, created = http(
+        f"{base}/projects", "POST", {"title": "Harbour", "script": "## Dawn\nThe harbour wakes.\n"}, key
+    )
+    _, offer = http(
+        f"{base}/projects/{created['id']}/music/uploads",
+        "POST",
+        {"filename": "a.mp3", "content_type": "audio/mpeg", "size": 100},
+        key,
+    )
+    return str(created["id"]), dict(offer)
+
+
 def wait_for_render(
     api: ApiCaller, project_id: str, timeout: float = 90, poll: float = 0.2
 ) -> dict[str, Any]:

@@ -21,7 +21,7 @@ import botocore.auth
 import pytest
 from botocore.config import Config
 
-from tests.e2e.conftest import http
+from tests.e2e.conftest import music_upload_offer
 from videogen.dal import storage
 from videogen_local.cloud import LocalCloud
 from videogen_local.demo import post_form
@@ -29,7 +29,6 @@ from videogen_local.keys import KeyStore
 from videogen_local.server import MAX_BODY_BYTES, LocalApiGateway, LocalApiServer, is_loopback
 from videogen_local.sigv4 import query_pairs
 
-SCRIPT = "## Dawn\nThe harbour wakes.\n"
 SECRET_KEY, OTHER_KEY = "projects/p1/secret.txt", "projects/p2/other.txt"
 CLIENTS = 64
 
@@ -293,18 +292,6 @@ def test_a_header_with_crlf_from_a_function_is_dropped(
 # ------------------------------------------------------------------ presigned POST
 
 
-def _offer(server: LocalApiServer, key: str) -> dict[str, Any]:
-    base = server.base_url
-    _, created = http(f"{base}/projects", "POST", {"title": "Harbour", "script": SCRIPT}, key)
-    _, offer = http(
-        f"{base}/projects/{created['id']}/music/uploads",
-        "POST",
-        {"filename": "a.mp3", "content_type": "audio/mpeg", "size": 100},
-        key,
-    )
-    return dict(offer)
-
-
 def _with_policy(fields: dict[str, str], edit: Any) -> dict[str, str]:
     policy = json.loads(base64.b64decode(fields["policy"]))
     edit(policy)
@@ -329,7 +316,7 @@ def _extend(policy: dict[str, Any]) -> None:
 
 
 def test_a_genuine_upload_form_stores_the_file(server: LocalApiServer, cloud: LocalCloud) -> None:
-    offer = _offer(server, KeyStore().add("alice"))
+    _, offer = music_upload_offer(server, KeyStore().add("alice"))
 
     status = post_form(offer["url"], offer["fields"], "a.mp3", b"ID3 music", "audio/mpeg")
 
@@ -350,7 +337,7 @@ def test_a_genuine_upload_form_stores_the_file(server: LocalApiServer, cloud: Lo
 def test_an_upload_form_whose_policy_the_client_edited_is_403(
     server: LocalApiServer, cloud: LocalCloud, edit: Any, key: str | None
 ) -> None:
-    offer = _offer(server, KeyStore().add("alice"))
+    _, offer = music_upload_offer(server, KeyStore().add("alice"))
     fields = _with_policy(offer["fields"], edit)
     if key:
         fields["key"] = key
@@ -364,7 +351,7 @@ def test_an_upload_form_whose_policy_the_client_edited_is_403(
 def test_an_upload_form_with_a_field_its_policy_does_not_name_is_403(
     server: LocalApiServer, cloud: LocalCloud
 ) -> None:
-    offer = _offer(server, KeyStore().add("alice"))
+    _, offer = music_upload_offer(server, KeyStore().add("alice"))
     fields = {**offer["fields"], "x-amz-meta-owner": "bob"}
     unsigned = {name: value for name, value in offer["fields"].items() if name != "x-amz-signature"}
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import ApiCaller, both_ways
-from tests.e2e.conftest import http, wait_for_render
+from tests.e2e.conftest import http, music_upload_offer, wait_for_render
 from videogen.media.probe import probe
 from videogen.voice.audio import SILENCE_LUFS, TARGET_LUFS, measure_loudness
 from videogen_local.cloud import LocalCloud
@@ -73,21 +73,14 @@ def test_music_uploaded_through_a_presigned_post_is_mixed_into_the_render(
 
 def test_local_s3_enforces_the_upload_policy(server: LocalApiServer) -> None:
     key = KeyStore().add("alice")
-    base = server.base_url
-    _, created = http(f"{base}/projects", "POST", {"title": "Harbour", "script": SCRIPT}, key)
-    _, offer = http(
-        f"{base}/projects/{created['id']}/music/uploads",
-        "POST",
-        {"filename": "a.mp3", "content_type": "audio/mpeg", "size": 100},
-        key,
-    )
+    project_id, offer = music_upload_offer(server, key)
     policy = json.loads(base64.b64decode(offer["fields"]["policy"]))
 
     wrong_type = post_form(
         offer["url"], {**offer["fields"], "Content-Type": "text/html"}, "a.mp3", b"x", "text/html"
     )
     other_key = post_form(
-        offer["url"], {**offer["fields"], "key": f"projects/{created['id']}/x"}, "a", b"x", "a/b"
+        offer["url"], {**offer["fields"], "key": f"projects/{project_id}/x"}, "a", b"x", "a/b"
     )
     empty = post_form(offer["url"], offer["fields"], "a.mp3", b"", "audio/mpeg")
 

@@ -87,11 +87,12 @@ def _new_project(api: ApiCaller, owner: str) -> str:
 
 
 def _race(
-    edit: Callable[[int], object], start: Callable[[], object]
-) -> tuple[list[object], list[BaseException]]:
-    """``EDITORS`` edits and one render start, released together; the edits' results and refusals."""
+    edit: Callable[[int], Any], owner: str, project_id: str, state_machine_arn: str
+) -> tuple[list[Any], list[BaseException]]:
+    """``EDITORS`` edits and one start of the project's render, released together; the edits' results
+    and refusals."""
     barrier = threading.Barrier(EDITORS + 1)
-    results: list[object] = []
+    results: list[Any] = []
     refusals: list[BaseException] = []
     crashes: list[BaseException] = []
     lock = threading.Lock()
@@ -113,7 +114,7 @@ def _race(
 
     def run_start() -> None:
         barrier.wait()
-        start()
+        renders.start_render(owner, project_id, state_machine_arn, "race")
 
     threads = [threading.Thread(target=run_edit, args=(n,)) for n in range(EDITORS)]
     threads.append(threading.Thread(target=run_start))
@@ -125,13 +126,15 @@ def _race(
     return results, refusals
 
 
-def _claim_position(log: list[tuple[str, ...]]) -> int:
-    (position,) = [
+def _writes_around_the_claim(log: list[tuple[str, ...]], marker: str) -> tuple[list[int], int]:
+    """Where in the write log the writes naming ``marker`` (a sort-key part) stand, and where the claim
+    (the one transaction that updates the project item) stands."""
+    (claim,) = [
         index
         for index, entry in enumerate(log)
         if entry[0] == "transact" and f"Update:{keys.PROJECT_SK}" in entry
     ]
-    return position
+    return [index for index, entry in enumerate(log) if any(marker in part for part in entry[1:])], claim
 
 
 def test_patches_racing_a_render_start_land_before_its_claim_or_are_refused(
@@ -147,20 +150,17 @@ def test_patches_racing_a_render_start_land_before_its_claim_or_are_refused(
             script = f"## Take {number}\nVersion {number} of the story.\nDuration: 1s\n"
             return projects.update_project(owner, project_id, ProjectChanges(script=script), None)
 
-        def start(project_id: str = project_id, owner: str = owner) -> object:
-            return renders.start_render(owner, project_id, arn, "race")
-
-        updated, refused = _race(patch, start)
+        updated, refused = _race(patch, owner, project_id, arn)
 
         final = project_dal.get_project(owner, project_id)
         assert final.status is ProjectStatus.QUEUED
         assert len(updated) + len(refused) == EDITORS
         # Every edit that landed did so before the claim, which bumped the version past all of them; the
         # scene set the render will read is the one of the project's script at the claim.
-        versions = [getattr(project, "version") for project in updated]  # noqa: B009
+        versions = [project.version for project in updated]
         mixed += sum(version >= final.version for version in versions)
         if updated:
-            assert final.script == max(updated, key=lambda p: getattr(p, "version")).script  # noqa: B009
+            assert final.script == max(updated, key=lambda project: project.version).script
         assert final.scene_count == len(scenes.list_scenes(owner, project_id, 50, None).items)
     assert mixed == 0
 
@@ -178,13 +178,9 @@ def test_scene_edits_racing_a_render_start_land_before_its_claim_or_are_refused(
             changes = SceneChanges(fields_set=frozenset({"narration"}), narration=f"Take {number}.")
             return scenes.update_scene(owner, project_id, "1", changes, None)
 
-        def start(project_id: str = project_id, owner: str = owner) -> object:
-            return renders.start_render(owner, project_id, arn, "race")
+        updated, refused = _race(edit, owner, project_id, arn)
 
-        updated, refused = _race(edit, start)
-
-        claim = _claim_position(writes)
-        scene_writes = [index for index, entry in enumerate(writes) if any("SCENESET" in sk for sk in entry)]
+        scene_writes, claim = _writes_around_the_claim(writes, "SCENESET#")
         assert len(scene_writes) == len(updated)
         assert all(index < claim for index in scene_writes), (repetition, writes)
         assert len(updated) + len(refused) == EDITORS
@@ -214,15 +210,9 @@ def test_music_changes_racing_a_render_start_land_before_its_claim_or_are_refuse
             assets.put_asset(music, project_version=read_version)
             return music
 
-        def start(project_id: str = project_id, owner: str = owner) -> object:
-            return renders.start_render(owner, project_id, arn, "race")
+        updated, refused = _race(attach, owner, project_id, arn)
 
-        updated, refused = _race(attach, start)
-
-        claim = _claim_position(writes)
-        music_writes = [
-            index for index, entry in enumerate(writes) if f"Put:{keys.asset_sk('music')}" in entry
-        ]
+        music_writes, claim = _writes_around_the_claim(writes, f"Put:{keys.asset_sk('music')}")
         assert all(index < claim for index in music_writes), (repetition, writes)
         assert len(music_writes) == len(updated)
         assert len(updated) + len(refused) == EDITORS
