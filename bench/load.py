@@ -142,8 +142,8 @@ def percentile(values: list[float], fraction: float) -> float:
 def local_api() -> Iterator[tuple[Any, str, str]]:
     """The local cloud and its HTTP API on loopback: (cloud, base URL, a key of owner "bench")."""
     os.environ["VIDEOGEN_HOME"] = tempfile.mkdtemp(prefix="videogen-bench-")
+    from videogen_local.api_keys import KeyStore
     from videogen_local.cloud import LocalCloud
-    from videogen_local.keys import KeyStore
     from videogen_local.server import LocalApiGateway, LocalApiServer
 
     with LocalCloud(ROOT / "template.yaml") as cloud:
@@ -288,14 +288,14 @@ class DynamoQueries:
 
 
 def seed_projects(count: int) -> None:
+    from videogen.config import get_config
     from videogen.dal import projects
     from videogen.dal.tables import bind_table
     from videogen.domain.enums import ProjectStatus
     from videogen.domain.models import Project
     from videogen.domain.settings import ProjectSettings
-    from videogen.settings import get_settings
 
-    bind_table(get_settings().table_name, get_settings().aws_region)  # as the API function does at start
+    bind_table(get_config().table_name, get_config().aws_region)  # as the API function does at start
     settings = ProjectSettings()
     first = datetime(2026, 1, 1, tzinfo=UTC)
     for number in range(count):

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from videogen_local.keys import DEFAULT_OWNER, KeyStore
+from videogen_local.api_keys import DEFAULT_OWNER, KeyStore
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -58,7 +58,7 @@ _REAL_AWS_VARIABLES = ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_CONFIG_FILE", "AW
 # Variables that only make sense in the cloud: locally the wheel's ffmpeg runs (the same binary the
 # ffmpeg layer ships) and provider keys come from the environment, not from SSM.
 _CLOUD_ONLY = {"FFMPEG_BINARY", "STABILITY_API_KEY_PARAMETER"}
-# Settings whose deployed value means nothing on one machine, for every function (in this process and in
+# Config whose deployed value means nothing on one machine, for every function (in this process and in
 # --from-build workers): there is no Cognito, so no group to be a member of; every provider is allowed.
 _LOCAL_OVERRIDES = {"PAID_PROVIDERS": "everyone"}
 _LOCAL_DEFAULTS = {
@@ -241,11 +241,11 @@ class LocalCloud:
 
     @staticmethod
     def _reset_cached_clients() -> None:
+        from videogen.config import get_config
         from videogen.dal import storage
         from videogen.logic import health
-        from videogen.settings import get_settings
 
-        get_settings.cache_clear()
+        get_config.cache_clear()
         storage.s3_client.cache_clear()
         # A new cloud is a new world: the last health report was about the previous one.
         health.forget()

@@ -20,8 +20,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from videogen_local.api_keys import KeyStore
 from videogen_local.cloud import LocalCloud
-from videogen_local.keys import KeyStore
 from videogen_local.render import find_music
 from videogen_local.server import LocalApiGateway, LocalApiServer
 

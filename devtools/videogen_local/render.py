@@ -13,6 +13,7 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
+from videogen.config import get_config
 from videogen.dal import projects, storage
 from videogen.dal.tables import bind_table
 from videogen.domain.enums import ProjectStatus
@@ -31,8 +32,7 @@ from videogen.logic import renders
 from videogen.pipeline.assemble import output_keys
 from videogen.scripts.common import decode_source
 from videogen.scripts.parser import detect_format, parse_script
-from videogen.settings import get_settings
-from videogen_local.keys import DEFAULT_OWNER
+from videogen_local.api_keys import DEFAULT_OWNER
 
 POLL_SECONDS = 0.2
 
@@ -129,7 +129,7 @@ def render_script(
     InvalidMusicException for unusable music, RenderFailed when the render fails, TimeoutError when it
     does not finish in time.
     """
-    settings = get_settings()
+    settings = get_config()
     bind_table(settings.table_name, settings.aws_region)
     script_format = detect_format(script_path.name)
     text = decode_source(script_path.read_bytes())

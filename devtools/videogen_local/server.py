@@ -32,8 +32,8 @@ from xml.sax.saxutils import escape
 from videogen.dal import storage
 from videogen.exceptions import PayloadTooLargeException, ValidationException, VideoGeneratorException
 from videogen_local import sigv4
+from videogen_local.api_keys import KeyStore
 from videogen_local.cloud import LocalCloud, LocalFunction
-from videogen_local.keys import KeyStore
 from videogen_local.workers import FunctionError
 
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's own limit

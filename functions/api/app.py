@@ -5,10 +5,10 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from videogen.api.app import configure, create_app, handle
+from videogen.config import get_config
 from videogen.observability import CAPTURE_COLD_START_METRIC, logger, metrics, tracer
-from videogen.settings import get_settings
 
-settings = get_settings()
+settings = get_config()
 configure(settings)
 app = create_app(settings.cors_allow_origin)
 

@@ -7,13 +7,13 @@ from typing import Any
 from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from videogen.config import get_config
 from videogen.dal.tables import bind_table
 from videogen.observability import CAPTURE_COLD_START_METRIC, logger, metrics, tracer
 from videogen.pipeline.assemble import assemble_render
 from videogen.pipeline.events import RenderStep
-from videogen.settings import get_settings
 
-settings = get_settings()
+settings = get_config()
 bind_table(settings.table_name, settings.aws_region)
 # Lambda's only writable place is /tmp (what gettempdir gives there); each render gets its own folder
 WORK_BASE = Path(tempfile.gettempdir())

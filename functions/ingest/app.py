@@ -6,13 +6,13 @@ from typing import Any
 from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from videogen.config import get_config
 from videogen.dal.tables import bind_table
 from videogen.ingest.inbox import DroppedObject
 from videogen.ingest.service import ingest_object
 from videogen.observability import CAPTURE_COLD_START_METRIC, logger, metrics, tracer
-from videogen.settings import get_settings
 
-settings = get_settings()
+settings = get_config()
 bind_table(settings.table_name, settings.aws_region)
 # S3's id of the upload request: the same id its access logs and CloudTrail show.
 S3_REQUEST_ID = 'Records[0].responseElements."x-amz-request-id"'

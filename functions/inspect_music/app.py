@@ -7,12 +7,12 @@ from typing import Any
 from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from videogen.config import get_config
 from videogen.observability import CAPTURE_COLD_START_METRIC, logger, metrics, tracer
 from videogen.pipeline.events import InspectMusicStep
 from videogen.pipeline.music import inspect_music
-from videogen.settings import get_settings
 
-settings = get_settings()
+settings = get_config()
 # Lambda's only writable place is /tmp (what gettempdir gives there); each check gets its own folder
 WORK_BASE = Path(tempfile.gettempdir())
 

@@ -6,13 +6,13 @@ from typing import Any
 from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from videogen.config import get_config
 from videogen.dal.tables import bind_table
 from videogen.observability import CAPTURE_COLD_START_METRIC, logger, metrics, tracer
 from videogen.pipeline.events import ExecutionEvent
 from videogen.pipeline.reconcile import reconcile_execution
-from videogen.settings import get_settings
 
-settings = get_settings()
+settings = get_config()
 bind_table(settings.table_name, settings.aws_region)
 
 

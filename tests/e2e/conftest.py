@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import ApiCaller
+from videogen_local.api_keys import KeyStore
 from videogen_local.cloud import LocalCloud
-from videogen_local.keys import KeyStore
 from videogen_local.server import LocalApiGateway, LocalApiServer
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from videogen_local.keys import KeyStore
+from videogen_local.api_keys import KeyStore
 from videogen_local.server import LocalApiServer
 
 

@@ -23,9 +23,9 @@ from botocore.config import Config
 
 from tests.e2e.conftest import music_upload_offer
 from videogen.dal import storage
+from videogen_local.api_keys import KeyStore
 from videogen_local.cloud import LocalCloud
 from videogen_local.demo import post_form
-from videogen_local.keys import KeyStore
 from videogen_local.server import MAX_BODY_BYTES, LocalApiGateway, LocalApiServer, is_loopback
 from videogen_local.sigv4 import query_pairs
 

@@ -20,7 +20,7 @@ from videogen.exceptions import ContentFilteredException, ProviderUnavailableExc
 from videogen.media.assemble import SceneClip, total_duration
 from videogen.media.probe import probe
 from videogen.providers.local import LocalImageProvider
-from videogen_local.keys import KeyStore
+from videogen_local.api_keys import KeyStore
 from videogen_local.server import LocalApiServer
 
 SCRIPT = """## Dawn

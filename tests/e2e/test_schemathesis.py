@@ -38,8 +38,8 @@ from videogen.dal import assets as asset_dal
 from videogen.dal import executions, storage
 from videogen.domain.enums import AssetKind
 from videogen.domain.models import Asset
+from videogen_local.api_keys import KeyStore
 from videogen_local.cloud import LocalCloud
-from videogen_local.keys import KeyStore
 from videogen_local.server import LocalApiGateway, LocalApiServer
 
 OPENAPI = ROOT / "infra" / "openapi.json"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from videogen_local import cli
-from videogen_local.keys import KeyStore
+from videogen_local.api_keys import KeyStore
 
 
 def test_added_key_maps_to_its_owner_and_is_stored_only_as_a_hash(tmp_path: Path) -> None:

@@ -13,8 +13,8 @@ from typing import Any, get_args
 import pytest
 
 from videogen.api.models import ErrorResponse
+from videogen.config import Config
 from videogen.logic.entitlements import PAID_PROVIDERS_GROUP
-from videogen.settings import Settings
 from videogen_local.template import Template
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -213,7 +213,7 @@ def test_paid_providers_are_for_the_group_the_api_checks_by_default() -> None:
     assert group["UserPoolId"] == {"Ref": "UserPool"}
     assert PARAMETERS["PaidProviders"]["Default"] == "group"
     assert PARAMETERS["PaidProviders"]["AllowedValues"] == list(
-        get_args(Settings.model_fields["paid_providers"].annotation)
+        get_args(Config.model_fields["paid_providers"].annotation)
     )
     assert variables["PAID_PROVIDERS"] == {"Ref": "PaidProviders"}
 
@@ -239,7 +239,7 @@ def test_limits_and_providers_reach_every_function_as_settings() -> None:
     }
     for name in variables:
         if name.isupper() and not name.startswith(("POWERTOOLS_", "LOG_", "CORS_")) and name != "ENVIRONMENT":
-            assert name.lower() in Settings.model_fields, name
+            assert name.lower() in Config.model_fields, name
 
 
 @pytest.mark.parametrize("environment", ["dev", "prod"])

@@ -15,8 +15,8 @@ from aws_lambda_powertools.shared.version import VERSION as POWERTOOLS_VERSION
 from tests.conftest import ApiCaller
 from videogen import __version__
 from videogen.api.routes import health
+from videogen.config import get_config
 from videogen.logic import health as health_logic
-from videogen.settings import get_settings
 
 
 def test_health_says_ok_and_nothing_more_without_authentication(api: ApiCaller) -> None:
@@ -76,8 +76,8 @@ def test_health_reports_503_when_the_state_machine_is_gone(api: ApiCaller) -> No
 def test_health_reports_an_unconfigured_state_machine(
     api: ApiCaller, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    unconfigured = get_settings().model_copy(update={"state_machine_arn": None})
-    monkeypatch.setattr(health, "get_settings", lambda: unconfigured)
+    unconfigured = get_config().model_copy(update={"state_machine_arn": None})
+    monkeypatch.setattr(health, "get_config", lambda: unconfigured)
 
     result = api.get("/health/details")
 

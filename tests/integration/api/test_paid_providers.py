@@ -9,8 +9,8 @@ import pytest
 
 from tests.conftest import ApiCaller, ApiResult, table_snapshot
 from tests.integration.dropfolder.conftest import DropBucket
+from videogen.config import get_config
 from videogen.logic import entitlements
-from videogen.settings import get_settings
 
 SCRIPT = "## Dawn\nThe sea wakes up.\n"
 REFUSED = "The stability provider is for members of the paid-providers group; ask an administrator."
@@ -22,8 +22,8 @@ def policy(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
     """Set PaidProviders as a deployment would (the local cloud's own value is "everyone")."""
 
     def set_policy(value: str) -> None:
-        settings = get_settings().model_copy(update={"paid_providers": value})
-        monkeypatch.setattr(entitlements, "get_settings", lambda: settings)
+        settings = get_config().model_copy(update={"paid_providers": value})
+        monkeypatch.setattr(entitlements, "get_config", lambda: settings)
 
     return set_policy
 
@@ -127,7 +127,7 @@ def test_everyone_may_pick_a_paid_provider_which_is_the_local_default(
     api: ApiCaller, policy: Callable[[str], None]
 ) -> None:
     # Locally there is no Cognito: the local cloud's setting lets `videogen render --provider ...` work.
-    assert get_settings().paid_providers == "everyone"
+    assert get_config().paid_providers == "everyone"
     assert _create(api, "stability").status == 201
 
     policy("everyone")

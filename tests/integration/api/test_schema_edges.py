@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import ApiCaller, table_snapshot
-from videogen_local.keys import KeyStore
+from videogen_local.api_keys import KeyStore
 from videogen_local.server import LocalApiGateway, LocalApiServer
 
 SCRIPT = "## Dawn\nThe sea wakes up.\n"

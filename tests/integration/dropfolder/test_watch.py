@@ -12,8 +12,8 @@ import pytest
 
 from tests.integration.dropfolder.conftest import SCRIPT, DropBucket
 from videogen_local import watch
+from videogen_local.api_keys import DEFAULT_OWNER
 from videogen_local.cli import build_parser
-from videogen_local.keys import DEFAULT_OWNER
 from videogen_local.watch import DropFolderWatcher, run_watch_command
 
 

@@ -16,6 +16,7 @@ from pynamodb.exceptions import CancellationReason, TransactWriteError, VerboseC
 
 from tests.conftest import ApiCaller
 from videogen.api.routes import renders as render_routes
+from videogen.config import Config, get_config
 from videogen.dal import executions, limits, projects
 from videogen.dal.keys import limits_day_sk, owner_pk
 from videogen.dal.tables import OwnerDayItem
@@ -23,7 +24,6 @@ from videogen.domain.enums import ProjectStatus
 from videogen.exceptions import RateLimitException, StorageException
 from videogen.logic import renders
 from videogen.pipeline import finish
-from videogen.settings import Settings, get_settings
 from videogen_local.cloud import LocalCloud
 
 OWNER = "owner-alice"
@@ -37,8 +37,8 @@ def _project(api: ApiCaller, script: str = SCRIPT, settings: dict[str, Any] | No
     return str(created.body["id"])
 
 
-def _settings(running: int = 2, per_day: int = 50) -> Settings:
-    return get_settings().model_copy(
+def _settings(running: int = 2, per_day: int = 50) -> Config:
+    return get_config().model_copy(
         update={"max_running_renders_per_owner": running, "max_renders_per_day_per_owner": per_day}
     )
 
@@ -60,7 +60,7 @@ def _today() -> str:
     return datetime.now(UTC).date().isoformat()
 
 
-def _start(project_id: str, settings: Settings) -> renders.Render:
+def _start(project_id: str, settings: Config) -> renders.Render:
     return renders.start_render(OWNER, project_id, settings.state_machine_arn, "req-limits-01", settings)
 
 
@@ -129,7 +129,7 @@ def test_the_day_limit_refuses_the_next_render_until_midnight_utc(
 def test_render_over_the_day_limit_answers_429_with_retry_after(api: ApiCaller, cloud: LocalCloud) -> None:
     # Given an owner who started today's maximum already (the template's default limit)
     project_id = _project(api)
-    maximum = get_settings().max_renders_per_day_per_owner
+    maximum = get_config().max_renders_per_day_per_owner
     OwnerDayItem(owner_pk(OWNER), limits_day_sk(_today()), renders=maximum).save()
 
     result = api.post(f"/projects/{project_id}/renders")
@@ -147,13 +147,13 @@ def test_render_over_the_running_limit_answers_429_with_retry_after(
     api: ApiCaller, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given two renders queued (the default limit), their executions not yet started
-    running = [_project(api) for _ in range(get_settings().max_running_renders_per_owner)]
+    running = [_project(api) for _ in range(get_config().max_running_renders_per_owner)]
     with monkeypatch.context() as patched:
         patched.setattr(
             executions, "start", lambda arn, name, payload: executions.execution_arn(arn or "", name)
         )
         for project_id in running:
-            _start(project_id, get_settings())
+            _start(project_id, get_config())
     third = _project(api)
 
     result = api.post(f"/projects/{third}/renders")
@@ -185,7 +185,7 @@ def test_a_failed_render_frees_its_slot(api: ApiCaller, no_executions: list[str]
 def test_a_completed_render_frees_its_slot(api: ApiCaller, monkeypatch: pytest.MonkeyPatch) -> None:
     # Given an owner allowed one running render, whose render runs through the real state machine
     one_at_a_time = _settings(running=1)
-    monkeypatch.setattr(render_routes, "get_settings", lambda: one_at_a_time)
+    monkeypatch.setattr(render_routes, "get_config", lambda: one_at_a_time)
     first, second = _project(api), _project(api)
     assert api.post(f"/projects/{first}/renders").status == 202
     # (a render takes seconds: this request comes while the first still runs)

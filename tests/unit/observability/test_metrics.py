@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from aws_lambda_powertools.metrics import MetricUnit
 
+from videogen.config import Config
 from videogen.domain.enums import ProjectStatus, Transition
 from videogen.domain.models import Project, Scene
 from videogen.domain.settings import ProjectSettings
@@ -18,11 +19,10 @@ from videogen.exceptions import ProviderUnavailableException, RateLimitException
 from videogen.observability import captures_cold_start, emit_metric, metrics
 from videogen.pipeline import finish, images
 from videogen.providers.base import GeneratedImage, ImageRequest
-from videogen.settings import Settings
 
 NAMESPACE = "videogen/test-stack"
 PROJECT_ID = "0123456789abcdef0123456789abcdef"
-SETTINGS = Settings(table_name="table", media_bucket="bucket")
+SETTINGS = Config(table_name="table", media_bucket="bucket")
 
 IMAGE = GeneratedImage(b"png", "image/png", 8, 8, "fake", "fake-1")
 REQUEST = ImageRequest(prompt="p", width=8, height=8, seed=1)

@@ -12,17 +12,17 @@ from typing import Any
 
 import pytest
 
+from videogen.config import Config
 from videogen.domain.enums import ProjectStatus, Transition
 from videogen.domain.models import Project, Scene
 from videogen.domain.settings import ProjectSettings
 from videogen.observability import tracer
 from videogen.pipeline import images, narration
 from videogen.providers.base import GeneratedImage, ImageRequest
-from videogen.settings import Settings
 from videogen.voice.base import Narration
 
 PROJECT_ID = "0123456789abcdef0123456789abcdef"
-SETTINGS = Settings(table_name="table", media_bucket="bucket")
+SETTINGS = Config(table_name="table", media_bucket="bucket")
 
 
 @dataclass

@@ -53,7 +53,7 @@ from videogen.domain.enums import ProjectStatus, Transition
 from videogen.domain.models import Project, Scene
 from videogen.domain.settings import ProjectSettings
 from videogen.pipeline import prepare
-from videogen.settings import Settings
+from videogen.config import Config
 
 now = datetime(2026, 11, 24, tzinfo=UTC)
 stored = set()
@@ -75,7 +75,7 @@ for case in cases:
     stored = {case["stored_key"]}
     prepare.projects.get_project_any_owner = lambda project_id, project=project: project
     prepare.scenes.all_scenes = lambda project_id, scene_set, scenes=scenes: scenes
-    settings = Settings(
+    settings = Config(
         table_name="t", media_bucket="b", stability_api_key_parameter="/videogen/stability-key",
         stability_api=case["stability_api"], bedrock_model_id=case["bedrock_model_id"],
     )

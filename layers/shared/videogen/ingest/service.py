@@ -23,6 +23,7 @@ from urllib.parse import quote_plus
 
 from aws_lambda_powertools.metrics import MetricUnit
 
+from videogen.config import Config
 from videogen.dal import assets, executions, keys, storage
 from videogen.domain.enums import ProjectStatus, ScriptFormat
 from videogen.domain.limits import MAX_SCRIPT_BYTES, MUSIC_SUFFIXES
@@ -42,7 +43,6 @@ from videogen.logic.renders import repair_stalled_claim, start_render
 from videogen.observability import logger, metrics
 from videogen.scripts.common import UTF8_BOM, decode_source
 from videogen.scripts.parser import parse_script
-from videogen.settings import Settings
 
 _FIRST_RENDER = "000001"
 
@@ -57,7 +57,7 @@ class IngestOutcome:
     error_code: str | None = None
 
 
-def ingest_object(dropped: DroppedObject, settings: Settings, request_id: str) -> IngestOutcome:
+def ingest_object(dropped: DroppedObject, settings: Config, request_id: str) -> IngestOutcome:
     """Turn one dropped object into its project and render, or into an error.json, exactly once.
 
     Raises:
@@ -174,7 +174,7 @@ def _plain_file_name(inbox: InboxFile, name: str) -> bool:
     return found is not None and not found.folders and found.file_name == name
 
 
-def _ensure_music(project: Project, music_key: str, settings: Settings) -> None:
+def _ensure_music(project: Project, music_key: str, settings: Config) -> None:
     """Give the project its music before its first render is claimed. Every delivery checks, so one that
     died after creating the project is repaired by the next; the upload id is derived from the project,
     so a repeat copies to the same place."""
@@ -220,7 +220,7 @@ def _too_large(size: int) -> PayloadTooLargeException:
     )
 
 
-def ensure_render_started(project: Project, settings: Settings, request_id: str, source_key: str) -> None:
+def ensure_render_started(project: Project, settings: Config, request_id: str, source_key: str) -> None:
     """Make sure the project's render has an execution, starting it only where nobody else did or will.
 
     Raises:
@@ -242,7 +242,7 @@ def ensure_render_started(project: Project, settings: Settings, request_id: str,
         repair_stalled_claim(project, state_machine_arn, request_id)
 
 
-def _start_next_render(project: Project, settings: Settings, request_id: str, source_key: str) -> None:
+def _start_next_render(project: Project, settings: Config, request_id: str, source_key: str) -> None:
     try:
         start_render(project.owner_id, project.id, settings.state_machine_arn, request_id)
     except ResourceConflictException:
@@ -264,7 +264,7 @@ def _start_next_render(project: Project, settings: Settings, request_id: str, so
 
 
 def _publish_error(
-    settings: Settings,
+    settings: Config,
     prefix: str,
     exc: VideoGeneratorException,
     *,

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from videogen.config import get_config
 from videogen.domain.enums import ImageProviderName
 from videogen.exceptions import AuthorizationException
-from videogen.settings import get_settings
 
 #: The Cognito group whose members may pick a paid provider (template.yaml's PaidProvidersGroup).
 PAID_PROVIDERS_GROUP = "paid-providers"
@@ -55,7 +55,7 @@ def check_image_provider(
     """
     if provider == kept:
         return
-    policy = policy or get_settings().paid_providers
+    policy = policy or get_config().paid_providers
     if may_use_image_provider(provider, groups, policy):
         return
     if policy == "group":

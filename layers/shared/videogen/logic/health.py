@@ -15,10 +15,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from videogen.config import Config
 from videogen.dal.health import check_bucket, check_state_machine, check_table
 from videogen.exceptions import VideoGeneratorException
 from videogen.observability import logger
-from videogen.settings import Settings
 
 #: How old a report may be before the dependencies are checked again (seconds).
 HEALTH_TTL_SECONDS = 30.0
@@ -52,7 +52,7 @@ _last: HealthReport | None = None
 _now: Callable[[], float] = time.monotonic
 
 
-def dependency_health(settings: Settings) -> HealthReport:
+def dependency_health(settings: Config) -> HealthReport:
     """The dependencies' state: the last report while it is younger than HEALTH_TTL_SECONDS, else a new
     check of the table, the bucket and the render state machine."""
     global _last

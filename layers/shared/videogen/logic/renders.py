@@ -10,6 +10,7 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
+from videogen.config import Config, get_config
 from videogen.dal import executions, limits, projects, scenes
 from videogen.domain.enums import ProjectStatus
 from videogen.domain.limits import MAX_RENDER_PIXEL_SECONDS, MIN_SCENE_SECONDS
@@ -21,7 +22,6 @@ from videogen.exceptions import (
     VideoGeneratorException,
 )
 from videogen.observability import logger, metrics
-from videogen.settings import Settings, get_settings
 
 #: A claim older than this whose execution does not exist was left by a claimer that died before starting
 #: it (a claimer starts its execution within a second or two).
@@ -66,7 +66,7 @@ def check_render_size(project: Project, project_scenes: list[Scene]) -> None:
     )
 
 
-def _quota(settings: Settings, moment: datetime) -> limits.RenderQuota:
+def _quota(settings: Config, moment: datetime) -> limits.RenderQuota:
     day = moment.date()
     midnight = datetime(day.year, day.month, day.day, tzinfo=UTC)
     return limits.RenderQuota(
@@ -100,7 +100,7 @@ def _is_live(execution_name: str, state_machine_arn: str | None) -> bool:
 
 
 def _claim(
-    owner_id: str, project_id: str, settings: Settings, state_machine_arn: str | None, moment: datetime
+    owner_id: str, project_id: str, settings: Config, state_machine_arn: str | None, moment: datetime
 ) -> Project:
     """Claim the render within the owner's limits, freeing slots of renders that ended unnoticed."""
     quota = _quota(settings, moment)
@@ -137,7 +137,7 @@ def start_render(
     project_id: str,
     state_machine_arn: str | None,
     request_id: str,
-    settings: Settings | None = None,
+    settings: Config | None = None,
 ) -> Render:
     """Queue a render of the project and start the state machine.
 
@@ -146,7 +146,7 @@ def start_render(
         ResourceConflictException: a render is queued or running already (409).
         RateLimitException: the owner has the most renders running, or started the most today (429).
     """
-    settings = settings or get_settings()
+    settings = settings or get_config()
     current = projects.get_project(owner_id, project_id)
     repair_stalled_claim(current, state_machine_arn, request_id)
     check_render_size(current, scenes.all_scenes(project_id, current.scene_set or ""))
@@ -198,7 +198,7 @@ def repair_stalled_claim(project: Project, state_machine_arn: str | None, reques
 
 def touch_project(project: Project, request_id: str = "repair") -> None:
     """What every API read or edit of a project does first: repair a render claimed but never started."""
-    repair_stalled_claim(project, get_settings().state_machine_arn, request_id)
+    repair_stalled_claim(project, get_config().state_machine_arn, request_id)
 
 
 def release_render_slot(owner_id: str, project_id: str, render_id: str) -> None:
@@ -226,10 +226,10 @@ def _idempotent_start(lambda_context: Any) -> Callable[..., dict[str, str]]:
             idempotent_function,
         )
 
-        from videogen.settings import get_settings
+        from videogen.config import get_config
 
         persistence = DynamoDBPersistenceLayer(
-            table_name=get_settings().table_name,
+            table_name=get_config().table_name,
             key_attr="pk",
             sort_key_attr="sk",
             static_pk_value="IDEMPOTENCY#renders",

@@ -31,10 +31,10 @@ def ffmpeg_exe() -> str:
     ``FFMPEG_BINARY``; locally (the CLI, the local cloud, tests) it comes from the imageio-ffmpeg wheel,
     which also honours its own ``IMAGEIO_FFMPEG_EXE``.
 
-    The variable is read here rather than through ``videogen.settings``: where a binary lives is a fact of
-    the machine, like ``PATH``, not a setting of a deployment, and media/ also runs where no ``Settings``
+    The variable is read here rather than through ``videogen.config``: where a binary lives is a fact of
+    the machine, like ``PATH``, not a setting of a deployment, and media/ also runs where no ``Config``
     can be built (the benchmarks and tests call it directly, with no TABLE_NAME or MEDIA_BUCKET, which
-    ``Settings`` requires). The answer is cached per value of the variable, so a process pays for the
+    ``Config`` requires). The answer is cached per value of the variable, so a process pays for the
     checks once, and a test that changes the variable gets a fresh answer.
 
     Raises:

@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from videogen.config import Config
 from videogen.dal import assets, keys, projects, scenes, storage
 from videogen.domain.enums import ProjectStatus
 from videogen.domain.models import Scene
 from videogen.exceptions import RenderSupersededException, VideoAssemblyException
 from videogen.observability import logger, tracer
-from videogen.settings import Settings
 
 if TYPE_CHECKING:
     from videogen.voice.base import Narration
@@ -48,7 +48,7 @@ def read_manifest(bucket: str, project_id: str, render_id: str) -> dict[str, Any
 
 
 @tracer.capture_method
-def assemble_render(project_id: str, render_id: str, settings: Settings, work_base: Path) -> dict[str, Any]:
+def assemble_render(project_id: str, render_id: str, settings: Config, work_base: Path) -> dict[str, Any]:
     """Download images and narrations, time scenes and captions by the voice, mix, assemble, upload.
 
     Returns the video key and its duration.
@@ -154,7 +154,7 @@ def assemble_render(project_id: str, render_id: str, settings: Settings, work_ba
     return {"video_key": targets["video"], "duration": round(result.duration, 3)}
 
 
-def _download_music(project_id: str, settings: Settings, work: Path) -> Path | None:
+def _download_music(project_id: str, settings: Config, work: Path) -> Path | None:
     """The project's background music, if it has one (checked when it was attached)."""
     music = assets.find_asset(project_id, keys.MUSIC_ASSET_ID)
     if music is None:
@@ -165,7 +165,7 @@ def _download_music(project_id: str, settings: Settings, work: Path) -> Path | N
     return local
 
 
-def _download_narration(scene: Scene, settings: Settings, work: Path) -> Narration | None:
+def _download_narration(scene: Scene, settings: Config, work: Path) -> Narration | None:
     """The scene's narration as SynthesizeNarration left it; None for a scene without a voice."""
     from videogen.pipeline.narration import narration_keys
     from videogen.voice.base import Narration

@@ -8,6 +8,7 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 
 from videogen import exceptions
+from videogen.config import Config
 from videogen.dal import assets, projects, scenes, storage
 from videogen.domain.enums import AssetKind, ProjectStatus
 from videogen.domain.models import Asset, Project
@@ -15,7 +16,6 @@ from videogen.ingest import outbox
 from videogen.logic.renders import release_render_slot
 from videogen.observability import emit_metric, logger, metrics
 from videogen.pipeline.assemble import output_keys, read_manifest
-from videogen.settings import Settings
 
 _OUTPUTS = {
     "video": (AssetKind.VIDEO, "video/mp4"),
@@ -25,7 +25,7 @@ _OUTPUTS = {
 }
 
 
-def finish_render(project_id: str, render_id: str, settings: Settings, duration: float | None = None) -> None:
+def finish_render(project_id: str, render_id: str, settings: Config, duration: float | None = None) -> None:
     """Record the render's files as assets, publish them to the project's drop-folder outbox if it has
     one, and mark the project COMPLETED (idempotent). ``duration`` is the video's, for result.json.
 
@@ -97,7 +97,7 @@ def finish_render(project_id: str, render_id: str, settings: Settings, duration:
 
 
 def _record_output_metrics(
-    project: Project, render_id: str, settings: Settings, duration: float | None
+    project: Project, render_id: str, settings: Config, duration: float | None
 ) -> None:
     """Render duration (claim to finish) and seconds of video produced (the assembly's manifest)."""
     if project.render_started_at is not None:
@@ -142,7 +142,7 @@ def described(error: type[exceptions.VideoGeneratorException]) -> dict[str, str]
 
 
 def record_failure(
-    project_id: str, render_id: str, failure: dict[str, Any], settings: Settings, request_id: str = "unknown"
+    project_id: str, render_id: str, failure: dict[str, Any], settings: Config, request_id: str = "unknown"
 ) -> dict[str, str]:
     """Mark the project FAILED with a code and a reason a person can act on (and, for a drop-folder
     project, say so in its outbox's error.json)."""
@@ -150,7 +150,7 @@ def record_failure(
 
 
 def fail_render(
-    project_id: str, render_id: str, reason: dict[str, str], settings: Settings, request_id: str = "unknown"
+    project_id: str, render_id: str, reason: dict[str, str], settings: Config, request_id: str = "unknown"
 ) -> dict[str, str]:
     """End a render FAILED with ``reason`` ({"code", "message"}), unless it ended already: FAILED first
     (so nothing can leave the project RENDERING), then the owner's slot, then the drop folder's error.json.
@@ -184,7 +184,7 @@ def fail_render(
 
 
 def _publish_failure(
-    project: Project, render_id: str, error: dict[str, str], settings: Settings, request_id: str
+    project: Project, render_id: str, error: dict[str, str], settings: Config, request_id: str
 ) -> None:
     """error.json in the outbox of a drop-folder project (after FAILED: a stuck RENDERING is worse than an
     error.json that a retry writes a moment later)."""

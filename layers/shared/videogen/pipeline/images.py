@@ -9,6 +9,7 @@ import zlib
 
 from aws_lambda_powertools.metrics import MetricUnit
 
+from videogen.config import Config
 from videogen.dal import keys, projects, scenes, storage
 from videogen.domain.models import Project, Scene
 from videogen.exceptions import ConfigurationException, RateLimitException
@@ -16,7 +17,6 @@ from videogen.observability import emit_metric, logger, metrics, tracer
 from videogen.providers.base import GeneratedImage, ImageProvider, ImageRequest
 from videogen.providers.catalog import ProviderIdentity
 from videogen.providers.registry import ProviderConfig, provider_identity
-from videogen.settings import Settings
 
 
 def scene_seed(project: Project, scene_number: int) -> int:
@@ -57,7 +57,7 @@ def cache_key(project_id: str, provider: str, model: str, request: ImageRequest)
     return f"{keys.project_prefix(project_id)}images/{digest}.png"
 
 
-def image_identity(project: Project, settings: Settings) -> ProviderIdentity:
+def image_identity(project: Project, settings: Config) -> ProviderIdentity:
     """Which provider and model draw the project's images, from the settings alone: all a cache key needs.
 
     Builds no provider, imports no SDK or Pillow and reads no secret, so a step that only computes cache
@@ -71,7 +71,7 @@ def scene_image_key(project: Project, scene: Scene, identity: ProviderIdentity) 
     return cache_key(project.id, identity.name, identity.model, image_request(project, scene))
 
 
-def _provider_config(settings: Settings, stability_api_key: str | None = None) -> ProviderConfig:
+def _provider_config(settings: Config, stability_api_key: str | None = None) -> ProviderConfig:
     return ProviderConfig(
         stability_api_key=stability_api_key,
         stability_api=settings.stability_api,
@@ -80,7 +80,7 @@ def _provider_config(settings: Settings, stability_api_key: str | None = None) -
     )
 
 
-def provider_for(project: Project, settings: Settings) -> ImageProvider:
+def provider_for(project: Project, settings: Config) -> ImageProvider:
     """The project's image provider, with credentials from the environment or SSM (GenerateImage only).
 
     Raises:
@@ -119,7 +119,7 @@ def timed_generate(provider: ImageProvider, request: ImageRequest) -> GeneratedI
 
 
 @tracer.capture_method
-def generate_scene_image(project_id: str, render_id: str, scene_number: int, settings: Settings) -> str:
+def generate_scene_image(project_id: str, render_id: str, scene_number: int, settings: Config) -> str:
     """Make sure the scene has its image; returns the image's S3 key."""
     project = projects.get_project_any_owner(project_id)
     if not project.scene_set:

@@ -13,14 +13,14 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from videogen.config import Config
 from videogen.dal import storage
 from videogen.exceptions import InvalidMusicException
 from videogen.observability import logger, tracer
-from videogen.settings import Settings
 
 
 @tracer.capture_method
-def inspect_music(key: str, settings: Settings, work_base: Path) -> dict[str, Any]:
+def inspect_music(key: str, settings: Config, work_base: Path) -> dict[str, Any]:
     """Download the upload at ``key`` and check it with ``validate_music``.
 
     Returns:

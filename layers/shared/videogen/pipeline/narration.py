@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from videogen.config import Config
 from videogen.dal import keys, projects, scenes, storage
 from videogen.observability import logger, tracer
-from videogen.settings import Settings
 from videogen.voice.registry import get_voice_provider, validate_voice
 from videogen.voice.timing import scene_timing
 
@@ -26,7 +26,7 @@ def _cache_keys(project_id: str, cache_key: str) -> tuple[str, str]:
 
 @tracer.capture_method
 def synthesize_scene_narration(
-    project_id: str, scene_number: int, settings: Settings, work_base: Path
+    project_id: str, scene_number: int, settings: Config, work_base: Path
 ) -> dict[str, Any]:
     """Make sure the scene has its narration at its stable keys; returns them and the narration length.
 

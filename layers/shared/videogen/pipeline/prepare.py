@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from videogen.config import Config
 from videogen.dal import projects, scenes, storage
 from videogen.domain.enums import ProjectStatus
 from videogen.exceptions import RenderSupersededException, ResourceConflictException
 from videogen.observability import logger
 from videogen.pipeline.images import image_identity, scene_image_key
-from videogen.settings import Settings
 
 
-def prepare_render(project_id: str, render_id: str, settings: Settings) -> dict[str, Any]:
+def prepare_render(project_id: str, render_id: str, settings: Config) -> dict[str, Any]:
     """Returns the scene numbers whose image is missing or stale (the Map's items) and the scene count."""
     project = projects.get_project_any_owner(project_id)
     if project.render_id != render_id:

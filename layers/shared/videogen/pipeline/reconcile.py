@@ -9,10 +9,10 @@ execution's own TimeoutSeconds, a StopExecution, States.Runtime, and a RecordFai
 from __future__ import annotations
 
 from videogen import exceptions
+from videogen.config import Config
 from videogen.observability import logger
 from videogen.pipeline.events import ExecutionStatusChange
 from videogen.pipeline.finish import describe_failure, described, fail_render
-from videogen.settings import Settings
 
 #: The Fail state the state machine ends in after RecordFailure recorded the reason.
 RECORDED_FAILURE = "RenderFailed"
@@ -35,7 +35,7 @@ def execution_failure(change: ExecutionStatusChange) -> dict[str, str] | None:
     return described(exceptions.RenderCrashedException)
 
 
-def reconcile_execution(change: ExecutionStatusChange, settings: Settings, request_id: str) -> dict[str, str]:
+def reconcile_execution(change: ExecutionStatusChange, settings: Config, request_id: str) -> dict[str, str]:
     """End the execution's render FAILED with the reason its end implies, unless it ended already
     (idempotent: every duplicate event, and the normal FAILED after RecordFailure, changes nothing)."""
     reason = execution_failure(change)

@@ -11,10 +11,10 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from videogen.api.context import current_owner
 from videogen.api.models import AssetListResponse, AssetResponse
 from videogen.api.routes.docs import errors, ok
+from videogen.config import get_config
 from videogen.domain.models import Asset
 from videogen.logic import assets as logic
 from videogen.observability import logger
-from videogen.settings import get_settings
 
 router = Router()
 
@@ -29,7 +29,7 @@ def _owner() -> str:
 
 
 def _asset_response(asset: Asset) -> AssetResponse:
-    settings = get_settings()
+    settings = get_config()
     return AssetResponse(
         id=asset.asset_id,
         kind=asset.kind,

@@ -18,8 +18,8 @@ from videogen.api import examples
 from videogen.api.context import current_owner
 from videogen.api.models import DependencyState, HealthResponse, HealthStatus, VersionsInfo
 from videogen.api.routes.docs import errors, ok
+from videogen.config import get_config
 from videogen.logic.health import HEALTH_TTL_SECONDS, HealthReport, dependency_health
-from videogen.settings import get_settings
 
 router = Router()
 # The report may be up to HEALTH_TTL_SECONDS old; a cache between us and the caller must not add to it.
@@ -27,7 +27,7 @@ _HEADERS = {"Cache-Control": "no-store"}
 
 
 def _report() -> HealthReport:
-    return dependency_health(get_settings())
+    return dependency_health(get_config())
 
 
 def _status(report: HealthReport) -> int:

@@ -17,12 +17,12 @@ from videogen.api import examples
 from videogen.api.context import current_owner
 from videogen.api.models import MusicAttachRequest, MusicResponse, MusicUploadRequest, MusicUploadResponse
 from videogen.api.routes.docs import errors, ok
+from videogen.config import get_config
 from videogen.domain.limits import MAX_MUSIC_BYTES
 from videogen.domain.models import Asset
 from videogen.logic import assets as asset_logic
 from videogen.logic import music as logic
 from videogen.observability import logger
-from videogen.settings import get_settings
 
 router = Router()
 
@@ -36,7 +36,7 @@ def _owner(project_id: str) -> str:
 
 
 def _music_response(music: Asset) -> MusicResponse:
-    settings = get_settings()
+    settings = get_config()
     return MusicResponse(
         id=music.asset_id,
         filename=music.name,
@@ -65,7 +65,7 @@ def start_music_upload(
     project_id: ProjectId,
     body: Annotated[MusicUploadRequest, Body(openapi_examples=examples.UPLOAD_MUSIC)],
 ) -> Response[MusicUploadResponse]:
-    settings = get_settings()
+    settings = get_config()
     upload = logic.start_upload(
         _owner(project_id),
         project_id,
@@ -102,7 +102,7 @@ def set_music(
     project_id: ProjectId,
     body: Annotated[MusicAttachRequest, Body(openapi_examples=examples.ATTACH_MUSIC)],
 ) -> MusicResponse:
-    settings = get_settings()
+    settings = get_config()
     music = logic.attach_music(
         _owner(project_id),
         project_id,
@@ -125,5 +125,5 @@ def set_music(
     tags=["music"],
 )
 def remove_music(project_id: ProjectId) -> Response[None]:
-    logic.remove_music(_owner(project_id), project_id, bucket=get_settings().media_bucket)
+    logic.remove_music(_owner(project_id), project_id, bucket=get_config().media_bucket)
     return Response(status_code=204, body=None)

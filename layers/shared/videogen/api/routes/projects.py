@@ -25,12 +25,12 @@ from videogen.api.models import (
     ProjectUpdateRequest,
 )
 from videogen.api.routes.docs import errors, ok
+from videogen.config import get_config
 from videogen.domain.enums import ProjectStatus
 from videogen.domain.limits import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from videogen.domain.models import NewProject, Project, ProjectChanges
 from videogen.logic import projects as logic
 from videogen.observability import logger
-from videogen.settings import get_settings
 
 router = Router()
 
@@ -162,5 +162,5 @@ def update_project(
     tags=["projects"],
 )
 def delete_project(project_id: ProjectId) -> Response[None]:
-    logic.delete_project(_owner(), project_id, get_settings().media_bucket)
+    logic.delete_project(_owner(), project_id, get_config().media_bucket)
     return Response(status_code=204, body=None)

@@ -13,10 +13,10 @@ from pydantic import WithJsonSchema
 from videogen.api.context import current_owner, public_path
 from videogen.api.models import RenderResponse
 from videogen.api.routes.docs import errors, ok
+from videogen.config import get_config
 from videogen.exceptions import ValidationException
 from videogen.logic import renders as logic
 from videogen.observability import logger
-from videogen.settings import get_settings
 
 router = Router()
 _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
@@ -55,7 +55,7 @@ def start_render(
 ) -> Response[RenderResponse]:
     owner = current_owner(router)
     logger.append_keys(owner_id=owner, project_id=project_id)
-    settings = get_settings()
+    settings = get_config()
     request_id = str(router.context.get("request_id", "unknown"))
     if idempotency_key is None:
         render = logic.start_render(owner, project_id, settings.state_machine_arn, request_id, settings)

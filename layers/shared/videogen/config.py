@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from videogen.providers.catalog import BEDROCK_MODEL_ID
 
 
-class Settings(BaseModel):
+class Config(BaseModel):
     """What every videogen function needs to know about where it runs (one environment variable per
     field, upper-cased: TABLE_NAME, MEDIA_BUCKET, ...)."""
 
@@ -58,9 +58,9 @@ class Settings(BaseModel):
 
 
 @lru_cache(maxsize=1)
-def get_settings() -> Settings:
+def get_config() -> Config:
     """The settings of this process, read from the environment the first time they are needed."""
-    fields = Settings.model_fields
-    return Settings.model_validate(
+    fields = Config.model_fields
+    return Config.model_validate(
         {name: os.environ[name.upper()] for name in fields if name.upper() in os.environ}
     )
