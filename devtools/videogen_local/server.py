@@ -5,7 +5,6 @@ Routes, the stage, which routes need a caller, CORS and the 401 answer all come 
 
 from __future__ import annotations
 
-import base64
 import io
 import ipaddress
 import json
@@ -18,45 +17,33 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email import policy as email_policy
 from email.message import Message
-from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any, cast
-from urllib.parse import parse_qs, unquote, urlsplit
-from xml.sax.saxutils import escape
+from urllib.parse import parse_qs, urlsplit
 
-from videogen.dal import storage
-from videogen.exceptions import PayloadTooLargeException, ValidationException, VideoGeneratorException
-from videogen_local import sigv4
+from videogen.exceptions import PayloadTooLargeException, ValidationException
 from videogen_local.api_keys import KeyStore
 from videogen_local.cloud import LocalCloud, LocalFunction
+from videogen_local.s3_standin import (
+    MAX_UPLOAD_BYTES,
+    PRESIGN_PREFIX,
+    TOKEN_TEXT,
+    LocalS3Endpoint,
+    is_presigned_path,
+    refuse_unread_upload,
+)
 from videogen_local.workers import FunctionError
 
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's own limit
-#: The local S3 takes form uploads up to this size; the presigned policy then applies its own limit.
-MAX_UPLOAD_BYTES = 64 * 1024 * 1024
-PRESIGN_PREFIX = "/_s3"
 #: A client that stalls mid-request, or does not read its answer, frees its worker after this long.
 STALLED_CLIENT_SECONDS = 30.0
 #: How long closing the server waits for the requests in flight.
 CLOSE_GRACE_SECONDS = 30.0
-_OCTET_STREAM = "application/octet-stream"
 #: Hop-by-hop and framing headers are the server's to write, whatever a function returns.
 _SERVER_HEADERS = {"connection", "content-length", "keep-alive", "transfer-encoding"}
-#: Form fields a POST policy need not name (S3's list; x-ignore-* too).
-_UNSIGNED_FIELDS = {"file", "policy", "x-amz-signature"}
-_TOKEN_TEXT = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
-_TOKEN = re.compile(_TOKEN_TEXT)
-#: type/subtype, then `; name=value` parameters (a token or a quoted string): no CR, LF or control byte.
-_QUOTED_TEXT = r'"[\t\x20\x21\x23-\x5b\x5d-\x7e]*"'
-_MEDIA_TYPE = re.compile(
-    rf"{_TOKEN_TEXT}/{_TOKEN_TEXT}(?:[ \t]*;[ \t]*{_TOKEN_TEXT}=(?:{_TOKEN_TEXT}|{_QUOTED_TEXT}))*"
-)
-_MAX_MEDIA_TYPE = 200
+_TOKEN = re.compile(TOKEN_TEXT)
 #: What a header value may hold: visible ASCII, space, tab and Latin-1 (what HTTP/1.1 sends as is).
 _HEADER_VALUE = re.compile(r"[\t\x20-\x7e\x80-\xff]*")
 _OVERLOADED = (
@@ -140,6 +127,7 @@ class LocalApiGateway:
         # API Gateway prefers the most specific resource: literal paths before greedy ones.
         self.routes.sort(key=lambda route: (route.greedy, -len(route.resource)))
         self._invoke_lock = threading.Lock()
+        self.s3 = LocalS3Endpoint(cloud)
 
     def _find_route(self, method: str, path: str) -> tuple[ApiRoute, dict[str, str]] | None:
         for route in self.routes:
@@ -156,103 +144,16 @@ class LocalApiGateway:
             "body": json.dumps(body),
         }
 
-    def _signing_credentials(self) -> sigv4.Credentials | None:
-        """The key pair this cloud's links and upload forms are signed with: the functions' own (in this
-        process and in built functions' workers alike)."""
-        access_key, secret_key = self.cloud.signing_credentials
-        return sigv4.Credentials(access_key, secret_key)
-
-    def serve_presigned(self, raw_path: str, headers: Mapping[str, str]) -> dict[str, Any]:
-        """GET of a presigned URL: the local stand-in for S3 serving one object until the URL expires.
-
-        As S3 does, the SigV4 signature is recomputed (with the cloud's secret key) and must match, then the
-        link must be live; answers are S3's (the object, or an XML error).
-        """
-        credentials = self._signing_credentials()
-        if credentials is None:
-            return _s3_error(403, "AccessDenied", "Access Denied")
-        refusal = sigv4.presigned_url_refusal("GET", raw_path, headers, credentials, datetime.now(UTC))
-        if refusal is not None:
-            return _s3_error(refusal.status, refusal.code, refusal.message)
-        split = urlsplit(raw_path)
-        bucket, _, key = split.path[len(PRESIGN_PREFIX) + 1 :].partition("/")
-        if bucket not in self.cloud.buckets.values():
-            return _s3_error(404, "NoSuchBucket", "The specified bucket does not exist.")
-        # The signed query, read the way it was signed (sigv4.query_pairs), is the only one served.
-        requested_type = dict(sigv4.query_pairs(split.query)).get("response-content-type")
-        if requested_type is not None and not is_media_type(requested_type):
-            return _s3_error(400, "InvalidArgument", "response-content-type must be a media type.")
-        try:
-            data, stored_type = storage.read_object(bucket, unquote(key))
-        except VideoGeneratorException:
-            return _s3_error(404, "NoSuchKey", "The specified key does not exist.")
-        content_type = requested_type or (stored_type if is_media_type(stored_type) else _OCTET_STREAM)
-        return {"statusCode": 200, "headers": {"Content-Type": content_type}, "body": data}
-
-    def receive_presigned_post(self, raw_path: str, headers: dict[str, str], body: bytes) -> dict[str, Any]:
-        """POST of a presigned upload form: the local stand-in for S3 storing one object.
-
-        S3's checks are made: the signature of the policy (so the policy is exactly the one the API
-        signed), its expiry, every condition (the key, the content type, the metadata,
-        content-length-range), and no form field the policy does not name. Answers as S3 does: 204 when
-        stored, an XML error otherwise.
-        """
-        bucket = urlsplit(raw_path).path[len(PRESIGN_PREFIX) + 1 :].strip("/")
-        if bucket not in self.cloud.buckets.values():
-            return _s3_error(404, "NoSuchBucket", "The specified bucket does not exist.")
-        content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
-        try:
-            named, data = parse_form(content_type, body)
-        except (ValueError, TypeError):
-            return _s3_error(400, "MalformedPOSTRequest", "The body of the POST request is not well-formed.")
-        fields = {name.lower(): value for name, value in named.items()}
-        if len(fields) != len(named):
-            return _s3_error(400, "InvalidArgument", "A form field is given more than once.")
-        credentials = self._signing_credentials()
-        refusal = (
-            sigv4.post_policy_refusal(fields, credentials)
-            if credentials
-            else sigv4.Refusal(403, "AccessDenied", "Access Denied")
-        )
-        if refusal is not None:
-            return _s3_error(refusal.status, refusal.code, refusal.message)
-        try:
-            policy = json.loads(base64.b64decode(fields["policy"], validate=True))
-            expires = datetime.strptime(policy["expiration"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-            conditions = list(policy.get("conditions", []))
-        except (KeyError, ValueError, TypeError, AttributeError):
-            return _s3_error(400, "InvalidPolicyDocument", "The upload form's policy is malformed.")
-        if datetime.now(UTC) > expires:
-            return _s3_error(403, "AccessDenied", "Invalid according to Policy: Policy expired.")
-        extra = _fields_outside_policy(conditions, fields)
-        if extra:
-            return _s3_error(
-                403, "AccessDenied", f"Invalid according to Policy: Extra input fields: {', '.join(extra)}"
-            )
-        for condition in conditions:
-            problem = _policy_violation(condition, {**fields, "bucket": bucket}, len(data))
-            if problem:
-                code = "EntityTooLarge" if problem == "EntityTooLarge" else "AccessDenied"
-                status = 400 if code == "EntityTooLarge" else 403
-                return _s3_error(status, code, f"Invalid according to Policy: {problem}")
-        if "key" not in fields:
-            return _s3_error(400, "InvalidArgument", "Bucket POST must contain a field named 'key'.")
-        metadata = {k[len("x-amz-meta-") :]: v for k, v in fields.items() if k.startswith("x-amz-meta-")}
-        storage.put_bytes(
-            bucket, fields["key"], data, fields.get("content-type", "binary/octet-stream"), metadata
-        )
-        return {"statusCode": 204, "headers": {}, "body": ""}
-
     def handle(
         self, method: str, raw_path: str, headers: dict[str, str], body: bytes | None, source_ip: str
     ) -> dict[str, Any]:
         """Answer one HTTP request the way API Gateway and the function behind it would."""
         request_id = str(uuid.uuid4())
         split = urlsplit(raw_path)
-        if method == "GET" and split.path.startswith(PRESIGN_PREFIX + "/"):
-            return self.serve_presigned(raw_path, headers)
-        if method == "POST" and split.path.startswith(PRESIGN_PREFIX + "/"):
-            return self.receive_presigned_post(raw_path, headers, body or b"")
+        if method == "GET" and is_presigned_path(split.path):
+            return self.s3.serve(raw_path, headers)
+        if method == "POST" and is_presigned_path(split.path):
+            return self.s3.receive(raw_path, headers, body or b"")
         prefix = f"/{self.stage}"
         if split.path != prefix and not split.path.startswith(prefix + "/"):
             return self._error(404, "ROUTE_NOT_FOUND", f"The API lives under {prefix}/.", request_id)
@@ -332,78 +233,6 @@ class LocalApiGateway:
         return self.keys.owner_of(token.strip())
 
 
-def parse_form(content_type: str, body: bytes) -> tuple[dict[str, str], bytes]:
-    """The text fields and the file of a multipart/form-data body (the file is the field named 'file')."""
-    if not content_type.lower().startswith("multipart/form-data"):
-        raise ValueError("not a form upload")
-    message = BytesParser(policy=email_policy.HTTP).parsebytes(
-        f"Content-Type: {content_type}\r\n\r\n".encode("latin-1") + body
-    )
-    fields: dict[str, str] = {}
-    data: bytes | None = None
-    for part in message.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        payload = part.get_payload(decode=True)
-        if not isinstance(name, str) or not isinstance(payload, bytes):
-            continue
-        if name == "file":
-            data = payload
-        else:
-            fields[name] = payload.decode("utf-8")
-    if data is None:
-        raise ValueError("the form has no file")
-    return fields, data
-
-
-def _fields_outside_policy(conditions: list[Any], fields: dict[str, str]) -> list[str]:
-    """The form fields no condition of the policy names: S3 refuses them (a policy states every field)."""
-    named: set[str] = set()
-    for condition in conditions:
-        if isinstance(condition, dict):
-            named.update(str(name).lower() for name in condition)
-        elif isinstance(condition, list) and str(condition[0]).lower() in {"eq", "starts-with"}:
-            named.add(str(condition[1]).lstrip("$").lower())
-    return sorted(
-        name
-        for name in fields
-        if name not in named and name not in _UNSIGNED_FIELDS and not name.startswith("x-ignore-")
-    )
-
-
-def _policy_violation(condition: Any, fields: dict[str, str], size: int) -> str | None:
-    """What a POST policy condition finds wrong with a form (None when it holds)."""
-    if isinstance(condition, dict):
-        (name, expected), *_ = condition.items()
-        value = fields.get(name.lower())
-        return None if value == expected else f'Condition failed: ["eq", "${name}", "{expected}"]'
-    kind = str(condition[0]).lower()
-    if kind == "content-length-range":
-        low, high = int(condition[1]), int(condition[2])
-        if size > high:
-            return "EntityTooLarge"
-        return None if size >= low else "Your proposed upload is smaller than the minimum allowed size"
-    name = str(condition[1]).lstrip("$").lower()
-    value = fields.get(name, "")
-    if kind == "eq":
-        return None if value == condition[2] else f"Condition failed: {condition}"
-    if kind == "starts-with":
-        return None if value.startswith(condition[2]) else f"Condition failed: {condition}"
-    return f"Unknown condition: {condition}"
-
-
-def _s3_error(status: int, code: str, message: str) -> dict[str, Any]:
-    body = (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f"<Error><Code>{code}</Code><Message>{escape(message)}</Message></Error>"
-    )
-    return {"statusCode": status, "headers": {"Content-Type": "application/xml"}, "body": body}
-
-
-def is_media_type(text: str) -> bool:
-    """Whether ``text`` is a well-formed media type (``type/subtype; name=value``), fit for a header."""
-    return len(text) <= _MAX_MEDIA_TYPE and _MEDIA_TYPE.fullmatch(text) is not None
-
-
 def _header_is_safe(name: str, value: str) -> bool:
     return _TOKEN.fullmatch(name) is not None and _HEADER_VALUE.fullmatch(value) is not None
 
@@ -435,15 +264,6 @@ def declared_length(headers: Message, limit: int) -> int | BodyProblem:
     if len(value.lstrip("0")) > len(str(limit)) or int(value) > limit:
         return BodyProblem(413, f"Request bodies are limited to {limit // 2**20} MB.")
     return int(value)
-
-
-def _refuse_upload_body(problem: BodyProblem) -> dict[str, Any]:
-    """S3's answer to an upload whose body is refused unread."""
-    if problem.status == 413:
-        return _s3_error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size")
-    if problem.status == 411:
-        return _s3_error(411, "MissingContentLength", "You must provide the Content-Length HTTP header.")
-    return _s3_error(400, "InvalidArgument", problem.message)
 
 
 def _handler_class(gateway: LocalApiGateway) -> type[BaseHTTPRequestHandler]:
@@ -492,13 +312,13 @@ def _handler_class(gateway: LocalApiGateway) -> type[BaseHTTPRequestHandler]:
             return False
 
         def _serve(self) -> None:
-            upload = self.command == "POST" and urlsplit(self.path).path.startswith(PRESIGN_PREFIX + "/")
+            upload = self.command == "POST" and is_presigned_path(urlsplit(self.path).path)
             length = declared_length(self.headers, MAX_UPLOAD_BYTES if upload else MAX_BODY_BYTES)
             if isinstance(length, BodyProblem):
                 # The body stays unread, so the connection must end: its bytes are not a next request.
                 self.close_connection = True
                 self._write(
-                    _refuse_upload_body(length)
+                    refuse_unread_upload(length.status, length.message)
                     if upload
                     else gateway._error(length.status, length.error_code, length.message, "-")
                 )

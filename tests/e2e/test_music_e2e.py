@@ -96,7 +96,7 @@ def test_local_s3_refuses_a_file_over_the_policys_limit(cloud: LocalCloud) -> No
     gateway = LocalApiGateway(cloud, KeyStore())
     body, form_type = form_body(post.fields, "a.mp3", b"x" * 11, "audio/mpeg")
 
-    answer = gateway.receive_presigned_post(f"/_s3/{bucket}", {"Content-Type": form_type}, body)
+    answer = gateway.s3.receive(f"/_s3/{bucket}", {"Content-Type": form_type}, body)
 
     assert answer["statusCode"] == 400
     assert "<Code>EntityTooLarge</Code>" in answer["body"]
