@@ -22,7 +22,7 @@ from typing import Any
 
 from videogen_local.api_keys import KeyStore
 from videogen_local.cloud import LocalCloud
-from videogen_local.render import find_music
+from videogen_local.render import music_beside
 from videogen_local.server import LocalApiGateway, LocalApiServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -151,7 +151,7 @@ def render_example(client: DemoClient, script: Path) -> list[Path]:
         f"\n{script.name}: {created['scene_count']} scenes, {settings['aspect_ratio']} "
         f"{settings['resolution']} {settings['fps']} fps"
     )
-    music = find_music(script, None)
+    music = music_beside(script, None)
     if music is not None:
         add_music(client, created["id"], music)
     started = time.monotonic()

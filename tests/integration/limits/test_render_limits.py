@@ -18,7 +18,7 @@ from tests.conftest import ApiCaller
 from videogen.api.routes import renders as render_routes
 from videogen.config import Config, get_config
 from videogen.dal import executions, limits, projects
-from videogen.dal.keys import limits_day_sk, owner_pk
+from videogen.dal.table_keys import limits_day_sk, owner_pk
 from videogen.dal.tables import OwnerDayItem
 from videogen.domain.enums import ProjectStatus
 from videogen.exceptions import RateLimitException, StorageException

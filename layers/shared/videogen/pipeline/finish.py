@@ -10,19 +10,13 @@ from aws_lambda_powertools.metrics import MetricUnit
 from videogen import exceptions
 from videogen.config import Config
 from videogen.dal import assets, projects, scenes, storage
+from videogen.domain import layout
 from videogen.domain.enums import AssetKind, ProjectStatus
 from videogen.domain.models import Asset, Project
 from videogen.ingest import outbox
 from videogen.logic.renders import release_render_slot
 from videogen.observability import emit_metric, logger, metrics
-from videogen.pipeline.assemble import output_keys, read_manifest
-
-_OUTPUTS = {
-    "video": (AssetKind.VIDEO, "video/mp4"),
-    "subtitles_srt": (AssetKind.SUBTITLES_SRT, "application/x-subrip"),
-    "subtitles_vtt": (AssetKind.SUBTITLES_VTT, "text/vtt"),
-    "thumbnail": (AssetKind.THUMBNAIL, "image/jpeg"),
-}
+from videogen.pipeline.assemble import read_manifest
 
 
 def finish_render(project_id: str, render_id: str, settings: Config, duration: float | None = None) -> None:
@@ -39,14 +33,22 @@ def finish_render(project_id: str, render_id: str, settings: Config, duration: f
             {"render_id": render_id, "current": project.render_id},
         )
     stamp = projects.now()
-    outputs: dict[str, outbox.RenderOutput] = {}
-    for asset_id, key in output_keys(project_id, render_id).items():
-        kind, content_type = _OUTPUTS[asset_id]
+    outputs: list[outbox.ProducedFile] = []
+    for output in layout.RENDER_OUTPUTS:
+        key = output.key(project_id, render_id)
         size = storage.object_size(settings.media_bucket, key)
-        outputs[asset_id] = outbox.RenderOutput(key, content_type, size)
+        outputs.append(outbox.ProducedFile(output, key, size))
         assets.put_asset(
             Asset(
-                project_id, asset_id.replace("_", "-"), kind, key, content_type, size, stamp, None, render_id
+                project_id,
+                output.asset_id,
+                output.kind,
+                key,
+                output.content_type,
+                size,
+                stamp,
+                None,
+                render_id,
             )
         )
     all_scenes = scenes.all_scenes(project_id, project.scene_set or "")
@@ -56,10 +58,10 @@ def finish_render(project_id: str, render_id: str, settings: Config, duration: f
             assets.put_asset(
                 Asset(
                     project_id,
-                    f"scene-{scene.number:04d}-image",
+                    layout.scene_image_asset_id(scene.number),
                     AssetKind.SCENE_IMAGE,
                     scene.image_key,
-                    "image/png",
+                    layout.IMAGE_CONTENT_TYPE,
                     size,
                     stamp,
                     scene.number,
