@@ -151,16 +151,14 @@ def render_script(
     deadline = time.monotonic() + timeout
     while True:
         current = projects.get_project(owner_id, project.id)
-        progress = current.progress or {}
-        if on_progress and progress:
-            on_progress(
-                str(progress.get("stage", "")), int(progress.get("scenes_done", 0)), current.scene_count
-            )
+        if on_progress and current.progress is not None:
+            on_progress(current.progress.stage, current.progress.scenes_done, current.scene_count)
         if current.status is ProjectStatus.COMPLETED:
             break
         if current.status is ProjectStatus.FAILED:
-            error = current.error or {}
-            raise RenderFailed(str(error.get("code", "RENDER_FAILED")), str(error.get("message", "")))
+            if current.error is None:
+                raise RenderFailed("RENDER_FAILED", "")
+            raise RenderFailed(current.error.code, current.error.message)
         if time.monotonic() > deadline:
             raise TimeoutError(f"the render did not finish within {timeout:.0f} s")
         time.sleep(POLL_SECONDS)

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import BaseModel
+from pynamodb.attributes import MapAttribute
 from pynamodb.exceptions import (
     DeleteError,
     DoesNotExist,
@@ -26,7 +28,7 @@ from videogen.dal import limits, table_keys
 from videogen.dal.executions import execution_name
 from videogen.dal.tables import BaseItem, ByOwnerIndex, ByOwnerStatusIndex, ProjectItem
 from videogen.domain.enums import ProjectStatus, ScriptFormat
-from videogen.domain.models import Project, ProjectPage
+from videogen.domain.models import Project, ProjectPage, RenderFailure, RenderProgress
 from videogen.domain.settings import ProjectSettings
 from videogen.exceptions import (
     InvalidCursorException,
@@ -60,7 +62,7 @@ def _to_domain(item: ProjectItem) -> Project:
         script_format=ScriptFormat(item.script_format or ScriptFormat.MARKDOWN),
         scene_count=int(item.scene_count or 0),
         scene_set=getattr(item, "scene_set", None),
-        error=item.error.as_dict() if item.error else None,
+        error=RenderFailure.model_validate(item.error.as_dict()) if item.error else None,
         progress=_progress(item),
         render_count=int(getattr(item, "render_count", 0) or 0),
         render_id=getattr(item, "render_id", None),
@@ -70,14 +72,20 @@ def _to_domain(item: ProjectItem) -> Project:
     )
 
 
-def _progress(item: ProjectItem) -> dict[str, Any] | None:
+def _progress(item: ProjectItem) -> RenderProgress | None:
+    """The stored progress, with the scenes done counted from the set the image steps add to."""
     if not item.progress:
         return None
     progress = item.progress.as_dict()
     done = getattr(item, "scenes_done", None)
     if done is not None:
         progress["scenes_done"] = len(done)
-    return progress
+    return RenderProgress.model_validate(progress)
+
+
+def _set_or_remove(attribute: MapAttribute[str, Any], value: BaseModel | None) -> Action:
+    """The update of a map attribute to a model's fields (those that are set), or its removal for None."""
+    return attribute.set(value.model_dump(exclude_none=True)) if value is not None else attribute.remove()
 
 
 def now() -> datetime:
@@ -363,8 +371,8 @@ def set_render_status(
     render_id: str,
     status: ProjectStatus | str,
     *,
-    error: dict[str, Any] | None = None,
-    progress: dict[str, Any] | None = None,
+    error: RenderFailure | None = None,
+    progress: RenderProgress | None = None,
 ) -> bool:
     """The render pipeline's status write: lands only while ``render_id`` is the project's current render
     and has not ended (QUEUED or RENDERING), so a late or superseded step never overwrites a newer
@@ -388,8 +396,8 @@ def set_render_status(
         ProjectItem.status.set(status.value),
         ProjectItem.gsi2pk.set(table_keys.owner_status_pk(item.owner_id, status.value)),
         ProjectItem.updated_at.set(now()),
-        ProjectItem.error.set(error) if error is not None else ProjectItem.error.remove(),
-        ProjectItem.progress.set(progress) if progress is not None else ProjectItem.progress.remove(),
+        _set_or_remove(ProjectItem.error, error),
+        _set_or_remove(ProjectItem.progress, progress),
     ]
     condition = (
         ProjectItem.pk.exists() & (ProjectItem.render_id == render_id) & ProjectItem.status.is_in(*_BUSY)
@@ -421,12 +429,15 @@ def claim_render(owner_id: str, project_id: str, quota: limits.RenderQuota) -> P
     number = int(item.render_count or 0) + 1
     render_id = f"{number:06d}"
     claimed_at = now()
+    total = int(item.scene_count or 0)
     actions: list[Action] = [
         ProjectItem.status.set(ProjectStatus.QUEUED.value),
         ProjectItem.gsi2pk.set(table_keys.owner_status_pk(owner_id, ProjectStatus.QUEUED.value)),
         ProjectItem.render_count.set(number),
         ProjectItem.render_id.set(render_id),
-        ProjectItem.progress.set({"stage": "queued", "scenes_done": 0, "scenes_total": item.scene_count}),
+        _set_or_remove(
+            ProjectItem.progress, RenderProgress(stage="queued", scenes_done=0, scenes_total=total)
+        ),
         ProjectItem.scenes_done.remove(),
         ProjectItem.error.remove(),
         ProjectItem.render_started_at.set(claimed_at),

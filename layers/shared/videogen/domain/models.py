@@ -6,8 +6,30 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict
+
 from videogen.domain.enums import AssetKind, ProjectStatus, ScriptFormat, Transition
 from videogen.domain.settings import ProjectSettings
+
+
+class RenderProgress(BaseModel):
+    """How far the project's current render is, as the pipeline records it on the project."""
+
+    model_config = ConfigDict(frozen=True)
+
+    stage: str  # queued (claimed), images (PrepareRender), assembling (AssembleVideo)
+    scenes_done: int  # scenes whose image is ready
+    scenes_total: int
+
+
+class RenderFailure(BaseModel):
+    """Why the project's last render failed, as recorded on the project."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str  # the error's stable code (the error catalogue's, or INTERNAL_ERROR)
+    message: str
+    render_id: str | None = None  # the render that failed
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,8 +46,8 @@ class Project:
     script_format: ScriptFormat = ScriptFormat.MARKDOWN
     scene_count: int = 0
     scene_set: str | None = None
-    error: dict[str, Any] | None = None
-    progress: dict[str, Any] | None = None
+    error: RenderFailure | None = None
+    progress: RenderProgress | None = None
     render_count: int = 0
     render_id: str | None = None
     execution_arn: str | None = None

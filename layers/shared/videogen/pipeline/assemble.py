@@ -10,7 +10,7 @@ from videogen.config import Config
 from videogen.dal import assets, projects, scenes, storage
 from videogen.domain import layout
 from videogen.domain.enums import ProjectStatus
-from videogen.domain.models import Scene
+from videogen.domain.models import RenderProgress, Scene
 from videogen.exceptions import RenderSupersededException, VideoAssemblyException
 from videogen.observability import logger, tracer
 
@@ -44,7 +44,7 @@ def assemble_render(project_id: str, render_id: str, settings: Config, work_base
     if not project.scene_set:
         raise VideoAssemblyException("The project has no scenes to assemble.")
     all_scenes = scenes.all_scenes(project_id, project.scene_set)
-    progress = {"stage": "assembling", "scenes_done": len(all_scenes), "scenes_total": len(all_scenes)}
+    progress = RenderProgress(stage="assembling", scenes_done=len(all_scenes), scenes_total=len(all_scenes))
     if not projects.set_render_status(project_id, render_id, ProjectStatus.RENDERING, progress=progress):
         # A newer render owns the project's files now (or this one ended): assemble nothing.
         raise RenderSupersededException("This render has ended or was superseded.", {"render_id": render_id})
