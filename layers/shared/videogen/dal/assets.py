@@ -5,7 +5,7 @@ from __future__ import annotations
 from pynamodb.exceptions import PynamoDBException
 
 from videogen.dal import projects, table_keys
-from videogen.dal.tables import AssetItem
+from videogen.dal.tables import AssetItem, read_item
 from videogen.domain import layout
 from videogen.domain.enums import AssetKind
 from videogen.domain.models import Asset
@@ -76,17 +76,11 @@ def list_assets(project_id: str) -> list[Asset]:
 
 
 def get_asset(project_id: str, asset_id: str) -> Asset:
-    try:
-        item = AssetItem.get(
-            table_keys.project_pk(project_id), table_keys.asset_sk(asset_id), consistent_read=True
-        )
-    except AssetItem.DoesNotExist as exc:
-        raise ResourceNotFoundException(
-            f"Asset {asset_id!r} does not exist in this project.", {"asset_id": asset_id}
-        ) from exc
-    except PynamoDBException as exc:
-        raise StorageException("Could not read the asset.") from exc
-    return _to_domain(item)
+    missing = ResourceNotFoundException(
+        f"Asset {asset_id!r} does not exist in this project.", {"asset_id": asset_id}
+    )
+    pk, sk = table_keys.project_pk(project_id), table_keys.asset_sk(asset_id)
+    return _to_domain(read_item(AssetItem, pk, sk, missing=missing, what="the asset"))
 
 
 def find_asset(project_id: str, asset_id: str) -> Asset | None:

@@ -26,7 +26,7 @@ from pynamodb.expressions.update import Action
 
 from videogen.dal import limits, table_keys
 from videogen.dal.executions import execution_name
-from videogen.dal.tables import BaseItem, ByOwnerIndex, ByOwnerStatusIndex, ProjectItem
+from videogen.dal.tables import BaseItem, ByOwnerIndex, ByOwnerStatusIndex, ProjectItem, read_item
 from videogen.domain.enums import ProjectStatus, ScriptFormat
 from videogen.domain.models import Project, ProjectPage, RenderFailure, RenderProgress
 from videogen.domain.settings import ProjectSettings
@@ -128,31 +128,35 @@ def put_new_project(project: Project) -> Project:
     return _to_domain(item)
 
 
+def _not_found(project_id: str) -> ResourceNotFoundException:
+    return ResourceNotFoundException(f"Project {project_id!r} does not exist.", {"project_id": project_id})
+
+
+def _read_item(project_id: str) -> ProjectItem:
+    """The project's item, read consistently, whoever owns it.
+
+    Raises:
+        ResourceNotFoundException: no such project.
+        StorageException: DynamoDB could not be read.
+    """
+    pk = table_keys.project_pk(project_id)
+    return read_item(
+        ProjectItem, pk, table_keys.PROJECT_SK, missing=_not_found(project_id), what="the project"
+    )
+
+
 def get_project_any_owner(project_id: str) -> Project:
     """A project by id alone: for the render pipeline, which acts for whoever owns it."""
-    try:
-        item = ProjectItem.get(table_keys.project_pk(project_id), table_keys.PROJECT_SK, consistent_read=True)
-    except DoesNotExist as exc:
-        raise ResourceNotFoundException(f"Project {project_id!r} does not exist.") from exc
-    except PynamoDBException as exc:
-        raise StorageException("Could not read the project.") from exc
-    return _to_domain(item)
+    return _to_domain(_read_item(project_id))
 
 
 def _get_item(owner_id: str, project_id: str) -> ProjectItem:
     if not table_keys.is_project_id(project_id):
-        raise ResourceNotFoundException(f"Project {project_id!r} does not exist.", {"project_id": project_id})
-    try:
-        item = ProjectItem.get(table_keys.project_pk(project_id), table_keys.PROJECT_SK, consistent_read=True)
-    except DoesNotExist as exc:
-        raise ResourceNotFoundException(
-            f"Project {project_id!r} does not exist.", {"project_id": project_id}
-        ) from exc
-    except PynamoDBException as exc:
-        raise StorageException("Could not read the project.") from exc
+        raise _not_found(project_id)
+    item = _read_item(project_id)
     if item.owner_id != owner_id:
         # Another owner's project is reported exactly like a missing one: existence is not revealed.
-        raise ResourceNotFoundException(f"Project {project_id!r} does not exist.", {"project_id": project_id})
+        raise _not_found(project_id)
     return item
 
 
@@ -386,12 +390,7 @@ def set_render_status(
         ResourceNotFoundException: the project no longer exists.
     """
     status = ProjectStatus(status)
-    try:
-        item = ProjectItem.get(table_keys.project_pk(project_id), table_keys.PROJECT_SK, consistent_read=True)
-    except DoesNotExist as exc:
-        raise ResourceNotFoundException(f"Project {project_id!r} does not exist.") from exc
-    except PynamoDBException as exc:
-        raise StorageException("Could not read the project.") from exc
+    item = _read_item(project_id)
     actions: list[Action] = [
         ProjectItem.status.set(status.value),
         ProjectItem.gsi2pk.set(table_keys.owner_status_pk(item.owner_id, status.value)),

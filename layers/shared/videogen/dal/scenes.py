@@ -10,7 +10,7 @@ from pynamodb.expressions.update import Action
 
 from videogen.dal import projects, table_keys
 from videogen.dal.projects import now
-from videogen.dal.tables import BaseItem, SceneItem
+from videogen.dal.tables import BaseItem, SceneItem, read_item
 from videogen.domain.enums import Transition
 from videogen.domain.models import Scene
 from videogen.exceptions import (
@@ -123,16 +123,9 @@ def all_scenes(project_id: str, scene_set: str) -> list[Scene]:
 
 
 def _get_item(project_id: str, scene_set: str, number: int) -> SceneItem:
-    try:
-        return SceneItem.get(
-            table_keys.project_pk(project_id), table_keys.scene_sk(scene_set, number), consistent_read=True
-        )
-    except SceneItem.DoesNotExist as exc:
-        raise ResourceNotFoundException(
-            f"Scene {number} does not exist in this project.", {"scene": number}
-        ) from exc
-    except PynamoDBException as exc:
-        raise StorageException("Could not read the scene.") from exc
+    missing = ResourceNotFoundException(f"Scene {number} does not exist in this project.", {"scene": number})
+    pk, sk = table_keys.project_pk(project_id), table_keys.scene_sk(scene_set, number)
+    return read_item(SceneItem, pk, sk, missing=missing, what="the scene")
 
 
 def get_scene(project_id: str, scene_set: str, number: int) -> Scene:

@@ -56,12 +56,6 @@ class Project:
 
 
 @dataclass(frozen=True, slots=True)
-class ProjectPage:
-    items: list[Project]
-    next_cursor: str | None
-
-
-@dataclass(frozen=True, slots=True)
 class NewProject:
     """What a caller asks for when creating a project (validated already).
 
@@ -106,9 +100,15 @@ class Scene:
 
 
 @dataclass(frozen=True, slots=True)
-class ScenePage:
-    items: list[Scene]
+class Page[T]:
+    """One page of a list, and the cursor of the next page (None on the last)."""
+
+    items: list[T]
     next_cursor: str | None
+
+
+ProjectPage = Page[Project]
+ScenePage = Page[Scene]
 
 
 @dataclass(frozen=True, slots=True)
