@@ -203,16 +203,16 @@ def wait_until(
 def force_status(project_id: str, status: str) -> None:
     """Put a project in a status directly, as if a render had brought it there (no render runs): for tests
     of what a status allows. The pipeline's own writes (``set_render_status``) need a claimed render."""
-    from videogen.dal import keys
+    from videogen.dal import table_keys
     from videogen.dal.tables import ProjectItem
 
-    item = ProjectItem.get(keys.project_pk(project_id), keys.PROJECT_SK, consistent_read=True)
+    item = ProjectItem.get(table_keys.project_pk(project_id), table_keys.PROJECT_SK, consistent_read=True)
     ProjectItem._get_connection().update_item(
-        keys.project_pk(project_id),
-        keys.PROJECT_SK,
+        table_keys.project_pk(project_id),
+        table_keys.PROJECT_SK,
         actions=[
             ProjectItem.status.set(status),
-            ProjectItem.gsi2pk.set(keys.owner_status_pk(item.owner_id, status)),
+            ProjectItem.gsi2pk.set(table_keys.owner_status_pk(item.owner_id, status)),
         ],
     )
 

@@ -20,16 +20,16 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from videogen.domain.layout import RENDER_OUTPUTS
 from videogen_local.api_keys import KeyStore
 from videogen_local.cloud import LocalCloud
-from videogen_local.render import find_music
+from videogen_local.render import music_beside
 from videogen_local.server import LocalApiGateway, LocalApiServer
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 OUT = ROOT / "out"
 FORMATS = {".md": "md", ".txt": "txt", ".fountain": "fountain", ".json": "json"}
-DOWNLOADS = {"video": ".mp4", "subtitles-srt": ".srt", "subtitles-vtt": ".vtt", "thumbnail": ".jpg"}
 
 
 class DemoClient:
@@ -151,7 +151,7 @@ def render_example(client: DemoClient, script: Path) -> list[Path]:
         f"\n{script.name}: {created['scene_count']} scenes, {settings['aspect_ratio']} "
         f"{settings['resolution']} {settings['fps']} fps"
     )
-    music = find_music(script, None)
+    music = music_beside(script, None)
     if music is not None:
         add_music(client, created["id"], music)
     started = time.monotonic()
@@ -175,9 +175,9 @@ def render_example(client: DemoClient, script: Path) -> list[Path]:
         for asset in client.call("GET", f"/projects/{created['id']}/assets", quiet=True)["items"]
     }
     written = []
-    for asset_id, suffix in DOWNLOADS.items():
-        target = OUT / f"{script.stem}{suffix}"
-        with urllib.request.urlopen(assets[asset_id]["download_url"], timeout=60) as response:
+    for output in RENDER_OUTPUTS:
+        target = OUT / f"{script.stem}{output.suffix}"
+        with urllib.request.urlopen(assets[output.asset_id]["download_url"], timeout=60) as response:
             target.write_bytes(response.read())
         written.append(target)
     print(f"  rendered in {time.monotonic() - started:.1f} s → {written[0].relative_to(ROOT)}")

@@ -17,8 +17,9 @@ from videogen.config import get_config
 from videogen.dal import projects, storage
 from videogen.dal.tables import bind_table
 from videogen.domain.enums import ProjectStatus
-from videogen.domain.limits import MUSIC_SUFFIXES
+from videogen.domain.layout import RENDER_OUTPUTS
 from videogen.domain.models import NewProject
+from videogen.domain.music import find_music
 from videogen.domain.settings import ProjectSettings
 from videogen.exceptions import (
     InvalidMusicException,
@@ -29,7 +30,6 @@ from videogen.exceptions import (
 from videogen.logic import music as music_logic
 from videogen.logic import projects as project_logic
 from videogen.logic import renders
-from videogen.pipeline.assemble import output_keys
 from videogen.scripts.common import decode_source
 from videogen.scripts.parser import detect_format, parse_script
 from videogen_local.api_keys import DEFAULT_OWNER
@@ -39,11 +39,14 @@ POLL_SECONDS = 0.2
 
 @dataclass(frozen=True)
 class RenderOutputs:
-    video: Path
-    srt: Path
-    vtt: Path
-    thumbnail: Path
+    """A local render's files by output name (``layout.RENDER_OUTPUTS``), the video's length in seconds."""
+
+    files: dict[str, Path]
     duration: float
+
+    @property
+    def video(self) -> Path:
+        return self.files["video"]
 
 
 class RenderFailed(Exception):
@@ -78,9 +81,11 @@ class ProgressBar:
         self.stream.flush()
 
     def close(self) -> None:
+        """End the bar's line (once: an error path and the final cleanup both close it)."""
         if self.interactive and self._last:
             self.stream.write("\n")
             self.stream.flush()
+        self._last = ""
 
 
 def format_script_error(path: Path, exc: ScriptParsingException) -> str:
@@ -93,23 +98,16 @@ def format_script_error(path: Path, exc: ScriptParsingException) -> str:
     return f"{where}: {message}{hint}"
 
 
-def find_music(script_path: Path, named: str | None) -> Path | None:
-    """The music of a local render: the file the script names (``music:``, relative to the script), else an
-    audio file with the script's name beside it (story.md → story.mp3), else None.
+def music_beside(script_path: Path, named: str | None) -> Path | None:
+    """The music of a local render, found as the drop folder finds it (``domain.music.find_music``) in the
+    script's folder; ``named`` (the script's ``music:``) is relative to the script.
 
     Raises:
         MusicNotFoundException: the script names a file that does not exist.
     """
-    if named:
-        path = script_path.parent / named
-        if not path.is_file():
-            raise MusicNotFoundException(
-                f"the music file the script names is not there: {path}", {"music": named}
-            )
-        return path
-    return next(
-        (script_path.with_suffix(s) for s in MUSIC_SUFFIXES if script_path.with_suffix(s).is_file()), None
-    )
+    folder = script_path.parent
+    found = find_music(script_path.stem, named, lambda name: (folder / name).is_file(), f"{folder}/")
+    return folder / found if found is not None else None
 
 
 def render_script(
@@ -153,39 +151,44 @@ def render_script(
     deadline = time.monotonic() + timeout
     while True:
         current = projects.get_project(owner_id, project.id)
-        progress = current.progress or {}
-        if on_progress and progress:
-            on_progress(
-                str(progress.get("stage", "")), int(progress.get("scenes_done", 0)), current.scene_count
-            )
+        if on_progress and current.progress is not None:
+            on_progress(current.progress.stage, current.progress.scenes_done, current.scene_count)
         if current.status is ProjectStatus.COMPLETED:
             break
         if current.status is ProjectStatus.FAILED:
-            error = current.error or {}
-            raise RenderFailed(str(error.get("code", "RENDER_FAILED")), str(error.get("message", "")))
+            if current.error is None:
+                raise RenderFailed("RENDER_FAILED", "")
+            raise RenderFailed(current.error.code, current.error.message)
         if time.monotonic() > deadline:
             raise TimeoutError(f"the render did not finish within {timeout:.0f} s")
         time.sleep(POLL_SECONDS)
     if on_progress:
         on_progress("done", current.scene_count, current.scene_count)
-    keys = output_keys(project.id, render.render_id)
     output.parent.mkdir(parents=True, exist_ok=True)
-    outputs = RenderOutputs(
-        video=output,
-        srt=output.with_suffix(".srt"),
-        vtt=output.with_suffix(".vtt"),
-        thumbnail=output.with_suffix(".jpg"),
-        duration=0.0,
-    )
-    storage.download_file(settings.media_bucket, keys["video"], outputs.video)
-    storage.download_file(settings.media_bucket, keys["subtitles_srt"], outputs.srt)
-    storage.download_file(settings.media_bucket, keys["subtitles_vtt"], outputs.vtt)
-    storage.download_file(settings.media_bucket, keys["thumbnail"], outputs.thumbnail)
+    # The video where it was asked for, every other output beside it with its extension (story.srt).
+    files = {o.name: output if o.name == "video" else output.with_suffix(o.suffix) for o in RENDER_OUTPUTS}
+    for o in RENDER_OUTPUTS:
+        storage.download_file(settings.media_bucket, o.key(project.id, render.render_id), files[o.name])
     from videogen.media.probe import probe
 
-    return RenderOutputs(
-        outputs.video, outputs.srt, outputs.vtt, outputs.thumbnail, probe(outputs.video).duration
-    )
+    return RenderOutputs(files, probe(files["video"]).duration)
+
+
+def _explain(
+    exc: VideoGeneratorException | RenderFailed, script: Path, music: Path | None, log_path: Path | None
+) -> tuple[str, int]:
+    """What `videogen render` prints for an error, and its exit status: 2 for a bad script or music, 1 for
+    a render that failed."""
+    if isinstance(exc, ScriptParsingException):
+        return format_script_error(script, exc), 2
+    if isinstance(exc, MusicNotFoundException):
+        return f"videogen: {script}: {exc.message}", 2
+    if isinstance(exc, InvalidMusicException):
+        return f"videogen: {music}: {exc.message}", 2
+    if isinstance(exc, RenderFailed):
+        logs = f"\nvideogen: the functions' logs: {log_path}" if log_path is not None else ""
+        return f"videogen: the render failed ({exc.code}): {exc.message}{logs}", 1
+    return f"videogen: {exc.error_code}: {exc.message}", 1
 
 
 def run_render_command(
@@ -200,7 +203,7 @@ def run_render_command(
 ) -> int:
     """The `videogen render` command: exit 0 on a video, 2 on a bad script or music, 1 on a failed render.
 
-    ``music`` is the file given with --music; otherwise the script's own (``find_music``) unless
+    ``music`` is the file given with --music; otherwise the script's own (``music_beside``) unless
     ``find_music_beside`` is off (--no-music). ``from_build``: run the functions of that `sam build`.
     """
     from videogen_local.cloud import started_cloud
@@ -230,37 +233,20 @@ def run_render_command(
         try:
             if music is None and find_music_beside:
                 named = parse_script(decode_source(script.read_bytes()), detect_format(script.name))
-                music = find_music(script, named.settings.music)
+                music = music_beside(script, named.settings.music)
             if music is not None:
                 print(f"Music: {music}", file=stream)
             result = render_script(script, target, overrides, music=music, on_progress=bar.show)
-        except ScriptParsingException as exc:
+        except (VideoGeneratorException, RenderFailed) as exc:
             bar.close()
-            print(format_script_error(script, exc), file=sys.stderr)
-            return 2
-        except MusicNotFoundException as exc:
-            print(f"videogen: {script}: {exc.message}", file=sys.stderr)
-            return 2
-        except InvalidMusicException as exc:
-            bar.close()
-            print(f"videogen: {music}: {exc.message}", file=sys.stderr)
-            return 2
-        except RenderFailed as exc:
-            bar.close()
-            print(f"videogen: the render failed ({exc.code}): {exc.message}", file=sys.stderr)
-            if cloud.log_path is not None:
-                print(f"videogen: the functions' logs: {cloud.log_path}", file=sys.stderr)
-            return 1
-        except VideoGeneratorException as exc:
-            bar.close()
-            print(f"videogen: {exc.error_code}: {exc.message}", file=sys.stderr)
-            return 1
+            message, status = _explain(exc, script, music, cloud.log_path)
+            print(message, file=sys.stderr)
+            return status
         finally:
             bar.close()
     elapsed = time.monotonic() - started
+    beside = ", ".join(path.name for name, path in result.files.items() if name != "video")
     print(
-        f"Wrote {result.video} ({result.duration:.1f} s of video in {elapsed:.1f} s), "
-        f"{result.srt.name}, {result.vtt.name}, {result.thumbnail.name}",
-        file=stream,
+        f"Wrote {result.video} ({result.duration:.1f} s of video in {elapsed:.1f} s), {beside}", file=stream
     )
     return 0

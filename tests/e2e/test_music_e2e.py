@@ -20,7 +20,7 @@ from videogen.voice.audio import SILENCE_LUFS, TARGET_LUFS, measure_loudness
 from videogen_local.api_keys import KeyStore
 from videogen_local.cloud import LocalCloud
 from videogen_local.demo import form_body, post_form
-from videogen_local.render import find_music, run_render_command
+from videogen_local.render import music_beside, run_render_command
 from videogen_local.server import LocalApiGateway, LocalApiServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -102,14 +102,14 @@ def test_local_s3_refuses_a_file_over_the_policys_limit(cloud: LocalCloud) -> No
     assert "<Code>EntityTooLarge</Code>" in answer["body"]
 
 
-def test_find_music_takes_the_named_file_else_the_one_of_the_scripts_name(tmp_path: Path) -> None:
+def test_music_beside_takes_the_named_file_else_the_one_of_the_scripts_name(tmp_path: Path) -> None:
     script = tmp_path / "story.md"
     script.write_text("## A\nHello.\n", encoding="utf-8")
-    assert find_music(script, None) is None
+    assert music_beside(script, None) is None
     (tmp_path / "story.wav").write_bytes(b"RIFF")
-    assert find_music(script, None) == tmp_path / "story.wav"
+    assert music_beside(script, None) == tmp_path / "story.wav"
     (tmp_path / "theme.mp3").write_bytes(b"ID3")
-    assert find_music(script, "theme.mp3") == tmp_path / "theme.mp3"
+    assert music_beside(script, "theme.mp3") == tmp_path / "theme.mp3"
 
 
 def _render(*args: Any, **kwargs: Any) -> tuple[int, str, str]:
@@ -145,7 +145,7 @@ def test_videogen_render_refuses_music_that_is_not_audio_or_not_there(tmp_path: 
     not_audio = _render(script, tmp_path / "b.mp4", {}, music=notes)
     bad_voice = _render(script, tmp_path / "c.mp4", {"voice": "klingon"})
 
-    assert missing[0] == 2 and "the music file the script names is not there" in missing[2]
+    assert missing[0] == 2 and f"'theme.mp3', which is not in {tmp_path}/" in missing[2]
     assert not_audio[0] == 2 and "is not an audio file" in not_audio[2]
     assert bad_voice[0] == 2 and "--voice: Unknown voice 'klingon'" in bad_voice[2]
     assert not list(tmp_path.glob("*.mp4"))

@@ -17,8 +17,9 @@ import pytest
 from moto.dynamodb.models import DynamoDBBackend
 
 from tests.conftest import ApiCaller
-from videogen.dal import assets, executions, keys
+from videogen.dal import assets, executions, table_keys
 from videogen.dal import projects as project_dal
+from videogen.domain import layout
 from videogen.domain.enums import AssetKind, ProjectStatus
 from videogen.domain.models import Asset, ProjectChanges, SceneChanges
 from videogen.exceptions import PreconditionFailedException, ResourceConflictException
@@ -132,7 +133,7 @@ def _writes_around_the_claim(log: list[tuple[str, ...]], marker: str) -> tuple[l
     (claim,) = [
         index
         for index, entry in enumerate(log)
-        if entry[0] == "transact" and f"Update:{keys.PROJECT_SK}" in entry
+        if entry[0] == "transact" and f"Update:{table_keys.PROJECT_SK}" in entry
     ]
     return [index for index, entry in enumerate(log) if any(marker in part for part in entry[1:])], claim
 
@@ -202,7 +203,7 @@ def test_music_changes_racing_a_render_start_land_before_its_claim_or_are_refuse
                 project_id=project_id,
                 asset_id="music",
                 kind=AssetKind.MUSIC,
-                s3_key=f"{keys.project_prefix(project_id)}music/{number:032x}",
+                s3_key=layout.music_key(project_id, f"{number:032x}"),
                 content_type="audio/ogg",
                 size=100 + number,
                 created_at=datetime.now(UTC),
@@ -212,7 +213,7 @@ def test_music_changes_racing_a_render_start_land_before_its_claim_or_are_refuse
 
         updated, refused = _race(attach, owner, project_id, arn)
 
-        music_writes, claim = _writes_around_the_claim(writes, f"Put:{keys.asset_sk('music')}")
+        music_writes, claim = _writes_around_the_claim(writes, f"Put:{table_keys.asset_sk('music')}")
         assert all(index < claim for index in music_writes), (repetition, writes)
         assert len(music_writes) == len(updated)
         assert len(updated) + len(refused) == EDITORS

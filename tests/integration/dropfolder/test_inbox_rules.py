@@ -11,8 +11,9 @@ import pytest
 
 from tests.conftest import ROOT, LogCapture
 from tests.integration.dropfolder.conftest import SCRIPT, DropBucket
+from videogen.domain.layout import RENDER_OUTPUTS
 from videogen.domain.limits import MAX_SCRIPT_BYTES
-from videogen.ingest.outbox import ERROR_FILE, OUTPUT_FILES, RESULT_FILE
+from videogen.ingest.outbox import ERROR_FILE, RESULT_FILE
 from videogen_local.cloud import LocalCloud
 
 
@@ -51,7 +52,7 @@ def test_output_uploads_do_not_trigger_ingestion(
     drop: DropBucket, ingest_calls: list[dict[str, Any]]
 ) -> None:
     # Objects wherever the service writes: the outbox (each file it publishes) and a project's renders
-    for name in [*OUTPUT_FILES.values(), RESULT_FILE, ERROR_FILE, "story.md"]:
+    for name in [*(output.file_name for output in RENDER_OUTPUTS), RESULT_FILE, ERROR_FILE, "story.md"]:
         drop.put(f"outbox/alice/story/{name}", SCRIPT)
     drop.put("projects/0123456789abcdef0123456789abcdef/renders/000001/script.md", SCRIPT)
     drop.put("inboxes/alice/story.md", SCRIPT)  # a prefix filter is a string prefix: "inbox/" needs the slash

@@ -18,9 +18,10 @@ from tests.conftest import ApiCaller
 from videogen.api.routes import renders as render_routes
 from videogen.config import Config, get_config
 from videogen.dal import executions, limits, projects
-from videogen.dal.keys import limits_day_sk, owner_pk
+from videogen.dal.table_keys import limits_day_sk, owner_pk
 from videogen.dal.tables import OwnerDayItem
 from videogen.domain.enums import ProjectStatus
+from videogen.domain.models import RenderFailure
 from videogen.exceptions import RateLimitException, StorageException
 from videogen.logic import renders
 from videogen.pipeline import finish
@@ -227,7 +228,7 @@ def test_a_slot_held_by_a_render_that_ended_unnoticed_is_reclaimed(
     settings = _settings(running=1)
     first, second = _project(api), _project(api)
     _start(first, settings)
-    error = {"code": "INTERNAL_ERROR", "message": "lost"}
+    error = RenderFailure(code="INTERNAL_ERROR", message="lost", render_id="000001")
     assert projects.set_render_status(first, "000001", ProjectStatus.FAILED, error=error)
 
     render = _start(second, settings)

@@ -7,10 +7,11 @@ from datetime import UTC, datetime
 import pytest
 
 from videogen.domain.enums import ProjectStatus, Transition
+from videogen.domain.layout import OUTPUTS
 from videogen.domain.models import Project, Scene
 from videogen.domain.settings import ProjectSettings
 from videogen.exceptions import ScriptParsingException
-from videogen.ingest.outbox import RenderOutput, error_document, result_document
+from videogen.ingest.outbox import ProducedFile, error_document, result_document
 from videogen.scripts.parser import parse_script
 
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
@@ -76,10 +77,10 @@ def test_result_document_lists_durations_and_where_every_file_is() -> None:
         updated_at=NOW,
         outbox_prefix="outbox/alice/harbour/",
     )
-    outputs = {
-        "video": RenderOutput("projects/p/renders/000001/video.mp4", "video/mp4", 1000),
-        "thumbnail": RenderOutput("projects/p/renders/000001/thumbnail.jpg", "image/jpeg", 20),
-    }
+    outputs = [
+        ProducedFile(OUTPUTS["video"], "projects/p/renders/000001/video.mp4", 1000),
+        ProducedFile(OUTPUTS["thumbnail"], "projects/p/renders/000001/thumbnail.jpg", 20),
+    ]
 
     document = result_document(
         project,

@@ -9,9 +9,9 @@ import pytest
 from pydantic import ValidationError
 
 from videogen.domain.enums import ProjectStatus, Transition
+from videogen.domain.layout import manifest_key, output_keys
 from videogen.domain.models import Project, Scene
 from videogen.domain.settings import ProjectSettings
-from videogen.pipeline.assemble import manifest_key, output_keys
 from videogen.pipeline.events import FailureStep, SceneStep
 from videogen.pipeline.finish import describe_failure
 from videogen.pipeline.images import cache_key, image_request, scene_seed

@@ -33,7 +33,7 @@ from videogen.domain.limits import (
     MAX_TITLE_CHARS,
     MIN_SCENE_SECONDS,
 )
-from videogen.domain.models import Project, Scene
+from videogen.domain.models import Project, RenderFailure, RenderProgress, Scene
 from videogen.domain.settings import ProjectSettings, check_voice, json_number
 from videogen.exceptions import PayloadTooLargeException
 
@@ -247,11 +247,19 @@ class ProjectError(BaseModel):
     code: str = Field(description="Stable error code of the last failure.")
     message: str = Field(description="What went wrong, for a person.")
 
+    @classmethod
+    def from_domain(cls, failure: RenderFailure) -> ProjectError:
+        return cls(code=failure.code, message=failure.message)
+
 
 class ProjectProgress(BaseModel):
     stage: str = Field(description="The render stage in progress.")
     scenes_done: int = Field(description="Scenes whose image is ready.")
     scenes_total: int = Field(description="Scenes in the render.")
+
+    @classmethod
+    def from_domain(cls, progress: RenderProgress) -> ProjectProgress:
+        return cls(stage=progress.stage, scenes_done=progress.scenes_done, scenes_total=progress.scenes_total)
 
 
 class ProjectSummary(BaseModel):
@@ -295,8 +303,8 @@ class ProjectResponse(ProjectSummary):
         return cls(
             **summary,
             script=project.script or "",
-            error=ProjectError.model_validate(project.error) if project.error else None,
-            progress=ProjectProgress.model_validate(project.progress) if project.progress else None,
+            error=ProjectError.from_domain(project.error) if project.error else None,
+            progress=ProjectProgress.from_domain(project.progress) if project.progress else None,
         )
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pynamodb.exceptions import PynamoDBException
 
-from videogen.dal import keys, projects
-from videogen.dal.tables import AssetItem
+from videogen.dal import projects, table_keys
+from videogen.dal.tables import AssetItem, read_item
+from videogen.domain import layout
 from videogen.domain.enums import AssetKind
 from videogen.domain.models import Asset
 from videogen.exceptions import ResourceNotFoundException, StorageException
@@ -33,11 +34,11 @@ def put_asset(asset: Asset, *, project_version: int | None = None) -> None:
     With ``project_version`` (a user's change, e.g. music), only while the project is idle at that version
     (one transaction; ResourceConflictException otherwise). The render pipeline writes without it.
     """
-    if not asset.s3_key.startswith(keys.project_prefix(asset.project_id)):
+    if not asset.s3_key.startswith(layout.project_prefix(asset.project_id)):
         raise ValueError("an asset lives under its project's prefix")
     item = AssetItem(
-        pk=keys.project_pk(asset.project_id),
-        sk=keys.asset_sk(asset.asset_id),
+        pk=table_keys.project_pk(asset.project_id),
+        sk=table_keys.asset_sk(asset.asset_id),
         project_id=asset.project_id,
         asset_id=asset.asset_id,
         kind=asset.kind.value,
@@ -65,7 +66,9 @@ def list_assets(project_id: str) -> list[Asset]:
     """Every asset of a project, by asset id."""
     try:
         items = AssetItem.query(
-            keys.project_pk(project_id), AssetItem.sk.startswith(keys.ASSET_SK_PREFIX), consistent_read=True
+            table_keys.project_pk(project_id),
+            AssetItem.sk.startswith(table_keys.ASSET_SK_PREFIX),
+            consistent_read=True,
         )
         return [_to_domain(item) for item in items]
     except PynamoDBException as exc:
@@ -73,15 +76,11 @@ def list_assets(project_id: str) -> list[Asset]:
 
 
 def get_asset(project_id: str, asset_id: str) -> Asset:
-    try:
-        item = AssetItem.get(keys.project_pk(project_id), keys.asset_sk(asset_id), consistent_read=True)
-    except AssetItem.DoesNotExist as exc:
-        raise ResourceNotFoundException(
-            f"Asset {asset_id!r} does not exist in this project.", {"asset_id": asset_id}
-        ) from exc
-    except PynamoDBException as exc:
-        raise StorageException("Could not read the asset.") from exc
-    return _to_domain(item)
+    missing = ResourceNotFoundException(
+        f"Asset {asset_id!r} does not exist in this project.", {"asset_id": asset_id}
+    )
+    pk, sk = table_keys.project_pk(project_id), table_keys.asset_sk(asset_id)
+    return _to_domain(read_item(AssetItem, pk, sk, missing=missing, what="the asset"))
 
 
 def find_asset(project_id: str, asset_id: str) -> Asset | None:
@@ -95,7 +94,7 @@ def find_asset(project_id: str, asset_id: str) -> Asset | None:
 def delete_asset(project_id: str, asset_id: str, *, project_version: int | None = None) -> None:
     """Forget an asset record (its file is the caller's to delete); deleting twice is not an error.
     ``project_version``: as for ``put_asset``."""
-    item = AssetItem(pk=keys.project_pk(project_id), sk=keys.asset_sk(asset_id))
+    item = AssetItem(pk=table_keys.project_pk(project_id), sk=table_keys.asset_sk(asset_id))
     if project_version is not None:
         projects.write_while_idle(
             project_id, project_version, deletes=[item.get_delete_kwargs_from_instance()]

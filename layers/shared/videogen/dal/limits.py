@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pynamodb.exceptions import DoesNotExist, PynamoDBException, UpdateError
 from pynamodb.expressions.condition import size
 
-from videogen.dal import keys
+from videogen.dal import table_keys
 from videogen.dal.tables import OwnerDayItem, OwnerRunningItem
 from videogen.exceptions import StorageException
 
@@ -42,16 +42,16 @@ class OwnerLimitReachedException(Exception):  # noqa: N818 - a signal for logic,
 def quota_updates(owner_id: str, execution_name: str, quota: RenderQuota) -> list[dict[str, Any]]:
     """The two conditional updates (running set, day counter) a claim transaction carries, in order."""
     running = OwnerRunningItem._get_connection().get_operation_kwargs(
-        keys.owner_pk(owner_id),
-        keys.LIMITS_RUNNING_SK,
+        table_keys.owner_pk(owner_id),
+        table_keys.LIMITS_RUNNING_SK,
         actions=[OwnerRunningItem.running.add({execution_name})],
         # An empty string set does not exist in DynamoDB: no attribute means nothing is running.
         condition=OwnerRunningItem.running.does_not_exist()
         | (size(OwnerRunningItem.running) < quota.max_running),
     )
     day = OwnerDayItem._get_connection().get_operation_kwargs(
-        keys.owner_pk(owner_id),
-        keys.limits_day_sk(quota.day),
+        table_keys.owner_pk(owner_id),
+        table_keys.limits_day_sk(quota.day),
         actions=[OwnerDayItem.renders.add(1), OwnerDayItem.expiration.set(quota.expires)],
         condition=OwnerDayItem.renders.does_not_exist() | (OwnerDayItem.renders < quota.max_per_day),
     )
@@ -69,8 +69,8 @@ def remove_running(owner_id: str, execution_names: set[str]) -> None:
         return
     try:
         OwnerRunningItem._get_connection().update_item(
-            keys.owner_pk(owner_id),
-            keys.LIMITS_RUNNING_SK,
+            table_keys.owner_pk(owner_id),
+            table_keys.LIMITS_RUNNING_SK,
             actions=[OwnerRunningItem.running.delete(execution_names)],
         )
     except UpdateError as exc:
@@ -81,8 +81,8 @@ def refund_day(owner_id: str, day: str) -> None:
     """Give back a day's render that never started (its execution could not be started)."""
     try:
         OwnerDayItem._get_connection().update_item(
-            keys.owner_pk(owner_id),
-            keys.limits_day_sk(day),
+            table_keys.owner_pk(owner_id),
+            table_keys.limits_day_sk(day),
             actions=[OwnerDayItem.renders.add(-1)],
             condition=OwnerDayItem.renders > 0,
         )
@@ -95,7 +95,9 @@ def refund_day(owner_id: str, day: str) -> None:
 def running(owner_id: str) -> set[str]:
     """The execution names of the owner's queued or running renders."""
     try:
-        item = OwnerRunningItem.get(keys.owner_pk(owner_id), keys.LIMITS_RUNNING_SK, consistent_read=True)
+        item = OwnerRunningItem.get(
+            table_keys.owner_pk(owner_id), table_keys.LIMITS_RUNNING_SK, consistent_read=True
+        )
     except DoesNotExist:
         return set()
     except PynamoDBException as exc:
@@ -106,7 +108,9 @@ def running(owner_id: str) -> set[str]:
 def renders_on(owner_id: str, day: str) -> int:
     """How many renders the owner started on this UTC day."""
     try:
-        item = OwnerDayItem.get(keys.owner_pk(owner_id), keys.limits_day_sk(day), consistent_read=True)
+        item = OwnerDayItem.get(
+            table_keys.owner_pk(owner_id), table_keys.limits_day_sk(day), consistent_read=True
+        )
     except DoesNotExist:
         return 0
     except PynamoDBException as exc:

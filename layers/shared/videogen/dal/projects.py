@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import BaseModel
+from pynamodb.attributes import MapAttribute
 from pynamodb.exceptions import (
     DeleteError,
     DoesNotExist,
@@ -22,11 +24,11 @@ from pynamodb.exceptions import (
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
-from videogen.dal import keys, limits
+from videogen.dal import limits, table_keys
 from videogen.dal.executions import execution_name
-from videogen.dal.tables import BaseItem, ByOwnerIndex, ByOwnerStatusIndex, ProjectItem
+from videogen.dal.tables import BaseItem, ByOwnerIndex, ByOwnerStatusIndex, ProjectItem, read_item
 from videogen.domain.enums import ProjectStatus, ScriptFormat
-from videogen.domain.models import Project, ProjectPage
+from videogen.domain.models import Project, ProjectPage, RenderFailure, RenderProgress
 from videogen.domain.settings import ProjectSettings
 from videogen.exceptions import (
     InvalidCursorException,
@@ -60,7 +62,7 @@ def _to_domain(item: ProjectItem) -> Project:
         script_format=ScriptFormat(item.script_format or ScriptFormat.MARKDOWN),
         scene_count=int(item.scene_count or 0),
         scene_set=getattr(item, "scene_set", None),
-        error=item.error.as_dict() if item.error else None,
+        error=RenderFailure.model_validate(item.error.as_dict()) if item.error else None,
         progress=_progress(item),
         render_count=int(getattr(item, "render_count", 0) or 0),
         render_id=getattr(item, "render_id", None),
@@ -70,14 +72,20 @@ def _to_domain(item: ProjectItem) -> Project:
     )
 
 
-def _progress(item: ProjectItem) -> dict[str, Any] | None:
+def _progress(item: ProjectItem) -> RenderProgress | None:
+    """The stored progress, with the scenes done counted from the set the image steps add to."""
     if not item.progress:
         return None
     progress = item.progress.as_dict()
     done = getattr(item, "scenes_done", None)
     if done is not None:
         progress["scenes_done"] = len(done)
-    return progress
+    return RenderProgress.model_validate(progress)
+
+
+def _set_or_remove(attribute: MapAttribute[str, Any], value: BaseModel | None) -> Action:
+    """The update of a map attribute to a model's fields (those that are set), or its removal for None."""
+    return attribute.set(value.model_dump(exclude_none=True)) if value is not None else attribute.remove()
 
 
 def now() -> datetime:
@@ -90,10 +98,10 @@ def put_new_project(project: Project) -> Project:
     """Store a new project; its id must not exist yet."""
     assert project.script is not None
     # A fixed-width time (never without its fraction) so the sort key orders as time does.
-    created = keys.created_sk(project.created_at.isoformat(timespec="microseconds"), project.id)
+    created = table_keys.created_sk(project.created_at.isoformat(timespec="microseconds"), project.id)
     item = ProjectItem(
-        pk=keys.project_pk(project.id),
-        sk=keys.PROJECT_SK,
+        pk=table_keys.project_pk(project.id),
+        sk=table_keys.PROJECT_SK,
         id=project.id,
         owner_id=project.owner_id,
         title=project.title,
@@ -106,9 +114,9 @@ def put_new_project(project: Project) -> Project:
         outbox_prefix=project.outbox_prefix,
         created_at=project.created_at,
         updated_at=project.updated_at,
-        gsi1pk=keys.owner_pk(project.owner_id),
+        gsi1pk=table_keys.owner_pk(project.owner_id),
         gsi1sk=created,
-        gsi2pk=keys.owner_status_pk(project.owner_id, project.status.value),
+        gsi2pk=table_keys.owner_status_pk(project.owner_id, project.status.value),
         gsi2sk=created,
     )
     try:
@@ -120,31 +128,35 @@ def put_new_project(project: Project) -> Project:
     return _to_domain(item)
 
 
+def _not_found(project_id: str) -> ResourceNotFoundException:
+    return ResourceNotFoundException(f"Project {project_id!r} does not exist.", {"project_id": project_id})
+
+
+def _read_item(project_id: str) -> ProjectItem:
+    """The project's item, read consistently, whoever owns it.
+
+    Raises:
+        ResourceNotFoundException: no such project.
+        StorageException: DynamoDB could not be read.
+    """
+    pk = table_keys.project_pk(project_id)
+    return read_item(
+        ProjectItem, pk, table_keys.PROJECT_SK, missing=_not_found(project_id), what="the project"
+    )
+
+
 def get_project_any_owner(project_id: str) -> Project:
     """A project by id alone: for the render pipeline, which acts for whoever owns it."""
-    try:
-        item = ProjectItem.get(keys.project_pk(project_id), keys.PROJECT_SK, consistent_read=True)
-    except DoesNotExist as exc:
-        raise ResourceNotFoundException(f"Project {project_id!r} does not exist.") from exc
-    except PynamoDBException as exc:
-        raise StorageException("Could not read the project.") from exc
-    return _to_domain(item)
+    return _to_domain(_read_item(project_id))
 
 
 def _get_item(owner_id: str, project_id: str) -> ProjectItem:
-    if not keys.is_project_id(project_id):
-        raise ResourceNotFoundException(f"Project {project_id!r} does not exist.", {"project_id": project_id})
-    try:
-        item = ProjectItem.get(keys.project_pk(project_id), keys.PROJECT_SK, consistent_read=True)
-    except DoesNotExist as exc:
-        raise ResourceNotFoundException(
-            f"Project {project_id!r} does not exist.", {"project_id": project_id}
-        ) from exc
-    except PynamoDBException as exc:
-        raise StorageException("Could not read the project.") from exc
+    if not table_keys.is_project_id(project_id):
+        raise _not_found(project_id)
+    item = _read_item(project_id)
     if item.owner_id != owner_id:
         # Another owner's project is reported exactly like a missing one: existence is not revealed.
-        raise ResourceNotFoundException(f"Project {project_id!r} does not exist.", {"project_id": project_id})
+        raise _not_found(project_id)
     return item
 
 
@@ -218,7 +230,9 @@ def _cancellation_codes(exc: TransactWriteError) -> list[str | None]:
 def _lost_race(project_id: str) -> ResourceConflictException:
     """The 409 for a write whose precondition failed: a render was claimed, or another edit landed."""
     try:
-        current = ProjectItem.get(keys.project_pk(project_id), keys.PROJECT_SK, consistent_read=True)
+        current = ProjectItem.get(
+            table_keys.project_pk(project_id), table_keys.PROJECT_SK, consistent_read=True
+        )
     except PynamoDBException:
         current = None
     if current is not None and current.status not in _IDLE:
@@ -236,8 +250,8 @@ def idle_check(project_id: str, version: int) -> dict[str, Any]:
     ``version``. Writes to a project's children (scenes, music) carry it, so none lands on a claimed
     render (``claim_render`` bumps the version)."""
     return ProjectItem._get_connection().get_operation_kwargs(
-        keys.project_pk(project_id),
-        keys.PROJECT_SK,
+        table_keys.project_pk(project_id),
+        table_keys.PROJECT_SK,
         condition=ProjectItem.status.is_in(*_IDLE) & (ProjectItem.version == version),
     )
 
@@ -269,7 +283,7 @@ def write_while_idle(
 
 def iter_project_keys(project_id: str) -> Iterator[tuple[str, str]]:
     """Every (pk, sk) stored under a project: the project, its scenes, assets and renders."""
-    for item in BaseItem.query(keys.project_pk(project_id), attributes_to_get=["pk", "sk"]):
+    for item in BaseItem.query(table_keys.project_pk(project_id), attributes_to_get=["pk", "sk"]):
         yield item.pk, item.sk
 
 
@@ -279,7 +293,7 @@ def delete_project_items(owner_id: str, project_id: str) -> None:
     try:
         with BaseItem.batch_write() as batch:
             for pk, sk in iter_project_keys(project_id):
-                if sk != keys.PROJECT_SK:
+                if sk != table_keys.PROJECT_SK:
                     batch.delete(BaseItem(pk, sk))
         project.delete()
     except DeleteError as exc:
@@ -325,12 +339,12 @@ def list_projects(
     """One page of an owner's projects, newest first, from an index query (never a scan)."""
     index: ByOwnerIndex | ByOwnerStatusIndex
     if status is None:
-        index, pk_name, pk_value = ProjectItem.by_owner, "gsi1pk", keys.owner_pk(owner_id)
+        index, pk_name, pk_value = ProjectItem.by_owner, "gsi1pk", table_keys.owner_pk(owner_id)
     else:
         index, pk_name, pk_value = (
             ProjectItem.by_owner_status,
             "gsi2pk",
-            keys.owner_status_pk(owner_id, status.value),
+            table_keys.owner_status_pk(owner_id, status.value),
         )
     index_name = index.Meta.index_name
     start_key = _decode_cursor(cursor, index_name, (pk_name, pk_value)) if cursor else None
@@ -361,8 +375,8 @@ def set_render_status(
     render_id: str,
     status: ProjectStatus | str,
     *,
-    error: dict[str, Any] | None = None,
-    progress: dict[str, Any] | None = None,
+    error: RenderFailure | None = None,
+    progress: RenderProgress | None = None,
 ) -> bool:
     """The render pipeline's status write: lands only while ``render_id`` is the project's current render
     and has not ended (QUEUED or RENDERING), so a late or superseded step never overwrites a newer
@@ -376,25 +390,20 @@ def set_render_status(
         ResourceNotFoundException: the project no longer exists.
     """
     status = ProjectStatus(status)
-    try:
-        item = ProjectItem.get(keys.project_pk(project_id), keys.PROJECT_SK, consistent_read=True)
-    except DoesNotExist as exc:
-        raise ResourceNotFoundException(f"Project {project_id!r} does not exist.") from exc
-    except PynamoDBException as exc:
-        raise StorageException("Could not read the project.") from exc
+    item = _read_item(project_id)
     actions: list[Action] = [
         ProjectItem.status.set(status.value),
-        ProjectItem.gsi2pk.set(keys.owner_status_pk(item.owner_id, status.value)),
+        ProjectItem.gsi2pk.set(table_keys.owner_status_pk(item.owner_id, status.value)),
         ProjectItem.updated_at.set(now()),
-        ProjectItem.error.set(error) if error is not None else ProjectItem.error.remove(),
-        ProjectItem.progress.set(progress) if progress is not None else ProjectItem.progress.remove(),
+        _set_or_remove(ProjectItem.error, error),
+        _set_or_remove(ProjectItem.progress, progress),
     ]
     condition = (
         ProjectItem.pk.exists() & (ProjectItem.render_id == render_id) & ProjectItem.status.is_in(*_BUSY)
     )
     try:
         ProjectItem._get_connection().update_item(
-            keys.project_pk(project_id), keys.PROJECT_SK, actions=actions, condition=condition
+            table_keys.project_pk(project_id), table_keys.PROJECT_SK, actions=actions, condition=condition
         )
     except UpdateError as exc:
         if not _is_conditional_failure(exc):
@@ -419,12 +428,15 @@ def claim_render(owner_id: str, project_id: str, quota: limits.RenderQuota) -> P
     number = int(item.render_count or 0) + 1
     render_id = f"{number:06d}"
     claimed_at = now()
+    total = int(item.scene_count or 0)
     actions: list[Action] = [
         ProjectItem.status.set(ProjectStatus.QUEUED.value),
-        ProjectItem.gsi2pk.set(keys.owner_status_pk(owner_id, ProjectStatus.QUEUED.value)),
+        ProjectItem.gsi2pk.set(table_keys.owner_status_pk(owner_id, ProjectStatus.QUEUED.value)),
         ProjectItem.render_count.set(number),
         ProjectItem.render_id.set(render_id),
-        ProjectItem.progress.set({"stage": "queued", "scenes_done": 0, "scenes_total": item.scene_count}),
+        _set_or_remove(
+            ProjectItem.progress, RenderProgress(stage="queued", scenes_done=0, scenes_total=total)
+        ),
         ProjectItem.scenes_done.remove(),
         ProjectItem.error.remove(),
         ProjectItem.render_started_at.set(claimed_at),
@@ -463,7 +475,7 @@ def _claim_within_quota(
     """The claim and the owner's counters in one transaction (claim first: its failure wins)."""
     connection = ProjectItem._get_connection()
     claim = connection.get_operation_kwargs(
-        keys.project_pk(project_id), keys.PROJECT_SK, actions=actions, condition=condition
+        table_keys.project_pk(project_id), table_keys.PROJECT_SK, actions=actions, condition=condition
     )
     for attempt in range(_CLAIM_ATTEMPTS):
         try:
@@ -493,8 +505,8 @@ def record_execution(project_id: str, execution_arn: str) -> None:
     """Remember the running execution (to stop it when the project is deleted)."""
     try:
         ProjectItem._get_connection().update_item(
-            keys.project_pk(project_id),
-            keys.PROJECT_SK,
+            table_keys.project_pk(project_id),
+            table_keys.PROJECT_SK,
             actions=[ProjectItem.execution_arn.set(execution_arn)],
             condition=ProjectItem.pk.exists(),
         )
@@ -507,8 +519,8 @@ def add_scene_done(project_id: str, render_id: str, scene_number: int) -> None:
     and a superseded render's step counts nothing."""
     try:
         ProjectItem._get_connection().update_item(
-            keys.project_pk(project_id),
-            keys.PROJECT_SK,
+            table_keys.project_pk(project_id),
+            table_keys.PROJECT_SK,
             actions=[ProjectItem.scenes_done.add({scene_number})],
             condition=ProjectItem.pk.exists() & (ProjectItem.render_id == render_id),
         )
@@ -523,8 +535,8 @@ def scenes_done(project_id: str) -> int:
     """How many scenes of the running render have their image."""
     try:
         item = ProjectItem.get(
-            keys.project_pk(project_id),
-            keys.PROJECT_SK,
+            table_keys.project_pk(project_id),
+            table_keys.PROJECT_SK,
             consistent_read=True,
             attributes_to_get=["scenes_done"],
         )

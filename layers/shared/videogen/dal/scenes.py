@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from pynamodb.exceptions import PynamoDBException, UpdateError
 from pynamodb.expressions.update import Action
 
-from videogen.dal import keys, projects
+from videogen.dal import projects, table_keys
 from videogen.dal.projects import now
-from videogen.dal.tables import BaseItem, SceneItem
+from videogen.dal.tables import BaseItem, SceneItem, read_item
 from videogen.domain.enums import Transition
 from videogen.domain.models import Scene
 from videogen.exceptions import (
@@ -52,8 +52,8 @@ def write_scene_set(project_id: str, scene_set: str, scenes: Sequence[SceneSpec]
             for spec in scenes:
                 batch.save(
                     SceneItem(
-                        pk=keys.project_pk(project_id),
-                        sk=keys.scene_sk(scene_set, spec.number),
+                        pk=table_keys.project_pk(project_id),
+                        sk=table_keys.scene_sk(scene_set, spec.number),
                         project_id=project_id,
                         scene_set=scene_set,
                         number=spec.number,
@@ -79,8 +79,8 @@ def delete_scene_set(project_id: str, scene_set: str | None) -> None:
         return
     try:
         items = BaseItem.query(
-            keys.project_pk(project_id),
-            BaseItem.sk.startswith(keys.scene_set_prefix(scene_set)),
+            table_keys.project_pk(project_id),
+            BaseItem.sk.startswith(table_keys.scene_set_prefix(scene_set)),
             attributes_to_get=["pk", "sk"],
         )
         with BaseItem.batch_write() as batch:
@@ -92,15 +92,15 @@ def delete_scene_set(project_id: str, scene_set: str | None) -> None:
 
 def list_scenes(project_id: str, scene_set: str, *, after: int, limit: int) -> tuple[list[Scene], bool]:
     """Scenes numbered above ``after``, in order; and whether more follow."""
-    start = keys.scene_sk(scene_set, after) if after else None
+    start = table_keys.scene_sk(scene_set, after) if after else None
     try:
         found = list(
             SceneItem.query(
-                keys.project_pk(project_id),
-                SceneItem.sk.startswith(keys.scene_set_prefix(scene_set)),
+                table_keys.project_pk(project_id),
+                SceneItem.sk.startswith(table_keys.scene_set_prefix(scene_set)),
                 limit=limit + 1,
                 last_evaluated_key=(
-                    {"pk": {"S": keys.project_pk(project_id)}, "sk": {"S": start}} if start else None
+                    {"pk": {"S": table_keys.project_pk(project_id)}, "sk": {"S": start}} if start else None
                 ),
             )
         )
@@ -113,8 +113,8 @@ def all_scenes(project_id: str, scene_set: str) -> list[Scene]:
     """Every scene of a set, in order (at most 200: a few query pages)."""
     try:
         items = SceneItem.query(
-            keys.project_pk(project_id),
-            SceneItem.sk.startswith(keys.scene_set_prefix(scene_set)),
+            table_keys.project_pk(project_id),
+            SceneItem.sk.startswith(table_keys.scene_set_prefix(scene_set)),
             consistent_read=True,
         )
         return [_to_domain(item) for item in items]
@@ -123,16 +123,9 @@ def all_scenes(project_id: str, scene_set: str) -> list[Scene]:
 
 
 def _get_item(project_id: str, scene_set: str, number: int) -> SceneItem:
-    try:
-        return SceneItem.get(
-            keys.project_pk(project_id), keys.scene_sk(scene_set, number), consistent_read=True
-        )
-    except SceneItem.DoesNotExist as exc:
-        raise ResourceNotFoundException(
-            f"Scene {number} does not exist in this project.", {"scene": number}
-        ) from exc
-    except PynamoDBException as exc:
-        raise StorageException("Could not read the scene.") from exc
+    missing = ResourceNotFoundException(f"Scene {number} does not exist in this project.", {"scene": number})
+    pk, sk = table_keys.project_pk(project_id), table_keys.scene_sk(scene_set, number)
+    return read_item(SceneItem, pk, sk, missing=missing, what="the scene")
 
 
 def get_scene(project_id: str, scene_set: str, number: int) -> Scene:
@@ -171,8 +164,8 @@ def mark_image(project_id: str, scene_set: str, number: int, image_key: str) -> 
     """Record a scene's fresh image (the pipeline's write; the version is left alone)."""
     try:
         SceneItem._get_connection().update_item(
-            keys.project_pk(project_id),
-            keys.scene_sk(scene_set, number),
+            table_keys.project_pk(project_id),
+            table_keys.scene_sk(scene_set, number),
             actions=[SceneItem.image_key.set(image_key), SceneItem.image_stale.set(False)],
             condition=SceneItem.pk.exists(),
         )

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from videogen.dal.keys import PROJECTS_PREFIX
+from videogen.domain.layout import PROJECTS_PREFIX
 from videogen.exceptions import ResourceNotFoundException, StorageException
 
 if TYPE_CHECKING:

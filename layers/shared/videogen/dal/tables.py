@@ -15,8 +15,11 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
     VersionAttribute,
 )
+from pynamodb.exceptions import DoesNotExist, PynamoDBException
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
+
+from videogen.exceptions import ResourceNotFoundException, StorageException
 
 #: Attributes the owner indexes carry: enough for a list page, never the script text.
 SUMMARY_ATTRIBUTES = [
@@ -56,7 +59,7 @@ class ByOwnerStatusIndex(GlobalSecondaryIndex["ProjectItem"]):
 
 
 class BaseItem(Model):
-    """Key attributes shared by every item of the table."""
+    """Key attributes shared by every item of the table; its Meta (the table) is every item's."""
 
     class Meta:
         table_name = "videogen"
@@ -68,9 +71,6 @@ class BaseItem(Model):
 
 class ProjectItem(BaseItem):
     """A project: sk = PROJECT."""
-
-    class Meta(BaseItem.Meta):
-        pass
 
     id = UnicodeAttribute()
     owner_id = UnicodeAttribute()
@@ -107,9 +107,6 @@ class ProjectItem(BaseItem):
 class SceneItem(BaseItem):
     """Scene n of a scene set: sk = SCENESET#{set id}#{n:04d}. A script change writes a new set."""
 
-    class Meta(BaseItem.Meta):
-        pass
-
     project_id = UnicodeAttribute()
     scene_set = UnicodeAttribute()
     number = NumberAttribute()
@@ -128,9 +125,6 @@ class SceneItem(BaseItem):
 
 class AssetItem(BaseItem):
     """A file a project produced: sk = ASSET#{asset_id}."""
-
-    class Meta(BaseItem.Meta):
-        pass
 
     project_id = UnicodeAttribute()
     asset_id = UnicodeAttribute()
@@ -152,17 +146,11 @@ class OwnerRunningItem(BaseItem):
     a retried step can never count a render twice or free another render's slot.
     """
 
-    class Meta(BaseItem.Meta):
-        pass
-
     running = UnicodeSetAttribute(null=True)
 
 
 class OwnerDayItem(BaseItem):
     """How many renders an owner started on one UTC day: pk = OWNER#{owner}, sk = LIMITS#{yyyy-mm-dd}."""
-
-    class Meta(BaseItem.Meta):
-        pass
 
     renders = NumberAttribute(default=0)
     # The table's TTL attribute (also Powertools idempotency's): old days delete themselves.
@@ -170,6 +158,23 @@ class OwnerDayItem(BaseItem):
 
 
 ALL_MODELS: list[type[Model]] = [BaseItem, ProjectItem, SceneItem, AssetItem, OwnerRunningItem, OwnerDayItem]
+
+
+def read_item[Item: BaseItem](
+    model: type[Item], pk: str, sk: str, *, missing: ResourceNotFoundException, what: str
+) -> Item:
+    """One item, read consistently.
+
+    Raises:
+        ResourceNotFoundException: ``missing``, when there is no such item.
+        StorageException: DynamoDB could not be read ("Could not read {what}.").
+    """
+    try:
+        return model.get(pk, sk, consistent_read=True)
+    except DoesNotExist as exc:
+        raise missing from exc
+    except PynamoDBException as exc:
+        raise StorageException(f"Could not read {what}.") from exc
 
 
 def bind_table(table_name: str, region: str, host: str | None = None) -> None:

@@ -6,8 +6,30 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict
+
 from videogen.domain.enums import AssetKind, ProjectStatus, ScriptFormat, Transition
 from videogen.domain.settings import ProjectSettings
+
+
+class RenderProgress(BaseModel):
+    """How far the project's current render is, as the pipeline records it on the project."""
+
+    model_config = ConfigDict(frozen=True)
+
+    stage: str  # queued (claimed), images (PrepareRender), assembling (AssembleVideo)
+    scenes_done: int  # scenes whose image is ready
+    scenes_total: int
+
+
+class RenderFailure(BaseModel):
+    """Why the project's last render failed, as recorded on the project."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str  # the error's stable code (the error catalogue's, or INTERNAL_ERROR)
+    message: str
+    render_id: str | None = None  # the render that failed
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,19 +46,13 @@ class Project:
     script_format: ScriptFormat = ScriptFormat.MARKDOWN
     scene_count: int = 0
     scene_set: str | None = None
-    error: dict[str, Any] | None = None
-    progress: dict[str, Any] | None = None
+    error: RenderFailure | None = None
+    progress: RenderProgress | None = None
     render_count: int = 0
     render_id: str | None = None
     execution_arn: str | None = None
     outbox_prefix: str | None = None  # drop-folder projects: where results and errors are published
     render_started_at: datetime | None = None  # when the current render was claimed
-
-
-@dataclass(frozen=True, slots=True)
-class ProjectPage:
-    items: list[Project]
-    next_cursor: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,9 +100,15 @@ class Scene:
 
 
 @dataclass(frozen=True, slots=True)
-class ScenePage:
-    items: list[Scene]
+class Page[T]:
+    """One page of a list, and the cursor of the next page (None on the last)."""
+
+    items: list[T]
     next_cursor: str | None
+
+
+ProjectPage = Page[Project]
+ScenePage = Page[Scene]
 
 
 @dataclass(frozen=True, slots=True)

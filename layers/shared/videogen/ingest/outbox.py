@@ -1,9 +1,10 @@
 """The drop folder's answers in ``outbox/{owner}/{script name}/``: the latest attempt's outcome, one way.
 
-Success leaves ``video.mp4``, ``subtitles.srt``, ``subtitles.vtt``, ``thumbnail.jpg`` and ``result.json``
-(and removes an ``error.json`` of an earlier attempt); failure leaves ``error.json`` (and removes the
-``result.json`` and files of an earlier success), so a folder never shows one attempt's video next to
-another's error. Keys are fixed and documents hold no clock time: running a step twice writes the same.
+Success leaves the render's outputs under their file names (``video.mp4``, ``subtitles.srt``,
+``subtitles.vtt``, ``thumbnail.jpg``: ``layout.RENDER_OUTPUTS``) and ``result.json`` (and removes an
+``error.json`` of an earlier attempt); failure leaves ``error.json`` (and removes the ``result.json`` and
+files of an earlier success), so a folder never shows one attempt's video next to another's error. Keys
+are fixed and documents hold no clock time: running a step twice writes the same.
 The outbox is outside ``inbox/``, so nothing written here can trigger ingestion.
 """
 
@@ -15,26 +16,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from videogen.dal import storage
+from videogen.domain.layout import RENDER_OUTPUTS, RenderOutput
 from videogen.domain.models import Project, Scene
 
 RESULT_FILE = "result.json"
 ERROR_FILE = "error.json"
-#: The render outputs (by their asset name in the render, see pipeline.assemble.output_keys) and the file
-#: each becomes in the outbox.
-OUTPUT_FILES: dict[str, str] = {
-    "video": "video.mp4",
-    "subtitles_srt": "subtitles.srt",
-    "subtitles_vtt": "subtitles.vtt",
-    "thumbnail": "thumbnail.jpg",
-}
 
 
 @dataclass(frozen=True, slots=True)
-class RenderOutput:
-    """One file a render produced: where it is, what it is, how large."""
+class ProducedFile:
+    """One output a render produced: which output, its key in the render's folder, how large it is. In the
+    outbox it keeps its file name from the render's folder."""
 
+    output: RenderOutput
     key: str
-    content_type: str
     size: int
 
 
@@ -75,7 +70,7 @@ def result_document(
     *,
     duration: float | None,
     scene_durations: Sequence[tuple[Scene, float]],
-    outputs: Mapping[str, RenderOutput],
+    outputs: Sequence[ProducedFile],
 ) -> dict[str, Any]:
     """What result.json says: the project, the video's shape and durations, and where every file is."""
     width, height = project.settings.frame_size()
@@ -95,28 +90,30 @@ def result_document(
             for scene, seconds in scene_durations
         ],
         "assets": {
-            name: {
-                "key": prefix + OUTPUT_FILES[name],
-                "content_type": output.content_type,
-                "size": output.size,
-                "render_key": output.key,
+            produced.output.name: {
+                "key": prefix + produced.output.file_name,
+                "content_type": produced.output.content_type,
+                "size": produced.size,
+                "render_key": produced.key,
             }
-            for name, output in outputs.items()
+            for produced in outputs
         },
     }
 
 
 def publish_result(
-    bucket: str, prefix: str, outputs: Mapping[str, RenderOutput], document: dict[str, Any]
+    bucket: str, prefix: str, outputs: Sequence[ProducedFile], document: dict[str, Any]
 ) -> None:
     """Copy the render's files into the outbox folder, then result.json (last: it says all is there)."""
-    for name, output in outputs.items():
-        storage.copy_object(bucket, output.key, prefix + OUTPUT_FILES[name])
+    for produced in outputs:
+        storage.copy_object(bucket, produced.key, prefix + produced.output.file_name)
     storage.put_bytes(bucket, prefix + RESULT_FILE, _json_bytes(document), "application/json")
     storage.delete_objects(bucket, [prefix + ERROR_FILE])
 
 
 def publish_error(bucket: str, prefix: str, document: dict[str, Any]) -> None:
     """Write error.json into the outbox folder, after removing an earlier attempt's result."""
-    storage.delete_objects(bucket, [prefix + RESULT_FILE, *(prefix + name for name in OUTPUT_FILES.values())])
+    storage.delete_objects(
+        bucket, [prefix + RESULT_FILE, *(prefix + output.file_name for output in RENDER_OUTPUTS)]
+    )
     storage.put_bytes(bucket, prefix + ERROR_FILE, _json_bytes(document), "application/json")

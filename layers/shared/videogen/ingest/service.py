@@ -24,10 +24,12 @@ from urllib.parse import quote_plus
 from aws_lambda_powertools.metrics import MetricUnit
 
 from videogen.config import Config
-from videogen.dal import assets, executions, keys, storage
+from videogen.dal import assets, executions, storage
+from videogen.domain import layout
 from videogen.domain.enums import ProjectStatus, ScriptFormat
-from videogen.domain.limits import MAX_SCRIPT_BYTES, MUSIC_SUFFIXES
+from videogen.domain.limits import MAX_SCRIPT_BYTES
 from videogen.domain.models import NewProject, Project
+from videogen.domain.music import find_music
 from videogen.exceptions import (
     MusicNotFoundException,
     PayloadTooLargeException,
@@ -145,24 +147,18 @@ def _music_key(bucket: str, inbox: InboxFile, text: str, script_format: ScriptFo
         MusicNotFoundException: the script names a file that is not in its folder (422).
     """
     named = parse_script(text, script_format).settings.music
-    if named:
-        if not _plain_file_name(inbox, named):
-            raise MusicNotFoundException(
-                f"music: {named[:80]!r} must be the name of a file in inbox/{inbox.owner}/, without folders.",
-                {"music": named[:200]},
-            )
-        key = inbox.beside(named)
-        if not storage.object_exists(bucket, key):
-            raise MusicNotFoundException(
-                f"The script names the music {named[:80]!r}, which is not in inbox/{inbox.owner}/: put the "
-                "music there first, then the script.",
-                {"music": named[:200]},
-            )
-        return key
-    present = set(storage.list_keys(bucket, inbox.beside(f"{inbox.title}.")))
-    return next(
-        (key for key in (inbox.beside(inbox.title + s) for s in MUSIC_SUFFIXES) if key in present), None
+    if named and not _plain_file_name(inbox, named):
+        raise MusicNotFoundException(
+            f"music: {named[:80]!r} must be the name of a file in inbox/{inbox.owner}/, without folders.",
+            {"music": named[:200]},
+        )
+    found = find_music(
+        inbox.title,
+        named,
+        lambda name: storage.object_exists(bucket, inbox.beside(name)),
+        f"inbox/{inbox.owner}/",
     )
+    return inbox.beside(found) if found is not None else None
 
 
 def _plain_file_name(inbox: InboxFile, name: str) -> bool:
@@ -178,10 +174,10 @@ def _ensure_music(project: Project, music_key: str, settings: Config) -> None:
     """Give the project its music before its first render is claimed. Every delivery checks, so one that
     died after creating the project is repaired by the next; the upload id is derived from the project,
     so a repeat copies to the same place."""
-    if project.render_count or assets.find_asset(project.id, keys.MUSIC_ASSET_ID) is not None:
+    if project.render_count or assets.find_asset(project.id, layout.MUSIC_ASSET_ID) is not None:
         return
     upload_id = hashlib.sha256(f"{project.id}\0music".encode()).hexdigest()[:32]
-    storage.copy_object(settings.media_bucket, music_key, keys.upload_key(project.id, upload_id))
+    storage.copy_object(settings.media_bucket, music_key, layout.upload_key(project.id, upload_id))
     attach_music(
         project.owner_id,
         project.id,

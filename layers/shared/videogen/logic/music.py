@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
-from videogen.dal import assets, functions, keys, projects, storage
+from videogen.dal import assets, functions, projects, storage
+from videogen.domain import layout
 from videogen.domain.enums import AssetKind
 from videogen.domain.limits import AUDIO_TYPE_PATTERN, MAX_MUSIC_BYTES
 from videogen.domain.models import Asset, Project
@@ -34,7 +35,7 @@ from videogen.logic.projects import BUSY
 from videogen.logic.renders import touch_project
 from videogen.observability import logger
 
-MUSIC_ASSET_ID = keys.MUSIC_ASSET_ID
+MUSIC_ASSET_ID = layout.MUSIC_ASSET_ID
 _AUDIO_TYPE = re.compile(AUDIO_TYPE_PATTERN)
 
 
@@ -86,7 +87,7 @@ def start_upload(
     upload_id = uuid.uuid4().hex
     post = storage.presigned_post(
         bucket,
-        keys.upload_key(project_id, upload_id),
+        layout.upload_key(project_id, upload_id),
         content_type=content_type,
         max_bytes=MAX_MUSIC_BYTES,
         expires_in=expires_in,
@@ -105,7 +106,7 @@ def stage_local_file(project_id: str, path: Path, *, bucket: str) -> str:
     content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     storage.upload_file(
         bucket,
-        keys.upload_key(project_id, upload_id),
+        layout.upload_key(project_id, upload_id),
         path,
         content_type,
         metadata={"filename": quote(path.name, safe="")},
@@ -126,7 +127,7 @@ def attach_music(
     project = _editable(owner_id, project_id)
     if not inspect_function:
         raise ConfigurationException("Music uploads are not configured (INSPECT_MUSIC_FUNCTION).")
-    staged = keys.upload_key(project_id, upload_id)
+    staged = layout.upload_key(project_id, upload_id)
     info = storage.head_object(bucket, staged)
     if info is None:
         raise UploadNotReceivedException(
@@ -144,7 +145,7 @@ def attach_music(
         raise InvalidMusicException(
             str(error.get("message") or "The music file cannot be used."), dict(error.get("details") or {})
         )
-    target = keys.music_key(project_id, upload_id)
+    target = layout.music_key(project_id, upload_id)
     storage.copy_object(bucket, staged, target)
     previous = assets.find_asset(project_id, MUSIC_ASSET_ID)
     asset = Asset(

@@ -7,7 +7,8 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
-from videogen.dal import keys, projects, scenes, storage
+from videogen.dal import projects, scenes, storage
+from videogen.domain import layout
 from videogen.domain.enums import ProjectStatus, ScriptFormat
 from videogen.domain.models import NewProject, Project, ProjectChanges, ProjectPage
 from videogen.domain.settings import ProjectSettings
@@ -169,8 +170,8 @@ def delete_project(owner_id: str, project_id: str, bucket: str) -> None:
     if project.status in BUSY and project.render_id:
         # A stopped execution runs no Catch, so nothing else would free the owner's slot.
         release_render_slot(owner_id, project_id, project.render_id)
-    removed = storage.delete_prefix(bucket, keys.project_prefix(project_id))
+    removed = storage.delete_prefix(bucket, layout.project_prefix(project_id))
     # Music uploads not attached yet would otherwise wait for the lifecycle rule.
-    removed += storage.delete_prefix(bucket, keys.upload_prefix(project_id))
+    removed += storage.delete_prefix(bucket, layout.upload_prefix(project_id))
     projects.delete_project_items(owner_id, project_id)
     logger.info("Project deleted", extra={"objects_removed": removed})

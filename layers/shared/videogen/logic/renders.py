@@ -14,7 +14,7 @@ from videogen.config import Config, get_config
 from videogen.dal import executions, limits, projects, scenes
 from videogen.domain.enums import ProjectStatus
 from videogen.domain.limits import MAX_RENDER_PIXEL_SECONDS, MIN_SCENE_SECONDS
-from videogen.domain.models import Project, Render, Scene
+from videogen.domain.models import Project, Render, RenderFailure, Scene
 from videogen.exceptions import (
     RateLimitException,
     RenderTooLargeException,
@@ -164,7 +164,7 @@ def start_render(
             project_id,
             render_id,
             ProjectStatus.FAILED,
-            error={"code": exc.error_code, "message": exc.message},
+            error=RenderFailure(code=exc.error_code, message=exc.message),
         )
         # Nothing runs: the slot and the day's render go back to the owner.
         limits.release_running(owner_id, name)

@@ -7,34 +7,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from videogen.config import Config
-from videogen.dal import assets, keys, projects, scenes, storage
+from videogen.dal import assets, projects, scenes, storage
+from videogen.domain import layout
 from videogen.domain.enums import ProjectStatus
-from videogen.domain.models import Scene
+from videogen.domain.models import RenderProgress, Scene
 from videogen.exceptions import RenderSupersededException, VideoAssemblyException
 from videogen.observability import logger, tracer
 
 if TYPE_CHECKING:
     from videogen.voice.base import Narration
-
-
-def render_prefix(project_id: str, render_id: str) -> str:
-    return f"{keys.project_prefix(project_id)}renders/{render_id}/"
-
-
-def output_keys(project_id: str, render_id: str) -> dict[str, str]:
-    """The deterministic keys of a render's outputs: a re-run overwrites, never duplicates."""
-    prefix = render_prefix(project_id, render_id)
-    return {
-        "video": f"{prefix}video.mp4",
-        "subtitles_srt": f"{prefix}subtitles.srt",
-        "subtitles_vtt": f"{prefix}subtitles.vtt",
-        "thumbnail": f"{prefix}thumbnail.jpg",
-    }
-
-
-def manifest_key(project_id: str, render_id: str) -> str:
-    """What assembly measured (video and scene durations), for the steps after it."""
-    return f"{render_prefix(project_id, render_id)}manifest.json"
 
 
 def read_manifest(bucket: str, project_id: str, render_id: str) -> dict[str, Any]:
@@ -43,7 +24,7 @@ def read_manifest(bucket: str, project_id: str, render_id: str) -> dict[str, Any
     Returns:
         {"duration", "scenes": [{"number", "duration", "start", "narration_start"}]}, times in seconds.
     """
-    data = json.loads(storage.read_object(bucket, manifest_key(project_id, render_id))[0])
+    data = json.loads(storage.read_object(bucket, layout.manifest_key(project_id, render_id))[0])
     return dict(data)
 
 
@@ -63,13 +44,14 @@ def assemble_render(project_id: str, render_id: str, settings: Config, work_base
     if not project.scene_set:
         raise VideoAssemblyException("The project has no scenes to assemble.")
     all_scenes = scenes.all_scenes(project_id, project.scene_set)
-    progress = {"stage": "assembling", "scenes_done": len(all_scenes), "scenes_total": len(all_scenes)}
+    progress = RenderProgress(stage="assembling", scenes_done=len(all_scenes), scenes_total=len(all_scenes))
     if not projects.set_render_status(project_id, render_id, ProjectStatus.RENDERING, progress=progress):
         # A newer render owns the project's files now (or this one ended): assemble nothing.
         raise RenderSupersededException("This render has ended or was superseded.", {"render_id": render_id})
     width, height = project.settings.frame_size()
-    targets = output_keys(project_id, render_id)
+    targets = layout.output_keys(project_id, render_id)
     with render_workdir(work_base, f"{project_id}-{render_id}") as work:
+        files = {output.name: work / output.file_name for output in layout.RENDER_OUTPUTS}
         narrations = [_download_narration(scene, settings, work) for scene in all_scenes]
         seconds = [n.duration if n is not None else 0.0 for n in narrations]
         timings = [
@@ -106,7 +88,7 @@ def assemble_render(project_id: str, render_id: str, settings: Config, work_base
         soundtrack = None
         if track is not None or music is not None:
             soundtrack = mix(track, music, total, work / "soundtrack.wav").path
-        video = work / "video.mp4"
+        video = files["video"]
         result = assemble_video(
             clips,
             video,
@@ -121,17 +103,13 @@ def assemble_render(project_id: str, render_id: str, settings: Config, work_base
         )
         # The subtitle files carry exactly the cues burned into the picture (or that would be, with
         # burned-in captions off).
-        (work / "subtitles.srt").write_text(to_srt(cues), encoding="utf-8")
-        (work / "subtitles.vtt").write_text(to_vtt(cues), encoding="utf-8")
-        make_thumbnail(clips[0].image, work / "thumbnail.jpg", width=min(width, 640))
-        storage.upload_file(settings.media_bucket, targets["video"], video, "video/mp4")
-        storage.upload_file(
-            settings.media_bucket, targets["subtitles_srt"], work / "subtitles.srt", "application/x-subrip"
-        )
-        storage.upload_file(
-            settings.media_bucket, targets["subtitles_vtt"], work / "subtitles.vtt", "text/vtt"
-        )
-        storage.upload_file(settings.media_bucket, targets["thumbnail"], work / "thumbnail.jpg", "image/jpeg")
+        files["subtitles_srt"].write_text(to_srt(cues), encoding="utf-8")
+        files["subtitles_vtt"].write_text(to_vtt(cues), encoding="utf-8")
+        make_thumbnail(clips[0].image, files["thumbnail"], width=min(width, 640))
+        for output in layout.RENDER_OUTPUTS:
+            storage.upload_file(
+                settings.media_bucket, targets[output.name], files[output.name], output.content_type
+            )
         manifest = {
             "duration": round(result.duration, 3),
             "scenes": [
@@ -146,7 +124,7 @@ def assemble_render(project_id: str, render_id: str, settings: Config, work_base
         }
         storage.put_bytes(
             settings.media_bucket,
-            manifest_key(project_id, render_id),
+            layout.manifest_key(project_id, render_id),
             json.dumps(manifest).encode(),
             "application/json",
         )
@@ -156,7 +134,7 @@ def assemble_render(project_id: str, render_id: str, settings: Config, work_base
 
 def _download_music(project_id: str, settings: Config, work: Path) -> Path | None:
     """The project's background music, if it has one (checked when it was attached)."""
-    music = assets.find_asset(project_id, keys.MUSIC_ASSET_ID)
+    music = assets.find_asset(project_id, layout.MUSIC_ASSET_ID)
     if music is None:
         return None
     local = work / "music"
@@ -167,10 +145,9 @@ def _download_music(project_id: str, settings: Config, work: Path) -> Path | Non
 
 def _download_narration(scene: Scene, settings: Config, work: Path) -> Narration | None:
     """The scene's narration as SynthesizeNarration left it; None for a scene without a voice."""
-    from videogen.pipeline.narration import narration_keys
     from videogen.voice.base import Narration
 
-    audio_key, timings_key = narration_keys(scene.project_id, scene.number)
+    audio_key, timings_key = layout.narration_keys(scene.project_id, scene.number)
     document = json.loads(storage.read_object(settings.media_bucket, timings_key)[0])
     if document.get("silent"):
         return None

@@ -10,19 +10,13 @@ from aws_lambda_powertools.metrics import MetricUnit
 from videogen import exceptions
 from videogen.config import Config
 from videogen.dal import assets, projects, scenes, storage
+from videogen.domain import layout
 from videogen.domain.enums import AssetKind, ProjectStatus
-from videogen.domain.models import Asset, Project
+from videogen.domain.models import Asset, Project, RenderFailure
 from videogen.ingest import outbox
 from videogen.logic.renders import release_render_slot
 from videogen.observability import emit_metric, logger, metrics
-from videogen.pipeline.assemble import output_keys, read_manifest
-
-_OUTPUTS = {
-    "video": (AssetKind.VIDEO, "video/mp4"),
-    "subtitles_srt": (AssetKind.SUBTITLES_SRT, "application/x-subrip"),
-    "subtitles_vtt": (AssetKind.SUBTITLES_VTT, "text/vtt"),
-    "thumbnail": (AssetKind.THUMBNAIL, "image/jpeg"),
-}
+from videogen.pipeline.assemble import read_manifest
 
 
 def finish_render(project_id: str, render_id: str, settings: Config, duration: float | None = None) -> None:
@@ -39,14 +33,22 @@ def finish_render(project_id: str, render_id: str, settings: Config, duration: f
             {"render_id": render_id, "current": project.render_id},
         )
     stamp = projects.now()
-    outputs: dict[str, outbox.RenderOutput] = {}
-    for asset_id, key in output_keys(project_id, render_id).items():
-        kind, content_type = _OUTPUTS[asset_id]
+    outputs: list[outbox.ProducedFile] = []
+    for output in layout.RENDER_OUTPUTS:
+        key = output.key(project_id, render_id)
         size = storage.object_size(settings.media_bucket, key)
-        outputs[asset_id] = outbox.RenderOutput(key, content_type, size)
+        outputs.append(outbox.ProducedFile(output, key, size))
         assets.put_asset(
             Asset(
-                project_id, asset_id.replace("_", "-"), kind, key, content_type, size, stamp, None, render_id
+                project_id,
+                output.asset_id,
+                output.kind,
+                key,
+                output.content_type,
+                size,
+                stamp,
+                None,
+                render_id,
             )
         )
     all_scenes = scenes.all_scenes(project_id, project.scene_set or "")
@@ -56,10 +58,10 @@ def finish_render(project_id: str, render_id: str, settings: Config, duration: f
             assets.put_asset(
                 Asset(
                     project_id,
-                    f"scene-{scene.number:04d}-image",
+                    layout.scene_image_asset_id(scene.number),
                     AssetKind.SCENE_IMAGE,
                     scene.image_key,
-                    "image/png",
+                    layout.IMAGE_CONTENT_TYPE,
                     size,
                     stamp,
                     scene.number,
@@ -143,7 +145,7 @@ def described(error: type[exceptions.VideoGeneratorException]) -> dict[str, str]
 
 def record_failure(
     project_id: str, render_id: str, failure: dict[str, Any], settings: Config, request_id: str = "unknown"
-) -> dict[str, str]:
+) -> dict[str, Any]:
     """Mark the project FAILED with a code and a reason a person can act on (and, for a drop-folder
     project, say so in its outbox's error.json)."""
     return fail_render(project_id, render_id, describe_failure(failure), settings, request_id)
@@ -151,16 +153,16 @@ def record_failure(
 
 def fail_render(
     project_id: str, render_id: str, reason: dict[str, str], settings: Config, request_id: str = "unknown"
-) -> dict[str, str]:
+) -> dict[str, Any]:
     """End a render FAILED with ``reason`` ({"code", "message"}), unless it ended already: FAILED first
     (so nothing can leave the project RENDERING), then the owner's slot, then the drop folder's error.json.
 
     Idempotent: a retry, or a second reporter of the same end (RecordFailure, then the reconcile step),
     finds the render FAILED and only completes the slot and error.json, with the reason recorded first.
     A render that completed, or was superseded by a newer one, is left as it is. Returns the error the
-    project shows for this render.
+    project shows for this render (as stored: {"code", "message", "render_id"}).
     """
-    error = {**reason, "render_id": render_id}
+    error = RenderFailure(code=reason["code"], message=reason["message"], render_id=render_id)
     try:
         recorded = projects.set_render_status(project_id, render_id, ProjectStatus.FAILED, error=error)
         project = projects.get_project_any_owner(project_id)
@@ -169,29 +171,29 @@ def fail_render(
         if not recorded:
             if project.render_id != render_id or project.status is not ProjectStatus.FAILED:
                 logger.info("Render ended already", extra={"render_id": render_id, "status": project.status})
-                return dict(project.error or error)
-            error = dict(project.error or error)
+                return (project.error or error).model_dump(exclude_none=True)
+            error = project.error or error
         _publish_failure(project, render_id, error, settings, request_id)
     except exceptions.ResourceNotFoundException:
         # The project was deleted while it rendered (its execution was stopped): nothing to record.
         logger.info("Render of a deleted project ended", extra={"render_id": render_id})
-        return error
+        return error.model_dump(exclude_none=True)
     if recorded:
         # Counted in total and per error code; the dimension must not stick to the function's other metrics.
-        emit_metric("RendersFailed", MetricUnit.Count, 1, error_code=error["code"])
-        logger.warning("Render failed", extra={"render_id": render_id, "error_code": error["code"]})
-    return error
+        emit_metric("RendersFailed", MetricUnit.Count, 1, error_code=error.code)
+        logger.warning("Render failed", extra={"render_id": render_id, "error_code": error.code})
+    return error.model_dump(exclude_none=True)
 
 
 def _publish_failure(
-    project: Project, render_id: str, error: dict[str, str], settings: Config, request_id: str
+    project: Project, render_id: str, error: RenderFailure, settings: Config, request_id: str
 ) -> None:
     """error.json in the outbox of a drop-folder project (after FAILED: a stuck RENDERING is worse than an
     error.json that a retry writes a moment later)."""
     if not project.outbox_prefix:
         return
     document = outbox.error_document(
-        {"code": error["code"], "message": error["message"]},
+        {"code": error.code, "message": error.message},
         project_id=project.id,
         render_id=render_id,
         request_id=request_id,

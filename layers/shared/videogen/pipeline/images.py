@@ -10,7 +10,8 @@ import zlib
 from aws_lambda_powertools.metrics import MetricUnit
 
 from videogen.config import Config
-from videogen.dal import keys, projects, scenes, storage
+from videogen.dal import projects, scenes, storage
+from videogen.domain import layout
 from videogen.domain.models import Project, Scene
 from videogen.exceptions import ConfigurationException, RateLimitException
 from videogen.observability import emit_metric, logger, metrics, tracer
@@ -54,7 +55,7 @@ def cache_key(project_id: str, provider: str, model: str, request: ImageRequest)
         ensure_ascii=False,
     )
     digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]
-    return f"{keys.project_prefix(project_id)}images/{digest}.png"
+    return layout.image_key(project_id, digest)
 
 
 def image_identity(project: Project, settings: Config) -> ProviderIdentity:

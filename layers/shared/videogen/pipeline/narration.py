@@ -7,21 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from videogen.config import Config
-from videogen.dal import keys, projects, scenes, storage
+from videogen.dal import projects, scenes, storage
+from videogen.domain import layout
 from videogen.observability import logger, tracer
 from videogen.voice.registry import get_voice_provider, validate_voice
 from videogen.voice.timing import scene_timing
-
-
-def narration_keys(project_id: str, scene_number: int) -> tuple[str, str]:
-    """The stable keys of a scene's narration audio and timings (what assembly reads)."""
-    prefix = f"{keys.project_prefix(project_id)}scenes/{scene_number:04d}/"
-    return f"{prefix}narration.wav", f"{prefix}narration.json"
-
-
-def _cache_keys(project_id: str, cache_key: str) -> tuple[str, str]:
-    prefix = f"{keys.project_prefix(project_id)}narration/{cache_key[:32]}"
-    return f"{prefix}.wav", f"{prefix}.json"
 
 
 @tracer.capture_method
@@ -37,7 +27,7 @@ def synthesize_scene_narration(
 
     project = projects.get_project_any_owner(project_id)
     scene = scenes.get_scene(project_id, project.scene_set or "", scene_number)
-    audio_key, timings_key = narration_keys(project_id, scene_number)
+    audio_key, timings_key = layout.narration_keys(project_id, scene_number)
     choice = validate_voice(project.settings.voice)
     if not choice.enabled or choice.voice is None:
         # No voice: a timings document without audio tells assembly to time captions by reading speed.
@@ -48,7 +38,7 @@ def synthesize_scene_narration(
         return {"scene": scene_number, "audio_key": None, "timings_key": timings_key, "duration": 0.0}
     provider = get_voice_provider(choice.provider)
     cache_key = narration_cache_key(provider.name, choice.voice, scene.narration, provider.cache_options)
-    cached_audio, cached_timings = _cache_keys(project_id, cache_key)
+    cached_audio, cached_timings = layout.narration_cache_keys(project_id, cache_key)
     tracer.put_annotation("voice", str(choice))
     if storage.object_exists(settings.media_bucket, cached_timings):
         document = json.loads(storage.read_object(settings.media_bucket, cached_timings)[0])

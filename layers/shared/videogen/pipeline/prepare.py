@@ -7,6 +7,7 @@ from typing import Any
 from videogen.config import Config
 from videogen.dal import projects, scenes, storage
 from videogen.domain.enums import ProjectStatus
+from videogen.domain.models import RenderProgress
 from videogen.exceptions import RenderSupersededException, ResourceConflictException
 from videogen.observability import logger
 from videogen.pipeline.images import image_identity, scene_image_key
@@ -35,7 +36,7 @@ def prepare_render(project_id: str, render_id: str, settings: Config) -> dict[st
             ready.append(scene.number)
         else:
             needed.append(scene.number)
-    progress = {"stage": "images", "scenes_done": len(ready), "scenes_total": len(all_scenes)}
+    progress = RenderProgress(stage="images", scenes_done=len(ready), scenes_total=len(all_scenes))
     if not projects.set_render_status(project_id, render_id, ProjectStatus.RENDERING, progress=progress):
         raise RenderSupersededException("This render has ended or was superseded.", {"render_id": render_id})
     for number in ready:

@@ -1,0 +1,131 @@
+"""The media bucket's layout: every S3 key a project's files live under is built here, and nowhere else.
+
+Bucket:
+    projects/{project_id}/                  everything produced for a project, nothing outside it
+        images/{digest}.png                 a scene's image, named by the hash of exactly what drew it
+        narration/{digest}.wav, .json       a narration and its timings, named by the hash of voice and text
+        scenes/{n:04d}/narration.wav, .json scene n's narration where assembly reads it
+        music/{upload_id}                   checked background music: one key per upload, so a new track
+                                            never overwrites one in use
+        renders/{render_id}/                one render's outputs (RENDER_OUTPUTS) and its manifest.json
+    uploads/{project_id}/{upload}           a file a caller uploads through a presigned POST, until it is
+                                            checked and moved under the project (a lifecycle rule expires
+                                            the rest)
+
+Pure: imported by the data access, the pipeline, ingestion, the API and the development tools alike.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from videogen.domain.enums import AssetKind
+
+#: Where every project's objects live (the functions' IAM policies grant per prefix: template.yaml).
+PROJECTS_PREFIX = "projects/"
+UPLOADS_PREFIX = "uploads/"
+_UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
+
+#: The asset id of a project's background music (a project has at most one track).
+MUSIC_ASSET_ID = "music"
+
+
+def project_prefix(project_id: str) -> str:
+    """The S3 prefix owning every object of a project."""
+    return f"{PROJECTS_PREFIX}{project_id}/"
+
+
+def is_upload_id(value: str) -> bool:
+    return bool(_UPLOAD_ID.match(value))
+
+
+def upload_prefix(project_id: str) -> str:
+    return f"{UPLOADS_PREFIX}{project_id}/"
+
+
+def upload_key(project_id: str, upload_id: str) -> str:
+    """Where a presigned upload lands: outside the project, so nothing unchecked is ever under it."""
+    return f"{upload_prefix(project_id)}{upload_id}"
+
+
+def music_key(project_id: str, upload_id: str) -> str:
+    """A project's checked music: one key per upload, so a new track never overwrites one in use."""
+    return f"{project_prefix(project_id)}music/{upload_id}"
+
+
+#: Every scene image is stored as PNG, whoever drew it.
+IMAGE_CONTENT_TYPE = "image/png"
+
+
+def image_key(project_id: str, digest: str) -> str:
+    """A scene image, named by the digest of its request: the same request is never paid for twice."""
+    return f"{project_prefix(project_id)}images/{digest}.png"
+
+
+def scene_image_asset_id(scene_number: int) -> str:
+    """The asset id under which a render records scene n's image."""
+    return f"scene-{scene_number:04d}-image"
+
+
+def narration_keys(project_id: str, scene_number: int) -> tuple[str, str]:
+    """The stable keys of a scene's narration audio and timings (what assembly reads)."""
+    prefix = f"{project_prefix(project_id)}scenes/{scene_number:04d}/"
+    return f"{prefix}narration.wav", f"{prefix}narration.json"
+
+
+def narration_cache_keys(project_id: str, cache_key: str) -> tuple[str, str]:
+    """The keys of a synthesized narration's audio and timings, named by its cache key (voice and text)."""
+    prefix = f"{project_prefix(project_id)}narration/{cache_key[:32]}"
+    return f"{prefix}.wav", f"{prefix}.json"
+
+
+def render_prefix(project_id: str, render_id: str) -> str:
+    """The folder of one render's outputs: deterministic, so a re-run overwrites and never duplicates."""
+    return f"{project_prefix(project_id)}renders/{render_id}/"
+
+
+def manifest_key(project_id: str, render_id: str) -> str:
+    """What assembly measured (video and scene durations), for the steps after it."""
+    return f"{render_prefix(project_id, render_id)}manifest.json"
+
+
+@dataclass(frozen=True, slots=True)
+class RenderOutput:
+    """One file every render produces: its name, its file in the render's folder (and in a drop folder's
+    outbox), its content type and the kind of asset it is recorded as."""
+
+    name: str
+    file_name: str
+    content_type: str
+    kind: AssetKind
+
+    @property
+    def asset_id(self) -> str:
+        """The id the API lists it under (``subtitles_srt`` → ``subtitles-srt``)."""
+        return self.name.replace("_", "-")
+
+    @property
+    def suffix(self) -> str:
+        """The file's extension (``.srt``), for copies named after something else (story.srt)."""
+        return PurePosixPath(self.file_name).suffix
+
+    def key(self, project_id: str, render_id: str) -> str:
+        return f"{render_prefix(project_id, render_id)}{self.file_name}"
+
+
+#: What a render produces, in the order the pipeline writes and records them: the one list of outputs.
+RENDER_OUTPUTS: tuple[RenderOutput, ...] = (
+    RenderOutput("video", "video.mp4", "video/mp4", AssetKind.VIDEO),
+    RenderOutput("subtitles_srt", "subtitles.srt", "application/x-subrip", AssetKind.SUBTITLES_SRT),
+    RenderOutput("subtitles_vtt", "subtitles.vtt", "text/vtt", AssetKind.SUBTITLES_VTT),
+    RenderOutput("thumbnail", "thumbnail.jpg", "image/jpeg", AssetKind.THUMBNAIL),
+)
+#: The same outputs by name.
+OUTPUTS: dict[str, RenderOutput] = {output.name: output for output in RENDER_OUTPUTS}
+
+
+def output_keys(project_id: str, render_id: str) -> dict[str, str]:
+    """Every output's key in one render, by output name."""
+    return {output.name: output.key(project_id, render_id) for output in RENDER_OUTPUTS}
