@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from videogen.domain.text import split_sentences
 from videogen.media.captions import (
     MAX_LINE_CHARS,
     Cue,
@@ -111,6 +112,28 @@ def test_no_line_runs_from_one_sentence_into_the_next() -> None:
 
 def test_abbreviations_do_not_end_a_sentence() -> None:
     assert split_phrases("Dr. Watson waved. Mr. Holmes smiled.") == ["Dr. Watson waved. Mr. Holmes smiled."]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # examples/volcano.json: the old captions splitter ended a sentence at "a.m." and broke the line.
+        (
+            "At 3 a.m. the seismographs wake everyone at once.",
+            ["At 3 a.m. the seismographs\nwake everyone at once."],
+        ),
+        (
+            "We met Prof. Smith at the station and walked together to the old harbour in the rain.",
+            ["We met Prof. Smith at\nthe station and walked", "together to the old harbour in the rain."],
+        ),
+    ],
+)
+def test_captions_break_sentences_where_the_voice_does(text: str, expected: list[str]) -> None:
+    # The drift that was a bug: captions had a splitter of their own, which knew no initials, no "Prof."
+    # and no lower-case continuation, so a cue or a line broke inside a sentence the voice says as one.
+    assert split_sentences(text) == [text]
+
+    assert split_phrases(text) == expected
 
 
 def test_a_split_never_leaves_a_single_word_cue() -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from videogen.domain.enums import CaptionOutline, CaptionPosition, CaptionSize
+from videogen.domain.text import one_line, split_sentences
 
 if TYPE_CHECKING:
     from videogen.domain.settings import CaptionOptions
@@ -49,13 +50,8 @@ BORDER_BOX: Final = 4
 _SHADOW_COLOUR: Final = "&H80000000"
 _BOX_COLOUR: Final = "&H40000000"
 
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*$")
 _CLAUSE_END = re.compile(r"[,;:—–]+[\"'”’)\]]*$|^[-—–]$")
-#: Abbreviations whose full stop does not end a sentence.
-_ABBREVIATIONS: Final = frozenset({"mr.", "mrs.", "ms.", "dr.", "st.", "mt.", "e.g.", "i.e.", "vs."})
 _ARROW = re.compile(r"-{2,}>")
-#: Control characters other than whitespace: invisible at best, format-breaking at worst.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +87,7 @@ class CaptionStyle:
 
 def reading_seconds(text: str, chars_per_second: float = READING_CHARS_PER_SECOND) -> float:
     """Seconds a viewer needs to read ``text`` at ``chars_per_second`` (0 for blank text)."""
-    return len(_normalise(text)) / chars_per_second
+    return len(one_line(text)) / chars_per_second
 
 
 def wrap_lines(text: str, max_chars: int = MAX_LINE_CHARS) -> list[str]:
@@ -101,7 +97,7 @@ def wrap_lines(text: str, max_chars: int = MAX_LINE_CHARS) -> list[str]:
     mark is preferred, and the last line is never a single word when the text has three words or more.
     A word longer than ``max_chars`` gets a line of its own (never split inside a word).
     """
-    words = _normalise(text).split(" ")
+    words = one_line(text).split(" ")
     if words == [""]:
         return []
     if len(" ".join(words)) <= max_chars:
@@ -113,15 +109,17 @@ def wrap_lines(text: str, max_chars: int = MAX_LINE_CHARS) -> list[str]:
 def split_phrases(text: str, max_line_chars: int = MAX_LINE_CHARS, max_lines: int = MAX_LINES) -> list[str]:
     """Split narration into cue texts of at most ``max_lines`` wrapped lines each ("\\n" between lines).
 
-    Sentence-aware: long sentences break at clause marks where possible, into chunks of similar length, and
-    never leave a single word alone in a cue. A short sentence joins the cue before it only when the two
-    share one line or each keeps lines of its own, so no line runs from one sentence into the next.
+    Sentences are ``videogen.domain.text.split_sentences``'s, the ones a voice speaks, so a cue never
+    breaks at a full stop that ends no sentence ("Mr.", "U.S.", "at 3 a.m. the"). Long sentences break at
+    clause marks where possible, into chunks of similar length, and never leave a single word alone in a
+    cue. A short sentence joins the cue before it only when the two share one line or each keeps lines of
+    its own, so no line runs from one sentence into the next.
     """
     phrases: list[list[str]] = []  # each phrase as its lines
-    for sentence in _sentences(_normalise(text)):
-        for index, chunk in enumerate(_chunk_sentence(sentence, max_line_chars, max_lines)):
+    for sentence in split_sentences(text):
+        for index, chunk in enumerate(_chunk_sentence(sentence.split(" "), max_line_chars, max_lines)):
             lines = wrap_lines(" ".join(chunk), max_line_chars)
-            if index == 0 and phrases and _ends_sentence(phrases[-1][-1]):
+            if index == 0 and phrases:
                 joined = " ".join([*phrases[-1], *lines])
                 if len(joined) <= max_line_chars:
                     phrases[-1] = [joined]
@@ -198,29 +196,6 @@ def cues_for_scenes(
     for narration, (start, end) in zip(narrations, caption_windows(spans), strict=True):
         cues.extend(cues_for_text(narration, start, end, max_line_chars=max_line_chars, max_lines=max_lines))
     return cues
-
-
-def _normalise(text: str) -> str:
-    return " ".join(_CONTROL.sub("", text).split())
-
-
-def _sentences(text: str) -> list[list[str]]:
-    sentences: list[list[str]] = []
-    current: list[str] = []
-    for word in text.split(" "):
-        if not word:
-            continue
-        current.append(word)
-        if _ends_sentence(word):
-            sentences.append(current)
-            current = []
-    if current:
-        sentences.append(current)
-    return sentences
-
-
-def _ends_sentence(text: str) -> bool:
-    return bool(_SENTENCE_END.search(text)) and text.rsplit(" ", 1)[-1].lower() not in _ABBREVIATIONS
 
 
 def _fits(words: Sequence[str], max_line_chars: int, max_lines: int) -> bool:
@@ -423,12 +398,12 @@ def ass_escape(text: str) -> str:
     libass reads ``\{`` and ``\}`` as literal braces. A backslash has no escape of its own, so a word joiner
     (U+2060, invisible) follows each one: ``\N``, ``\h`` or ``\{`` typed by a user stay literal text.
     """
-    single_line = _normalise(text)
+    single_line = one_line(text)
     return single_line.replace("\\", "\\\u2060").replace("{", "\\{").replace("}", "\\}")
 
 
 def _lines(text: str) -> list[str]:
-    return [_normalise(line) for line in text.splitlines() if _normalise(line)]
+    return [one_line(line) for line in text.splitlines() if one_line(line)]
 
 
 def _vtt_escape(text: str) -> str:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from videogen.domain.text import speakable, split_sentences, spoken_text
 from videogen.exceptions import (
     ConfigurationException,
     UnknownVoiceException,
@@ -33,14 +34,7 @@ from videogen.exceptions import (
     VoiceUnavailableException,
 )
 from videogen.processes import Failures, run_process
-from videogen.voice.base import (
-    Narration,
-    SentenceTiming,
-    silent_narration,
-    speakable,
-    split_sentences,
-    spoken_text,
-)
+from videogen.voice.base import Narration, SentenceTiming, silent_narration
 from videogen.voice.catalog import LOCAL_VOICE_PACKAGES
 
 logger = logging.getLogger(__name__)
