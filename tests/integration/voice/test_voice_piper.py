@@ -20,8 +20,8 @@ from videogen.exceptions import (
     VoiceUnavailableException,
 )
 from videogen.media.assemble import SceneClip, timeline
+from videogen.media.audio import build_narration_track
 from videogen.media.captions import caption_windows
-from videogen.voice.audio import build_narration_track
 from videogen.voice.base import Narration
 from videogen.voice.catalog import DEFAULT_LOCAL_VOICE
 from videogen.voice.piper import SENTENCE_GAP_SECONDS, PiperVoiceProvider, packaged_model, piper_installed

@@ -11,9 +11,9 @@ import pytest
 
 from videogen.exceptions import InvalidMusicException, UnreadableMediaException, VideoAssemblyException
 from videogen.media import ffmpeg
+from videogen.media.audio import validate_music
 from videogen.media.ffmpeg import ffmpeg_exe, run_ffmpeg
 from videogen.media.probe import probe
-from videogen.voice.audio import validate_music
 
 #: Says which arguments it got, on stderr, as ffmpeg's messages go.
 ECHO_FFMPEG = '#!/bin/sh\necho "fake ffmpeg $*" >&2\n'

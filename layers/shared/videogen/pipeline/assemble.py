@@ -54,9 +54,9 @@ def assemble_render(project_id: str, render_id: str, settings: Config, work_base
     Returns the video key and its duration.
     """
     from videogen.media.assemble import SceneClip, assemble_video, render_workdir, timeline, total_duration
+    from videogen.media.audio import build_narration_track, mix
     from videogen.media.captions import caption_windows, to_srt, to_vtt
     from videogen.media.thumbnail import make_thumbnail
-    from videogen.voice.audio import build_narration_track, mix
     from videogen.voice.timing import cues_for_scene, narration_starts, scene_timing
 
     project = projects.get_project_any_owner(project_id)

@@ -32,7 +32,7 @@ def inspect_music(key: str, settings: Config, work_base: Path) -> dict[str, Any]
         StorageException: the upload could not be downloaded.
     """
     from videogen.media.assemble import render_workdir
-    from videogen.voice.audio import validate_music
+    from videogen.media.audio import validate_music
 
     with render_workdir(work_base, f"music-{uuid.uuid4().hex}") as work:
         local = work / "upload"
