@@ -1,7 +1,7 @@
-"""Captions: narration split into readable, timed cues, and the SRT, WebVTT and ASS files that carry them.
+"""Captions: narration split into readable phrases, their look, and the SRT, WebVTT and ASS files.
 
-Building cues (what is shown when) is kept apart from writing them (in which format), so cues timed from
-speech synthesis later can use the same writers. Pure functions: no I/O, no heavy imports.
+When each cue shows is ``videogen.media.timeline``'s (by the voice, or by reading time); this module says
+what a cue reads and how it is written, in whichever format. Pure functions: no I/O, no heavy imports.
 """
 
 from __future__ import annotations
@@ -21,10 +21,6 @@ if TYPE_CHECKING:
 #: Netflix/BBC-style limits: two lines of at most 42 characters each.
 MAX_LINE_CHARS: Final = 42
 MAX_LINES: Final = 2
-#: Comfortable adult reading speed in characters per second (subtitle guidelines use 15-17).
-READING_CHARS_PER_SECOND: Final = 15.0
-#: A cue is timed as if it had at least this many characters: about a second at reading speed.
-MIN_CUE_CHARS: Final = 15
 
 #: Family name of Pillow's built-in scalable font, which the assembler hands to libass as a font file.
 DEFAULT_FONT_NAME: Final = "Aileron"
@@ -82,12 +78,7 @@ class CaptionStyle:
     back_colour: str = _SHADOW_COLOUR
 
 
-# --- cue building -------------------------------------------------------------------------------------------
-
-
-def reading_seconds(text: str, chars_per_second: float = READING_CHARS_PER_SECOND) -> float:
-    """Seconds a viewer needs to read ``text`` at ``chars_per_second`` (0 for blank text)."""
-    return len(one_line(text)) / chars_per_second
+# --- phrases and lines --------------------------------------------------------------------------------------
 
 
 def wrap_lines(text: str, max_chars: int = MAX_LINE_CHARS) -> list[str]:
@@ -129,73 +120,6 @@ def split_phrases(text: str, max_line_chars: int = MAX_LINE_CHARS, max_lines: in
                     continue
             phrases.append(lines)
     return ["\n".join(lines) for lines in phrases]
-
-
-def caption_windows(spans: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
-    """The time each scene's captions may use: its span, with cross-fades shared at their midpoint.
-
-    Scenes overlap during a transition; captions must not, so the switch happens halfway through it.
-    """
-    windows: list[tuple[float, float]] = []
-    for index, (start, end) in enumerate(spans):
-        begin = start if index == 0 else (start + spans[index - 1][1]) / 2
-        finish = end if index == len(spans) - 1 else (end + spans[index + 1][0]) / 2
-        windows.append((begin, max(begin, finish)))
-    return windows
-
-
-def cues_for_text(
-    text: str,
-    start: float,
-    end: float,
-    *,
-    max_line_chars: int = MAX_LINE_CHARS,
-    max_lines: int = MAX_LINES,
-) -> list[Cue]:
-    """Cues for one stretch of narration shown between ``start`` and ``end``, timed by its characters.
-
-    Each phrase gets a share of the time proportional to its length, which is how long it takes to read
-    (and, roughly, to say): a long phrase stays up longer than a short one. Phrases shorter than
-    ``MIN_CUE_CHARS`` count as that long, so a one-word cue does not flash by.
-    """
-    phrases = split_phrases(text, max_line_chars, max_lines)
-    if not phrases or end <= start:
-        return []
-    weights = [max(MIN_CUE_CHARS, len(phrase.replace("\n", " "))) for phrase in phrases]
-    total = sum(weights)
-    cues: list[Cue] = []
-    elapsed = 0
-    for phrase, weight in zip(phrases, weights, strict=True):
-        cue_start = start + (end - start) * elapsed / total
-        elapsed += weight
-        # The last cue ends exactly at ``end``; the float sum of shares could miss it by an ulp.
-        cue_end = end if elapsed == total else start + (end - start) * elapsed / total
-        cues.append(Cue(cue_start, cue_end, phrase))
-    return cues
-
-
-def cues_for_scenes(
-    narrations: Sequence[str],
-    spans: Sequence[tuple[float, float]],
-    *,
-    max_line_chars: int = MAX_LINE_CHARS,
-    max_lines: int = MAX_LINES,
-) -> list[Cue]:
-    """Cues for a whole video: each scene's narration spread over that scene's time on screen.
-
-    Args:
-        narrations: one narration per scene, in order ("" for a silent scene).
-        spans: each scene's (start, end) in the video, as ``videogen.media.assemble.timeline`` gives them.
-
-    Raises:
-        ValueError: the two sequences differ in length.
-    """
-    if len(narrations) != len(spans):
-        raise ValueError(f"{len(narrations)} narrations for {len(spans)} scenes")
-    cues: list[Cue] = []
-    for narration, (start, end) in zip(narrations, caption_windows(spans), strict=True):
-        cues.extend(cues_for_text(narration, start, end, max_line_chars=max_line_chars, max_lines=max_lines))
-    return cues
 
 
 def _fits(words: Sequence[str], max_line_chars: int, max_lines: int) -> bool:

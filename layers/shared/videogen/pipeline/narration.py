@@ -8,9 +8,9 @@ from typing import Any
 
 from videogen.config import Config
 from videogen.dal import keys, projects, scenes, storage
+from videogen.media.timeline import scene_timing
 from videogen.observability import logger, tracer
 from videogen.voice.registry import get_voice_provider, validate_voice
-from videogen.voice.timing import scene_timing
 
 
 def narration_keys(project_id: str, scene_number: int) -> tuple[str, str]:
