@@ -20,15 +20,6 @@ STDERR_TAIL_LINES: Final = 20
 
 
 @dataclass(frozen=True, slots=True)
-class Finished:
-    """What a child process left: its exit code, its output, and its diagnostics decoded."""
-
-    returncode: int
-    stdout: bytes
-    stderr: str
-
-
-@dataclass(frozen=True, slots=True)
 class Failures:
     """The errors a caller raises for a run that did not end well."""
 
@@ -47,11 +38,11 @@ def run_process(
     program: str,
     what: str,
     timeout: float | None = None,
-    stdin: bytes | None = None,
+    stdin: str | None = None,
     env: Mapping[str, str] | None = None,
     cwd: Path | None = None,
-) -> Finished:
-    """Run ``command`` to its end and return what it left.
+) -> subprocess.CompletedProcess[str]:
+    """Run ``command`` to its end and return what it left, its output decoded as UTF-8.
 
     Args:
         failures: the caller's errors for a timeout, a failed start and (optionally) a non-zero exit.
@@ -64,26 +55,24 @@ def run_process(
     """
     try:
         completed = subprocess.run(  # noqa: S603 - an argument list, no shell
-            list(command), input=stdin, capture_output=True, timeout=timeout, check=False, env=env, cwd=cwd
-        )
+            list(command), input=stdin, capture_output=True, timeout=timeout, check=False, env=env, cwd=cwd,
+            encoding="utf-8", errors="replace",
+        )  # fmt: skip
     except subprocess.TimeoutExpired as exc:
         logger.error("%s timed out during %s; stderr tail:\n%s", program, what, _tail(exc.stderr))
         raise failures.timed_out() from exc
     except OSError as exc:
         raise failures.not_started() from exc
-    finished = Finished(
-        completed.returncode, completed.stdout, completed.stderr.decode("utf-8", errors="replace")
-    )
-    if finished.returncode != 0 and failures.failed is not None:
+    if completed.returncode != 0 and failures.failed is not None:
         logger.error(
             "%s exited with code %s during %s; stderr tail:\n%s",
             program,
-            finished.returncode,
+            completed.returncode,
             what,
-            _tail(finished.stderr),
+            _tail(completed.stderr),
         )
-        raise failures.failed(finished.returncode)
-    return finished
+        raise failures.failed(completed.returncode)
+    return completed
 
 
 def _tail(stderr: bytes | str | None) -> str:

@@ -34,7 +34,7 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 from videogen.domain.enums import Transition
 from videogen.exceptions import VideoAssemblyException
@@ -78,8 +78,7 @@ class SceneClip:
     motion: Motion | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class AssemblyResult:
+class AssemblyResult(NamedTuple):
     """What was written: the file, its exact length in frames and seconds, how many segments made it."""
 
     path: Path

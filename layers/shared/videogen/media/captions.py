@@ -10,7 +10,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 from videogen.domain.enums import CaptionOutline, CaptionPosition, CaptionSize
 from videogen.domain.text import one_line, split_sentences
@@ -50,8 +50,7 @@ _CLAUSE_END = re.compile(r"[,;:—–]+[\"'”’)\]]*$|^[-—–]$")
 _ARROW = re.compile(r"-{2,}>")
 
 
-@dataclass(frozen=True, slots=True)
-class Cue:
+class Cue(NamedTuple):
     """One caption on screen from ``start`` to ``end`` seconds; lines of ``text`` are separated by "\\n"."""
 
     start: float

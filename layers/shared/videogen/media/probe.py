@@ -34,9 +34,13 @@ class MediaInfo:
     fps: float | None
     video_codec: str | None
     audio_codec: str | None
-    has_audio: bool
     pixel_format: str | None = None
     audio_sample_rate: int | None = None
+
+    @property
+    def has_audio(self) -> bool:
+        """Whether the file has an audio stream."""
+        return self.audio_codec is not None
 
 
 def probe(path: Path) -> MediaInfo:
@@ -99,7 +103,6 @@ def parse_ffmpeg_info(text: str) -> MediaInfo:
         fps=fps,
         video_codec=video_codec,
         audio_codec=audio_codec,
-        has_audio=audio_codec is not None,
         pixel_format=pixel_format,
         audio_sample_rate=sample_rate,
     )
@@ -119,7 +122,7 @@ def count_video_frames(path: Path) -> int:
         what="counting video frames",
         timeout=PROBE_TIMEOUT_SECONDS,
     )  # fmt: skip
-    counts = re.findall(r"^frame=(\d+)$", finished.stdout.decode("ascii", errors="replace"), re.MULTILINE)
+    counts = re.findall(r"^frame=(\d+)$", finished.stdout, re.MULTILINE)
     if not counts:
         raise _unprobed()
     return int(counts[-1])

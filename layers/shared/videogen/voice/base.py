@@ -10,7 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, Protocol
+from typing import Any, Final, NamedTuple, Protocol
 
 from videogen.domain.text import normalize_narration
 from videogen.exceptions import VoiceSynthesisException
@@ -20,8 +20,7 @@ CACHE_FORMAT: Final = "videogen-narration-v1"
 TIMINGS_VERSION: Final = 1
 
 
-@dataclass(frozen=True, slots=True)
-class WordTiming:
+class WordTiming(NamedTuple):
     """A word's start in the narration audio; ``offset`` is its character index in its sentence's text."""
 
     text: str

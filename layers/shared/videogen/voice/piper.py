@@ -192,7 +192,7 @@ class PiperVoiceProvider:
             program="piper",
             what="speaking a narration",
             timeout=timeout,
-            stdin=("\n".join(lines) + "\n").encode("utf-8"),
+            stdin="\n".join(lines) + "\n",
             env=env,
             cwd=out_dir,
         )
