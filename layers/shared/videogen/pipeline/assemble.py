@@ -66,6 +66,7 @@ def assemble_render(project_id: str, render_id: str, settings: Config, work_base
 
     Returns the video key and its duration.
     """
+    # Function-level: FinishRender and RecordFailure import this module for its keys alone.
     from videogen.media.timeline import SceneToTime, plan
 
     project, all_scenes = _begin(project_id, render_id)
@@ -130,6 +131,7 @@ def _render(
     timeout: float,
 ) -> float:
     """Mix the soundtrack, assemble the video, write the subtitles and the thumbnail; the video's length."""
+    # Pillow and the ffmpeg helpers load only when a video is rendered.
     from videogen.media.assemble import SceneClip, assemble_video
     from videogen.media.audio import build_narration_track, mix
     from videogen.media.captions import to_srt, to_vtt
