@@ -12,10 +12,11 @@ from PIL import Image, ImageChops, ImageStat
 from videogen.domain.enums import Transition
 from videogen.exceptions import VideoAssemblyException
 from videogen.media import assemble
-from videogen.media.assemble import SceneClip, assemble_video, make_thumbnail
+from videogen.media.assemble import SceneClip, assemble_video
 from videogen.media.captions import Cue
 from videogen.media.ffmpeg import ffmpeg_exe
 from videogen.media.probe import count_video_frames, probe
+from videogen.media.thumbnail import make_thumbnail
 from videogen.media.timeline import caption_windows, cues_for_text, timeline, total_duration
 from videogen.providers.base import ImageRequest
 from videogen.providers.local import LocalImageProvider

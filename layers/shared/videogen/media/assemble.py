@@ -51,13 +51,10 @@ from videogen.media.segments import (
     segment_graph,
     segment_size,
 )
-from videogen.media.thumbnail import make_thumbnail
 from videogen.media.timeline import DEFAULT_TRANSITION_SECONDS, timeline
 
 if TYPE_CHECKING:
     from videogen.domain.settings import CaptionOptions
-
-__all__ = ["AssemblyResult", "SceneClip", "assemble_video", "make_thumbnail"]
 
 X264_PRESETS: Final = frozenset(
     {"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"}
