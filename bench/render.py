@@ -31,6 +31,8 @@ from typing import Any
 
 WIDTH, HEIGHT, FPS = 1280, 720, 30
 PRESET, CRF = "veryfast", 23
+#: The assembler's cross-fade (videogen.media.timeline.DEFAULT_TRANSITION_SECONDS); the parent process
+#: never imports videogen (see ``measure``).
 FADE = 0.5
 SCENES_PER_30S = 10
 PROMPTS = (
@@ -75,8 +77,7 @@ class Story:
 
 def make_story(folder: Path, seconds: float) -> Story:
     """Draw the scene images and time the captions for a story of ``seconds`` (10 scenes per 30 s)."""
-    from videogen.media.assemble import SceneClip, timeline, total_duration
-    from videogen.media.captions import cues_for_scenes
+    from videogen.media.timeline import SceneToTime, plan
     from videogen.providers.base import ImageRequest
     from videogen.providers.local import LocalImageProvider
 
@@ -93,10 +94,11 @@ def make_story(folder: Path, seconds: float) -> Story:
         path.write_bytes(provider.generate(request).data)
         images.append(str(path))
     images = [images[index % len(images)] for index in range(count)]
-    clips = [SceneClip(Path(image), duration, transition_duration=FADE) for image in images]
-    narrations = [NARRATION[index % len(NARRATION)] for index in range(count)]
-    cues = [(cue.start, cue.end, cue.text) for cue in cues_for_scenes(narrations, timeline(clips))]
-    return Story(images, duration, FADE, cues, total_duration(clips))
+    timing = plan(
+        [SceneToTime(index + 1, NARRATION[index % len(NARRATION)], fixed=duration) for index in range(count)]
+    )
+    cues = [(cue.start, cue.end, cue.text) for cue in timing.cues]
+    return Story(images, duration, FADE, cues, timing.duration)
 
 
 # --- the three ways (each runs in a child process) ---------------------------------------------------------

@@ -15,8 +15,8 @@ import pytest
 
 from tests.conftest import ApiCaller, both_ways
 from tests.e2e.conftest import http, music_upload_offer, wait_for_render
+from videogen.media.audio import SILENCE_LUFS, TARGET_LUFS, measure_loudness
 from videogen.media.probe import probe
-from videogen.voice.audio import SILENCE_LUFS, TARGET_LUFS, measure_loudness
 from videogen_local.api_keys import KeyStore
 from videogen_local.cloud import LocalCloud
 from videogen_local.demo import form_body, post_form

@@ -14,9 +14,9 @@ import pytest
 from tests.conftest import ApiCaller, both_ways
 from tests.e2e.conftest import wait_for_render
 from videogen.domain.layout import manifest_key, narration_keys, output_keys
+from videogen.media.audio import measure_loudness
 from videogen.media.ffmpeg import run_ffmpeg
 from videogen.media.probe import probe
-from videogen.voice.audio import measure_loudness
 from videogen.voice.piper import piper_installed
 
 pytestmark = pytest.mark.skipif(not piper_installed(), reason="the voice extra (piper-tts) is not installed")

@@ -17,8 +17,9 @@ from tests.e2e.conftest import http, wait_for_render
 from videogen.dal import executions
 from videogen.domain.enums import Transition
 from videogen.exceptions import ContentFilteredException, ProviderUnavailableException
-from videogen.media.assemble import SceneClip, total_duration
+from videogen.media.assemble import SceneClip
 from videogen.media.probe import probe
+from videogen.media.timeline import total_duration
 from videogen.providers.local import LocalImageProvider
 from videogen_local.api_keys import KeyStore
 from videogen_local.server import LocalApiServer

@@ -32,7 +32,7 @@ spec.loader.exec_module(importlib.util.module_from_spec(spec))
 from videogen.pipeline.finish import describe_failure
 failures = json.load(sys.stdin)
 print(json.dumps({
-    "loaded_timing": "videogen.voice.timing" in sys.modules,
+    "loaded_timing": "videogen.media.timeline" in sys.modules,
     "described": [describe_failure(failure) for failure in failures],
 }))
 """

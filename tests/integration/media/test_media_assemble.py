@@ -12,10 +12,12 @@ from PIL import Image, ImageChops, ImageStat
 from videogen.domain.enums import Transition
 from videogen.exceptions import VideoAssemblyException
 from videogen.media import assemble
-from videogen.media.assemble import SceneClip, assemble_video, make_thumbnail, timeline, total_duration
-from videogen.media.captions import Cue, cues_for_scenes
+from videogen.media.assemble import SceneClip, assemble_video
+from videogen.media.captions import Cue
 from videogen.media.ffmpeg import ffmpeg_exe
 from videogen.media.probe import count_video_frames, probe
+from videogen.media.thumbnail import make_thumbnail
+from videogen.media.timeline import caption_windows, cues_for_text, timeline, total_duration
 from videogen.providers.base import ImageRequest
 from videogen.providers.local import LocalImageProvider
 
@@ -109,7 +111,7 @@ def test_the_moov_atom_comes_first_for_streaming(images: list[Path], tmp_path: P
 
 def test_captions_are_burnt_in_from_an_ass_file(images: list[Path], tmp_path: Path) -> None:
     scenes = _scenes(images)
-    cues = cues_for_scenes(["The keeper {\\b1} waits.", "", ""], timeline(scenes))
+    cues = cues_for_text("The keeper {\\b1} waits.", *caption_windows(timeline(scenes))[0])
     plain, captioned = tmp_path / "plain.mp4", tmp_path / "captioned.mp4"
 
     assemble_video(scenes, plain, width=WIDTH, height=HEIGHT, fps=FPS, workdir=tmp_path / "a", captions=None)
@@ -167,7 +169,7 @@ def test_segments_join_into_the_same_video(
             [Transition.FADE, Transition.CUT, Transition.CIRCLE, Transition.SLIDE, Transition.FADE]
         )
     ]
-    monkeypatch.setattr(assemble, "_segment_size", lambda width, height: 2)
+    monkeypatch.setattr(assemble, "segment_size", lambda width, height: 2)
     output = tmp_path / "video.mp4"
 
     result = assemble_video(
@@ -179,7 +181,7 @@ def test_segments_join_into_the_same_video(
     assert abs(probe(output).duration - total_duration(scenes)) < 0.1
 
     # And the joins are invisible: every frame matches a single-pass render of the same scenes
-    monkeypatch.setattr(assemble, "_segment_size", lambda width, height: 100)
+    monkeypatch.setattr(assemble, "segment_size", lambda width, height: 100)
     single = tmp_path / "single.mp4"
     assemble_video(scenes, single, width=WIDTH, height=HEIGHT, fps=FPS, workdir=tmp_path / "s", captions=None)
     for seconds in (0.6, 1.55, 1.7, 2.7, 3.3):  # inside the fade, the cut and the slide the segments split

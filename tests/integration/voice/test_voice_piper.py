@@ -19,13 +19,18 @@ from videogen.exceptions import (
     VoiceSynthesisException,
     VoiceUnavailableException,
 )
-from videogen.media.assemble import SceneClip, timeline
-from videogen.media.captions import caption_windows
-from videogen.voice.audio import build_narration_track
+from videogen.media.audio import build_narration_track
+from videogen.media.timeline import (
+    Slot,
+    caption_windows,
+    cues_for_scene,
+    narration_starts,
+    scene_timing,
+    timeline,
+)
 from videogen.voice.base import Narration
 from videogen.voice.catalog import DEFAULT_LOCAL_VOICE
 from videogen.voice.piper import SENTENCE_GAP_SECONDS, PiperVoiceProvider, packaged_model, piper_installed
-from videogen.voice.timing import cues_for_scene, narration_starts, scene_timing
 
 pytestmark = pytest.mark.skipif(
     not (piper_installed() and packaged_model(DEFAULT_LOCAL_VOICE) is not None),
@@ -72,12 +77,12 @@ def test_captions_of_a_narrated_scene_start_with_their_sentences(
 ) -> None:
     # Given two scenes timed by their narration (the second silent), cross-faded
     timings = [scene_timing(1, narration.duration), scene_timing(2, 0.0, text="The end.")]
-    clips = [SceneClip(Path("unused.png"), timing.duration) for timing in timings]
+    clips = [Slot(timing.duration) for timing in timings]
     spans = timeline(clips)
     starts = narration_starts(spans, timings, [narration.duration, 0.0])
     windows = caption_windows(spans)
     # When the cues and the narration track are made
-    cues = cues_for_scene(TEXT, narration, starts[0], windows[0])
+    cues = cues_for_scene(TEXT, narration.sentences, starts[0], windows[0])
     track = build_narration_track(
         [(starts[0], narration.audio_path), (starts[1], None)], spans[-1][1], tmp_path / "t.wav"
     )

@@ -30,8 +30,8 @@ from videogen.exceptions import (
     VoiceSynthesisException,
     VoiceUnavailableException,
 )
+from videogen.media.timeline import cues_from_sentences
 from videogen.voice.polly import PollyVoiceProvider
-from videogen.voice.timing import cues_from_sentences
 
 EVENTS = Path(__file__).resolve().parents[2] / "events" / "polly"
 RATE = 16_000

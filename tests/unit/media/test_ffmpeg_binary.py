@@ -11,9 +11,9 @@ import pytest
 
 from videogen.exceptions import InvalidMusicException, UnreadableMediaException, VideoAssemblyException
 from videogen.media import ffmpeg
+from videogen.media.audio import validate_music
 from videogen.media.ffmpeg import ffmpeg_exe, run_ffmpeg
 from videogen.media.probe import probe
-from videogen.voice.audio import validate_music
 
 #: Says which arguments it got, on stderr, as ffmpeg's messages go.
 ECHO_FFMPEG = '#!/bin/sh\necho "fake ffmpeg $*" >&2\n'
@@ -100,13 +100,19 @@ def test_with_neither_the_message_names_both_ways(monkeypatch: pytest.MonkeyPatc
     assert "install imageio-ffmpeg" in caught.value.message
 
 
-def test_probe_tells_an_unreadable_file_from_a_missing_ffmpeg(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def not_a_song(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An upload that is no media file, and an ffmpeg that says so."""
     upload = tmp_path / "upload"
     upload.write_bytes(b"<html>not a song</html>\n")
-
     monkeypatch.setenv("FFMPEG_BINARY", str(_script(tmp_path / "ffmpeg", REFUSING_FFMPEG)))
+    return upload
+
+
+def test_probe_tells_an_unreadable_file_from_a_missing_ffmpeg(
+    not_a_song: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    upload = not_a_song
     with pytest.raises(UnreadableMediaException):
         probe(upload)
 
@@ -116,15 +122,9 @@ def test_probe_tells_an_unreadable_file_from_a_missing_ffmpeg(
     assert not isinstance(caught.value, UnreadableMediaException)
 
 
-def test_music_that_ffmpeg_cannot_read_is_invalid_music(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    upload = tmp_path / "upload"
-    upload.write_bytes(b"<html>not a song</html>\n")
-    monkeypatch.setenv("FFMPEG_BINARY", str(_script(tmp_path / "ffmpeg", REFUSING_FFMPEG)))
-
+def test_music_that_ffmpeg_cannot_read_is_invalid_music(not_a_song: Path) -> None:
     with pytest.raises(InvalidMusicException, match="not an audio file"):
-        validate_music(upload)
+        validate_music(not_a_song)
 
 
 def test_music_checked_without_ffmpeg_is_an_internal_failure_not_invalid_music(

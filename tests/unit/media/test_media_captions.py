@@ -6,15 +6,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from videogen.domain.text import split_sentences
 from videogen.media.captions import (
     MAX_LINE_CHARS,
     Cue,
     ass_escape,
     caption_style,
-    caption_windows,
-    cues_for_scenes,
-    cues_for_text,
-    reading_seconds,
     split_phrases,
     to_ass,
     to_srt,
@@ -62,7 +59,6 @@ def test_a_word_longer_than_a_line_gets_its_own_line() -> None:
 def test_blank_text_has_no_lines_and_no_phrases() -> None:
     assert wrap_lines(" \n ") == []
     assert split_phrases("") == []
-    assert cues_for_text("   ", 0.0, 5.0) == []
 
 
 def test_phrases_are_at_most_two_lines_of_42_characters() -> None:
@@ -113,51 +109,32 @@ def test_abbreviations_do_not_end_a_sentence() -> None:
     assert split_phrases("Dr. Watson waved. Mr. Holmes smiled.") == ["Dr. Watson waved. Mr. Holmes smiled."]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # examples/volcano.json: the old captions splitter ended a sentence at "a.m." and broke the line.
+        (
+            "At 3 a.m. the seismographs wake everyone at once.",
+            ["At 3 a.m. the seismographs\nwake everyone at once."],
+        ),
+        (
+            "We met Prof. Smith at the station and walked together to the old harbour in the rain.",
+            ["We met Prof. Smith at\nthe station and walked", "together to the old harbour in the rain."],
+        ),
+    ],
+)
+def test_captions_break_sentences_where_the_voice_does(text: str, expected: list[str]) -> None:
+    # The drift that was a bug: captions had a splitter of their own, which knew no initials, no "Prof."
+    # and no lower-case continuation, so a cue or a line broke inside a sentence the voice says as one.
+    assert split_sentences(text) == [text]
+
+    assert split_phrases(text) == expected
+
+
 def test_a_split_never_leaves_a_single_word_cue() -> None:
     text = "word " * 30 + "end."
 
     assert all(len(phrase.split()) > 1 for phrase in split_phrases(text))
-
-
-def test_cues_share_the_time_by_characters_and_tile_it() -> None:
-    cues = cues_for_text(STORY, 2.0, 14.0)
-
-    assert cues[0].start == 2.0
-    assert cues[-1].end == 14.0
-    for previous, following in zip(cues, cues[1:], strict=False):
-        assert previous.end == following.start
-    lengths = [len(cue.text) for cue in cues]
-    durations = [cue.end - cue.start for cue in cues]
-    longest, shortest = lengths.index(max(lengths)), lengths.index(min(lengths))
-    assert durations[longest] > durations[shortest]
-
-
-def test_a_tiny_phrase_still_gets_a_readable_share() -> None:
-    cues = cues_for_text(
-        "Yes. " + "This sentence is a good deal longer than the first one was, really.", 0.0, 6.0
-    )
-
-    assert cues[0].end - cues[0].start >= 1.0
-
-
-def test_caption_windows_switch_halfway_through_a_cross_fade() -> None:
-    assert caption_windows([(0.0, 3.0), (2.0, 5.0), (5.0, 7.0)]) == [(0.0, 2.5), (2.5, 5.0), (5.0, 7.0)]
-
-
-def test_cues_for_scenes_follow_the_scene_timeline() -> None:
-    cues = cues_for_scenes(["First scene.", "", "Third scene."], [(0.0, 3.0), (2.0, 5.0), (4.0, 6.0)])
-
-    assert cues == [Cue(0.0, 2.5, "First scene."), Cue(4.5, 6.0, "Third scene.")]
-
-
-def test_cues_for_scenes_needs_one_span_per_narration() -> None:
-    with pytest.raises(ValueError, match="2 narrations for 1 scenes"):
-        cues_for_scenes(["a", "b"], [(0.0, 1.0)])
-
-
-def test_reading_seconds_counts_characters_at_fifteen_per_second() -> None:
-    assert reading_seconds("x" * 30) == pytest.approx(2.0)
-    assert reading_seconds("  ") == 0.0
 
 
 def test_srt_is_exact() -> None:

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from videogen.domain.text import split_sentences
 from videogen.exceptions import VoiceSynthesisException
-from videogen.voice.base import split_sentences
 from videogen.voice.polly import (
     SpeechMark,
     byte_span_to_chars,

@@ -7,17 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from videogen.domain.text import normalize_narration, speakable, split_sentences, spoken_text
 from videogen.exceptions import VoiceSynthesisException
-from videogen.voice.base import (
-    Narration,
-    SentenceTiming,
-    WordTiming,
-    narration_cache_key,
-    normalize_narration,
-    speakable,
-    split_sentences,
-    spoken_text,
-)
+from videogen.voice.base import Narration, SentenceTiming, WordTiming, narration_cache_key
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from videogen.config import Config, get_config
 from videogen.dal import executions, limits, projects, scenes
 from videogen.domain.enums import ProjectStatus
-from videogen.domain.limits import MAX_RENDER_PIXEL_SECONDS, MIN_SCENE_SECONDS
+from videogen.domain.limits import MAX_RENDER_PIXEL_SECONDS
 from videogen.domain.models import Project, Render, RenderFailure, Scene
 from videogen.exceptions import (
     RateLimitException,
@@ -22,6 +22,7 @@ from videogen.exceptions import (
     VideoGeneratorException,
 )
 from videogen.observability import logger, metrics
+from videogen.voice.registry import NONE as NO_VOICE
 
 #: A claim older than this whose execution does not exist was left by a claimer that died before starting
 #: it (a claimer starts its execution within a second or two).
@@ -29,28 +30,24 @@ STALE_CLAIM_SECONDS = 30.0
 #: What a client is told to wait when all its render slots are taken: renders take minutes.
 RUNNING_RETRY_AFTER_SECONDS = 30
 _BUSY = {ProjectStatus.QUEUED, ProjectStatus.RENDERING}
-#: A scene with nothing spoken lasts its caption's reading time plus a pad (as assembly times it).
-_SILENT_SCENE_PAD_SECONDS = 1.0
-
-
-def estimated_seconds(scene: Scene) -> float:
-    """A scene's length before it is rendered: its fixed duration, else its narration's reading time."""
-    if scene.duration is not None:
-        return float(scene.duration)
-    from videogen.media.captions import reading_seconds  # pure text functions, no media libraries
-
-    # Speech runs at about reading speed (15 characters a second): good enough for a spending bound.
-    return max(MIN_SCENE_SECONDS, reading_seconds(scene.narration) + _SILENT_SCENE_PAD_SECONDS)
 
 
 def check_render_size(project: Project, project_scenes: list[Scene]) -> None:
     """Refuse a render whose seconds times frame pixels exceed MAX_RENDER_PIXEL_SECONDS (10 min at 1080p).
 
+    Each scene counts as long as assembly will make it (``videogen.media.timeline.estimated_scene_seconds``).
+
     Raises:
         RenderTooLargeException: the render is too large (422), with the figures in its details.
     """
+    # Loaded here, not with the module: RecordFailure and FinishRender import this module to free a slot.
+    from videogen.media.timeline import estimated_scene_seconds
+
     width, height = project.settings.frame_size()
-    seconds = sum(estimated_seconds(scene) for scene in project_scenes)
+    voiced = project.settings.voice != NO_VOICE
+    seconds = sum(
+        estimated_scene_seconds(scene.narration, scene.duration, voiced=voiced) for scene in project_scenes
+    )
     if seconds * width * height <= MAX_RENDER_PIXEL_SECONDS:
         return
     allowed = MAX_RENDER_PIXEL_SECONDS / (width * height)

@@ -1,1 +1,1 @@
-"""Media: captions, image fitting, video assembly and probing, all over local files (no AWS)."""
+"""Media over local files: the timeline, captions, images, the soundtrack, video assembly and probing."""

@@ -1,7 +1,7 @@
-"""Captions: narration split into readable, timed cues, and the SRT, WebVTT and ASS files that carry them.
+"""Captions: narration split into readable phrases, their look, and the SRT, WebVTT and ASS files.
 
-Building cues (what is shown when) is kept apart from writing them (in which format), so cues timed from
-speech synthesis later can use the same writers. Pure functions: no I/O, no heavy imports.
+When each cue shows is ``videogen.media.timeline``'s (by the voice, or by reading time); this module says
+what a cue reads and how it is written, in whichever format. Pure functions: no I/O, no heavy imports.
 """
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 from videogen.domain.enums import CaptionOutline, CaptionPosition, CaptionSize
+from videogen.domain.text import one_line, split_sentences
 
 if TYPE_CHECKING:
     from videogen.domain.settings import CaptionOptions
@@ -20,10 +21,6 @@ if TYPE_CHECKING:
 #: Netflix/BBC-style limits: two lines of at most 42 characters each.
 MAX_LINE_CHARS: Final = 42
 MAX_LINES: Final = 2
-#: Comfortable adult reading speed in characters per second (subtitle guidelines use 15-17).
-READING_CHARS_PER_SECOND: Final = 15.0
-#: A cue is timed as if it had at least this many characters: about a second at reading speed.
-MIN_CUE_CHARS: Final = 15
 
 #: Family name of Pillow's built-in scalable font, which the assembler hands to libass as a font file.
 DEFAULT_FONT_NAME: Final = "Aileron"
@@ -49,17 +46,11 @@ BORDER_BOX: Final = 4
 _SHADOW_COLOUR: Final = "&H80000000"
 _BOX_COLOUR: Final = "&H40000000"
 
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*$")
 _CLAUSE_END = re.compile(r"[,;:—–]+[\"'”’)\]]*$|^[-—–]$")
-#: Abbreviations whose full stop does not end a sentence.
-_ABBREVIATIONS: Final = frozenset({"mr.", "mrs.", "ms.", "dr.", "st.", "mt.", "e.g.", "i.e.", "vs."})
 _ARROW = re.compile(r"-{2,}>")
-#: Control characters other than whitespace: invisible at best, format-breaking at worst.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-@dataclass(frozen=True, slots=True)
-class Cue:
+class Cue(NamedTuple):
     """One caption on screen from ``start`` to ``end`` seconds; lines of ``text`` are separated by "\\n"."""
 
     start: float
@@ -86,12 +77,7 @@ class CaptionStyle:
     back_colour: str = _SHADOW_COLOUR
 
 
-# --- cue building -------------------------------------------------------------------------------------------
-
-
-def reading_seconds(text: str, chars_per_second: float = READING_CHARS_PER_SECOND) -> float:
-    """Seconds a viewer needs to read ``text`` at ``chars_per_second`` (0 for blank text)."""
-    return len(_normalise(text)) / chars_per_second
+# --- phrases and lines --------------------------------------------------------------------------------------
 
 
 def wrap_lines(text: str, max_chars: int = MAX_LINE_CHARS) -> list[str]:
@@ -101,7 +87,7 @@ def wrap_lines(text: str, max_chars: int = MAX_LINE_CHARS) -> list[str]:
     mark is preferred, and the last line is never a single word when the text has three words or more.
     A word longer than ``max_chars`` gets a line of its own (never split inside a word).
     """
-    words = _normalise(text).split(" ")
+    words = one_line(text).split(" ")
     if words == [""]:
         return []
     if len(" ".join(words)) <= max_chars:
@@ -113,15 +99,17 @@ def wrap_lines(text: str, max_chars: int = MAX_LINE_CHARS) -> list[str]:
 def split_phrases(text: str, max_line_chars: int = MAX_LINE_CHARS, max_lines: int = MAX_LINES) -> list[str]:
     """Split narration into cue texts of at most ``max_lines`` wrapped lines each ("\\n" between lines).
 
-    Sentence-aware: long sentences break at clause marks where possible, into chunks of similar length, and
-    never leave a single word alone in a cue. A short sentence joins the cue before it only when the two
-    share one line or each keeps lines of its own, so no line runs from one sentence into the next.
+    Sentences are ``videogen.domain.text.split_sentences``'s, the ones a voice speaks, so a cue never
+    breaks at a full stop that ends no sentence ("Mr.", "U.S.", "at 3 a.m. the"). Long sentences break at
+    clause marks where possible, into chunks of similar length, and never leave a single word alone in a
+    cue. A short sentence joins the cue before it only when the two share one line or each keeps lines of
+    its own, so no line runs from one sentence into the next.
     """
     phrases: list[list[str]] = []  # each phrase as its lines
-    for sentence in _sentences(_normalise(text)):
-        for index, chunk in enumerate(_chunk_sentence(sentence, max_line_chars, max_lines)):
+    for sentence in split_sentences(text):
+        for index, chunk in enumerate(_chunk_sentence(sentence.split(" "), max_line_chars, max_lines)):
             lines = wrap_lines(" ".join(chunk), max_line_chars)
-            if index == 0 and phrases and _ends_sentence(phrases[-1][-1]):
+            if index == 0 and phrases:
                 joined = " ".join([*phrases[-1], *lines])
                 if len(joined) <= max_line_chars:
                     phrases[-1] = [joined]
@@ -131,96 +119,6 @@ def split_phrases(text: str, max_line_chars: int = MAX_LINE_CHARS, max_lines: in
                     continue
             phrases.append(lines)
     return ["\n".join(lines) for lines in phrases]
-
-
-def caption_windows(spans: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
-    """The time each scene's captions may use: its span, with cross-fades shared at their midpoint.
-
-    Scenes overlap during a transition; captions must not, so the switch happens halfway through it.
-    """
-    windows: list[tuple[float, float]] = []
-    for index, (start, end) in enumerate(spans):
-        begin = start if index == 0 else (start + spans[index - 1][1]) / 2
-        finish = end if index == len(spans) - 1 else (end + spans[index + 1][0]) / 2
-        windows.append((begin, max(begin, finish)))
-    return windows
-
-
-def cues_for_text(
-    text: str,
-    start: float,
-    end: float,
-    *,
-    max_line_chars: int = MAX_LINE_CHARS,
-    max_lines: int = MAX_LINES,
-) -> list[Cue]:
-    """Cues for one stretch of narration shown between ``start`` and ``end``, timed by its characters.
-
-    Each phrase gets a share of the time proportional to its length, which is how long it takes to read
-    (and, roughly, to say): a long phrase stays up longer than a short one. Phrases shorter than
-    ``MIN_CUE_CHARS`` count as that long, so a one-word cue does not flash by.
-    """
-    phrases = split_phrases(text, max_line_chars, max_lines)
-    if not phrases or end <= start:
-        return []
-    weights = [max(MIN_CUE_CHARS, len(phrase.replace("\n", " "))) for phrase in phrases]
-    total = sum(weights)
-    cues: list[Cue] = []
-    elapsed = 0
-    for phrase, weight in zip(phrases, weights, strict=True):
-        cue_start = start + (end - start) * elapsed / total
-        elapsed += weight
-        # The last cue ends exactly at ``end``; the float sum of shares could miss it by an ulp.
-        cue_end = end if elapsed == total else start + (end - start) * elapsed / total
-        cues.append(Cue(cue_start, cue_end, phrase))
-    return cues
-
-
-def cues_for_scenes(
-    narrations: Sequence[str],
-    spans: Sequence[tuple[float, float]],
-    *,
-    max_line_chars: int = MAX_LINE_CHARS,
-    max_lines: int = MAX_LINES,
-) -> list[Cue]:
-    """Cues for a whole video: each scene's narration spread over that scene's time on screen.
-
-    Args:
-        narrations: one narration per scene, in order ("" for a silent scene).
-        spans: each scene's (start, end) in the video, as ``videogen.media.assemble.timeline`` gives them.
-
-    Raises:
-        ValueError: the two sequences differ in length.
-    """
-    if len(narrations) != len(spans):
-        raise ValueError(f"{len(narrations)} narrations for {len(spans)} scenes")
-    cues: list[Cue] = []
-    for narration, (start, end) in zip(narrations, caption_windows(spans), strict=True):
-        cues.extend(cues_for_text(narration, start, end, max_line_chars=max_line_chars, max_lines=max_lines))
-    return cues
-
-
-def _normalise(text: str) -> str:
-    return " ".join(_CONTROL.sub("", text).split())
-
-
-def _sentences(text: str) -> list[list[str]]:
-    sentences: list[list[str]] = []
-    current: list[str] = []
-    for word in text.split(" "):
-        if not word:
-            continue
-        current.append(word)
-        if _ends_sentence(word):
-            sentences.append(current)
-            current = []
-    if current:
-        sentences.append(current)
-    return sentences
-
-
-def _ends_sentence(text: str) -> bool:
-    return bool(_SENTENCE_END.search(text)) and text.rsplit(" ", 1)[-1].lower() not in _ABBREVIATIONS
 
 
 def _fits(words: Sequence[str], max_line_chars: int, max_lines: int) -> bool:
@@ -423,12 +321,12 @@ def ass_escape(text: str) -> str:
     libass reads ``\{`` and ``\}`` as literal braces. A backslash has no escape of its own, so a word joiner
     (U+2060, invisible) follows each one: ``\N``, ``\h`` or ``\{`` typed by a user stay literal text.
     """
-    single_line = _normalise(text)
+    single_line = one_line(text)
     return single_line.replace("\\", "\\\u2060").replace("{", "\\{").replace("}", "\\}")
 
 
 def _lines(text: str) -> list[str]:
-    return [_normalise(line) for line in text.splitlines() if _normalise(line)]
+    return [one_line(line) for line in text.splitlines() if one_line(line)]
 
 
 def _vtt_escape(text: str) -> str:

@@ -5,19 +5,18 @@ from __future__ import annotations
 import functools
 import logging
 import os
-import subprocess
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
 from videogen.exceptions import VideoAssemblyException
+from videogen.processes import Failures, run_process
 
 logger = logging.getLogger(__name__)
 
 #: The environment variable naming the ffmpeg binary (template.yaml: the ffmpeg layer's /opt/bin/ffmpeg).
 FFMPEG_BINARY: Final = "FFMPEG_BINARY"
-STDERR_TAIL_LINES: Final = 20
 #: Quiet, non-interactive, overwrite: errors still reach stderr, progress lines never do.
 BASE_ARGS: Final = ("-hide_banner", "-nostdin", "-nostats", "-loglevel", "error", "-y")
 #: Characters the filtergraph parser treats specially around a filter's argument string.
@@ -98,36 +97,15 @@ def run_ffmpeg(args: Sequence[str], *, deadline: Deadline | None = None, what: s
     """Run ffmpeg with ``args`` (an argument list, never a shell string) and return its stderr.
 
     Raises:
-        VideoAssemblyException: ffmpeg failed or ran out of time. The stderr tail goes to the log only: it
-            holds file paths and other internals that must not reach a caller.
+        VideoAssemblyException: ffmpeg failed or ran out of time (its stderr tail goes to the log only).
     """
-    command = [ffmpeg_exe(), *args]
+    budget = None if deadline is None else deadline.seconds
+    failures = Failures(
+        timed_out=lambda: VideoAssemblyException("Video assembly timed out", {"timeout_seconds": budget}),
+        not_started=lambda: VideoAssemblyException("ffmpeg could not be started"),
+        failed=lambda code: VideoAssemblyException(
+            f"Video assembly failed during {what}", {"details": f"ffmpeg exited with code {code}"}
+        ),
+    )
     timeout = None if deadline is None else deadline.remaining()
-    try:
-        completed = subprocess.run(command, capture_output=True, timeout=timeout, check=False)  # noqa: S603
-    except subprocess.TimeoutExpired as exc:
-        logger.error("ffmpeg timed out during %s; stderr tail:\n%s", what, _tail(exc.stderr))
-        budget = None if deadline is None else deadline.seconds
-        raise VideoAssemblyException("Video assembly timed out", {"timeout_seconds": budget}) from exc
-    except OSError as exc:
-        raise VideoAssemblyException("ffmpeg could not be started") from exc
-    stderr = completed.stderr.decode("utf-8", errors="replace")
-    if completed.returncode != 0:
-        logger.error(
-            "ffmpeg exited with code %s during %s; stderr tail:\n%s",
-            completed.returncode,
-            what,
-            _tail(stderr),
-        )
-        raise VideoAssemblyException(
-            f"Video assembly failed during {what}",
-            {"details": f"ffmpeg exited with code {completed.returncode}"},
-        )
-    return stderr
-
-
-def _tail(stderr: bytes | str | None) -> str:
-    if stderr is None:
-        return ""
-    text = stderr.decode("utf-8", errors="replace") if isinstance(stderr, bytes) else stderr
-    return "\n".join(text.splitlines()[-STDERR_TAIL_LINES:])
+    return run_process([ffmpeg_exe(), *args], failures, program="ffmpeg", what=what, timeout=timeout).stderr

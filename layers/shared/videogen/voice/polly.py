@@ -20,6 +20,7 @@ from typing import Any, Final
 
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
+from videogen.domain.text import speakable, split_sentences, spoken_text
 from videogen.exceptions import (
     ConfigurationException,
     RateLimitException,
@@ -27,15 +28,7 @@ from videogen.exceptions import (
     VoiceSynthesisException,
     VoiceUnavailableException,
 )
-from videogen.voice.base import (
-    Narration,
-    SentenceTiming,
-    WordTiming,
-    silent_narration,
-    speakable,
-    split_sentences,
-    spoken_text,
-)
+from videogen.voice.base import Narration, SentenceTiming, WordTiming, silent_narration
 from videogen.voice.catalog import POLLY_NEURAL_ENGLISH_VOICES
 
 logger = logging.getLogger(__name__)

@@ -9,9 +9,7 @@ from pathlib import Path
 import pytest
 
 from videogen.exceptions import ValidationException, VideoAssemblyException
-from videogen.media.ffmpeg import BASE_ARGS, run_ffmpeg
-from videogen.media.probe import probe
-from videogen.voice.audio import (
+from videogen.media.audio import (
     MAX_MUSIC_BYTES,
     SAMPLE_RATE,
     TARGET_LUFS,
@@ -21,6 +19,8 @@ from videogen.voice.audio import (
     mix,
     validate_music,
 )
+from videogen.media.ffmpeg import BASE_ARGS, run_ffmpeg
+from videogen.media.probe import probe
 
 VOICE_HZ = 1000
 MUSIC_HZ = 220

@@ -1,13 +1,13 @@
-"""Scene timing from narration, and caption cues timed by sentences and words."""
+"""The timeline's scene lengths, narration starts and caption cues (by the voice, or by reading time)."""
 
 from __future__ import annotations
 
 import pytest
 
+from videogen.domain.enums import Transition
 from videogen.exceptions import NarrationTooLongException, ScriptParsingException
-from videogen.media.captions import MAX_LINE_CHARS, caption_windows, reading_seconds
-from videogen.voice.base import Narration, SentenceTiming, WordTiming
-from videogen.voice.timing import (
+from videogen.media.captions import MAX_LINE_CHARS, Cue
+from videogen.media.timeline import (
     CAPTION_LINGER_SECONDS,
     MIN_NARRATED_SCENE_SECONDS,
     NARRATION_GAP_SECONDS,
@@ -15,10 +15,23 @@ from videogen.voice.timing import (
     PAD_BEFORE_SECONDS,
     SILENT_SCENE_MIN_SECONDS,
     SceneTiming,
+    SceneToTime,
+    caption_windows,
     cues_for_scene,
+    cues_for_text,
     cues_from_sentences,
+    estimated_scene_seconds,
     narration_starts,
+    plan,
+    reading_seconds,
     scene_timing,
+)
+from videogen.voice.base import Narration, SentenceTiming, WordTiming
+
+STORY = (
+    "Once upon a time, in a small village by the sea, there lived an old lighthouse keeper named Tom. "
+    "Every night he climbed the stairs. He lit the lamp, watched the ships, and waited for the dawn to "
+    "come again over the quiet grey water."
 )
 
 LONG = (
@@ -171,14 +184,120 @@ def test_scene_cues_fall_back_to_reading_time_without_a_voice() -> None:
     window = caption_windows([(0.0, 4.0), (3.5, 8.0)])[1]
     silent = Narration(None, 0.0, [], "en_US-joe-medium", 0)
     text = "🎉 Party!"
-    for narration in (None, silent):
-        cues = cues_for_scene(text, narration, 4.0, window)
+    for sentences in ([], silent.sentences):
+        cues = cues_for_scene(text, sentences, 4.0, window)
         assert [(cue.start, cue.end, cue.text) for cue in cues] == [(window[0], window[1], text)]
 
 
 def test_scene_cues_follow_the_voice_when_there_is_one() -> None:
     narration = Narration(None, 2.0, [SentenceTiming("Hello there.", 0.0, 1.2)], "Joanna", 16000)
-    cues = cues_for_scene("Hello there.", narration, 4.4, (3.75, 8.0))
+    cues = cues_for_scene("Hello there.", narration.sentences, 4.4, (3.75, 8.0))
     assert [(cue.start, cue.end) for cue in cues] == [
         pytest.approx((4.4, 4.4 + 1.2 + CAPTION_LINGER_SECONDS))
     ]
+
+
+def test_blank_text_has_no_cues() -> None:
+    assert cues_for_text("   ", 0.0, 5.0) == []
+
+
+def test_cues_share_the_time_by_characters_and_tile_it() -> None:
+    cues = cues_for_text(STORY, 2.0, 14.0)
+
+    assert cues[0].start == 2.0
+    assert cues[-1].end == 14.0
+    for previous, following in zip(cues, cues[1:], strict=False):
+        assert previous.end == following.start
+    lengths = [len(cue.text) for cue in cues]
+    durations = [cue.end - cue.start for cue in cues]
+    longest, shortest = lengths.index(max(lengths)), lengths.index(min(lengths))
+    assert durations[longest] > durations[shortest]
+
+
+def test_a_tiny_phrase_still_gets_a_readable_share() -> None:
+    cues = cues_for_text(
+        "Yes. " + "This sentence is a good deal longer than the first one was, really.", 0.0, 6.0
+    )
+
+    assert cues[0].end - cues[0].start >= 1.0
+
+
+def test_caption_windows_switch_halfway_through_a_cross_fade() -> None:
+    assert caption_windows([(0.0, 3.0), (2.0, 5.0), (5.0, 7.0)]) == [(0.0, 2.5), (2.5, 5.0), (5.0, 7.0)]
+
+
+def test_reading_seconds_counts_characters_at_fifteen_per_second() -> None:
+    assert reading_seconds("x" * 30) == pytest.approx(2.0)
+    assert reading_seconds("  ") == 0.0
+
+
+def test_a_plan_without_a_voice_spreads_each_narration_over_its_caption_window() -> None:
+    scenes = [
+        SceneToTime(1, "First scene.", fixed=3.0),
+        SceneToTime(2, "", fixed=3.0),
+        SceneToTime(3, "Third."),
+    ]
+
+    planned = plan(scenes)
+
+    assert planned.spans == [(0.0, 3.0), (2.5, 5.5), (5.0, 8.0)]
+    assert planned.duration == 8.0
+    assert planned.narration_starts == [0.0, 2.5, 5.0]
+    assert planned.cues == [Cue(0.0, 2.75, "First scene."), Cue(5.25, 8.0, "Third.")]
+
+
+def test_a_plan_times_each_scene_by_its_voice_and_keeps_narrations_apart() -> None:
+    # Given two voiced scenes joined by a cut, the first one's voice ending at its scene's end
+    first = SceneToTime(
+        1, "Hello there.", fixed=2.0, transition=Transition.CUT, narration_seconds=2.0,
+        sentences=[SentenceTiming("Hello there.", 0.0, 2.0)],
+    )  # fmt: skip
+    second = SceneToTime(2, "Bye.", narration_seconds=1.0, sentences=[SentenceTiming("Bye.", 0.0, 1.0)])
+
+    planned = plan([first, second])
+
+    # Then the second scene lasts its voice plus the pads, and speaks after the gap at the earliest
+    assert planned.timings == [SceneTiming(2.0, 0.0), scene_timing(2, 1.0)]
+    assert planned.spans == [(0.0, 2.0), (2.0, 2.0 + MIN_NARRATED_SCENE_SECONDS)]
+    assert planned.narration_starts[1] == pytest.approx(2.0 + planned.timings[1].voice_offset)
+    assert planned.narration_starts[1] >= 2.0 + NARRATION_GAP_SECONDS
+    assert [cue.text for cue in planned.cues] == ["Hello there.", "Bye."]
+    assert planned.cues[1].start == planned.narration_starts[1]
+
+
+def test_a_plan_names_the_scene_whose_voice_does_not_fit() -> None:
+    scene = SceneToTime(4, "Far too long.", fixed=1.0, narration_seconds=3.0)
+
+    with pytest.raises(NarrationTooLongException) as caught:
+        plan([scene])
+
+    assert caught.value.details["scene"] == 4
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "Hi.",
+        "A caption long enough to need more than the minimum time to read on screen, surely.",
+        "word " * 300,
+    ],
+)
+def test_the_estimate_before_a_render_is_the_length_assembly_gives_a_silent_scene(text: str) -> None:
+    # The drift that was a bug: the render limits estimated an unvoiced scene at its reading time plus a
+    # second, with a floor of 1 s and no cap, while assembly makes it 3 s at least and 30 s at most. A short
+    # scene was underestimated threefold; a 1500-character one was counted at 101 s, refusing renders whose
+    # video would be within the limit.
+    assert estimated_scene_seconds(text, voiced=False) == scene_timing(1, 0.0, text=text).duration
+
+
+def test_the_estimate_of_a_voiced_scene_assumes_speech_at_reading_speed() -> None:
+    text = "word " * 300
+
+    assert estimated_scene_seconds(text, voiced=True) == pytest.approx(
+        PAD_BEFORE_SECONDS + reading_seconds(text) + PAD_AFTER_SECONDS
+    )
+    assert estimated_scene_seconds("Hi.", voiced=True) == MIN_NARRATED_SCENE_SECONDS
+    # Nothing speakable is silent, voice or not; a fixed length is the length
+    assert estimated_scene_seconds("🎉", voiced=True) == SILENT_SCENE_MIN_SECONDS
+    assert estimated_scene_seconds("word " * 300, 4.0, voiced=True) == 4.0
