@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 import io
 import math
 import warnings
-from types import ModuleType
 from typing import Final
 
 from videogen.exceptions import ImageGenerationException
+from videogen.pictures import MAX_SOURCE_PIXELS, fit, pillow
 from videogen.providers.base import GeneratedImage, ImageRequest
 
-#: Largest source image we decode. Providers return at most ~17 MP (Nova Canvas 4096², Ultra 4 MP);
-#: anything far beyond that is a decompression bomb, not a picture.
-MAX_SOURCE_PIXELS: Final = 40_000_000
 #: Largest frame we produce: 4K on its long side is more than any video videogen renders.
 MAX_TARGET_SIDE: Final = 4096
 
@@ -54,17 +50,6 @@ def nearest_aspect_ratio(width: int, height: int, choices: tuple[str, ...] = STA
     return min(choices, key=distance)
 
 
-@functools.cache
-def _pillow() -> ModuleType:
-    """Pillow's Image module, imported on first use (API functions never pay for it), with a bomb limit."""
-    from PIL import Image
-
-    # Pillow only warns up to twice its limit; lower it to ours so every oversized image is refused below.
-    if Image.MAX_IMAGE_PIXELS is None or Image.MAX_IMAGE_PIXELS > MAX_SOURCE_PIXELS:
-        Image.MAX_IMAGE_PIXELS = MAX_SOURCE_PIXELS
-    return Image
-
-
 def fit_image(data: bytes, width: int, height: int) -> tuple[bytes, str]:
     """Scale and centre-crop encoded image bytes so they cover exactly ``width`` x ``height``.
 
@@ -79,9 +64,7 @@ def fit_image(data: bytes, width: int, height: int) -> tuple[bytes, str]:
         raise ImageGenerationException(
             "The requested image size is out of range", {"width": width, "height": height}
         )
-    image_module = _pillow()
-    from PIL import ImageOps
-
+    image_module = pillow()
     try:
         with warnings.catch_warnings():
             # Between Pillow's limit and twice it Pillow only warns; treat that as the bomb it is.
@@ -100,8 +83,7 @@ def fit_image(data: bytes, width: int, height: int) -> tuple[bytes, str]:
         content_type = _FORMAT_TYPES.get(image.format or "")
         if image.size == (width, height) and content_type is not None:
             return data, content_type
-        rgb = image if image.mode == "RGB" else image.convert("RGB")
-        fitted = ImageOps.fit(rgb, (width, height), method=image_module.Resampling.LANCZOS)
+        fitted = fit(image, (width, height))
         out = io.BytesIO()
         fitted.save(out, format="PNG")
         return out.getvalue(), PNG
