@@ -24,7 +24,8 @@ from videogen.exceptions import (
     RateLimitException,
 )
 from videogen.providers.base import ImageRequest
-from videogen.providers.stability_grpc import DEFAULT_RETRY_AFTER, StabilityGrpcProvider
+from videogen.providers.stability import DEFAULT_RETRY_AFTER
+from videogen.providers.stability_grpc import StabilityGrpcProvider
 
 KEY = "sk-grpc-test-key"
 Responder = Callable[[Any, grpc.ServicerContext], Iterator[Any]]

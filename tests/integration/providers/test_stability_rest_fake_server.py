@@ -24,7 +24,8 @@ from videogen.exceptions import (
     RateLimitException,
 )
 from videogen.providers.base import ImageRequest
-from videogen.providers.stability_rest import DEFAULT_RETRY_AFTER, StabilityRestProvider
+from videogen.providers.stability import DEFAULT_RETRY_AFTER
+from videogen.providers.stability_rest import StabilityRestProvider
 
 KEY = "sk-rest-test-key"
 Reply = tuple[int, dict[str, str], bytes]

@@ -18,8 +18,8 @@ from videogen.exceptions import (
     VideoGeneratorException,
 )
 from videogen.providers.base import ImageRequest
+from videogen.providers.stability import DEFAULT_RETRY_AFTER
 from videogen.providers.stability_rest import (
-    DEFAULT_RETRY_AFTER,
     StabilityRestProvider,
     build_form_fields,
     encode_multipart,
