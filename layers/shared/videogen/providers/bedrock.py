@@ -23,7 +23,7 @@ from videogen.observability import logger
 from videogen.providers import stability
 from videogen.providers.base import GeneratedImage, ImageRequest
 from videogen.providers.catalog import BEDROCK_MODEL_ID
-from videogen.providers.imaging import fitted_result, styled_prompt
+from videogen.providers.imaging import fitted_result, require_positive_size, styled_prompt
 
 if TYPE_CHECKING:
     from mypy_boto3_bedrock_runtime import BedrockRuntimeClient
@@ -101,10 +101,7 @@ def model_family(model_id: str) -> ModelFamily:
 
 def nova_size(width: int, height: int) -> tuple[int, int]:
     """The size closest to width x height that Nova Canvas accepts (the image is cropped back later)."""
-    if width <= 0 or height <= 0:
-        raise ImageGenerationException(
-            "The requested image size is out of range", {"width": width, "height": height}
-        )
+    require_positive_size(width, height)
     ratio = min(max(width / height, 1 / NOVA_MAX_RATIO), NOVA_MAX_RATIO)
     area = float(width * height)
     w, h = math.sqrt(area * ratio), math.sqrt(area / ratio)

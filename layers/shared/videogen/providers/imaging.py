@@ -32,15 +32,20 @@ def styled_prompt(request: ImageRequest) -> str:
 STABILITY_ASPECT_RATIOS: Final = ("16:9", "1:1", "21:9", "2:3", "3:2", "4:5", "5:4", "9:16", "9:21")
 
 
+def require_positive_size(width: int, height: int) -> None:
+    """Refuse a size with an empty side before any ratio or scale is computed from it."""
+    if width <= 0 or height <= 0:
+        raise ImageGenerationException(
+            "The requested image size is out of range", {"width": width, "height": height}
+        )
+
+
 def nearest_aspect_ratio(width: int, height: int, choices: tuple[str, ...] = STABILITY_ASPECT_RATIOS) -> str:
     """The ratio among ``choices`` ("W:H") closest to width/height, compared on a log scale.
 
     A log scale makes 2:1 and 1:2 equally far from 1:1, so portrait and landscape frames are treated alike.
     """
-    if width <= 0 or height <= 0:
-        raise ImageGenerationException(
-            "The requested image size is out of range", {"width": width, "height": height}
-        )
+    require_positive_size(width, height)
     wanted = math.log(width / height)
 
     def distance(choice: str) -> float:

@@ -11,7 +11,7 @@ from videogen.observability import logger
 from videogen.providers import stability
 from videogen.providers.base import GeneratedImage, ImageRequest
 from videogen.providers.catalog import STABILITY_GRPC_ENGINE
-from videogen.providers.imaging import fitted_result, styled_prompt
+from videogen.providers.imaging import fitted_result, require_positive_size, styled_prompt
 
 DEFAULT_ENGINE: Final = STABILITY_GRPC_ENGINE
 #: Seeds are uint32 on the wire.
@@ -39,10 +39,7 @@ LEGACY_MAX_SIDE: Final = 1536
 
 def engine_size(engine: str, width: int, height: int) -> tuple[int, int]:
     """The size to ask ``engine`` for so that cropping back to width x height loses the least."""
-    if width <= 0 or height <= 0:
-        raise ImageGenerationException(
-            "The requested image size is out of range", {"width": width, "height": height}
-        )
+    require_positive_size(width, height)
     wanted = math.log(width / height)
     if "xl-1024" in engine:
         return min(SDXL_SIZES, key=lambda size: abs(math.log(size[0] / size[1]) - wanted))
