@@ -2,25 +2,17 @@
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from videogen.config import get_config
-from videogen.dal.tables import bind_table
-from videogen.observability import CAPTURE_COLD_START_METRIC, logger, metrics, tracer
+from videogen.handlers import config_with_table, handles
 from videogen.pipeline.events import SceneStep
 from videogen.pipeline.images import generate_scene_image
 
-settings = get_config()
-bind_table(settings.table_name, settings.aws_region)
+settings = config_with_table()
 
 
-@logger.inject_lambda_context(correlation_id_path="request_id", clear_state=True)
-@metrics.log_metrics(capture_cold_start_metric=CAPTURE_COLD_START_METRIC)
-@tracer.capture_lambda_handler
-@event_parser(model=SceneStep)
+@handles(SceneStep)
 def lambda_handler(event: SceneStep, context: LambdaContext) -> dict[str, Any]:
-    logger.append_keys(project_id=event.project_id, render_id=event.render_id, scene=event.scene)
     return {
         "scene": event.scene,
         "image_key": generate_scene_image(event.project_id, event.render_id, event.scene, settings),

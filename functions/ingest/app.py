@@ -3,25 +3,19 @@
 from dataclasses import asdict
 from typing import Any
 
-from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
+from aws_lambda_powertools.utilities.data_classes import S3Event
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from videogen.config import get_config
-from videogen.dal.tables import bind_table
+from videogen.handlers import config_with_table, handles
 from videogen.ingest.inbox import DroppedObject
 from videogen.ingest.service import ingest_object
-from videogen.observability import CAPTURE_COLD_START_METRIC, logger, metrics, tracer
 
-settings = get_config()
-bind_table(settings.table_name, settings.aws_region)
+settings = config_with_table()
 # S3's id of the upload request: the same id its access logs and CloudTrail show.
 S3_REQUEST_ID = 'Records[0].responseElements."x-amz-request-id"'
 
 
-@logger.inject_lambda_context(correlation_id_path=S3_REQUEST_ID, clear_state=True)
-@metrics.log_metrics(capture_cold_start_metric=CAPTURE_COLD_START_METRIC)
-@tracer.capture_lambda_handler
-@event_source(data_class=S3Event)
+@handles(S3Event, correlation_id_path=S3_REQUEST_ID)
 def lambda_handler(event: S3Event, context: LambdaContext) -> dict[str, Any]:
     results = []
     # s3:TestEvent (sent when notifications are configured) has no records.

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import botocore.session
 import pytest
+
+from tests.support.fresh_python import run_python
 
 ROOT = Path(__file__).resolve().parents[2]
 KEEP_LIST = ROOT / "layers" / "shared" / "botocore-services.txt"
@@ -222,18 +222,10 @@ def test_pruned_layer_creates_a_client_for_each_kept_service_on_its_own(build_di
     }
 
     # When a fresh interpreter without site-packages imports the libraries and creates every client
-    completed = subprocess.run(
-        [sys.executable, "-I", "-S", "-c", _PROBE, str(layer), ",".join(kept)],
-        check=False,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    printed = run_python(_PROBE, str(layer), ",".join(kept), env=environment, isolated=True)
 
     # Then each kept service has a working client, the rest are gone, and nothing came from elsewhere
-    assert completed.returncode == 0, completed.stderr
-    result = json.loads(completed.stdout.strip().splitlines()[-1])
+    result = json.loads(printed)
     assert result["clients"] == {name: name for name in kept}
     assert result["resources"]
     assert result["pruned"] is True

@@ -6,16 +6,14 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.support.fresh_python import function_environment, run_python
 from videogen.exceptions import ERRORS, StorageException, VideoGeneratorException, error_class
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,26 +59,8 @@ print(json.dumps({"imported": imported, "classes": sorted(found)}))
 
 def _run_alone(code: str, stdin: Any = None) -> dict[str, Any]:
     """Run ``code`` in a fresh interpreter (this one has imported everything) with a function's settings."""
-    environment = {key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "SENTRY_"))}
-    environment.update(
-        TABLE_NAME="videogen-test",
-        MEDIA_BUCKET="videogen-test-media",
-        AWS_DEFAULT_REGION="us-east-1",
-        POWERTOOLS_TRACE_DISABLED="true",
-        POWERTOOLS_METRICS_NAMESPACE="videogen-test",
-    )
-    completed = subprocess.run(
-        [sys.executable, "-c", code],
-        input=json.dumps(stdin),
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    assert completed.returncode == 0, completed.stderr
-    result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
+    environment = function_environment(POWERTOOLS_METRICS_NAMESPACE="videogen-test")
+    result: dict[str, Any] = json.loads(run_python(code, env=environment, stdin=json.dumps(stdin)))
     return result
 
 

@@ -30,6 +30,19 @@ class VideoGeneratorException(Exception):  # noqa: N818 - the seed's public name
     #: What a person is told when the error arrives without a message of its own (a render's end).
     default_message: ClassVar[str] = "The render failed."
 
+    def __init_subclass__(
+        cls, *, code: str | None = None, status: int | None = None, retryable: bool | None = None
+    ) -> None:
+        """A subclass states on its class line only what differs from its parent: its ``code``, the HTTP
+        ``status`` it maps to, whether it is ``retryable``; the rest it inherits."""
+        super().__init_subclass__()
+        if code is not None:
+            cls.error_code = code
+        if status is not None:
+            cls.status_code = status
+        if retryable is not None:
+            cls.retryable = retryable
+
     def __init__(self, message: str, details: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.message = message
@@ -40,61 +53,37 @@ class VideoGeneratorException(Exception):  # noqa: N818 - the seed's public name
         return {"code": self.error_code, "message": self.message, "details": self.details}
 
 
-class ResourceNotFoundException(VideoGeneratorException):
+class ResourceNotFoundException(VideoGeneratorException, code="RESOURCE_NOT_FOUND", status=404):
     """The resource does not exist, or belongs to someone else (never revealed)."""
 
-    error_code = "RESOURCE_NOT_FOUND"
-    status_code = 404
 
-
-class ResourceConflictException(VideoGeneratorException):
+class ResourceConflictException(VideoGeneratorException, code="RESOURCE_CONFLICT", status=409):
     """The request conflicts with the resource's current state (a concurrent write, a running render)."""
 
-    error_code = "RESOURCE_CONFLICT"
-    status_code = 409
 
-
-class RenderSupersededException(ResourceConflictException):
+class RenderSupersededException(ResourceConflictException, code="RENDER_SUPERSEDED"):
     """A render step of a render that is no longer the project's current one (a newer render was claimed,
     or this one has ended): it stops, and writes nothing."""
 
-    error_code = "RENDER_SUPERSEDED"
-    status_code = 409
 
-
-class UploadNotReceivedException(ResourceConflictException):
+class UploadNotReceivedException(ResourceConflictException, code="UPLOAD_NOT_RECEIVED"):
     """A file was to be uploaded first, and has not arrived (or its upload expired)."""
 
-    error_code = "UPLOAD_NOT_RECEIVED"
-    status_code = 409
 
-
-class PreconditionFailedException(ResourceConflictException):
+class PreconditionFailedException(ResourceConflictException, code="PRECONDITION_FAILED", status=412):
     """An ``If-Match`` precondition did not hold: the caller's copy is stale."""
 
-    error_code = "PRECONDITION_FAILED"
-    status_code = 412
 
-
-class ValidationException(VideoGeneratorException):
+class ValidationException(VideoGeneratorException, code="BAD_REQUEST", status=400):
     """The request is malformed (bad JSON, a bad cursor, a bad header)."""
 
-    error_code = "BAD_REQUEST"
-    status_code = 400
 
-
-class PayloadTooLargeException(ValidationException):
+class PayloadTooLargeException(ValidationException, code="PAYLOAD_TOO_LARGE", status=413):
     """The request or one of its fields is larger than videogen accepts."""
 
-    error_code = "PAYLOAD_TOO_LARGE"
-    status_code = 413
 
-
-class InvalidMusicException(ValidationException):
+class InvalidMusicException(ValidationException, code="INVALID_MUSIC", status=422):
     """A music file that cannot be used: not audio, too long or too large (the message says which)."""
-
-    error_code = "INVALID_MUSIC"
-    status_code = 422
 
     @classmethod
     def too_large(cls, size: int) -> InvalidMusicException:
@@ -105,24 +94,16 @@ class InvalidMusicException(ValidationException):
         )
 
 
-class InvalidCursorException(ValidationException):
+class InvalidCursorException(ValidationException, code="INVALID_CURSOR"):
     """A pagination cursor that this listing did not hand out."""
 
-    error_code = "INVALID_CURSOR"
 
-
-class RenderTooLargeException(ValidationException):
+class RenderTooLargeException(ValidationException, code="RENDER_TOO_LARGE", status=422):
     """The render would cost more than one render may: too many seconds at too many pixels."""
 
-    error_code = "RENDER_TOO_LARGE"
-    status_code = 422
 
-
-class UnknownVoiceException(ValidationException):
+class UnknownVoiceException(ValidationException, code="INVALID_VOICE", status=422):
     """The ``voice`` setting names no voice videogen offers; ``details.valid`` lists the ones it does."""
-
-    error_code = "INVALID_VOICE"
-    status_code = 422
 
     def __init__(self, value: str, valid: list[str]) -> None:
         shown = ", ".join(valid) if valid else "none installed"
@@ -131,37 +112,24 @@ class UnknownVoiceException(ValidationException):
         )
 
 
-class UnsafeInboxKeyException(ValidationException):
+class UnsafeInboxKeyException(ValidationException, code="INVALID_INBOX_KEY"):
     """An inbox key that must not be acted on at all; ``details["reason"]`` says why."""
 
-    error_code = "INVALID_INBOX_KEY"
 
-
-class InboxFolderException(ValidationException):
+class InboxFolderException(ValidationException, code="INVALID_INBOX_KEY"):
     """A script in a subfolder of the owner's inbox folder: only the folder itself is read."""
 
-    error_code = "INVALID_INBOX_KEY"
 
-
-class MusicNotFoundException(ValidationException):
+class MusicNotFoundException(ValidationException, code="MUSIC_NOT_FOUND", status=422):
     """A script names a music file that is not where it says (the drop folder: beside the script)."""
 
-    error_code = "MUSIC_NOT_FOUND"
-    status_code = 422
 
-
-class ScriptParsingException(VideoGeneratorException):
+class ScriptParsingException(VideoGeneratorException, code="SCRIPT_PARSE_ERROR", status=422):
     """The script cannot be read; details carry the line, column, offending text and a hint."""
 
-    error_code = "SCRIPT_PARSE_ERROR"
-    status_code = 422
 
-
-class NarrationTooLongException(ScriptParsingException):
+class NarrationTooLongException(ScriptParsingException, code="NARRATION_TOO_LONG"):
     """A scene's narration does not fit the duration the script fixed for it (a script error, 422)."""
-
-    error_code = "NARRATION_TOO_LONG"
-    status_code = 422
 
     def __init__(self, scene: int, narration_seconds: float, available_seconds: float) -> None:
         over = narration_seconds - available_seconds
@@ -179,33 +147,22 @@ class NarrationTooLongException(ScriptParsingException):
         self.over_by = over
 
 
-class ImageGenerationException(VideoGeneratorException):
+class ImageGenerationException(VideoGeneratorException, code="IMAGE_GENERATION_FAILED"):
     """An image could not be generated (content filter, provider error, bad image data)."""
 
-    error_code = "IMAGE_GENERATION_FAILED"
-    status_code = 500
 
-
-class ProviderUnavailableException(ImageGenerationException):
+class ProviderUnavailableException(
+    ImageGenerationException, code="PROVIDER_UNAVAILABLE", status=503, retryable=True
+):
     """A provider failed in a way that may pass (5xx, timeout, connection reset): worth a retry."""
 
-    error_code = "PROVIDER_UNAVAILABLE"
-    status_code = 503
-    retryable = True
 
-
-class ContentFilteredException(ImageGenerationException):
+class ContentFilteredException(ImageGenerationException, code="CONTENT_FILTERED", status=422):
     """The provider refused the prompt or filtered its result. Retrying the same prompt will not help."""
 
-    error_code = "CONTENT_FILTERED"
-    status_code = 422
 
-
-class VideoAssemblyException(VideoGeneratorException):
+class VideoAssemblyException(VideoGeneratorException, code="VIDEO_ASSEMBLY_FAILED"):
     """The video could not be assembled from its media."""
-
-    error_code = "VIDEO_ASSEMBLY_FAILED"
-    status_code = 500
 
 
 class UnreadableMediaException(VideoAssemblyException):
@@ -216,81 +173,53 @@ class UnreadableMediaException(VideoAssemblyException):
     """
 
 
-class VoiceSynthesisException(VideoGeneratorException):
+class VoiceSynthesisException(VideoGeneratorException, code="VOICE_SYNTHESIS_FAILED"):
     """The narration could not be synthesized (a provider error that retrying will not fix)."""
 
-    error_code = "VOICE_SYNTHESIS_FAILED"
-    status_code = 500
 
-
-class VoiceUnavailableException(VoiceSynthesisException):
+class VoiceUnavailableException(
+    VoiceSynthesisException, code="VOICE_PROVIDER_UNAVAILABLE", status=503, retryable=True
+):
     """The voice provider failed in a way that may pass (5xx, timeout, connection): worth a retry."""
 
-    error_code = "VOICE_PROVIDER_UNAVAILABLE"
-    status_code = 503
-    retryable = True
 
-
-class RenderTimedOutException(VideoGeneratorException):
+class RenderTimedOutException(VideoGeneratorException, code="RENDER_TIMED_OUT", status=504):
     """The render ran past a time limit (a step's function timeout, or the whole execution's) and was
     stopped."""
 
-    error_code = "RENDER_TIMED_OUT"
-    status_code = 504
     default_message = "The render took too long and was stopped; retry, or make the video shorter."
 
 
-class RenderAbortedException(VideoGeneratorException):
+class RenderAbortedException(VideoGeneratorException, code="RENDER_ABORTED", status=409):
     """The render's execution was stopped before it finished (by hand, or by a deployment)."""
 
-    error_code = "RENDER_ABORTED"
-    status_code = 409
     default_message = "The render was stopped before it finished; start it again."
 
 
-class RenderCrashedException(VideoGeneratorException):
+class RenderCrashedException(VideoGeneratorException, code="RENDER_CRASHED"):
     """The render's execution ended without recording why (a failure outside every Catch)."""
 
-    error_code = "RENDER_CRASHED"
-    status_code = 500
     default_message = "The render stopped unexpectedly; retry, or report the request id."
 
 
-class StorageException(VideoGeneratorException):
+class StorageException(VideoGeneratorException, code="STORAGE_ERROR", retryable=True):
     """DynamoDB or S3 failed in a way the caller cannot fix."""
 
-    error_code = "STORAGE_ERROR"
-    status_code = 500
-    retryable = True
 
-
-class AuthenticationException(VideoGeneratorException):
+class AuthenticationException(VideoGeneratorException, code="UNAUTHENTICATED", status=401):
     """No identity, or one that cannot be verified."""
 
-    error_code = "UNAUTHENTICATED"
-    status_code = 401
 
-
-class AuthorizationException(VideoGeneratorException):
+class AuthorizationException(VideoGeneratorException, code="FORBIDDEN", status=403):
     """An identity without the right to do this."""
 
-    error_code = "FORBIDDEN"
-    status_code = 403
 
-
-class ConfigurationException(VideoGeneratorException):
+class ConfigurationException(VideoGeneratorException, code="CONFIGURATION_ERROR"):
     """videogen is not configured for what was asked (a provider without credentials)."""
 
-    error_code = "CONFIGURATION_ERROR"
-    status_code = 500
 
-
-class RateLimitException(VideoGeneratorException):
+class RateLimitException(VideoGeneratorException, code="RATE_LIMITED", status=429, retryable=True):
     """Too many requests; ``retry_after`` says how many seconds to wait."""
-
-    error_code = "RATE_LIMITED"
-    status_code = 429
-    retryable = True
 
     def __init__(self, message: str, retry_after: int = 1, details: dict[str, Any] | None = None) -> None:
         super().__init__(message, {**(details or {}), "retry_after": retry_after})

@@ -12,10 +12,10 @@ from PIL import Image, ImageFont, ImageStat
 
 from videogen.domain.enums import AspectRatio, CaptionOutline, CaptionPosition, CaptionSize
 from videogen.domain.settings import CaptionOptions
+from videogen.fonts import roboto_file
 from videogen.media.assemble import SceneClip, assemble_video
 from videogen.media.captions import Cue, caption_style
 from videogen.media.ffmpeg import ffmpeg_exe
-from videogen.media.fonts import roboto_file
 
 pytestmark = pytest.mark.slow
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import socket
 import threading
 from collections.abc import Callable, Iterator
 from concurrent import futures
@@ -16,6 +15,7 @@ from PIL import Image
 from stability_sdk.interfaces.gooseai.generation import generation_pb2 as generation
 from stability_sdk.interfaces.gooseai.generation import generation_pb2_grpc as generation_grpc
 
+from tests.support.providers import closed_port, image_request
 from videogen.exceptions import (
     ConfigurationException,
     ContentFilteredException,
@@ -24,7 +24,8 @@ from videogen.exceptions import (
     RateLimitException,
 )
 from videogen.providers.base import ImageRequest
-from videogen.providers.stability_grpc import DEFAULT_RETRY_AFTER, StabilityGrpcProvider
+from videogen.providers.stability import DEFAULT_RETRY_AFTER
+from videogen.providers.stability_grpc import StabilityGrpcProvider
 
 KEY = "sk-grpc-test-key"
 Responder = Callable[[Any, grpc.ServicerContext], Iterator[Any]]
@@ -88,16 +89,8 @@ def provider(grpc_server: tuple[FakeGenerationService, str]) -> StabilityGrpcPro
 
 
 def _request(**changes: Any) -> ImageRequest:
-    fields: dict[str, Any] = {
-        "prompt": "a lighthouse at dusk",
-        "width": 1024,
-        "height": 1024,
-        "seed": 1234,
-        "style": "watercolor",
-        "negative_prompt": "blurry, text",
-    }
-    fields.update(changes)
-    return ImageRequest(**fields)
+    """A request at SDXL's own square size: the engine draws it without a crop."""
+    return image_request(**{"width": 1024, "height": 1024, **changes})
 
 
 def _abort_with(code: grpc.StatusCode, trailing: tuple[tuple[str, str], ...] = ()) -> Responder:
@@ -305,10 +298,7 @@ def test_a_slow_server_hits_the_deadline(grpc_server: tuple[FakeGenerationServic
 
 
 def test_a_server_that_is_down_fails_fast_as_unavailable() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    provider = StabilityGrpcProvider(KEY, host=f"127.0.0.1:{port}", timeout=5)
+    provider = StabilityGrpcProvider(KEY, host=f"127.0.0.1:{closed_port()}", timeout=5)
 
     with pytest.raises(ProviderUnavailableException) as info:
         provider.generate(_request())

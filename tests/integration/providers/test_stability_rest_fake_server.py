@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import email.parser
-import email.policy
 import io
 import json
-import socket
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -16,6 +13,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from tests.support.providers import closed_port, image_request, parse_form
 from videogen.exceptions import (
     ConfigurationException,
     ContentFilteredException,
@@ -23,8 +21,8 @@ from videogen.exceptions import (
     ProviderUnavailableException,
     RateLimitException,
 )
-from videogen.providers.base import ImageRequest
-from videogen.providers.stability_rest import DEFAULT_RETRY_AFTER, StabilityRestProvider
+from videogen.providers.stability import DEFAULT_RETRY_AFTER
+from videogen.providers.stability_rest import StabilityRestProvider
 
 KEY = "sk-rest-test-key"
 Reply = tuple[int, dict[str, str], bytes]
@@ -62,22 +60,6 @@ class FakeStability:
     release: threading.Event = field(default_factory=threading.Event)
 
 
-def _parse_form(content_type: str, body: bytes) -> dict[str, str]:
-    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
-        f"Content-Type: {content_type}\r\n\r\n".encode() + body
-    )
-    assert message.is_multipart()
-    fields: dict[str, str] = {}
-    for part in message.walk():
-        if part.is_multipart():
-            continue
-        name = part.get_param("name", header="content-disposition")
-        payload = part.get_payload(decode=True)
-        assert isinstance(name, str) and isinstance(payload, bytes)
-        fields[name] = payload.decode()
-    return fields
-
-
 def _handler_for(fake: FakeStability) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -87,7 +69,7 @@ def _handler_for(fake: FakeStability) -> type[BaseHTTPRequestHandler]:
             received = Received(
                 path=self.path,
                 headers={key.lower(): value for key, value in self.headers.items()},
-                fields=_parse_form(self.headers["Content-Type"], body),
+                fields=parse_form(self.headers["Content-Type"], body),
             )
             fake.received.append(received)
             reply = fake.respond(received)
@@ -137,23 +119,10 @@ def provider(rest_server: tuple[FakeStability, str]) -> StabilityRestProvider:
     return StabilityRestProvider(KEY, base_url=base_url, timeout=5)
 
 
-def _request(**changes: Any) -> ImageRequest:
-    fields: dict[str, Any] = {
-        "prompt": "a lighthouse at dusk",
-        "width": 1280,
-        "height": 720,
-        "seed": 1234,
-        "style": "watercolor",
-        "negative_prompt": "blurry, text",
-    }
-    fields.update(changes)
-    return ImageRequest(**fields)
-
-
 def test_generate_posts_the_form_and_crops_the_image_to_the_frame(
     provider: StabilityRestProvider, fake: FakeStability
 ) -> None:
-    image = provider.generate(_request())
+    image = provider.generate(image_request())
 
     (received,) = fake.received
     assert received.path == "/v2beta/stable-image/generate/core"
@@ -178,7 +147,7 @@ def test_an_image_of_the_exact_size_is_passed_through(
 ) -> None:
     fake.respond = lambda received: _image_reply(width=1280, height=720)
 
-    image = provider.generate(_request())
+    image = provider.generate(image_request())
 
     assert image.data == _png(1280, 720)
 
@@ -191,7 +160,7 @@ def test_sd3_models_post_to_the_sd3_endpoint_and_name_the_model(
     fake.respond = lambda received: _image_reply(width=768, height=1344)
     provider = StabilityRestProvider(KEY, base_url=base_url + "/", model="sd3.5-large")
 
-    image = provider.generate(_request(width=720, height=1280, negative_prompt=""))
+    image = provider.generate(image_request(width=720, height=1280, negative_prompt=""))
 
     (received,) = fake.received
     assert received.path == "/v2beta/stable-image/generate/sd3"
@@ -207,7 +176,7 @@ def test_content_filtered_finish_reason_is_content_filtered(
     fake.respond = lambda received: _image_reply("CONTENT_FILTERED")
 
     with pytest.raises(ContentFilteredException) as info:
-        provider.generate(_request())
+        provider.generate(image_request())
 
     assert not info.value.retryable
 
@@ -216,7 +185,7 @@ def test_error_finish_reason_is_retryable(provider: StabilityRestProvider, fake:
     fake.respond = lambda received: _image_reply("ERROR")
 
     with pytest.raises(ProviderUnavailableException):
-        provider.generate(_request())
+        provider.generate(image_request())
 
 
 def test_moderated_prompt_403_is_content_filtered(
@@ -225,7 +194,7 @@ def test_moderated_prompt_403_is_content_filtered(
     fake.respond = lambda received: _error_reply(403, "content_moderation")
 
     with pytest.raises(ContentFilteredException):
-        provider.generate(_request())
+        provider.generate(image_request())
 
 
 def test_429_is_rate_limited_with_retry_after_from_the_header(
@@ -234,7 +203,7 @@ def test_429_is_rate_limited_with_retry_after_from_the_header(
     fake.respond = lambda received: _error_reply(429, "rate_limit_exceeded", {"Retry-After": "12"})
 
     with pytest.raises(RateLimitException) as info:
-        provider.generate(_request())
+        provider.generate(image_request())
 
     assert info.value.retry_after == 12
 
@@ -245,7 +214,7 @@ def test_429_without_retry_after_waits_the_default(
     fake.respond = lambda received: _error_reply(429, "rate_limit_exceeded")
 
     with pytest.raises(RateLimitException) as info:
-        provider.generate(_request())
+        provider.generate(image_request())
 
     assert info.value.retry_after == DEFAULT_RETRY_AFTER
 
@@ -257,7 +226,7 @@ def test_5xx_is_provider_unavailable(
     fake.respond = lambda received: (status, {"Content-Type": "text/html"}, b"<html>oops</html>")
 
     with pytest.raises(ProviderUnavailableException) as info:
-        provider.generate(_request())
+        provider.generate(image_request())
 
     assert info.value.details["status"] == status
 
@@ -271,7 +240,7 @@ def test_auth_and_billing_errors_are_configuration_errors_without_the_key(
     fake.respond = lambda received: _error_reply(status, name)
 
     with pytest.raises(ConfigurationException) as info:
-        provider.generate(_request())
+        provider.generate(image_request())
 
     assert KEY not in str(info.value)
     assert KEY not in json.dumps(info.value.to_dict())
@@ -286,7 +255,7 @@ def test_client_errors_name_the_provider_error_but_not_the_body(
     fake.respond = lambda received: _error_reply(status, name)
 
     with pytest.raises(ImageGenerationException) as info:
-        provider.generate(_request())
+        provider.generate(image_request())
 
     assert type(info.value) is ImageGenerationException
     assert name in info.value.message
@@ -300,7 +269,7 @@ def test_a_200_that_is_not_an_image_is_an_image_generation_error(
     fake.respond = lambda received: (200, {"Content-Type": "application/json"}, b'{"image": "base64..."}')
 
     with pytest.raises(ImageGenerationException, match="without an image"):
-        provider.generate(_request())
+        provider.generate(image_request())
 
 
 def test_undecodable_image_bytes_are_an_image_generation_error(
@@ -309,7 +278,7 @@ def test_undecodable_image_bytes_are_an_image_generation_error(
     fake.respond = lambda received: (200, {"Content-Type": "image/png", "finish-reason": "SUCCESS"}, b"nope")
 
     with pytest.raises(ImageGenerationException, match="not an image"):
-        provider.generate(_request())
+        provider.generate(image_request())
 
 
 def test_an_oversized_response_is_refused(
@@ -320,7 +289,7 @@ def test_an_oversized_response_is_refused(
     monkeypatch.setattr(stability_rest, "MAX_RESPONSE_BYTES", 100)
 
     with pytest.raises(ImageGenerationException, match="too large"):
-        provider.generate(_request())
+        provider.generate(image_request())
 
 
 def test_redirects_are_not_followed_so_the_key_stays_put(
@@ -331,7 +300,7 @@ def test_redirects_are_not_followed_so_the_key_stays_put(
     )
 
     with pytest.raises(ImageGenerationException):
-        provider.generate(_request())
+        provider.generate(image_request())
 
     assert [received.path for received in fake.received] == ["/v2beta/stable-image/generate/core"]
 
@@ -347,7 +316,7 @@ def test_a_slow_server_times_out_as_provider_unavailable(rest_server: tuple[Fake
     provider = StabilityRestProvider(KEY, base_url=base_url, timeout=0.3)
     try:
         with pytest.raises(ProviderUnavailableException) as info:
-            provider.generate(_request())
+            provider.generate(image_request())
     finally:
         fake.release.set()
 
@@ -360,18 +329,15 @@ def test_a_dropped_connection_is_provider_unavailable(
     fake.respond = lambda received: None
 
     with pytest.raises(ProviderUnavailableException) as info:
-        provider.generate(_request())
+        provider.generate(image_request())
 
     assert info.value.details["reason"] == "RemoteDisconnected"
 
 
 def test_a_server_that_is_down_is_provider_unavailable() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    provider = StabilityRestProvider(KEY, base_url=f"http://127.0.0.1:{port}", timeout=5)
+    provider = StabilityRestProvider(KEY, base_url=f"http://127.0.0.1:{closed_port()}", timeout=5)
 
     with pytest.raises(ProviderUnavailableException) as info:
-        provider.generate(_request())
+        provider.generate(image_request())
 
     assert info.value.details["reason"] == "URLError"

@@ -15,8 +15,8 @@ from videogen.domain.enums import (
     Resolution,
 )
 from videogen.domain.settings import CaptionOptions, ProjectSettings
+from videogen.fonts import roboto_file
 from videogen.media.captions import BORDER_BOX, BORDER_OUTLINE, Cue, caption_style, to_ass, wrap_lines
-from videogen.media.fonts import roboto_file
 
 LONG_CAPTION = (
     "Once upon a time, in a small village by the sea, there lived an old lighthouse keeper named Tom. "

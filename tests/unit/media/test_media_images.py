@@ -10,7 +10,8 @@ from PIL import Image
 
 from videogen.exceptions import VideoAssemblyException
 from videogen.media import images
-from videogen.media.images import fit_mode, inspect_image, prepare_image
+from videogen.media.images import inspect_image, prepare_image
+from videogen.pictures import fit_mode
 
 RED, BLUE = (220, 30, 30), (30, 30, 220)
 

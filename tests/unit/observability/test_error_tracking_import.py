@@ -4,14 +4,10 @@ Each case runs in a fresh interpreter: this test process may have imported sentr
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
+from tests.support.fresh_python import function_environment, run_python
+
 # Every function module, loaded as Lambda loads it; then whether sentry_sdk was imported.
 PROBE = """
 import importlib.util, pathlib, sys
@@ -24,29 +20,7 @@ print("sentry_sdk" in sys.modules, errortracking._enabled)
 
 
 def _probe(**extra: str) -> str:
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("AWS_", "SENTRY_", "POWERTOOLS_")) and key not in {"ENVIRONMENT"}
-    }
-    environment.update(
-        TABLE_NAME="videogen-test",
-        MEDIA_BUCKET="videogen-test-media",
-        AWS_DEFAULT_REGION="us-east-1",
-        POWERTOOLS_TRACE_DISABLED="true",
-        **extra,
-    )
-    completed = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        check=False,
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert completed.returncode == 0, completed.stderr
-    return completed.stdout.strip().splitlines()[-1]
+    return run_python(PROBE, env=function_environment(**extra), timeout=60)
 
 
 @pytest.mark.parametrize("dsn", [None, "  "])

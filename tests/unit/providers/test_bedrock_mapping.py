@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from botocore import exceptions as boto_exc
 
+from tests.support.providers import image_request
 from videogen.domain.enums import FRAME_SIZES
 from videogen.exceptions import (
     ConfigurationException,
@@ -34,9 +35,7 @@ from videogen.providers.bedrock import (
 )
 
 EVENTS = Path(__file__).resolve().parents[2] / "events" / "bedrock"
-REQUEST = ImageRequest(
-    prompt="a lighthouse at dusk", width=1280, height=720, seed=42, style="watercolor", negative_prompt="text"
-)
+REQUEST = image_request(seed=42, negative_prompt="text")
 
 
 def _event(name: str) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from PIL import Image
 
 from videogen.domain.enums import FRAME_SIZES
 from videogen.exceptions import ImageGenerationException
+from videogen.pictures import MAX_SOURCE_PIXELS, pillow
 from videogen.providers import imaging
 from videogen.providers.base import ImageRequest
 from videogen.providers.imaging import fit_image, nearest_aspect_ratio, styled_prompt
@@ -155,30 +156,54 @@ def test_fit_image_rejects_a_truncated_png() -> None:
         fit_image(data[: len(data) // 2], 10, 10)
 
 
-def test_fit_image_refuses_an_image_far_beyond_the_pixel_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Pillow raises DecompressionBombError above twice its limit; a 20x20 image is 4x a 100-pixel limit.
-    pil_image = imaging._pillow()
+@pytest.mark.parametrize(
+    ("side", "refusal"),
+    [
+        # Above twice its limit Pillow raises; a 20x20 image is 4x a 100-pixel limit.
+        (20, "DecompressionBombError"),
+        # Between the limit and twice it Pillow only warns; the helper must still refuse.
+        (12, "DecompressionBombWarning"),
+    ],
+)
+def test_fit_image_refuses_an_image_over_the_pixel_limit(
+    monkeypatch: pytest.MonkeyPatch, side: int, refusal: str
+) -> None:
+    pil_image = pillow()
     monkeypatch.setattr(pil_image, "MAX_IMAGE_PIXELS", 100)
 
     with pytest.raises(ImageGenerationException, match="too large") as info:
-        fit_image(_encode(Image.new("RGB", (20, 20), RED)), 10, 10)
+        fit_image(_encode(Image.new("RGB", (side, side), RED)), 10, 10)
 
-    assert isinstance(info.value.__cause__, pil_image.DecompressionBombError)
-
-
-def test_fit_image_refuses_an_image_just_over_the_pixel_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Between the limit and twice it Pillow only warns; the helper must still refuse.
-    pil_image = imaging._pillow()
-    monkeypatch.setattr(pil_image, "MAX_IMAGE_PIXELS", 100)
-
-    with pytest.raises(ImageGenerationException, match="too large") as info:
-        fit_image(_encode(Image.new("RGB", (12, 12), RED)), 10, 10)
-
-    assert isinstance(info.value.__cause__, pil_image.DecompressionBombWarning)
+    assert isinstance(info.value.__cause__, getattr(pil_image, refusal))
 
 
-def test_pillow_limit_is_lowered_to_the_providers_limit() -> None:
-    assert imaging._pillow().MAX_IMAGE_PIXELS <= imaging.MAX_SOURCE_PIXELS
+def test_pillow_limit_is_lowered_to_the_pictures_limit() -> None:
+    assert pillow().MAX_IMAGE_PIXELS <= MAX_SOURCE_PIXELS
+
+
+def test_fit_image_puts_transparency_over_black_like_the_assembler() -> None:
+    # Drift fixed: the provider's fitter dropped the alpha channel, so a fully transparent area showed the
+    # colour it hid (white here) while the assembler shows black; the same image looked different by who
+    # fitted it.
+    image = Image.new("RGBA", (20, 20), (255, 255, 255, 0))
+    image.paste((*RED, 255), (0, 0, 20, 10))
+
+    fitted, _ = fit_image(_encode(image), 10, 10)
+
+    with Image.open(io.BytesIO(fitted)) as result:
+        assert result.getpixel((5, 8)) == (0, 0, 0)
+        red, green, blue = result.getpixel((5, 1))  # type: ignore[misc]
+        assert red > 200 and green < 60 and blue < 60
+
+
+def test_fit_image_scales_sixteen_bit_greyscale_instead_of_clipping_it() -> None:
+    # Drift fixed: a plain convert clipped every 16-bit grey above 255 to white.
+    grey = Image.new("I;16", (20, 20), 32768)
+
+    fitted, _ = fit_image(_encode(grey), 10, 10)
+
+    with Image.open(io.BytesIO(fitted)) as result:
+        assert result.getpixel((5, 5)) == (128, 128, 128)
 
 
 @pytest.mark.parametrize(("width", "height"), [(0, 10), (10, 0), (imaging.MAX_TARGET_SIDE + 1, 10)])

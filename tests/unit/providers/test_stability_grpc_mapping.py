@@ -14,8 +14,8 @@ from videogen.exceptions import (
     RateLimitException,
     VideoGeneratorException,
 )
+from videogen.providers.stability import DEFAULT_RETRY_AFTER
 from videogen.providers.stability_grpc import (
-    DEFAULT_RETRY_AFTER,
     SDXL_SIZES,
     StabilityGrpcProvider,
     engine_size,

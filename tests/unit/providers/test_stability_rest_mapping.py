@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from tests.support.providers import image_request, parse_form
 from videogen.exceptions import (
     ConfigurationException,
     ContentFilteredException,
@@ -18,8 +19,8 @@ from videogen.exceptions import (
     VideoGeneratorException,
 )
 from videogen.providers.base import ImageRequest
+from videogen.providers.stability import DEFAULT_RETRY_AFTER
 from videogen.providers.stability_rest import (
-    DEFAULT_RETRY_AFTER,
     StabilityRestProvider,
     build_form_fields,
     encode_multipart,
@@ -28,9 +29,7 @@ from videogen.providers.stability_rest import (
     parse_retry_after,
 )
 
-REQUEST = ImageRequest(
-    prompt="a lighthouse at dusk", width=1280, height=720, seed=42, style="watercolor", negative_prompt="text"
-)
+REQUEST = image_request(seed=42, negative_prompt="text")
 
 
 def _error_body(name: str, errors: list[str] | None = None) -> bytes:
@@ -88,18 +87,7 @@ def test_multipart_body_parses_back_into_the_same_fields() -> None:
     body, content_type = encode_multipart(fields, boundary="b0undary")
 
     assert content_type == "multipart/form-data; boundary=b0undary"
-    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
-        f"Content-Type: {content_type}\r\n\r\n".encode() + body
-    )
-    parsed: dict[str, str] = {}
-    for part in message.walk():
-        if part.is_multipart():
-            continue
-        name = part.get_param("name", header="content-disposition")
-        payload = part.get_payload(decode=True)
-        assert isinstance(name, str) and isinstance(payload, bytes)
-        parsed[name] = payload.decode()
-    assert parsed == fields
+    assert parse_form(content_type, body) == fields
     assert body.endswith(b"--b0undary--\r\n")
 
 

@@ -10,8 +10,6 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from videogen.api.context import request_id_of
 from videogen.api.errors import error_body, register_error_handlers
 from videogen.api.routes import assets, health, music, projects, renders, scenes
-from videogen.config import Config
-from videogen.dal.tables import bind_table
 from videogen.observability import logger
 
 API_TITLE = "videogen API"
@@ -43,11 +41,6 @@ def create_app(allow_origin: str = "*") -> APIGatewayRestResolver:
     app.include_router(music.router)
     app.include_router(renders.router)
     return app
-
-
-def configure(settings: Config) -> None:
-    """Point the data layer at this deployment's table (once per container)."""
-    bind_table(settings.table_name, settings.aws_region)
 
 
 def openapi_json(app: APIGatewayRestResolver) -> str:

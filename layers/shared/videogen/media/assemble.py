@@ -38,9 +38,9 @@ from typing import TYPE_CHECKING, Final, NamedTuple
 
 from videogen.domain.enums import Transition
 from videogen.exceptions import VideoAssemblyException
+from videogen.fonts import ROBOTO_FAMILY, roboto_file
 from videogen.media.captions import Cue, caption_style, to_ass
 from videogen.media.ffmpeg import BASE_ARGS, Deadline, expr_number, run_ffmpeg
-from videogen.media.fonts import ROBOTO_FAMILY, roboto_file
 from videogen.media.images import inspect_image, prepare_image
 from videogen.media.segments import (
     BurnIn,

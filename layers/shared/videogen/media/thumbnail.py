@@ -8,8 +8,8 @@ from typing import Final
 
 from videogen.exceptions import VideoAssemblyException
 from videogen.media.ffmpeg import BASE_ARGS, Deadline, expr_number, run_ffmpeg
-from videogen.media.images import MAX_SOURCE_PIXELS, flatten
 from videogen.media.probe import probe
+from videogen.pictures import MAX_SOURCE_PIXELS, flatten
 
 THUMBNAIL_SECONDS: Final = 1.0
 

@@ -20,20 +20,16 @@ from videogen.exceptions import (
     VideoGeneratorException,
 )
 from videogen.observability import logger
+from videogen.providers import stability
 from videogen.providers.base import GeneratedImage, ImageRequest
 from videogen.providers.catalog import BEDROCK_MODEL_ID
-from videogen.providers.imaging import fitted_result, nearest_aspect_ratio, styled_prompt
+from videogen.providers.imaging import fitted_result, require_positive_size, styled_prompt
 
 if TYPE_CHECKING:
     from mypy_boto3_bedrock_runtime import BedrockRuntimeClient
 
 DEFAULT_MODEL_ID: Final = BEDROCK_MODEL_ID
-#: Bedrock's ThrottlingException carries no Retry-After; this is a short back-off for the state machine.
-DEFAULT_RETRY_AFTER: Final = 10
 
-#: Stability on Bedrock: prompts up to 10,000 characters, seeds 0..4294967294.
-STABILITY_MAX_PROMPT_CHARS: Final = 10_000
-STABILITY_SEED_MODULUS: Final = 4_294_967_295
 #: Nova Canvas: prompts 1..1024 characters, seeds 0..858993459, sides multiples of 16 in 320..4096,
 #: at most 4,194,304 pixels, aspect ratio between 1:4 and 4:1.
 NOVA_MAX_PROMPT_CHARS: Final = 1024
@@ -49,6 +45,8 @@ NOVA_CFG_SCALE: Final = 6.5
 _GEO_PREFIXES: Final = ("us.", "eu.", "apac.", "us-gov.", "global.")
 
 _THROTTLED: Final = frozenset({"ThrottlingException", "ServiceQuotaExceededException"})
+#: Bedrock's ThrottlingException carries no Retry-After; this is a short back-off for the state machine.
+DEFAULT_RETRY_AFTER: Final = 10
 _UNAVAILABLE: Final = frozenset(
     {
         "ServiceUnavailableException",
@@ -103,10 +101,7 @@ def model_family(model_id: str) -> ModelFamily:
 
 def nova_size(width: int, height: int) -> tuple[int, int]:
     """The size closest to width x height that Nova Canvas accepts (the image is cropped back later)."""
-    if width <= 0 or height <= 0:
-        raise ImageGenerationException(
-            "The requested image size is out of range", {"width": width, "height": height}
-        )
+    require_positive_size(width, height)
     ratio = min(max(width / height, 1 / NOVA_MAX_RATIO), NOVA_MAX_RATIO)
     area = float(width * height)
     w, h = math.sqrt(area * ratio), math.sqrt(area / ratio)
@@ -130,11 +125,10 @@ def nova_size(width: int, height: int) -> tuple[int, int]:
 
 def build_body(family: ModelFamily, model_id: str, request: ImageRequest) -> dict[str, Any]:
     """The model-native JSON request body for one text-to-image call."""
-    prompt = styled_prompt(request)
-    negative = request.negative_prompt.strip()
     if family is ModelFamily.NOVA_CANVAS:
         width, height = nova_size(request.width, request.height)
-        text_params: dict[str, Any] = {"text": prompt[:NOVA_MAX_PROMPT_CHARS]}
+        text_params: dict[str, Any] = {"text": styled_prompt(request)[:NOVA_MAX_PROMPT_CHARS]}
+        negative = request.negative_prompt.strip()
         if negative:
             text_params["negativeText"] = negative[:NOVA_MAX_PROMPT_CHARS]
         return {
@@ -149,14 +143,8 @@ def build_body(family: ModelFamily, model_id: str, request: ImageRequest) -> dic
                 "quality": "standard",
             },
         }
-    body: dict[str, Any] = {
-        "prompt": prompt[:STABILITY_MAX_PROMPT_CHARS],
-        "aspect_ratio": nearest_aspect_ratio(request.width, request.height),
-        "seed": request.seed % STABILITY_SEED_MODULUS,
-        "output_format": "png",
-    }
-    if negative:
-        body["negative_prompt"] = negative[:STABILITY_MAX_PROMPT_CHARS]
+    # Stability's Stable Image models take the same parameters on Bedrock as on Stability's REST API.
+    body: dict[str, Any] = stability.stable_image_parameters(request)
     if "sd3" in model_id:
         body["mode"] = "text-to-image"
     return body

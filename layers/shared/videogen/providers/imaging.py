@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 import io
 import math
 import warnings
-from types import ModuleType
 from typing import Final
 
 from videogen.exceptions import ImageGenerationException
+from videogen.pictures import MAX_SOURCE_PIXELS, fit, pillow
 from videogen.providers.base import GeneratedImage, ImageRequest
 
-#: Largest source image we decode. Providers return at most ~17 MP (Nova Canvas 4096², Ultra 4 MP);
-#: anything far beyond that is a decompression bomb, not a picture.
-MAX_SOURCE_PIXELS: Final = 40_000_000
 #: Largest frame we produce: 4K on its long side is more than any video videogen renders.
 MAX_TARGET_SIDE: Final = 4096
 
@@ -36,15 +32,20 @@ def styled_prompt(request: ImageRequest) -> str:
 STABILITY_ASPECT_RATIOS: Final = ("16:9", "1:1", "21:9", "2:3", "3:2", "4:5", "5:4", "9:16", "9:21")
 
 
+def require_positive_size(width: int, height: int) -> None:
+    """Refuse a size with an empty side before any ratio or scale is computed from it."""
+    if width <= 0 or height <= 0:
+        raise ImageGenerationException(
+            "The requested image size is out of range", {"width": width, "height": height}
+        )
+
+
 def nearest_aspect_ratio(width: int, height: int, choices: tuple[str, ...] = STABILITY_ASPECT_RATIOS) -> str:
     """The ratio among ``choices`` ("W:H") closest to width/height, compared on a log scale.
 
     A log scale makes 2:1 and 1:2 equally far from 1:1, so portrait and landscape frames are treated alike.
     """
-    if width <= 0 or height <= 0:
-        raise ImageGenerationException(
-            "The requested image size is out of range", {"width": width, "height": height}
-        )
+    require_positive_size(width, height)
     wanted = math.log(width / height)
 
     def distance(choice: str) -> float:
@@ -52,17 +53,6 @@ def nearest_aspect_ratio(width: int, height: int, choices: tuple[str, ...] = STA
         return abs(math.log(int(w) / int(h)) - wanted)
 
     return min(choices, key=distance)
-
-
-@functools.cache
-def _pillow() -> ModuleType:
-    """Pillow's Image module, imported on first use (API functions never pay for it), with a bomb limit."""
-    from PIL import Image
-
-    # Pillow only warns up to twice its limit; lower it to ours so every oversized image is refused below.
-    if Image.MAX_IMAGE_PIXELS is None or Image.MAX_IMAGE_PIXELS > MAX_SOURCE_PIXELS:
-        Image.MAX_IMAGE_PIXELS = MAX_SOURCE_PIXELS
-    return Image
 
 
 def fit_image(data: bytes, width: int, height: int) -> tuple[bytes, str]:
@@ -79,9 +69,7 @@ def fit_image(data: bytes, width: int, height: int) -> tuple[bytes, str]:
         raise ImageGenerationException(
             "The requested image size is out of range", {"width": width, "height": height}
         )
-    image_module = _pillow()
-    from PIL import ImageOps
-
+    image_module = pillow()
     try:
         with warnings.catch_warnings():
             # Between Pillow's limit and twice it Pillow only warns; treat that as the bomb it is.
@@ -100,8 +88,7 @@ def fit_image(data: bytes, width: int, height: int) -> tuple[bytes, str]:
         content_type = _FORMAT_TYPES.get(image.format or "")
         if image.size == (width, height) and content_type is not None:
             return data, content_type
-        rgb = image if image.mode == "RGB" else image.convert("RGB")
-        fitted = ImageOps.fit(rgb, (width, height), method=image_module.Resampling.LANCZOS)
+        fitted = fit(image, (width, height))
         out = io.BytesIO()
         fitted.save(out, format="PNG")
         return out.getvalue(), PNG

@@ -20,7 +20,7 @@ from typing import Final
 from PIL import Image, ImageDraw, ImageFont
 
 from videogen.exceptions import ImageGenerationException
-from videogen.media.fonts import load_font
+from videogen.fonts import load_font
 from videogen.providers.base import GeneratedImage, ImageRequest
 from videogen.providers.catalog import LOCAL_MODEL
 

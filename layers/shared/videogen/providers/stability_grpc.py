@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-import ipaddress
 import math
 from collections.abc import Iterable
 from typing import Any, Final
 
-from videogen.exceptions import (
-    ConfigurationException,
-    ContentFilteredException,
-    ImageGenerationException,
-    ProviderUnavailableException,
-    RateLimitException,
-    VideoGeneratorException,
-)
+from videogen.exceptions import ConfigurationException, ImageGenerationException, VideoGeneratorException
 from videogen.observability import logger
+from videogen.providers import stability
 from videogen.providers.base import GeneratedImage, ImageRequest
 from videogen.providers.catalog import STABILITY_GRPC_ENGINE
-from videogen.providers.imaging import fitted_result, styled_prompt
+from videogen.providers.imaging import fitted_result, require_positive_size, styled_prompt
 
 DEFAULT_ENGINE: Final = STABILITY_GRPC_ENGINE
-#: Stability times a client out for 60 s after it exceeds its rate limit; used when no retry-after comes.
-DEFAULT_RETRY_AFTER: Final = 60
 #: Seeds are uint32 on the wire.
 SEED_MODULUS: Final = 2**32
 #: Weight of the negative prompt: Stability reads a negative weight as "steer away from this".
@@ -48,10 +39,7 @@ LEGACY_MAX_SIDE: Final = 1536
 
 def engine_size(engine: str, width: int, height: int) -> tuple[int, int]:
     """The size to ask ``engine`` for so that cropping back to width x height loses the least."""
-    if width <= 0 or height <= 0:
-        raise ImageGenerationException(
-            "The requested image size is out of range", {"width": width, "height": height}
-        )
+    require_positive_size(width, height)
     wanted = math.log(width / height)
     if "xl-1024" in engine:
         return min(SDXL_SIZES, key=lambda size: abs(math.log(size[0] / size[1]) - wanted))
@@ -66,13 +54,7 @@ def engine_size(engine: str, width: int, height: int) -> tuple[int, int]:
 
 def _is_loopback_host(host: str) -> bool:
     """Whether ``host`` ("name:port", "[v6]:port") points at this machine."""
-    name = host.rsplit(":", 1)[0].strip("[]")
-    if name == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False
+    return stability.is_loopback(host.rsplit(":", 1)[0].strip("[]"))
 
 
 def _retry_after(metadata: Iterable[Any] | None) -> int:
@@ -82,7 +64,7 @@ def _retry_after(metadata: Iterable[Any] | None) -> int:
             text = value.decode() if isinstance(value, bytes) else str(value)
             if text.strip().isdigit():
                 return max(1, int(text.strip()))
-    return DEFAULT_RETRY_AFTER
+    return stability.DEFAULT_RETRY_AFTER
 
 
 def error_for_rpc(
@@ -91,16 +73,15 @@ def error_for_rpc(
     initial_metadata: Iterable[Any] | None = None,
 ) -> VideoGeneratorException:
     """Map a gRPC status (by name, e.g. "RESOURCE_EXHAUSTED") from the GenerationService to our exception."""
-    details = {"provider": "stability", "grpc_status": code_name}
+    details = {"provider": stability.NAME, "grpc_status": code_name}
     if code_name == "RESOURCE_EXHAUSTED":
-        retry_after = _retry_after([*(trailing_metadata or ()), *(initial_metadata or ())])
-        return RateLimitException("Stability AI is rate limiting requests", retry_after, details)
-    if code_name in ("UNAVAILABLE", "DEADLINE_EXCEEDED", "INTERNAL", "ABORTED"):
-        return ProviderUnavailableException("Stability AI is unavailable", details)
-    if code_name in ("UNAUTHENTICATED", "PERMISSION_DENIED"):
-        return ConfigurationException(
-            "Stability AI refused the API key: check STABILITY_API_KEY / STABILITY_API_KEY_PARAMETER", details
+        return stability.rate_limited(
+            _retry_after([*(trailing_metadata or ()), *(initial_metadata or ())]), details
         )
+    if code_name in ("UNAVAILABLE", "DEADLINE_EXCEEDED", "INTERNAL", "ABORTED"):
+        return stability.unavailable(details)
+    if code_name in ("UNAUTHENTICATED", "PERMISSION_DENIED"):
+        return stability.key_refused(details)
     if code_name == "NOT_FOUND":
         return ConfigurationException("Stability AI does not know the configured engine", details)
     return ImageGenerationException(f"Stability AI rejected the request ({code_name})", details)
@@ -109,7 +90,7 @@ def error_for_rpc(
 class StabilityGrpcProvider:
     """Draws scene images with Stability AI's gRPC GenerationService through stability-sdk."""
 
-    name = "stability"
+    name = stability.NAME
 
     def __init__(
         self,
@@ -118,8 +99,7 @@ class StabilityGrpcProvider:
         engine: str = DEFAULT_ENGINE,
         timeout: float = 60,
     ) -> None:
-        if not api_key:
-            raise ConfigurationException("The stability image provider needs an API key")
+        stability.require_key(api_key)
         self.model = engine
         # stability-sdk opens TLS (and sends the key as call credentials) only for hosts ending in 443;
         # any other host gets a plain-text channel, where it silently drops the key. We send the key
@@ -209,14 +189,14 @@ class StabilityGrpcProvider:
         for answer in answers:
             for artifact in answer.artifacts:
                 details = {
-                    "provider": "stability",
+                    "provider": stability.NAME,
                     "finish_reason": generation.FinishReason.Name(artifact.finish_reason),
                 }
                 if artifact.finish_reason == generation.FILTER:
                     # Stability blurs a filtered image and marks it FILTER; never ship the blurred image.
-                    raise ContentFilteredException("Stability AI's content filter blocked the image", details)
+                    raise stability.image_filtered(details)
                 if artifact.finish_reason == generation.ERROR:
-                    raise ProviderUnavailableException("Stability AI failed to generate the image", details)
+                    raise stability.generation_failed(details)
                 if artifact.type == generation.ARTIFACT_IMAGE:
                     return bytes(artifact.binary)
-        raise ImageGenerationException("Stability AI answered without an image", {"provider": "stability"})
+        raise stability.no_image({"provider": stability.NAME})

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import email.utils
 import http.client
-import ipaddress
 import json
 import math
 import time
@@ -21,20 +20,14 @@ from videogen.exceptions import (
     ContentFilteredException,
     ImageGenerationException,
     ProviderUnavailableException,
-    RateLimitException,
     VideoGeneratorException,
 )
 from videogen.observability import logger
+from videogen.providers import stability
 from videogen.providers.base import GeneratedImage, ImageRequest
 from videogen.providers.catalog import STABILITY_REST_MODEL
-from videogen.providers.imaging import fitted_result, nearest_aspect_ratio, styled_prompt
+from videogen.providers.imaging import fitted_result
 
-#: Stability times a client out for 60 s after it exceeds its rate limit; used when no Retry-After comes.
-DEFAULT_RETRY_AFTER: Final = 60
-#: Stability's prompt limit (characters).
-MAX_PROMPT_CHARS: Final = 10_000
-#: Stability's seed range is 0..4294967294.
-SEED_MODULUS: Final = 4_294_967_295
 #: Largest response body read: a 4 MP PNG is ~10 MB; more than this is not an image we want in memory.
 MAX_RESPONSE_BYTES: Final = 50 * 1024 * 1024
 #: Error bodies are small JSON documents; only this much is read from one.
@@ -74,15 +67,7 @@ def endpoint_path(model: str) -> str:
 
 def build_form_fields(request: ImageRequest, model: str) -> dict[str, str]:
     """The multipart form fields of one text-to-image request."""
-    fields = {
-        "prompt": styled_prompt(request)[:MAX_PROMPT_CHARS],
-        "aspect_ratio": nearest_aspect_ratio(request.width, request.height),
-        "seed": str(request.seed % SEED_MODULUS),
-        "output_format": "png",
-    }
-    negative = request.negative_prompt.strip()
-    if negative:
-        fields["negative_prompt"] = negative[:MAX_PROMPT_CHARS]
+    fields = {name: str(value) for name, value in stability.stable_image_parameters(request).items()}
     if model.startswith(_SD3_PREFIX):
         fields["model"] = model
     return fields
@@ -106,7 +91,9 @@ def encode_multipart(fields: Mapping[str, str], boundary: str | None = None) -> 
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
-def parse_retry_after(value: str | None, default: int = DEFAULT_RETRY_AFTER, now: float | None = None) -> int:
+def parse_retry_after(
+    value: str | None, default: int = stability.DEFAULT_RETRY_AFTER, now: float | None = None
+) -> int:
     """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date); at least 1."""
     if not value:
         return default
@@ -136,23 +123,20 @@ def _error_name(body: bytes) -> str:
 def error_for_status(status: int, headers: Mapping[str, str], body: bytes) -> VideoGeneratorException:
     """Map a non-200 response from the v2beta API to videogen's exception (``headers`` keys lower-case)."""
     name = _error_name(body)
-    details = {"provider": "stability", "status": status, "provider_error": name}
+    details = {"provider": stability.NAME, "status": status, "provider_error": name}
     if status == 429:
-        retry_after = parse_retry_after(headers.get("retry-after"))
-        return RateLimitException("Stability AI is rate limiting requests", retry_after, details)
+        return stability.rate_limited(parse_retry_after(headers.get("retry-after")), details)
     if status == 403 and name == "content_moderation":
         # v2beta answers a moderated prompt with 403, not with a filtered image.
         return ContentFilteredException("Stability AI's content filter refused the prompt", details)
     if status in (401, 403):
-        return ConfigurationException(
-            "Stability AI refused the API key: check STABILITY_API_KEY / STABILITY_API_KEY_PARAMETER", details
-        )
+        return stability.key_refused(details)
     if status == 402:
         return ConfigurationException("The Stability AI account has run out of credits", details)
     if status == 404:
         return ConfigurationException("The Stability AI endpoint does not exist: check the base URL", details)
     if status >= 500:
-        return ProviderUnavailableException("Stability AI is unavailable", details)
+        return stability.unavailable(details)
     return ImageGenerationException(f"Stability AI rejected the request ({name})", details)
 
 
@@ -161,21 +145,12 @@ def _validate_base_url(base_url: str) -> str:
     parts = urllib.parse.urlsplit(base_url)
     if parts.scheme == "https" and parts.hostname:
         return base_url.rstrip("/")
-    if parts.scheme == "http" and parts.hostname and _is_loopback(parts.hostname):
+    if parts.scheme == "http" and parts.hostname and stability.is_loopback(parts.hostname):
         return base_url.rstrip("/")
     raise ConfigurationException(
         "The Stability base URL must be https (plain http only to a local test server)",
         {"base_url": f"{parts.scheme}://{parts.hostname or ''}"},
     )
-
-
-def _is_loopback(hostname: str) -> bool:
-    if hostname == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(hostname).is_loopback
-    except ValueError:
-        return False
 
 
 def _lower_keys(headers: Message) -> dict[str, str]:
@@ -192,7 +167,7 @@ def _read_capped(response: http.client.HTTPResponse | urllib.error.HTTPError, li
 class StabilityRestProvider:
     """Draws scene images with Stability AI's v2beta Stable Image API."""
 
-    name = "stability"
+    name = stability.NAME
 
     def __init__(
         self,
@@ -201,8 +176,7 @@ class StabilityRestProvider:
         model: str = STABILITY_REST_MODEL,
         timeout: float = 60,
     ) -> None:
-        if not api_key:
-            raise ConfigurationException("The stability image provider needs an API key")
+        stability.require_key(api_key)
         self.model = model
         self._url = _validate_base_url(base_url) + endpoint_path(model)
         self._api_key = api_key
@@ -255,7 +229,8 @@ class StabilityRestProvider:
             # URLError wraps refused connections and DNS failures; a socket timeout during read surfaces as
             # TimeoutError (an OSError); a dropped connection as RemoteDisconnected/IncompleteRead.
             raise ProviderUnavailableException(
-                "Stability AI could not be reached", {"provider": "stability", "reason": type(exc).__name__}
+                "Stability AI could not be reached",
+                {"provider": stability.NAME, "reason": type(exc).__name__},
             ) from exc
 
         return self._image_from_response(status, headers, data, request)
@@ -264,12 +239,12 @@ class StabilityRestProvider:
         self, status: int, headers: Mapping[str, str], data: bytes, request: ImageRequest
     ) -> GeneratedImage:
         finish_reason = headers.get("finish-reason", "SUCCESS").strip().upper()
-        details = {"provider": "stability", "status": status, "finish_reason": finish_reason}
+        details = {"provider": stability.NAME, "status": status, "finish_reason": finish_reason}
         if finish_reason == "CONTENT_FILTERED":
-            raise ContentFilteredException("Stability AI's content filter blocked the image", details)
+            raise stability.image_filtered(details)
         if finish_reason != "SUCCESS":
-            # "ERROR": the generation itself failed on Stability's side; a new attempt may succeed.
-            raise ProviderUnavailableException("Stability AI failed to generate the image", details)
+            # "ERROR": the generation itself failed on Stability's side.
+            raise stability.generation_failed(details)
         if not headers.get("content-type", "").startswith("image/"):
-            raise ImageGenerationException("Stability AI answered without an image", details)
+            raise stability.no_image(details)
         return fitted_result(data, request, self.name, self.model)

@@ -8,39 +8,21 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
-from videogen.api.context import current_owner
 from videogen.api.models import AssetListResponse, AssetResponse
-from videogen.api.routes.docs import errors, ok
-from videogen.config import get_config
+from videogen.api.routes.caller import caller
+from videogen.api.routes.docs import ProjectId, errors, ok
+from videogen.api.routes.replies import stored_file
 from videogen.domain.models import Asset
 from videogen.logic import assets as logic
-from videogen.observability import logger
 
 router = Router()
 
-ProjectId = Annotated[str, Path(description="The project id (32 hex characters).")]
 AssetId = Annotated[str, Path(description="The asset id, e.g. video or scene-0003-image.")]
 
 
-def _owner() -> str:
-    owner = current_owner(router)
-    logger.append_keys(owner_id=owner)
-    return owner
-
-
 def _asset_response(asset: Asset) -> AssetResponse:
-    settings = get_config()
     return AssetResponse(
-        id=asset.asset_id,
-        kind=asset.kind,
-        content_type=asset.content_type,
-        size=asset.size,
-        scene_number=asset.scene_number,
-        filename=asset.name,
-        duration=asset.duration,
-        created_at=asset.created_at,
-        download_url=logic.download_url(settings.media_bucket, asset, settings.presign_seconds),
-        expires_in=settings.presign_seconds,
+        **stored_file(asset), kind=asset.kind, scene_number=asset.scene_number, duration=asset.duration
     )
 
 
@@ -54,7 +36,9 @@ def _asset_response(asset: Asset) -> AssetResponse:
     tags=["assets"],
 )
 def list_assets(project_id: ProjectId) -> AssetListResponse:
-    return AssetListResponse(items=[_asset_response(a) for a in logic.list_assets(_owner(), project_id)])
+    return AssetListResponse(
+        items=[_asset_response(a) for a in logic.list_assets(caller(router), project_id)]
+    )
 
 
 @router.get(
@@ -73,7 +57,7 @@ def get_asset(
     asset_id: AssetId,
     download: Annotated[bool, Query(description="Redirect to the file instead of describing it.")] = False,
 ) -> Response[Any]:
-    asset = _asset_response(logic.get_asset(_owner(), project_id, asset_id))
+    asset = _asset_response(logic.get_asset(caller(router), project_id, asset_id))
     if download:
         return Response(
             status_code=302, body="", headers={"Location": asset.download_url, "Cache-Control": "no-store"}

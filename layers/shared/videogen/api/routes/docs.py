@@ -1,13 +1,22 @@
-"""OpenAPI response documentation shared by the routers."""
+"""OpenAPI documentation shared by the routers: the parameters several routes take, and the responses."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
+from aws_lambda_powertools.event_handler.openapi.params import Header, Path
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse, OpenAPIResponseHeader
 
 from videogen.api import examples as api_examples
+from videogen.api.context import IfMatch
 from videogen.api.models import ErrorResponse
+
+ProjectId = Annotated[str, Path(description="The project id (32 hex characters).")]
+#: The If-Match header of a conditional update.
+IfMatchHeader = Annotated[
+    IfMatch,
+    Header(alias="if-match", description='The ETag you last read, e.g. "v3", or * for any version.'),
+]
 
 _ERROR_TEXT = {
     400: "Malformed request: bad JSON, cursor or header (INVALID_JSON, INVALID_CURSOR, BAD_REQUEST).",

@@ -9,44 +9,25 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from videogen.api import examples
-from videogen.api.context import current_owner
 from videogen.api.models import MusicAttachRequest, MusicResponse, MusicUploadRequest, MusicUploadResponse
-from videogen.api.routes.docs import errors, ok
+from videogen.api.routes.caller import caller
+from videogen.api.routes.docs import ProjectId, errors, ok
+from videogen.api.routes.replies import json_reply, stored_file
 from videogen.config import get_config
 from videogen.domain.limits import MAX_MUSIC_BYTES
 from videogen.domain.models import Asset
-from videogen.logic import assets as asset_logic
 from videogen.logic import music as logic
-from videogen.observability import logger
 
 router = Router()
 
-ProjectId = Annotated[str, Path(description="The project id (32 hex characters).")]
-
-
-def _owner(project_id: str) -> str:
-    owner = current_owner(router)
-    logger.append_keys(owner_id=owner, project_id=project_id)
-    return owner
-
 
 def _music_response(music: Asset) -> MusicResponse:
-    settings = get_config()
-    return MusicResponse(
-        id=music.asset_id,
-        filename=music.name,
-        content_type=music.content_type,
-        size=music.size,
-        duration=music.duration or 0.0,
-        created_at=music.created_at,
-        download_url=asset_logic.download_url(settings.media_bucket, music, settings.presign_seconds),
-        expires_in=settings.presign_seconds,
-    )
+    return MusicResponse(**stored_file(music), duration=music.duration or 0.0)
 
 
 @router.post(
@@ -67,7 +48,7 @@ def start_music_upload(
 ) -> Response[MusicUploadResponse]:
     settings = get_config()
     upload = logic.start_upload(
-        _owner(project_id),
+        caller(router, project_id),
         project_id,
         filename=body.filename,
         content_type=body.content_type,
@@ -82,7 +63,7 @@ def start_music_upload(
         expires_in=upload.expires_in,
         max_bytes=MAX_MUSIC_BYTES,
     )
-    return Response(status_code=201, content_type=content_types.APPLICATION_JSON, body=answer)
+    return json_reply(answer, 201)
 
 
 @router.put(
@@ -104,7 +85,7 @@ def set_music(
 ) -> MusicResponse:
     settings = get_config()
     music = logic.attach_music(
-        _owner(project_id),
+        caller(router, project_id),
         project_id,
         body.upload_id,
         bucket=settings.media_bucket,
@@ -125,5 +106,5 @@ def set_music(
     tags=["music"],
 )
 def remove_music(project_id: ProjectId) -> Response[None]:
-    logic.remove_music(_owner(project_id), project_id, bucket=get_config().media_bucket)
+    logic.remove_music(caller(router, project_id), project_id, bucket=get_config().media_bucket)
     return Response(status_code=204, body=None)

@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
 from videogen.api import examples
-from videogen.api.context import (
-    IfMatch,
-    current_groups,
-    current_owner,
-    etag_for,
-    public_path,
-    version_from_if_match,
-)
+from videogen.api.context import current_groups, public_path, version_from_if_match
 from videogen.api.models import (
     ProjectCreateRequest,
     ProjectListResponse,
@@ -24,34 +17,22 @@ from videogen.api.models import (
     ProjectSummary,
     ProjectUpdateRequest,
 )
-from videogen.api.routes.docs import errors, ok
+from videogen.api.routes.caller import caller
+from videogen.api.routes.docs import IfMatchHeader, ProjectId, errors, ok
+from videogen.api.routes.replies import versioned
 from videogen.config import get_config
 from videogen.domain.enums import ProjectStatus
 from videogen.domain.limits import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from videogen.domain.models import NewProject, Project, ProjectChanges
 from videogen.logic import projects as logic
-from videogen.observability import logger
 
 router = Router()
-
-ProjectId = Annotated[str, Path(description="The project id (32 hex characters).")]
 
 
 def _project_response(
     project: Project, status: int = 200, headers: dict[str, str] | None = None
 ) -> Response[ProjectResponse]:
-    return Response(
-        status_code=status,
-        content_type=content_types.APPLICATION_JSON,
-        body=ProjectResponse.from_domain(project),
-        headers={"ETag": etag_for(project.version), **(headers or {})},
-    )
-
-
-def _owner() -> str:
-    owner = current_owner(router)
-    logger.append_keys(owner_id=owner)
-    return owner
+    return versioned(ProjectResponse.from_domain(project), project.version, status, headers)
 
 
 @router.post(
@@ -70,7 +51,7 @@ def _owner() -> str:
 def create_project(
     body: Annotated[ProjectCreateRequest, Body(openapi_examples=examples.CREATE_PROJECT)],
 ) -> Response[ProjectResponse]:
-    owner = _owner()
+    owner = caller(router)
     project = logic.create_project(
         owner,
         NewProject(
@@ -101,7 +82,7 @@ def list_projects(
         str | None, Query(max_length=2048, description="The next_cursor of the previous page.")
     ] = None,
 ) -> ProjectListResponse:
-    owner = _owner()
+    owner = caller(router)
     page = logic.list_projects(owner, status, limit, cursor)
     return ProjectListResponse(
         items=[ProjectSummary.from_domain(item) for item in page.items], next_cursor=page.next_cursor
@@ -116,7 +97,7 @@ def list_projects(
     tags=["projects"],
 )
 def get_project(project_id: ProjectId) -> Response[ProjectResponse]:
-    return _project_response(logic.get_project(_owner(), project_id))
+    return _project_response(logic.get_project(caller(router), project_id))
 
 
 @router.patch(
@@ -136,12 +117,9 @@ def get_project(project_id: ProjectId) -> Response[ProjectResponse]:
 def update_project(
     project_id: ProjectId,
     body: Annotated[ProjectUpdateRequest, Body(openapi_examples=examples.UPDATE_PROJECT)],
-    if_match: Annotated[
-        IfMatch,
-        Header(alias="if-match", description='The ETag you last read, e.g. "v3", or * for any version.'),
-    ] = None,
+    if_match: IfMatchHeader = None,
 ) -> Response[ProjectResponse]:
-    owner = _owner()
+    owner = caller(router)
     expected = version_from_if_match(if_match)
     changes = ProjectChanges(
         title=body.title,
@@ -162,5 +140,5 @@ def update_project(
     tags=["projects"],
 )
 def delete_project(project_id: ProjectId) -> Response[None]:
-    logic.delete_project(_owner(), project_id, get_config().media_bucket)
+    logic.delete_project(caller(router), project_id, get_config().media_bucket)
     return Response(status_code=204, body=None)

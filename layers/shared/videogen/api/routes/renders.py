@@ -5,18 +5,19 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Header, Path
+from aws_lambda_powertools.event_handler.openapi.params import Header
 from pydantic import WithJsonSchema
 
-from videogen.api.context import current_owner, public_path
+from videogen.api.context import public_path
 from videogen.api.models import RenderResponse
-from videogen.api.routes.docs import errors, ok
+from videogen.api.routes.caller import caller
+from videogen.api.routes.docs import ProjectId, errors, ok
+from videogen.api.routes.replies import json_reply
 from videogen.config import get_config
 from videogen.exceptions import ValidationException
 from videogen.logic import renders as logic
-from videogen.observability import logger
 
 router = Router()
 _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
@@ -24,8 +25,6 @@ _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
 IdempotencyKey = Annotated[
     str | None, WithJsonSchema({"type": "string", "pattern": _IDEMPOTENCY_KEY.pattern})
 ]
-
-ProjectId = Annotated[str, Path(description="The project id (32 hex characters).")]
 
 
 @router.post(
@@ -53,8 +52,7 @@ def start_render(
         ),
     ] = None,
 ) -> Response[RenderResponse]:
-    owner = current_owner(router)
-    logger.append_keys(owner_id=owner, project_id=project_id)
+    owner = caller(router, project_id)
     settings = get_config()
     request_id = str(router.context.get("request_id", "unknown"))
     if idempotency_key is None:
@@ -80,9 +78,4 @@ def start_render(
         status=render.status,
         execution_arn=render.execution_arn,
     )
-    return Response(
-        status_code=202,
-        content_type=content_types.APPLICATION_JSON,
-        body=body,
-        headers={"Location": public_path(router, f"/projects/{project_id}")},
-    )
+    return json_reply(body, 202, {"Location": public_path(router, f"/projects/{project_id}")})

@@ -4,38 +4,27 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
 from videogen.api import examples
-from videogen.api.context import IfMatch, current_owner, etag_for, version_from_if_match
+from videogen.api.context import version_from_if_match
 from videogen.api.models import SceneListResponse, SceneResponse, SceneUpdateRequest
-from videogen.api.routes.docs import errors, ok
+from videogen.api.routes.caller import caller
+from videogen.api.routes.docs import IfMatchHeader, ProjectId, errors, ok
+from videogen.api.routes.replies import versioned
 from videogen.domain.limits import MAX_SCENES
 from videogen.domain.models import Scene, SceneChanges
 from videogen.logic import scenes as logic
-from videogen.observability import logger
 
 router = Router()
 
-ProjectId = Annotated[str, Path(description="The project id (32 hex characters).")]
 SceneNumber = Annotated[str, Path(description="The scene's 1-based number.")]
 
 
-def _owner() -> str:
-    owner = current_owner(router)
-    logger.append_keys(owner_id=owner)
-    return owner
-
-
 def _scene_response(scene: Scene) -> Response[SceneResponse]:
-    return Response(
-        status_code=200,
-        content_type=content_types.APPLICATION_JSON,
-        body=SceneResponse.from_domain(scene),
-        headers={"ETag": etag_for(scene.version)},
-    )
+    return versioned(SceneResponse.from_domain(scene), scene.version)
 
 
 @router.get(
@@ -52,7 +41,7 @@ def list_scenes(
         str | None, Query(max_length=256, description="The next_cursor of the previous page.")
     ] = None,
 ) -> SceneListResponse:
-    page = logic.list_scenes(_owner(), project_id, limit, cursor)
+    page = logic.list_scenes(caller(router), project_id, limit, cursor)
     return SceneListResponse(
         items=[SceneResponse.from_domain(scene) for scene in page.items], next_cursor=page.next_cursor
     )
@@ -66,7 +55,7 @@ def list_scenes(
     tags=["scenes"],
 )
 def get_scene(project_id: ProjectId, number: SceneNumber) -> Response[SceneResponse]:
-    return _scene_response(logic.get_scene(_owner(), project_id, number))
+    return _scene_response(logic.get_scene(caller(router), project_id, number))
 
 
 @router.patch(
@@ -86,12 +75,9 @@ def update_scene(
     project_id: ProjectId,
     number: SceneNumber,
     body: Annotated[SceneUpdateRequest, Body(openapi_examples=examples.UPDATE_SCENE)],
-    if_match: Annotated[
-        IfMatch,
-        Header(alias="if-match", description='The ETag you last read, e.g. "v3", or * for any version.'),
-    ] = None,
+    if_match: IfMatchHeader = None,
 ) -> Response[SceneResponse]:
-    owner = _owner()
+    owner = caller(router)
     expected = version_from_if_match(if_match)
     changes = SceneChanges(
         fields_set=frozenset(body.model_fields_set),

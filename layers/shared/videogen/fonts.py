@@ -1,5 +1,8 @@
-"""The one font videogen draws text with: Roboto Medium (Apache-2.0, bundled in media/typefaces/ with its
-license), which has accents, Greek and Cyrillic; Pillow's built-in Aileron (ASCII only) if it is missing."""
+"""The one font videogen draws text with: Roboto Medium (Apache-2.0, bundled in videogen/typefaces/ with its
+license), which has accents, Greek and Cyrillic; Pillow's built-in Aileron (ASCII only) if it is missing.
+
+Shared by the local image provider (titles) and the assembler (captions, thumbnail), which import no
+part of each other."""
 
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ ROBOTO_FAMILY: Final = "Roboto Medium"
 @cache
 def roboto_file() -> Path | None:
     """The bundled Roboto Medium, or None when the package was installed without its data files."""
-    candidate = Path(str(files("videogen.media") / "typefaces" / "Roboto-Medium.ttf"))
+    candidate = Path(str(files("videogen") / "typefaces" / "Roboto-Medium.ttf"))
     return candidate if candidate.is_file() else None
 
 
