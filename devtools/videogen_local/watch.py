@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from videogen.domain.limits import MUSIC_SUFFIXES
 from videogen.ingest.inbox import INBOX, OUTBOX, InboxFile, is_owner_id
-from videogen.ingest.outbox import ERROR_FILE, RESULT_FILE
+from videogen.logic.outbox import ERROR_FILE, RESULT_FILE
 from videogen_local.api_keys import DEFAULT_OWNER
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from tests.conftest import ROOT, LogCapture
 from tests.integration.dropfolder.conftest import SCRIPT, DropBucket
 from videogen.domain.layout import RENDER_OUTPUTS
 from videogen.domain.limits import MAX_SCRIPT_BYTES
-from videogen.ingest.outbox import ERROR_FILE, RESULT_FILE
+from videogen.logic.outbox import ERROR_FILE, RESULT_FILE
 from videogen_local.cloud import LocalCloud
 
 

@@ -11,7 +11,7 @@ from videogen.domain.layout import OUTPUTS
 from videogen.domain.models import Project, Scene
 from videogen.domain.settings import ProjectSettings
 from videogen.exceptions import ScriptParsingException
-from videogen.ingest.outbox import ProducedFile, error_document, result_document
+from videogen.logic.outbox import ProducedFile, error_document, result_document
 from videogen.scripts.parser import parse_script
 
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)

@@ -37,8 +37,8 @@ from videogen.exceptions import (
     UnsafeInboxKeyException,
     VideoGeneratorException,
 )
-from videogen.ingest import outbox
 from videogen.ingest.inbox import DroppedObject, InboxFile, parse_inbox_key
+from videogen.logic import outbox
 from videogen.logic.music import attach_music
 from videogen.logic.projects import create_project, get_project
 from videogen.logic.renders import repair_stalled_claim, start_render

@@ -13,7 +13,7 @@ from videogen.dal import assets, projects, scenes, storage
 from videogen.domain import layout
 from videogen.domain.enums import AssetKind, ProjectStatus
 from videogen.domain.models import Asset, Project, RenderFailure
-from videogen.ingest import outbox
+from videogen.logic import outbox
 from videogen.logic.renders import release_render_slot
 from videogen.observability import emit_metric, logger, metrics
 from videogen.pipeline.assemble import read_manifest
