@@ -6,6 +6,7 @@ import json
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from videogen.exceptions import ConfigurationException, StorageException
@@ -16,8 +17,6 @@ if TYPE_CHECKING:
 
 @lru_cache(maxsize=1)
 def sfn_client() -> SFNClient:
-    import boto3  # on first use: only render requests need Step Functions
-
     return boto3.client("stepfunctions")
 
 

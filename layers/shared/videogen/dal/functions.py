@@ -6,6 +6,8 @@ import json
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+import boto3
+from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from videogen.exceptions import StorageException
@@ -17,9 +19,6 @@ if TYPE_CHECKING:
 
 @lru_cache(maxsize=1)
 def lambda_client() -> LambdaClient:
-    import boto3
-    from botocore.config import Config
-
     # The check decodes up to 50 MB of audio: give it the API's whole budget, and do not retry a slow one.
     return boto3.client("lambda", config=Config(read_timeout=27, retries={"max_attempts": 2}))
 

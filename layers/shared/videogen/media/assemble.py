@@ -36,6 +36,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, NamedTuple
 
+from PIL import ImageFont
+
 from videogen.domain.enums import Transition
 from videogen.exceptions import VideoAssemblyException
 from videogen.fonts import ROBOTO_FAMILY, roboto_file
@@ -222,8 +224,6 @@ def _write_captions(
     The font is Roboto (Apache-2.0, bundled in media/typefaces/: Latin, Greek and Cyrillic, so "Ça va"
     renders on Lambda, which has no system fonts); without it, Pillow's built-in Aileron (ASCII only).
     """
-    from PIL import ImageFont
-
     fonts_dir = workdir / "fonts"
     fonts_dir.mkdir(exist_ok=True)
     style = caption_style(width, height, options)

@@ -53,7 +53,7 @@ def _resolve_ffmpeg(configured: str | None) -> str:
             raise VideoAssemblyException(f"ffmpeg is not available: {FFMPEG_BINARY} names no executable file")
         return str(path)
     try:
-        import imageio_ffmpeg
+        import imageio_ffmpeg  # noqa: PLC0415 - optional: deployed, FFMPEG_BINARY names the layer's binary
 
         return str(imageio_ffmpeg.get_ffmpeg_exe())
     except (ImportError, RuntimeError) as exc:

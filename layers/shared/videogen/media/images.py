@@ -6,6 +6,8 @@ import warnings
 from pathlib import Path
 from typing import Final
 
+from PIL import Image, ImageOps
+
 from videogen.exceptions import VideoAssemblyException
 from videogen.pictures import MAX_SOURCE_PIXELS, fit, fit_mode
 
@@ -15,8 +17,6 @@ SUPERSAMPLE: Final = 2
 
 def inspect_image(path: Path, number: int) -> tuple[int, int]:
     """The image's (width, height) after EXIF rotation, once it has been fully decoded without error."""
-    from PIL import Image
-
     try:
         with warnings.catch_warnings():
             # Pillow only warns between its own limit and twice it: treat that as the bomb it is.
@@ -53,8 +53,6 @@ def prepare_image(
     A q95 JPEG is visually lossless at video bitrates, 30x smaller than a bitmap and 5x faster to write than a
     PNG. Its 4:2:0 chroma is what the video keeps anyway.
     """
-    from PIL import Image, ImageOps
-
     big = (frame[0] * SUPERSAMPLE, frame[1] * SUPERSAMPLE)
     try:
         with Image.open(source) as opened:

@@ -6,6 +6,8 @@ import warnings
 from pathlib import Path
 from typing import Final
 
+from PIL import Image, ImageOps, UnidentifiedImageError
+
 from videogen.exceptions import VideoAssemblyException
 from videogen.media.ffmpeg import BASE_ARGS, Deadline, expr_number, run_ffmpeg
 from videogen.media.probe import probe
@@ -24,8 +26,6 @@ def make_thumbnail(source: Path, output: Path, width: int, *, timeout: float | N
     """
     if not 16 <= width <= 4096:
         raise VideoAssemblyException("The thumbnail width is out of range", {"width": width})
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

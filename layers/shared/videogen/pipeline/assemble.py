@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from videogen.config import Config
 from videogen.dal import assets, projects, scenes, storage
@@ -14,22 +14,14 @@ from videogen.domain.enums import ProjectStatus
 from videogen.domain.models import Project, RenderProgress, Scene
 from videogen.domain.settings import ProjectSettings
 from videogen.exceptions import RenderSupersededException, VideoAssemblyException
+from videogen.media.assemble import SceneClip, assemble_video
+from videogen.media.audio import build_narration_track, mix
+from videogen.media.captions import to_srt, to_vtt
+from videogen.media.thumbnail import make_thumbnail
+from videogen.media.timeline import Plan, SceneToTime, plan
 from videogen.media.workdir import render_workdir
 from videogen.observability import logger, tracer
-
-if TYPE_CHECKING:
-    from videogen.media.timeline import Plan
-    from videogen.voice.base import Narration
-
-
-def read_manifest(bucket: str, project_id: str, render_id: str) -> dict[str, Any]:
-    """The manifest assembly wrote.
-
-    Returns:
-        {"duration", "scenes": [{"number", "duration", "start", "narration_start"}]}, times in seconds.
-    """
-    data = json.loads(storage.read_object(bucket, layout.manifest_key(project_id, render_id))[0])
-    return dict(data)
+from videogen.voice.base import Narration
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +39,6 @@ def assemble_render(project_id: str, render_id: str, settings: Config, work_base
 
     Returns the video key and its duration.
     """
-    # Function-level: FinishRender and RecordFailure import this module for its keys alone.
-    from videogen.media.timeline import SceneToTime, plan
-
     project, all_scenes = _begin(project_id, render_id)
     targets = layout.output_keys(project_id, render_id)
     with render_workdir(work_base, f"{project_id}-{render_id}") as work:
@@ -118,12 +107,6 @@ def _render(
     """Mix the soundtrack, assemble the video, write the subtitles and the thumbnail (to ``files``, by
     output name); the video's length."""
     work = files["video"].parent
-    # Pillow and the ffmpeg helpers load only when a video is rendered.
-    from videogen.media.assemble import SceneClip, assemble_video
-    from videogen.media.audio import build_narration_track, mix
-    from videogen.media.captions import to_srt, to_vtt
-    from videogen.media.thumbnail import make_thumbnail
-
     track = None
     if any(n is not None and not n.silent for n in downloads.narrations):
         placed = [
@@ -160,7 +143,7 @@ def _render(
 
 
 def _manifest(all_scenes: list[Scene], timing: Plan, duration: float) -> dict[str, Any]:
-    """What assembly measured, for the steps after it (see ``read_manifest``)."""
+    """What assembly measured, for the steps after it (``finish.read_manifest`` reads it)."""
     return {
         "duration": round(duration, 3),
         "scenes": [
@@ -199,8 +182,6 @@ def _download_music(project_id: str, settings: Config, work: Path) -> Path | Non
 
 def _download_narration(scene: Scene, settings: Config, work: Path) -> Narration | None:
     """The scene's narration as SynthesizeNarration left it; None for a scene without a voice."""
-    from videogen.voice.base import Narration
-
     audio_key, timings_key = layout.narration_keys(scene.project_id, scene.number)
     document = json.loads(storage.read_object(settings.media_bucket, timings_key)[0])
     if document.get("silent"):

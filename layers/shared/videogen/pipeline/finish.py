@@ -16,7 +16,16 @@ from videogen.domain.models import Asset, Project, RenderFailure
 from videogen.logic import outbox
 from videogen.logic.renders import release_render_slot
 from videogen.observability import emit_metric, logger, metrics
-from videogen.pipeline.assemble import read_manifest
+
+
+def read_manifest(bucket: str, project_id: str, render_id: str) -> dict[str, Any]:
+    """The manifest assembly wrote.
+
+    Returns:
+        {"duration", "scenes": [{"number", "duration", "start", "narration_start"}]}, times in seconds.
+    """
+    data = json.loads(storage.read_object(bucket, layout.manifest_key(project_id, render_id))[0])
+    return dict(data)
 
 
 def finish_render(project_id: str, render_id: str, settings: Config, duration: float | None = None) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 from videogen.config import Config
 from videogen.dal import storage
 from videogen.exceptions import InvalidMusicException
+from videogen.media.audio import validate_music
 from videogen.media.workdir import render_workdir
 from videogen.observability import logger, tracer
 
@@ -32,8 +33,6 @@ def inspect_music(key: str, settings: Config, work_base: Path) -> dict[str, Any]
         VideoAssemblyException: ffmpeg is missing or could not be run.
         StorageException: the upload could not be downloaded.
     """
-    from videogen.media.audio import validate_music
-
     with render_workdir(work_base, f"music-{uuid.uuid4().hex}") as work:
         local = work / "upload"
         storage.download_file(settings.media_bucket, key, local)

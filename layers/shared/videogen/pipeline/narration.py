@@ -11,6 +11,7 @@ from videogen.dal import projects, scenes, storage
 from videogen.domain import layout
 from videogen.media.timeline import scene_timing
 from videogen.observability import logger, tracer
+from videogen.voice.base import narration_cache_key
 from videogen.voice.registry import get_voice_provider, validate_voice
 
 
@@ -23,8 +24,6 @@ def synthesize_scene_narration(
     Raises:
         NarrationTooLongException: the scene's fixed duration cannot hold its narration (not retried).
     """
-    from videogen.voice.base import narration_cache_key
-
     project = projects.get_project_any_owner(project_id)
     scene = scenes.get_scene(project_id, project.scene_set or "", scene_number)
     audio_key, timings_key = layout.narration_keys(project_id, scene_number)
