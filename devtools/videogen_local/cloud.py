@@ -30,6 +30,13 @@ from types import ModuleType
 from typing import Any, TextIO
 
 import boto3
+from moto import mock_aws
+from moto.awslambda.models import LambdaFunction
+from moto.awslambda_simple.models import LambdaSimpleBackend
+from moto.server import ThreadedMotoServer
+from moto.stepfunctions.parser.asl.eval.environment import Environment
+from moto.stepfunctions.parser.asl.eval.program_state import ProgramStopped
+from moto.stepfunctions.parser.backend.execution import BaseExecutionWorkerCommunication
 
 from videogen_local.build import BuildError, check_build, default_template_path
 from videogen_local.template import Template
@@ -161,7 +168,6 @@ class LocalCloud:
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> LocalCloud:
         """Start everything (once: a started cloud is returned as it is)."""
-        from moto import mock_aws
 
         if self._mock is not None:
             return self
@@ -231,7 +237,7 @@ class LocalCloud:
     @staticmethod
     def _apply_log_level() -> None:
         # The shared logger may exist already (it is created at import): give it the local level.
-        from videogen.observability import logger
+        from videogen.observability import logger  # noqa: PLC0415 - the layer loads once the cloud has set its environment
 
         level = os.environ.get("LOG_LEVEL", "WARNING")
         logger.setLevel(level)
@@ -241,9 +247,9 @@ class LocalCloud:
 
     @staticmethod
     def _reset_cached_clients() -> None:
-        from videogen.config import get_config
-        from videogen.dal import storage
-        from videogen.logic import health
+        from videogen.config import get_config  # noqa: PLC0415 - the layer loads once the cloud has set its environment
+        from videogen.dal import storage  # noqa: PLC0415 - the layer loads once the cloud has set its environment
+        from videogen.logic import health  # noqa: PLC0415 - the layer loads once the cloud has set its environment
 
         get_config.cache_clear()
         storage.s3_client.cache_clear()
@@ -364,7 +370,6 @@ class LocalCloud:
         return json.dumps(result).encode(), False
 
     def _route_lambda_invokes(self) -> None:
-        from moto.awslambda_simple.models import LambdaSimpleBackend
 
         cloud = self
 
@@ -433,7 +438,7 @@ class LocalCloud:
             return handler(event, context)
         finally:
             # Powertools keeps metrics it did not publish (they are disabled locally): drop them.
-            from videogen.observability import metrics
+            from videogen.observability import metrics  # noqa: PLC0415 - the layer loads once the cloud has set its environment
 
             metrics.clear_metrics()
 
@@ -451,7 +456,6 @@ class LocalCloud:
     def _start_workers(self, build_dir: Path) -> None:
         """moto's server on loopback (the same backends this process emulates), and a worker pool per
         function of the build: workers start on the first invoke."""
-        from moto.server import ThreadedMotoServer
 
         # moto's server logs every request through werkzeug; the functions' own logs say what happened.
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -503,7 +507,7 @@ class LocalCloud:
     def set_presign_endpoint(self, url: str | None) -> None:
         """Where presigned links point (the local HTTP server): in this process, and for workers started
         from now on (idle ones are recycled so they learn it)."""
-        from videogen.dal import storage
+        from videogen.dal import storage  # noqa: PLC0415 - the layer loads once the cloud has set its environment
 
         storage.set_public_endpoint(url)
         self.presign_endpoint = url
@@ -528,7 +532,6 @@ class LocalCloud:
     # exception there: the functions are registered with moto, and that path runs the in-process handler
     # and logs a failure.
     def _wire_s3_notifications(self) -> None:
-        from moto.awslambda.models import LambdaFunction
 
         by_bucket: dict[str, list[Any]] = {}
         for function, event_name, spec in self.function_for_event("S3"):
@@ -616,9 +619,6 @@ class LocalCloud:
     # moment it records an execution's end, the same event is built here and delivered to every function
     # whose rule's pattern matches, asynchronously, as EventBridge invokes Lambda.
     def _wire_execution_events(self) -> None:
-        from moto.stepfunctions.parser.asl.eval.environment import Environment
-        from moto.stepfunctions.parser.asl.eval.program_state import ProgramStopped
-        from moto.stepfunctions.parser.backend.execution import BaseExecutionWorkerCommunication
 
         cloud = self
         original = BaseExecutionWorkerCommunication.terminated

@@ -30,9 +30,11 @@ from videogen.exceptions import (
 from videogen.logic import music as music_logic
 from videogen.logic import projects as project_logic
 from videogen.logic import renders
+from videogen.media.probe import probe
 from videogen.scripts.common import decode_source
 from videogen.scripts.parser import detect_format, parse_script
 from videogen_local.api_keys import DEFAULT_OWNER
+from videogen_local.cloud import started_cloud
 
 POLL_SECONDS = 0.2
 
@@ -169,8 +171,6 @@ def render_script(
     files = {o.name: output if o.name == "video" else output.with_suffix(o.suffix) for o in RENDER_OUTPUTS}
     for o in RENDER_OUTPUTS:
         storage.download_file(settings.media_bucket, o.key(project.id, render.render_id), files[o.name])
-    from videogen.media.probe import probe
-
     return RenderOutputs(files, probe(files["video"]).duration)
 
 
@@ -206,8 +206,6 @@ def run_render_command(
     ``music`` is the file given with --music; otherwise the script's own (``music_beside``) unless
     ``find_music_beside`` is off (--no-music). ``from_build``: run the functions of that `sam build`.
     """
-    from videogen_local.cloud import started_cloud
-
     # The progress bar and the final line say what happened; logs only for errors (VIDEOGEN_LOG_LEVEL).
     os.environ.setdefault("VIDEOGEN_LOG_LEVEL", "ERROR")
     if not script.is_file():

@@ -24,10 +24,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+import boto3
+
 from videogen.domain.limits import MUSIC_SUFFIXES
 from videogen.ingest.inbox import INBOX, OUTBOX, InboxFile, is_owner_id
 from videogen.logic.outbox import ERROR_FILE, RESULT_FILE
 from videogen_local.api_keys import DEFAULT_OWNER
+from videogen_local.cloud import started_cloud
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -57,8 +60,6 @@ class DropFolderWatcher:
         self.settle_seconds = settle_seconds
         self._report = report
         if s3 is None:
-            import boto3
-
             s3 = boto3.client("s3")
         self._s3 = s3
         self._uploaded: dict[str, tuple[int, int]] = {}  # file name -> (size, mtime) when uploaded
@@ -175,8 +176,6 @@ def run_watch_command(
 ) -> int:
     """``videogen watch``: the local cloud, and a watcher on ROOT until Ctrl-C. Returns the exit status.
     ``from_build``: run the functions of that `sam build`."""
-    from videogen_local.cloud import started_cloud
-
     if not is_owner_id(owner):
         print(f"videogen: {owner!r} is not an owner id", file=out)
         return 2
