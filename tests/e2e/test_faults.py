@@ -20,8 +20,7 @@ from typing import Any
 import pytest
 from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
 
-from tests.conftest import ApiCaller
-from tests.e2e.conftest import wait_for_render
+from tests.support.api import ApiCaller, wait_for_render
 from videogen.exceptions import ProviderUnavailableException, RateLimitException
 from videogen.providers.local import LocalImageProvider
 

@@ -7,8 +7,8 @@ import dataclasses
 
 import pytest
 
-from tests.conftest import FROM_BUILD, ApiCaller
-from tests.e2e.conftest import wait_for_render
+from tests.support.api import ApiCaller, wait_for_render
+from tests.support.build import FROM_BUILD
 from videogen_local.cloud import LocalCloud
 
 #: Long enough that assembling it takes well over a second (the shortest Timeout a template can give).

@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ApiCaller, both_ways
-from tests.e2e.conftest import http, music_upload_offer, wait_for_render
+from tests.support.api import ApiCaller, wait_for_render
+from tests.support.build import both_ways
+from tests.support.http import http, music_upload_offer
 from videogen.media.probe import probe
 from videogen.voice.audio import SILENCE_LUFS, TARGET_LUFS, measure_loudness
 from videogen_local.api_keys import KeyStore

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import boto3
 import pytest
 
-from tests.conftest import ROOT, ApiCaller, ApiResult, bucket_keys, table_snapshot
+from tests.support.api import ApiCaller, ApiResult
+from tests.support.cloud import bucket_keys, module_cloud_fixture, table_snapshot
+from tests.support.paths import ROOT
 from videogen.dal import assets as asset_dal
 from videogen.dal import executions, storage
 from videogen.domain.enums import AssetKind
@@ -64,13 +65,8 @@ def _body(method: str, template: str) -> dict[str, Any] | None:
     pytest.fail(f"{method} {template} takes a body: give it an example in the document, or one in BODIES")
 
 
-@pytest.fixture(scope="module")
-def module_cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCloud]:
-    """One local cloud for the whole matrix (each case works on its own project)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("VIDEOGEN_HOME", str(tmp_path_factory.mktemp("home")))
-        with LocalCloud(ROOT / "template.yaml") as cloud:
-            yield cloud
+#: One local cloud for the whole matrix (each case works on its own project).
+module_cloud = module_cloud_fixture()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,8 +11,10 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.conftest import ApiCaller, both_ways, wait_until
-from tests.e2e.conftest import http, wait_for_render
+from tests.support.api import ApiCaller, wait_for_render
+from tests.support.build import both_ways
+from tests.support.http import http
+from tests.support.waiting import wait_until
 from videogen.dal import executions
 from videogen.domain.enums import Transition
 from videogen.exceptions import ContentFilteredException, ProviderUnavailableException
@@ -227,17 +228,19 @@ def test_deleting_a_rendering_project_stops_its_execution(
         timeout=10,
         what="the render to be RENDERING",
     )
+    assert api.get(f"/projects/{created['id']}").body["status"] == "RENDERING"
 
     deleted = api.delete(f"/projects/{created['id']}")
     release.set()
 
     assert deleted.status == 204
     sfn = boto3.client("stepfunctions", region_name="us-east-1")
-    deadline = time.monotonic() + 10
-    status = "RUNNING"
-    while status == "RUNNING" and time.monotonic() < deadline:
-        status = sfn.describe_execution(executionArn=render["execution_arn"])["status"]
-        time.sleep(0.05)
+
+    def ended() -> str | None:
+        status = str(sfn.describe_execution(executionArn=render["execution_arn"])["status"])
+        return None if status == "RUNNING" else status
+
+    status = wait_until(ended, 10, what="the execution to end")
     assert stopped == [render["execution_arn"]]
     # AWS aborts at once; moto's interpreter lets the step in flight finish, which then finds no project.
     assert status in {"ABORTED", "FAILED"}

@@ -17,8 +17,9 @@ import boto3
 import pytest
 from botocore.exceptions import ReadTimeoutError
 
-from tests.conftest import ROOT, ApiCaller, wait_for_executions, wait_until
-from tests.e2e.conftest import wait_for_render
+from tests.support.api import ApiCaller, wait_for_render
+from tests.support.cloud import local_cloud, wait_for_executions
+from tests.support.waiting import wait_until
 from videogen.dal import executions, limits
 from videogen.exceptions import ContentFilteredException
 from videogen.logic import renders
@@ -191,11 +192,10 @@ def test_start_execution_timing_out_client_side_is_looked_up_by_name(
 
 
 def test_an_execution_past_its_timeout_ends_the_render_failed_as_timed_out(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, held_provider: Hold
+    tmp_path: Path, held_provider: Hold
 ) -> None:
     # Given a state machine whose TimeoutSeconds (a template parameter) is 2 s, and a render held longer
-    monkeypatch.setenv("VIDEOGEN_HOME", str(tmp_path))
-    with LocalCloud(ROOT / "template.yaml", parameters={"RenderTimeoutSeconds": "2"}) as cloud:
+    with local_cloud(tmp_path, parameters={"RenderTimeoutSeconds": "2"}) as cloud:
         api = ApiCaller(cloud, OWNER)
         project_id = _create(api)
         _render(api, project_id)

@@ -4,13 +4,14 @@ into the logs of every step (correlation_id), on success and on failure."""
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 import boto3
 import pytest
 
-from tests.conftest import ApiCaller, LogCapture
+from tests.support.api import ApiCaller
+from tests.support.logs import LogCapture
+from tests.support.waiting import wait_until
 from videogen.exceptions import ContentFilteredException
 from videogen.providers.local import LocalImageProvider
 
@@ -29,10 +30,12 @@ def _render(api: ApiCaller) -> dict[str, Any]:
     sfn = boto3.client("stepfunctions", region_name="us-east-1")
     execution_input = json.loads(sfn.describe_execution(executionArn=started.body["execution_arn"])["input"])
     assert execution_input["request_id"] == REQUEST_ID
-    deadline = time.monotonic() + 60
-    while sfn.describe_execution(executionArn=started.body["execution_arn"])["status"] == "RUNNING":
-        assert time.monotonic() < deadline, "the render did not finish"
-        time.sleep(0.1)
+    wait_until(
+        lambda: sfn.describe_execution(executionArn=started.body["execution_arn"])["status"] != "RUNNING",
+        60,
+        0.1,
+        "the render to end",
+    )
     return dict(api.get(f"/projects/{created['id']}").body)
 
 

@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.support.paths import ROOT
 from videogen.api import examples
 from videogen.dal import assets as asset_dal
 from videogen.dal import executions, storage

@@ -8,7 +8,8 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.conftest import ApiCaller, table_snapshot
+from tests.support.api import ApiCaller
+from tests.support.cloud import table_snapshot
 from videogen.dal import assets as asset_dal
 from videogen.domain.enums import AssetKind
 from videogen.domain.models import Asset

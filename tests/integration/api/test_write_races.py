@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from moto.dynamodb.models import DynamoDBBackend
 
-from tests.conftest import ApiCaller
+from tests.support.api import ApiCaller
 from videogen.dal import assets, executions, keys
 from videogen.dal import projects as project_dal
 from videogen.domain.enums import AssetKind, ProjectStatus

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.dropfolder.conftest import SCRIPT, DropBucket
+from tests.support.dropfolder import SCRIPT, DropBucket
 from videogen.voice.audio import SILENCE_LUFS, TARGET_LUFS, measure_loudness
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import ApiCaller, both_ways
-from tests.integration.dropfolder.conftest import SCRIPT, DropBucket
+from tests.support.api import ApiCaller, wait_for_render
+from tests.support.build import both_ways
+from tests.support.dropfolder import SCRIPT, DropBucket
 from videogen.exceptions import ContentFilteredException
 from videogen.media.probe import probe
 from videogen.providers.local import LocalImageProvider
@@ -66,10 +66,8 @@ def test_dropped_markdown_script_yields_the_full_outbox_with_a_playable_mp4(
     # and the project is alice's like any other: the API shows it, COMPLETED, with its outbox
     # The outbox is written before the project says COMPLETED: give that last write a moment.
     alice = ApiCaller(cloud, "alice")
-    deadline = time.monotonic() + 10
-    while (body := alice.get(f"/projects/{project_id}").body)["status"] != "COMPLETED":
-        assert time.monotonic() < deadline, body["status"]
-        time.sleep(0.05)
+    body = wait_for_render(alice, project_id, timeout=10)
+    assert body["status"] == "COMPLETED", body["error"]
     assert body["title"] == "Harbour"
     assert project["outbox_prefix"]["S"] == folder
     assert ApiCaller(cloud, "bob").get(f"/projects/{project_id}").status == 404

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import threading
-import time
 from typing import Any
 
 import pytest
 
-from tests.integration.dropfolder.conftest import SCRIPT, DropBucket
+from tests.support.dropfolder import SCRIPT, DropBucket
+from tests.support.waiting import wait_until
 from videogen.dal import executions
 from videogen.exceptions import StorageException
 from videogen.logic import renders
@@ -114,10 +114,12 @@ def test_a_render_whose_start_failed_is_answered_then_started_by_the_retry(
     assert [execution["name"] for execution in drop.executions()] == [f"{project['id']['S']}-000002"]
     drop.wait_for("outbox/alice/my story/result.json")
     # result.json is written first, then the earlier error.json is removed: wait for that second write.
-    deadline = time.monotonic() + 10
-    while "error.json" in {key.rsplit("/", 1)[-1] for key in drop.keys("outbox/alice/my story/")}:
-        assert time.monotonic() < deadline, "error.json was not removed"
-        time.sleep(0.05)
+    wait_until(
+        lambda: "outbox/alice/my story/error.json" not in drop.keys("outbox/alice/my story/"),
+        10,
+        what="error.json to be removed",
+    )
+    assert drop.keys("outbox/alice/my story/error.json") == []
 
 
 def test_a_render_claimed_but_never_started_is_started_by_a_later_delivery(

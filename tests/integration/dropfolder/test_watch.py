@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.integration.dropfolder.conftest import SCRIPT, DropBucket
+from tests.support.dropfolder import SCRIPT, DropBucket
+from tests.support.waiting import wait_until
 from videogen_local import watch
 from videogen_local.api_keys import DEFAULT_OWNER
 from videogen_local.cli import build_parser
@@ -18,12 +19,13 @@ from videogen_local.watch import DropFolderWatcher, run_watch_command
 
 
 def _sync_until(watcher: DropFolderWatcher, path: Path, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while not path.exists():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{path} did not appear")
+    """Mirror the outbox until ``path`` is there."""
+
+    def synced() -> bool:
         watcher.sync_outbox()
-        time.sleep(0.1)
+        return path.exists()
+
+    wait_until(synced, timeout, 0.1, f"{path} to appear")
 
 
 def test_watch_renders_files_already_in_the_inbox_and_mirrors_the_outbox(
