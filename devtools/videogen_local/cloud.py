@@ -114,6 +114,11 @@ class LambdaContextStub:
     log_group_name: str = "/aws/lambda/local"
     log_stream_name: str = "local"
 
+    @classmethod
+    def of(cls, function: LocalFunction) -> LambdaContextStub:
+        """The context Lambda gives one invocation of ``function``."""
+        return cls(function.name, function.arn, function.memory, function.timeout)
+
     def get_remaining_time_in_millis(self) -> int:
         return self.timeout_seconds * 1000
 
@@ -423,14 +428,8 @@ class LocalCloud:
     @staticmethod
     def _invoke_in_process(function: LocalFunction, event: dict[str, Any]) -> Any:
         handler = function.load()
-        context = LambdaContextStub(
-            function_name=function.name,
-            invoked_function_arn=function.arn,
-            memory_limit_in_mb=function.memory,
-            timeout_seconds=function.timeout,
-        )
         try:
-            return handler(event, context)
+            return handler(event, LambdaContextStub.of(function))
         finally:
             # Powertools keeps metrics it did not publish (they are disabled locally): drop them.
             from videogen.observability import metrics

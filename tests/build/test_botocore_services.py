@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import botocore.session
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.paths import ROOT
+from tests.support.processes import python_last_line
+
 KEEP_LIST = ROOT / "layers" / "shared" / "botocore-services.txt"
 SOURCES = [ROOT / "layers" / "shared" / "videogen", ROOT / "functions"]
 
@@ -222,18 +222,10 @@ def test_pruned_layer_creates_a_client_for_each_kept_service_on_its_own(build_di
     }
 
     # When a fresh interpreter without site-packages imports the libraries and creates every client
-    completed = subprocess.run(
-        [sys.executable, "-I", "-S", "-c", _PROBE, str(layer), ",".join(kept)],
-        check=False,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    printed = python_last_line(["-I", "-S", "-c", _PROBE, str(layer), ",".join(kept)], environment)
 
     # Then each kept service has a working client, the rest are gone, and nothing came from elsewhere
-    assert completed.returncode == 0, completed.stderr
-    result = json.loads(completed.stdout.strip().splitlines()[-1])
+    result = json.loads(printed)
     assert result["clients"] == {name: name for name in kept}
     assert result["resources"]
     assert result["pruned"] is True

@@ -15,7 +15,8 @@ import pytest
 
 from tests.support.api import ApiCaller, wait_for_render
 from tests.support.build import both_ways
-from tests.support.http import http, music_upload_offer
+from tests.support.http import create_over_http, http, music_upload_offer
+from tests.support.paths import ROOT
 from videogen.media.probe import probe
 from videogen.voice.audio import SILENCE_LUFS, TARGET_LUFS, measure_loudness
 from videogen_local.api_keys import KeyStore
@@ -24,7 +25,6 @@ from videogen_local.demo import form_body, post_form
 from videogen_local.render import find_music, run_render_command
 from videogen_local.server import LocalApiGateway, LocalApiServer
 
-ROOT = Path(__file__).resolve().parents[2]
 MUSIC = ROOT / "examples" / "lighthouse.ogg"
 SCRIPT = "## Dawn\nThe harbour wakes.\nDuration: 1.5s\n\n## Boats\nBoats leave.\nDuration: 1.5s\n"
 SETTINGS = {"resolution": "480p", "fps": 24, "aspect_ratio": "1:1", "voice": "none"}
@@ -34,11 +34,10 @@ SETTINGS = {"resolution": "480p", "fps": 24, "aspect_ratio": "1:1", "voice": "no
 def test_music_uploaded_through_a_presigned_post_is_mixed_into_the_render(
     server: LocalApiServer, tmp_path: Path
 ) -> None:
-    key = KeyStore().add("alice")
-    base = server.base_url
-    _, created = http(
-        f"{base}/projects", "POST", {"title": "Harbour", "script": SCRIPT, "settings": SETTINGS}, key
+    key, created = create_over_http(
+        server, "alice", {"title": "Harbour", "script": SCRIPT, "settings": SETTINGS}
     )
+    base = server.base_url
     data = MUSIC.read_bytes()
 
     # Given a presigned POST form, the file goes straight to (local) S3, then the API checks and attaches it.

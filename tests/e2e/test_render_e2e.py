@@ -13,15 +13,15 @@ import pytest
 
 from tests.support.api import ApiCaller, wait_for_render
 from tests.support.build import both_ways
-from tests.support.http import http
+from tests.support.http import create_over_http, http
+from tests.support.images import refuse_prompts
 from tests.support.waiting import wait_until
 from videogen.dal import executions
 from videogen.domain.enums import Transition
-from videogen.exceptions import ContentFilteredException, ProviderUnavailableException
+from videogen.exceptions import ProviderUnavailableException
 from videogen.media.assemble import SceneClip, total_duration
 from videogen.media.probe import probe
 from videogen.providers.local import LocalImageProvider
-from videogen_local.api_keys import KeyStore
 from videogen_local.server import LocalApiServer
 
 SCRIPT = """## Dawn
@@ -60,11 +60,10 @@ def held_provider(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
 def test_render_through_http_and_step_functions_gives_a_probed_mp4(
     server: LocalApiServer, tmp_path: Path
 ) -> None:
-    key = KeyStore().add("alice")
-    base = server.base_url
-    _, created = http(
-        f"{base}/projects", "POST", {"title": "Harbour", "script": SCRIPT, "settings": SETTINGS}, key
+    key, created = create_over_http(
+        server, "alice", {"title": "Harbour", "script": SCRIPT, "settings": SETTINGS}
     )
+    base = server.base_url
 
     status, render = http(f"{base}/projects/{created['id']}/renders", "POST", key=key)
 
@@ -138,14 +137,7 @@ def test_second_render_request_while_running_is_409_and_idempotency_key_repeats(
 def test_permanent_provider_failure_marks_failed_with_the_reason(
     api: ApiCaller, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = LocalImageProvider.generate
-
-    def refuse_gulls(self: LocalImageProvider, request: Any) -> Any:
-        if "Gulls" in request.prompt:
-            raise ContentFilteredException("The image provider refused the prompt of the scene 'Gulls'.")
-        return original(self, request)
-
-    monkeypatch.setattr(LocalImageProvider, "generate", refuse_gulls)
+    refuse_prompts(monkeypatch, containing="Gulls")
     created = api.post("/projects", {"title": "t", "script": SCRIPT, "settings": SETTINGS}).body
 
     assert api.post(f"/projects/{created['id']}/renders").status == 202
@@ -163,7 +155,7 @@ def test_permanent_provider_failure_marks_failed_with_the_reason(
     ]
     # A failed project can be fixed and rendered again.
     api.patch(f"/projects/{created['id']}/scenes/3", {"image_prompt": "seabirds over water"})
-    monkeypatch.setattr(LocalImageProvider, "generate", original)
+    monkeypatch.undo()  # the provider draws every prompt again
     assert api.post(f"/projects/{created['id']}/renders").body["id"] == "000002"
     assert wait_for_render(api, created["id"])["status"] == "COMPLETED"
 

@@ -19,9 +19,9 @@ from botocore.exceptions import ReadTimeoutError
 
 from tests.support.api import ApiCaller, wait_for_render
 from tests.support.cloud import local_cloud, wait_for_executions
+from tests.support.images import refuse_prompts
 from tests.support.waiting import wait_until
 from videogen.dal import executions, limits
-from videogen.exceptions import ContentFilteredException
 from videogen.logic import renders
 from videogen.providers.local import LocalImageProvider
 from videogen_local.cloud import LocalCloud
@@ -97,13 +97,10 @@ def test_a_failing_record_failure_still_ends_the_render_with_the_steps_reason(
     cloud: LocalCloud, api: ApiCaller, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a provider that refuses a prompt, and a RecordFailure that cannot record anything
-    def refuse(self: LocalImageProvider, request: Any) -> Any:
-        raise ContentFilteredException("The image provider refused the prompt of the scene 'Gulls'.")
-
     def broken(event: dict[str, Any], context: Any) -> Any:
         raise RuntimeError("the table is unreachable from RecordFailure")
 
-    monkeypatch.setattr(LocalImageProvider, "generate", refuse)
+    refuse_prompts(monkeypatch)
     cloud.functions["RecordFailureFunction"]._callable = broken
     project_id = _create(api)
 

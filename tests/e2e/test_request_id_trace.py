@@ -10,10 +10,9 @@ import boto3
 import pytest
 
 from tests.support.api import ApiCaller
+from tests.support.images import refuse_prompts
 from tests.support.logs import LogCapture
 from tests.support.waiting import wait_until
-from videogen.exceptions import ContentFilteredException
-from videogen.providers.local import LocalImageProvider
 
 SCRIPT = "## Dawn\nThe harbour wakes.\nDuration: 1s\n"
 SETTINGS = {"resolution": "480p", "fps": 24, "voice": "none"}
@@ -64,10 +63,7 @@ def test_one_request_id_finds_the_logs_of_every_step_of_a_render(api: ApiCaller,
 def test_the_request_id_reaches_the_failure_step_of_a_failed_render(
     api: ApiCaller, logs: LogCapture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def refuse(self: LocalImageProvider, request: Any) -> Any:
-        raise ContentFilteredException("The provider refused the prompt of scene 1.")
-
-    monkeypatch.setattr(LocalImageProvider, "generate", refuse)
+    refuse_prompts(monkeypatch)
 
     project = _render(api)
 

@@ -41,6 +41,13 @@ def http(
         )
 
 
+def create_over_http(server: LocalApiServer, owner: str, body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A new API key of ``owner``, and the project that key creates through the server: (key, project)."""
+    key = KeyStore().add(owner)
+    _, created = http(f"{server.base_url}/projects", "POST", body, key)
+    return key, dict(created)
+
+
 def music_upload_offer(server: LocalApiServer, key: str) -> tuple[str, dict[str, Any]]:
     """A new project of the key's owner, and the presigned upload form the API offers it for 100 bytes of
     MP3 music: (project id, offer)."""

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from tests.support.dropfolder import SCRIPT, DropBucket
+from tests.support.paths import ROOT
 from videogen.voice.audio import SILENCE_LUFS, TARGET_LUFS, measure_loudness
 
-ROOT = Path(__file__).resolve().parents[3]
 MUSIC = (ROOT / "examples" / "lighthouse.ogg").read_bytes()
 
 

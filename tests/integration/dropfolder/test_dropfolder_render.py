@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.support.api import ApiCaller, wait_for_render
 from tests.support.build import both_ways
 from tests.support.dropfolder import SCRIPT, DropBucket
-from videogen.exceptions import ContentFilteredException
+from tests.support.images import refuse_prompts
 from videogen.media.probe import probe
-from videogen.providers.local import LocalImageProvider
 from videogen_local.cloud import LocalCloud
 
 OUTBOX_FILES = ["result.json", "subtitles.srt", "subtitles.vtt", "thumbnail.jpg", "video.mp4"]
@@ -108,14 +106,7 @@ def test_a_failed_render_answers_with_error_json_and_removes_the_earlier_result(
     assert drop.keys(folder) == [folder + name for name in OUTBOX_FILES]  # the old error.json is gone
 
     # When a changed version fails while rendering (the provider refuses one scene's image)
-    original = LocalImageProvider.generate
-
-    def refuse_gulls(self: LocalImageProvider, request: Any) -> Any:
-        if "Gulls" in request.prompt:
-            raise ContentFilteredException("The image provider refused the prompt of the scene 'Gulls'.")
-        return original(self, request)
-
-    monkeypatch.setattr(LocalImageProvider, "generate", refuse_gulls)
+    refuse_prompts(monkeypatch, containing="Gulls")
     drop.put("inbox/alice/harbour.md", SCRIPT.replace("The sea wakes up.", "The sea wakes up, grey."))
     drop.wait_for_renders()
 

@@ -1,0 +1,26 @@
+"""The local image provider made to fail or wait, for tests of how a render meets its provider."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from videogen.exceptions import ContentFilteredException
+from videogen.providers.local import LocalImageProvider
+
+#: What the refusing provider says: the scene it names is the one whose prompt holds "Gulls".
+REFUSAL = "The image provider refused the prompt of the scene 'Gulls'."
+
+
+def refuse_prompts(monkeypatch: pytest.MonkeyPatch, containing: str = "") -> None:
+    """The local image provider refuses (CONTENT_FILTERED, saying REFUSAL) every prompt that holds
+    ``containing``, every prompt when it is empty, and draws the others."""
+    original = LocalImageProvider.generate
+
+    def refuse(self: LocalImageProvider, request: Any) -> Any:
+        if containing in request.prompt:
+            raise ContentFilteredException(REFUSAL)
+        return original(self, request)
+
+    monkeypatch.setattr(LocalImageProvider, "generate", refuse)
