@@ -60,6 +60,7 @@ def retry_waits(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
     yield waits
 
 
+@pytest.mark.slow
 def test_provider_failing_30_percent_and_throttling_10_percent_still_completes(
     api: ApiCaller, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -92,6 +93,7 @@ def test_provider_failing_30_percent_and_throttling_10_percent_still_completes(
     assert {"video", "scene-0001-image", "scene-0002-image"} <= assets
 
 
+@pytest.mark.slow
 def test_provider_down_fails_the_render_with_the_reason_after_every_retry(
     api: ApiCaller, monkeypatch: pytest.MonkeyPatch, retry_waits: list[float]
 ) -> None:

@@ -18,6 +18,7 @@ SETTINGS = {"resolution": "720p", "fps": 30, "voice": "none"}
 pytestmark = pytest.mark.parametrize("cloud", [FROM_BUILD], indirect=True)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("logical_id", "change", "code"),
     [

@@ -30,6 +30,7 @@ SCRIPT = "## Dawn\nThe harbour wakes.\nDuration: 1.5s\n\n## Boats\nBoats leave.\
 SETTINGS = {"resolution": "480p", "fps": 24, "aspect_ratio": "1:1", "voice": "none"}
 
 
+@pytest.mark.slow
 @both_ways
 def test_music_uploaded_through_a_presigned_post_is_mixed_into_the_render(
     server: LocalApiServer, tmp_path: Path
@@ -119,6 +120,7 @@ def _render(*args: Any, **kwargs: Any) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+@pytest.mark.slow
 def test_videogen_render_mixes_the_music_beside_the_script(tmp_path: Path) -> None:
     script = tmp_path / "story.md"
     script.write_text(

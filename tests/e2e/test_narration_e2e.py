@@ -45,6 +45,7 @@ def _audio_seconds(video: Path, tmp_path: Path) -> float:
         return handle.getnframes() / handle.getframerate()
 
 
+@pytest.mark.slow
 @both_ways
 def test_narrated_render_has_voice_timed_captions_and_normalized_loudness(
     api: ApiCaller, tmp_path: Path

@@ -56,6 +56,7 @@ def held_provider(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     release.set()
 
 
+@pytest.mark.slow
 @both_ways
 def test_render_through_http_and_step_functions_gives_a_probed_mp4(
     server: LocalApiServer, tmp_path: Path
@@ -110,6 +111,7 @@ def test_render_through_http_and_step_functions_gives_a_probed_mp4(
     assert thumbnail[:3] == b"\xff\xd8\xff"
 
 
+@pytest.mark.slow
 def test_second_render_request_while_running_is_409_and_idempotency_key_repeats(
     api: ApiCaller, held_provider: threading.Event
 ) -> None:
@@ -134,6 +136,7 @@ def test_second_render_request_while_running_is_409_and_idempotency_key_repeats(
     assert [e["name"] for e in executions] == [f"{created['id']}-000001"]
 
 
+@pytest.mark.slow
 def test_permanent_provider_failure_marks_failed_with_the_reason(
     api: ApiCaller, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -160,6 +163,7 @@ def test_permanent_provider_failure_marks_failed_with_the_reason(
     assert wait_for_render(api, created["id"])["status"] == "COMPLETED"
 
 
+@pytest.mark.slow
 def test_flaky_provider_failing_30_percent_of_calls_still_completes(
     api: ApiCaller, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -184,6 +188,7 @@ def test_flaky_provider_failing_30_percent_of_calls_still_completes(
     assert failures, "the provider did fail, and the state machine retried"
 
 
+@pytest.mark.slow
 def test_rendering_again_reuses_cached_images(api: ApiCaller, monkeypatch: pytest.MonkeyPatch) -> None:
     created = api.post("/projects", {"title": "t", "script": SCRIPT, "settings": SETTINGS}).body
     api.post(f"/projects/{created['id']}/renders")

@@ -117,6 +117,7 @@ def test_a_failing_record_failure_still_ends_the_render_with_the_steps_reason(
     wait_until(lambda: limits.running(OWNER) == set(), what="the slot to be released")
 
 
+@pytest.mark.slow
 def test_a_claim_whose_start_never_happened_is_started_on_the_next_touch(
     cloud: LocalCloud, api: ApiCaller, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -155,6 +156,7 @@ def test_a_claim_whose_start_never_happened_is_started_on_the_next_touch(
     assert names == [f"{project_id}-000001"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("started", [True, False], ids=["the-execution-started", "nothing-started"])
 def test_start_execution_timing_out_client_side_is_looked_up_by_name(
     cloud: LocalCloud, api: ApiCaller, monkeypatch: pytest.MonkeyPatch, started: bool

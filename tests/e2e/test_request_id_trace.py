@@ -43,6 +43,7 @@ def _traced(logs: LogCapture) -> set[str]:
     return {entry["message"] for entry in logs.entries() if entry.get("correlation_id") == REQUEST_ID}
 
 
+@pytest.mark.slow
 def test_one_request_id_finds_the_logs_of_every_step_of_a_render(api: ApiCaller, logs: LogCapture) -> None:
     project = _render(api)
 

@@ -129,6 +129,7 @@ def test_twenty_parallel_patches_with_the_same_version_exactly_one_wins(containe
     assert stored.body == winner.body | {"updated_at": stored.body["updated_at"]}
 
 
+@pytest.mark.slow
 def test_ten_parallel_render_requests_start_exactly_one_render(
     containers: LambdaContainers, module_cloud: LocalCloud
 ) -> None:

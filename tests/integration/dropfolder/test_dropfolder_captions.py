@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
 from PIL import Image, ImageChops, ImageStat
 
 from tests.support.dropfolder import SCRIPT, DropBucket
@@ -23,6 +24,7 @@ def _frame(drop: DropBucket, key: str, folder: Path) -> Image.Image:
     return Image.open(still).convert("L")
 
 
+@pytest.mark.slow
 def test_caption_settings_from_front_matter_move_or_remove_the_burned_in_captions(
     drop: DropBucket, tmp_path: Path
 ) -> None:

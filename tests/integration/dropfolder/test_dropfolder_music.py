@@ -20,6 +20,7 @@ def _loudness(drop: DropBucket, key: str, tmp_path: Path) -> float:
     return measure_loudness(video)
 
 
+@pytest.mark.slow
 def test_music_beside_the_script_by_name_or_by_setting_is_mixed_in(drop: DropBucket, tmp_path: Path) -> None:
     # Given music uploaded first: one with the script's name, one that a second script names
     drop.put("inbox/alice/harbour.ogg", MUSIC)

@@ -16,6 +16,7 @@ from videogen_local.cloud import LocalCloud
 OUTBOX_FILES = ["result.json", "subtitles.srt", "subtitles.vtt", "thumbnail.jpg", "video.mp4"]
 
 
+@pytest.mark.slow
 @both_ways
 def test_dropped_markdown_script_yields_the_full_outbox_with_a_playable_mp4(
     drop: DropBucket, cloud: LocalCloud, tmp_path: Path
@@ -93,6 +94,7 @@ def test_broken_script_yields_error_json_with_the_apis_code_message_line_and_col
     assert drop.executions() == []
 
 
+@pytest.mark.slow
 def test_a_failed_render_answers_with_error_json_and_removes_the_earlier_result(
     drop: DropBucket, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -22,6 +22,7 @@ def _deliver(cloud: LocalCloud, event: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+@pytest.mark.slow
 def test_the_same_event_delivered_five_times_at_once_gives_one_project_and_one_execution(
     drop: DropBucket, cloud: LocalCloud
 ) -> None:
@@ -61,6 +62,7 @@ def test_the_same_event_delivered_five_times_at_once_gives_one_project_and_one_e
     assert drop.json("outbox/alice/my story/result.json")["project_id"] == project_id
 
 
+@pytest.mark.slow
 def test_reupload_of_changed_content_is_a_new_project(drop: DropBucket, cloud: LocalCloud) -> None:
     first = drop.put_quietly(KEY, SCRIPT)
     second = drop.put_quietly(KEY, SCRIPT.replace("Gulls follow", "Terns follow"))
@@ -100,6 +102,7 @@ def _delivered_while_start_fails(drop: DropBucket, cloud: LocalCloud, error: Exc
     return event
 
 
+@pytest.mark.slow
 def test_a_render_whose_start_failed_is_answered_then_started_by_the_retry(
     drop: DropBucket, cloud: LocalCloud
 ) -> None:
@@ -128,6 +131,7 @@ def test_a_render_whose_start_failed_is_answered_then_started_by_the_retry(
     assert drop.keys("outbox/alice/my story/error.json") == []
 
 
+@pytest.mark.slow
 def test_a_render_claimed_but_never_started_is_started_by_a_later_delivery(
     drop: DropBucket, cloud: LocalCloud, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -28,6 +28,7 @@ def _sync_until(watcher: DropFolderWatcher, path: Path, timeout: float = 90) -> 
     wait_until(synced, timeout, 0.1, f"{path} to appear")
 
 
+@pytest.mark.slow
 def test_watch_renders_files_already_in_the_inbox_and_mirrors_the_outbox(
     drop: DropBucket, ingest_calls: list[dict[str, Any]], tmp_path: Path
 ) -> None:
@@ -99,6 +100,7 @@ def test_watch_refuses_an_owner_that_cannot_be_a_folder(tmp_path: Path) -> None:
     assert "not an owner id" in out.getvalue()
 
 
+@pytest.mark.slow
 def test_watch_uploads_music_before_scripts_and_holds_scripts_while_music_is_written(
     drop: DropBucket, tmp_path: Path
 ) -> None:

@@ -182,6 +182,7 @@ def test_a_failed_render_frees_its_slot(api: ApiCaller, no_executions: list[str]
     assert limits.running(OWNER) == {f"{second}-000001"}
 
 
+@pytest.mark.slow
 def test_a_completed_render_frees_its_slot(api: ApiCaller, monkeypatch: pytest.MonkeyPatch) -> None:
     # Given an owner allowed one running render, whose render runs through the real state machine
     one_at_a_time = _settings(running=1)
