@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 from tests.support.api import ApiCaller, wait_for_render
 from tests.support.build import both_ways
 from tests.support.http import create_over_http, http
-from tests.support.images import refuse_prompts
+from tests.support.images import inject_faults, refuse_prompts
 from tests.support.waiting import wait_until
 from videogen.dal import executions
 from videogen.domain.enums import Transition
@@ -167,25 +166,22 @@ def test_permanent_provider_failure_marks_failed_with_the_reason(
 def test_flaky_provider_failing_30_percent_of_calls_still_completes(
     api: ApiCaller, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = LocalImageProvider.generate
-    calls = itertools.count()
-    failures: list[int] = []
-
-    def flaky(self: LocalImageProvider, request: Any) -> Any:
-        index = next(calls)
-        if index % 10 in {0, 3, 6}:  # 3 calls in 10 fail, the first one included
-            failures.append(index)
-            raise ProviderUnavailableException("The image provider is briefly unavailable.")
-        return original(self, request)
-
-    monkeypatch.setattr(LocalImageProvider, "generate", flaky)
+    # 3 calls in 10 fail, the first one included
+    met = inject_faults(
+        monkeypatch,
+        lambda call: (
+            ProviderUnavailableException("The image provider is briefly unavailable.")
+            if call % 10 in {0, 3, 6}
+            else None
+        ),
+    )
     created = api.post("/projects", {"title": "t", "script": SCRIPT, "settings": SETTINGS}).body
 
     api.post(f"/projects/{created['id']}/renders")
     project = wait_for_render(api, created["id"], timeout=120)
 
     assert project["status"] == "COMPLETED", project.get("error")
-    assert failures, "the provider did fail, and the state machine retried"
+    assert any(met), "the provider did fail, and the state machine retried"
 
 
 @pytest.mark.slow

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -24,3 +26,24 @@ def refuse_prompts(monkeypatch: pytest.MonkeyPatch, containing: str = "") -> Non
         return original(self, request)
 
     monkeypatch.setattr(LocalImageProvider, "generate", refuse)
+
+
+def inject_faults(
+    monkeypatch: pytest.MonkeyPatch, fault: Callable[[int], Exception | None]
+) -> list[Exception | None]:
+    """The local image provider raises ``fault(n)`` at its n-th call (from 0) when that is an error, and
+    draws otherwise. Returns what each call met so far, in order (None: it drew)."""
+    original = LocalImageProvider.generate
+    met: list[Exception | None] = []
+    lock = threading.Lock()
+
+    def faulty(self: LocalImageProvider, request: Any) -> Any:
+        with lock:
+            error = fault(len(met))
+            met.append(error)
+        if error is not None:
+            raise error
+        return original(self, request)
+
+    monkeypatch.setattr(LocalImageProvider, "generate", faulty)
+    return met
