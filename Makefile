@@ -19,11 +19,12 @@ SAM_CLI_VERSION := 1.170.0
 CFN_LINT_VERSION := 1.58.0
 SAM_STAMP := $(SAM_VENV)/.installed-sam-$(SAM_CLI_VERSION)-cfn-lint-$(CFN_LINT_VERSION)
 
-.PHONY: help venv demo test lint typecheck openapi openapi-check sam-validate sam-build bench clean
+.PHONY: help venv demo test test-fast lint typecheck openapi openapi-check sam-validate sam-build bench clean
 
 help:
 	@echo "make demo   - run videogen end to end on the embedded local cloud (no AWS account)"
 	@echo "make test   - lint, type-check, tests with coverage, OpenAPI drift check, sam validate --lint"
+	@echo "make test-fast - the tests without the full renders (marked slow), for the edit-test loop"
 	@echo "make bench  - benchmarks under bench/"
 
 $(STAMP): pyproject.toml
@@ -83,6 +84,11 @@ sam-build: $(SAM_STAMP) $(STAMP)
 # missing or stale one fails those tests instead of skipping them.
 test: lint typecheck openapi-check sam-validate sam-build
 	VIDEOGEN_REQUIRE_BUILD=1 $(BIN)/pytest --cov --cov-report=term
+
+# The edit-test loop: every test but the full renders (marked slow), without lint or build (the tests that
+# need a build skip). `make test` still runs everything.
+test-fast: $(STAMP)
+	$(BIN)/pytest -q -m "not slow"
 
 # MoviePy (the comparison in bench/render.py) pins pillow<12; it runs fine on ours, so it is installed
 # without its pins, for the benchmark only.

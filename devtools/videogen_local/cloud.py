@@ -121,6 +121,11 @@ class LambdaContextStub:
     log_group_name: str = "/aws/lambda/local"
     log_stream_name: str = "local"
 
+    @classmethod
+    def of(cls, function: LocalFunction) -> LambdaContextStub:
+        """The context Lambda gives one invocation of ``function``."""
+        return cls(function.name, function.arn, function.memory, function.timeout)
+
     def get_remaining_time_in_millis(self) -> int:
         return self.timeout_seconds * 1000
 
@@ -428,14 +433,8 @@ class LocalCloud:
     @staticmethod
     def _invoke_in_process(function: LocalFunction, event: dict[str, Any]) -> Any:
         handler = function.load()
-        context = LambdaContextStub(
-            function_name=function.name,
-            invoked_function_arn=function.arn,
-            memory_limit_in_mb=function.memory,
-            timeout_seconds=function.timeout,
-        )
         try:
-            return handler(event, context)
+            return handler(event, LambdaContextStub.of(function))
         finally:
             # Powertools keeps metrics it did not publish (they are disabled locally): drop them.
             from videogen.observability import metrics  # noqa: PLC0415 - the layer loads once the cloud has set its environment

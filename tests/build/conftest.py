@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import required_build
+from tests.support.build import required_build
 
 
 @pytest.fixture(scope="session")

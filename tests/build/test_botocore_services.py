@@ -15,8 +15,8 @@ import botocore.session
 import pytest
 
 from tests.support.fresh_python import run_python
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 KEEP_LIST = ROOT / "layers" / "shared" / "botocore-services.txt"
 SOURCES = [ROOT / "layers" / "shared" / "videogen", ROOT / "functions"]
 

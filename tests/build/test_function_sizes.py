@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.paths import TEMPLATE
 from videogen_local import build as build_sizes
 from videogen_local.template import Template, TemplateError
 
-TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
 FUNCTION_TYPE = "AWS::Serverless::Function"
 LAYER_TYPE = "AWS::Serverless::LayerVersion"
 

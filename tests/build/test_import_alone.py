@@ -5,11 +5,10 @@ render runs."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from tests.conftest import ROOT, required_build
+from tests.support.cloud import module_cloud_fixture
+from tests.support.paths import ROOT
 from videogen_local.cloud import LocalCloud
 from videogen_local.template import Template
 from videogen_local.workers import FunctionError
@@ -17,10 +16,7 @@ from videogen_local.workers import FunctionError
 FUNCTIONS = sorted(Template.load(ROOT / "template.yaml").resources_of_type("AWS::Serverless::Function"))
 
 
-@pytest.fixture(scope="module")
-def built_cloud() -> Iterator[LocalCloud]:
-    with LocalCloud(ROOT / "template.yaml", from_build=required_build(), workers_per_function=1) as cloud:
-        yield cloud
+built_cloud = module_cloud_fixture(from_build=True, workers_per_function=1)
 
 
 def test_every_function_of_the_template_is_checked() -> None:

@@ -1,73 +1,18 @@
-"""Shared by the end-to-end tests: the local API on real HTTP, a client for it, and waiting for a render."""
+"""Fixtures of the end-to-end tests: the local API on real HTTP over the test's local cloud."""
 
 from __future__ import annotations
 
-import json
-import time
-import urllib.request
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
-from tests.conftest import ApiCaller
-from videogen_local.api_keys import KeyStore
+from tests.support.http import serving
 from videogen_local.cloud import LocalCloud
-from videogen_local.server import LocalApiGateway, LocalApiServer
+from videogen_local.server import LocalApiServer
 
 
 @pytest.fixture
 def server(cloud: LocalCloud) -> Iterator[LocalApiServer]:
     """`videogen serve` on a free loopback port, over the test's local cloud."""
-    http_server = LocalApiServer(LocalApiGateway(cloud, KeyStore()), "127.0.0.1", 0)
-    http_server.start_background()
-    try:
-        yield http_server
-    finally:
-        http_server.shutdown()
-        http_server.server_close()
-
-
-def http(
-    url: str, method: str = "GET", body: Any = None, key: str = "", headers: dict[str, str] | None = None
-) -> Any:
-    """(status, body) of a call that must succeed: JSON bodies parsed, others as bytes; raises on 4xx/5xx."""
-    request = urllib.request.Request(url, data=json.dumps(body).encode() if body else None, method=method)
-    request.add_header("Authorization", f"Bearer {key}")
-    request.add_header("Content-Type", "application/json")
-    for name, value in (headers or {}).items():
-        request.add_header(name, value)
-    with urllib.request.urlopen(request, timeout=30) as response:
-        data = response.read()
-        return response.status, (
-            json.loads(data) if data and response.headers.get_content_type() == "application/json" else data
-        )
-
-
-def music_upload_offer(server: LocalApiServer, key: str) -> tuple[str, dict[str, Any]]:
-    """A new project of the key's owner, and the presigned upload form the API offers it for 100 bytes of
-    MP3 music: (project id, offer)."""
-    base = server.base_url
-    _, created = http(
-        f"{base}/projects", "POST", {"title": "Harbour", "script": "## Dawn\nThe harbour wakes.\n"}, key
-    )
-    _, offer = http(
-        f"{base}/projects/{created['id']}/music/uploads",
-        "POST",
-        {"filename": "a.mp3", "content_type": "audio/mpeg", "size": 100},
-        key,
-    )
-    return str(created["id"]), dict(offer)
-
-
-def wait_for_render(
-    api: ApiCaller, project_id: str, timeout: float = 90, poll: float = 0.2
-) -> dict[str, Any]:
-    """The project once its render has ended (COMPLETED or FAILED); AssertionError after ``timeout`` s."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        project = api.get(f"/projects/{project_id}").body
-        if project["status"] in {"COMPLETED", "FAILED"}:
-            return dict(project)
-        time.sleep(poll)
-    raise AssertionError(f"the render of {project_id} did not end")
+    with serving(cloud) as started:
+        yield started

@@ -9,13 +9,15 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, required_build
+from tests.support.build import required_build
+from tests.support.paths import ROOT
+from tests.support.waiting import wait_until
 
 VIDEOGEN = str(Path(sys.executable).with_name("videogen"))
 
@@ -83,16 +85,15 @@ def test_ctrl_c_on_serve_from_build_ends_every_worker(tmp_path: Path) -> None:
     )
     try:
         # Given the server answering through a built ApiFunction worker
-        deadline = time.monotonic() + 60
-        health = None
-        while health is None:
+        def answered() -> dict[str, Any] | None:
             assert process.poll() is None, process.stdout.read() if process.stdout else ""
-            assert time.monotonic() < deadline, "the server did not answer"
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/health", timeout=10) as response:
-                    health = json.loads(response.read())
+                    return dict(json.loads(response.read()))
             except OSError:
-                time.sleep(0.2)
+                return None
+
+        health = wait_until(answered, 60, 0.2, "the server to answer")
         assert health["status"] == "ok"
         workers = descendants(process.pid)
         assert workers, "no worker process was started"
@@ -110,7 +111,5 @@ def test_ctrl_c_on_serve_from_build_ends_every_worker(tmp_path: Path) -> None:
     output = process.stdout.read() if process.stdout else ""
     assert "Stopped." in output
     assert f"Functions run from {build}" in output
-    deadline = time.monotonic() + 10
-    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
-        time.sleep(0.1)
+    wait_until(lambda: not any(alive(pid) for pid in workers), 10, 0.1, "the workers to end")
     assert not [pid for pid in workers if alive(pid)]

@@ -9,19 +9,17 @@ the first test relies on and what the second exhausts.
 
 from __future__ import annotations
 
-import itertools
 import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
 from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
 
-from tests.conftest import ApiCaller
-from tests.e2e.conftest import wait_for_render
+from tests.support.api import ApiCaller, wait_for_render
+from tests.support.images import inject_faults
 from videogen.exceptions import ProviderUnavailableException, RateLimitException
 from videogen.providers.local import LocalImageProvider
 
@@ -61,25 +59,19 @@ def retry_waits(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
     yield waits
 
 
+@pytest.mark.slow
 def test_provider_failing_30_percent_and_throttling_10_percent_still_completes(
     api: ApiCaller, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = LocalImageProvider.generate
-    calls = itertools.count()
-    injected: Counter[str] = Counter()
-    lock = threading.Lock()
+    def fault(call: int) -> Exception | None:
+        kind = FAULTS[call % len(FAULTS)]
+        if kind == "unavailable":
+            return ProviderUnavailableException("The image provider answered 503.")
+        if kind == "throttled":
+            return RateLimitException("The image provider is throttling requests.", retry_after=1)
+        return None
 
-    def faulty(self: LocalImageProvider, request: Any) -> Any:
-        with lock:
-            fault = FAULTS[next(calls) % len(FAULTS)]
-            injected[fault or "ok"] += 1
-        if fault == "unavailable":
-            raise ProviderUnavailableException("The image provider answered 503.")
-        if fault == "throttled":
-            raise RateLimitException("The image provider is throttling requests.", retry_after=1)
-        return original(self, request)
-
-    monkeypatch.setattr(LocalImageProvider, "generate", faulty)
+    met = inject_faults(monkeypatch, fault)
     created = api.post("/projects", {"title": "Flaky", "script": SCRIPT, "settings": SETTINGS}).body
 
     assert api.post(f"/projects/{created['id']}/renders").status == 202
@@ -88,22 +80,20 @@ def test_provider_failing_30_percent_and_throttling_10_percent_still_completes(
     assert project["status"] == "COMPLETED", project["error"]
     assert (project["error"], project["progress"]) == (None, None)
     # Both scenes were drawn in the end, after both kinds of fault were retried: calls 0 to 4 of FAULTS.
+    injected = Counter(FAULTS[call % len(FAULTS)] or "ok" for call in range(len(met)))
     assert injected == {"unavailable": 2, "throttled": 1, "ok": 2}
     assets = {asset["id"] for asset in api.get(f"/projects/{created['id']}/assets").body["items"]}
     assert {"video", "scene-0001-image", "scene-0002-image"} <= assets
 
 
+@pytest.mark.slow
 def test_provider_down_fails_the_render_with_the_reason_after_every_retry(
     api: ApiCaller, monkeypatch: pytest.MonkeyPatch, retry_waits: list[float]
 ) -> None:
-    attempts: list[str] = []
     original = LocalImageProvider.generate
-
-    def down(self: LocalImageProvider, request: Any) -> Any:
-        attempts.append(request.prompt)
-        raise ProviderUnavailableException("The image provider is unavailable (HTTP 503).")
-
-    monkeypatch.setattr(LocalImageProvider, "generate", down)
+    attempts = inject_faults(
+        monkeypatch, lambda _: ProviderUnavailableException("The image provider is unavailable (HTTP 503).")
+    )
     script = "## Dawn\nThe harbour wakes.\nDuration: 1s\n"
     created = api.post("/projects", {"title": "Down", "script": script, "settings": SETTINGS}).body
 

@@ -7,8 +7,8 @@ import dataclasses
 
 import pytest
 
-from tests.conftest import FROM_BUILD, ApiCaller
-from tests.e2e.conftest import wait_for_render
+from tests.support.api import ApiCaller, wait_for_render
+from tests.support.build import FROM_BUILD
 from videogen_local.cloud import LocalCloud
 
 #: Long enough that assembling it takes well over a second (the shortest Timeout a template can give).
@@ -18,6 +18,7 @@ SETTINGS = {"resolution": "720p", "fps": 30, "voice": "none"}
 pytestmark = pytest.mark.parametrize("cloud", [FROM_BUILD], indirect=True)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("logical_id", "change", "code"),
     [

@@ -21,7 +21,7 @@ import botocore.auth
 import pytest
 from botocore.config import Config
 
-from tests.e2e.conftest import music_upload_offer
+from tests.support.http import music_upload_offer
 from videogen.dal import storage
 from videogen_local.api_keys import KeyStore
 from videogen_local.cloud import LocalCloud

@@ -13,8 +13,10 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ApiCaller, both_ways
-from tests.e2e.conftest import http, music_upload_offer, wait_for_render
+from tests.support.api import ApiCaller, wait_for_render
+from tests.support.build import both_ways
+from tests.support.http import create_over_http, http, music_upload_offer
+from tests.support.paths import ROOT
 from videogen.media.audio import SILENCE_LUFS, TARGET_LUFS, measure_loudness
 from videogen.media.probe import probe
 from videogen_local.api_keys import KeyStore
@@ -23,21 +25,20 @@ from videogen_local.demo import form_body, post_form
 from videogen_local.render import music_beside, run_render_command
 from videogen_local.server import LocalApiGateway, LocalApiServer
 
-ROOT = Path(__file__).resolve().parents[2]
 MUSIC = ROOT / "examples" / "lighthouse.ogg"
 SCRIPT = "## Dawn\nThe harbour wakes.\nDuration: 1.5s\n\n## Boats\nBoats leave.\nDuration: 1.5s\n"
 SETTINGS = {"resolution": "480p", "fps": 24, "aspect_ratio": "1:1", "voice": "none"}
 
 
+@pytest.mark.slow
 @both_ways
 def test_music_uploaded_through_a_presigned_post_is_mixed_into_the_render(
     server: LocalApiServer, tmp_path: Path
 ) -> None:
-    key = KeyStore().add("alice")
-    base = server.base_url
-    _, created = http(
-        f"{base}/projects", "POST", {"title": "Harbour", "script": SCRIPT, "settings": SETTINGS}, key
+    key, created = create_over_http(
+        server, "alice", {"title": "Harbour", "script": SCRIPT, "settings": SETTINGS}
     )
+    base = server.base_url
     data = MUSIC.read_bytes()
 
     # Given a presigned POST form, the file goes straight to (local) S3, then the API checks and attaches it.
@@ -119,6 +120,7 @@ def _render(*args: Any, **kwargs: Any) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+@pytest.mark.slow
 def test_videogen_render_mixes_the_music_beside_the_script(tmp_path: Path) -> None:
     script = tmp_path / "story.md"
     script.write_text(

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-import time
 import wave
 from pathlib import Path
 
 import boto3
 import pytest
 
-from tests.conftest import ApiCaller, both_ways
-from tests.e2e.conftest import wait_for_render
+from tests.support.api import ApiCaller, wait_for_render
+from tests.support.build import both_ways
 from videogen.domain.layout import manifest_key, narration_keys, output_keys
 from videogen.media.audio import measure_loudness
 from videogen.media.ffmpeg import run_ffmpeg
@@ -45,6 +44,7 @@ def _audio_seconds(video: Path, tmp_path: Path) -> float:
         return handle.getnframes() / handle.getframerate()
 
 
+@pytest.mark.slow
 @both_ways
 def test_narrated_render_has_voice_timed_captions_and_normalized_loudness(
     api: ApiCaller, tmp_path: Path
@@ -52,10 +52,7 @@ def test_narrated_render_has_voice_timed_captions_and_normalized_loudness(
     settings = {"resolution": "480p", "fps": 24, "voice": "local"}
     created = api.post("/projects", {"title": "Harbour", "script": SCRIPT, "settings": settings}).body
     api.post(f"/projects/{created['id']}/renders")
-    deadline = time.monotonic() + 120
-    while (project := api.get(f"/projects/{created['id']}").body)["status"] not in {"COMPLETED", "FAILED"}:
-        assert time.monotonic() < deadline, "the render did not finish"
-        time.sleep(0.3)
+    project = wait_for_render(api, created["id"], timeout=120, poll=0.3)
     assert project["status"] == "COMPLETED", project.get("error")
 
     s3 = boto3.client("s3", region_name="us-east-1")

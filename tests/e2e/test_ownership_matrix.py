@@ -12,18 +12,17 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import boto3
 import pytest
 
-from tests.conftest import ROOT, ApiCaller, ApiResult, bucket_keys, table_snapshot
-from videogen.dal import assets as asset_dal
+from tests.support.api import ApiCaller, ApiResult
+from tests.support.assets import store_asset, store_video
+from tests.support.cloud import bucket_keys, module_cloud_fixture, table_snapshot
+from tests.support.paths import ROOT
 from videogen.dal import executions, storage
 from videogen.domain.enums import AssetKind
-from videogen.domain.models import Asset
 from videogen_local.cloud import LocalCloud
 
 OPENAPI = json.loads((ROOT / "infra" / "openapi.json").read_text(encoding="utf-8"))
@@ -64,13 +63,8 @@ def _body(method: str, template: str) -> dict[str, Any] | None:
     pytest.fail(f"{method} {template} takes a body: give it an example in the document, or one in BODIES")
 
 
-@pytest.fixture(scope="module")
-def module_cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCloud]:
-    """One local cloud for the whole matrix (each case works on its own project)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("VIDEOGEN_HOME", str(tmp_path_factory.mktemp("home")))
-        with LocalCloud(ROOT / "template.yaml") as cloud:
-            yield cloud
+#: One local cloud for the whole matrix (each case works on its own project).
+module_cloud = module_cloud_fixture()
 
 
 @pytest.fixture
@@ -92,38 +86,19 @@ def _project_with_everything(owner: ApiCaller) -> str:
     created = owner.post("/projects", {"title": "Lighthouse", "script": SCRIPT})
     assert created.status == 201, created.body
     project_id = str(created.body["id"])
-    key = f"projects/{project_id}/renders/000001/video.mp4"
-    storage.s3_client().put_object(
-        Bucket=owner.cloud.buckets["MediaBucket"], Key=key, Body=b"\x00" * 32, ContentType="video/mp4"
-    )
-    asset_dal.put_asset(
-        Asset(
-            project_id=project_id,
-            asset_id="video",
-            kind=AssetKind.VIDEO,
-            s3_key=key,
-            content_type="video/mp4",
-            size=32,
-            created_at=datetime(2026, 11, 24, tzinfo=UTC),
-            render_id="000001",
-        )
-    )
+    bucket = owner.cloud.buckets["MediaBucket"]
+    store_video(bucket, project_id, 32)
     # Music attached, and an upload waiting under the upload id the document's PUT /music example names.
     music = (ROOT / "examples" / "lighthouse.ogg").read_bytes()
-    bucket = owner.cloud.buckets["MediaBucket"]
-    music_key = f"projects/{project_id}/music/{'1' * 32}"
-    storage.s3_client().put_object(Bucket=bucket, Key=music_key, Body=music, ContentType="audio/ogg")
-    asset_dal.put_asset(
-        Asset(
-            project_id=project_id,
-            asset_id="music",
-            kind=AssetKind.MUSIC,
-            s3_key=music_key,
-            content_type="audio/ogg",
-            size=len(music),
-            created_at=datetime(2026, 11, 24, tzinfo=UTC),
-            duration=24.0,
-        )
+    store_asset(
+        bucket,
+        music,
+        project_id=project_id,
+        asset_id="music",
+        kind=AssetKind.MUSIC,
+        s3_key=f"projects/{project_id}/music/{'1' * 32}",
+        content_type="audio/ogg",
+        duration=24.0,
     )
     upload_id = _body("PUT", "/projects/{project_id}/music")["upload_id"]  # type: ignore[index]
     storage.s3_client().put_object(

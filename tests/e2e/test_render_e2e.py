@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,16 +10,18 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.conftest import ApiCaller, both_ways, wait_until
-from tests.e2e.conftest import http, wait_for_render
+from tests.support.api import ApiCaller, wait_for_render
+from tests.support.build import both_ways
+from tests.support.http import create_over_http, http
+from tests.support.images import inject_faults, refuse_prompts
+from tests.support.waiting import wait_until
 from videogen.dal import executions
 from videogen.domain.enums import Transition
-from videogen.exceptions import ContentFilteredException, ProviderUnavailableException
+from videogen.exceptions import ProviderUnavailableException
 from videogen.media.assemble import SceneClip
 from videogen.media.probe import probe
 from videogen.media.timeline import total_duration
 from videogen.providers.local import LocalImageProvider
-from videogen_local.api_keys import KeyStore
 from videogen_local.server import LocalApiServer
 
 SCRIPT = """## Dawn
@@ -56,15 +56,15 @@ def held_provider(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     release.set()
 
 
+@pytest.mark.slow
 @both_ways
 def test_render_through_http_and_step_functions_gives_a_probed_mp4(
     server: LocalApiServer, tmp_path: Path
 ) -> None:
-    key = KeyStore().add("alice")
-    base = server.base_url
-    _, created = http(
-        f"{base}/projects", "POST", {"title": "Harbour", "script": SCRIPT, "settings": SETTINGS}, key
+    key, created = create_over_http(
+        server, "alice", {"title": "Harbour", "script": SCRIPT, "settings": SETTINGS}
     )
+    base = server.base_url
 
     status, render = http(f"{base}/projects/{created['id']}/renders", "POST", key=key)
 
@@ -111,6 +111,7 @@ def test_render_through_http_and_step_functions_gives_a_probed_mp4(
     assert thumbnail[:3] == b"\xff\xd8\xff"
 
 
+@pytest.mark.slow
 def test_second_render_request_while_running_is_409_and_idempotency_key_repeats(
     api: ApiCaller, held_provider: threading.Event
 ) -> None:
@@ -135,17 +136,11 @@ def test_second_render_request_while_running_is_409_and_idempotency_key_repeats(
     assert [e["name"] for e in executions] == [f"{created['id']}-000001"]
 
 
+@pytest.mark.slow
 def test_permanent_provider_failure_marks_failed_with_the_reason(
     api: ApiCaller, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = LocalImageProvider.generate
-
-    def refuse_gulls(self: LocalImageProvider, request: Any) -> Any:
-        if "Gulls" in request.prompt:
-            raise ContentFilteredException("The image provider refused the prompt of the scene 'Gulls'.")
-        return original(self, request)
-
-    monkeypatch.setattr(LocalImageProvider, "generate", refuse_gulls)
+    refuse_prompts(monkeypatch, containing="Gulls")
     created = api.post("/projects", {"title": "t", "script": SCRIPT, "settings": SETTINGS}).body
 
     assert api.post(f"/projects/{created['id']}/renders").status == 202
@@ -163,35 +158,34 @@ def test_permanent_provider_failure_marks_failed_with_the_reason(
     ]
     # A failed project can be fixed and rendered again.
     api.patch(f"/projects/{created['id']}/scenes/3", {"image_prompt": "seabirds over water"})
-    monkeypatch.setattr(LocalImageProvider, "generate", original)
+    monkeypatch.undo()  # the provider draws every prompt again
     assert api.post(f"/projects/{created['id']}/renders").body["id"] == "000002"
     assert wait_for_render(api, created["id"])["status"] == "COMPLETED"
 
 
+@pytest.mark.slow
 def test_flaky_provider_failing_30_percent_of_calls_still_completes(
     api: ApiCaller, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = LocalImageProvider.generate
-    calls = itertools.count()
-    failures: list[int] = []
-
-    def flaky(self: LocalImageProvider, request: Any) -> Any:
-        index = next(calls)
-        if index % 10 in {0, 3, 6}:  # 3 calls in 10 fail, the first one included
-            failures.append(index)
-            raise ProviderUnavailableException("The image provider is briefly unavailable.")
-        return original(self, request)
-
-    monkeypatch.setattr(LocalImageProvider, "generate", flaky)
+    # 3 calls in 10 fail, the first one included
+    met = inject_faults(
+        monkeypatch,
+        lambda call: (
+            ProviderUnavailableException("The image provider is briefly unavailable.")
+            if call % 10 in {0, 3, 6}
+            else None
+        ),
+    )
     created = api.post("/projects", {"title": "t", "script": SCRIPT, "settings": SETTINGS}).body
 
     api.post(f"/projects/{created['id']}/renders")
     project = wait_for_render(api, created["id"], timeout=120)
 
     assert project["status"] == "COMPLETED", project.get("error")
-    assert failures, "the provider did fail, and the state machine retried"
+    assert any(met), "the provider did fail, and the state machine retried"
 
 
+@pytest.mark.slow
 def test_rendering_again_reuses_cached_images(api: ApiCaller, monkeypatch: pytest.MonkeyPatch) -> None:
     created = api.post("/projects", {"title": "t", "script": SCRIPT, "settings": SETTINGS}).body
     api.post(f"/projects/{created['id']}/renders")
@@ -228,17 +222,19 @@ def test_deleting_a_rendering_project_stops_its_execution(
         timeout=10,
         what="the render to be RENDERING",
     )
+    assert api.get(f"/projects/{created['id']}").body["status"] == "RENDERING"
 
     deleted = api.delete(f"/projects/{created['id']}")
     release.set()
 
     assert deleted.status == 204
     sfn = boto3.client("stepfunctions", region_name="us-east-1")
-    deadline = time.monotonic() + 10
-    status = "RUNNING"
-    while status == "RUNNING" and time.monotonic() < deadline:
-        status = sfn.describe_execution(executionArn=render["execution_arn"])["status"]
-        time.sleep(0.05)
+
+    def ended() -> str | None:
+        status = str(sfn.describe_execution(executionArn=render["execution_arn"])["status"])
+        return None if status == "RUNNING" else status
+
+    status = wait_until(ended, 10, what="the execution to end")
     assert stopped == [render["execution_arn"]]
     # AWS aborts at once; moto's interpreter lets the step in flight finish, which then finds no project.
     assert status in {"ABORTED", "FAILED"}

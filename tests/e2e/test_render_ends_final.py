@@ -17,10 +17,11 @@ import boto3
 import pytest
 from botocore.exceptions import ReadTimeoutError
 
-from tests.conftest import ROOT, ApiCaller, wait_for_executions, wait_until
-from tests.e2e.conftest import wait_for_render
+from tests.support.api import ApiCaller, wait_for_render
+from tests.support.cloud import local_cloud, wait_for_executions
+from tests.support.images import refuse_prompts
+from tests.support.waiting import wait_until
 from videogen.dal import executions, limits
-from videogen.exceptions import ContentFilteredException
 from videogen.logic import renders
 from videogen.providers.local import LocalImageProvider
 from videogen_local.cloud import LocalCloud
@@ -96,13 +97,10 @@ def test_a_failing_record_failure_still_ends_the_render_with_the_steps_reason(
     cloud: LocalCloud, api: ApiCaller, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a provider that refuses a prompt, and a RecordFailure that cannot record anything
-    def refuse(self: LocalImageProvider, request: Any) -> Any:
-        raise ContentFilteredException("The image provider refused the prompt of the scene 'Gulls'.")
-
     def broken(event: dict[str, Any], context: Any) -> Any:
         raise RuntimeError("the table is unreachable from RecordFailure")
 
-    monkeypatch.setattr(LocalImageProvider, "generate", refuse)
+    refuse_prompts(monkeypatch)
     cloud.functions["RecordFailureFunction"]._callable = broken
     project_id = _create(api)
 
@@ -119,6 +117,7 @@ def test_a_failing_record_failure_still_ends_the_render_with_the_steps_reason(
     wait_until(lambda: limits.running(OWNER) == set(), what="the slot to be released")
 
 
+@pytest.mark.slow
 def test_a_claim_whose_start_never_happened_is_started_on_the_next_touch(
     cloud: LocalCloud, api: ApiCaller, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -157,6 +156,7 @@ def test_a_claim_whose_start_never_happened_is_started_on_the_next_touch(
     assert names == [f"{project_id}-000001"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("started", [True, False], ids=["the-execution-started", "nothing-started"])
 def test_start_execution_timing_out_client_side_is_looked_up_by_name(
     cloud: LocalCloud, api: ApiCaller, monkeypatch: pytest.MonkeyPatch, started: bool
@@ -191,11 +191,10 @@ def test_start_execution_timing_out_client_side_is_looked_up_by_name(
 
 
 def test_an_execution_past_its_timeout_ends_the_render_failed_as_timed_out(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, held_provider: Hold
+    tmp_path: Path, held_provider: Hold
 ) -> None:
     # Given a state machine whose TimeoutSeconds (a template parameter) is 2 s, and a render held longer
-    monkeypatch.setenv("VIDEOGEN_HOME", str(tmp_path))
-    with LocalCloud(ROOT / "template.yaml", parameters={"RenderTimeoutSeconds": "2"}) as cloud:
+    with local_cloud(tmp_path, parameters={"RenderTimeoutSeconds": "2"}) as cloud:
         api = ApiCaller(cloud, OWNER)
         project_id = _create(api)
         _render(api, project_id)

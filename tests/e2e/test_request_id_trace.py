@@ -4,15 +4,15 @@ into the logs of every step (correlation_id), on success and on failure."""
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 import boto3
 import pytest
 
-from tests.conftest import ApiCaller, LogCapture
-from videogen.exceptions import ContentFilteredException
-from videogen.providers.local import LocalImageProvider
+from tests.support.api import ApiCaller
+from tests.support.images import refuse_prompts
+from tests.support.logs import LogCapture
+from tests.support.waiting import wait_until
 
 SCRIPT = "## Dawn\nThe harbour wakes.\nDuration: 1s\n"
 SETTINGS = {"resolution": "480p", "fps": 24, "voice": "none"}
@@ -29,10 +29,12 @@ def _render(api: ApiCaller) -> dict[str, Any]:
     sfn = boto3.client("stepfunctions", region_name="us-east-1")
     execution_input = json.loads(sfn.describe_execution(executionArn=started.body["execution_arn"])["input"])
     assert execution_input["request_id"] == REQUEST_ID
-    deadline = time.monotonic() + 60
-    while sfn.describe_execution(executionArn=started.body["execution_arn"])["status"] == "RUNNING":
-        assert time.monotonic() < deadline, "the render did not finish"
-        time.sleep(0.1)
+    wait_until(
+        lambda: sfn.describe_execution(executionArn=started.body["execution_arn"])["status"] != "RUNNING",
+        60,
+        0.1,
+        "the render to end",
+    )
     return dict(api.get(f"/projects/{created['id']}").body)
 
 
@@ -41,6 +43,7 @@ def _traced(logs: LogCapture) -> set[str]:
     return {entry["message"] for entry in logs.entries() if entry.get("correlation_id") == REQUEST_ID}
 
 
+@pytest.mark.slow
 def test_one_request_id_finds_the_logs_of_every_step_of_a_render(api: ApiCaller, logs: LogCapture) -> None:
     project = _render(api)
 
@@ -61,10 +64,7 @@ def test_one_request_id_finds_the_logs_of_every_step_of_a_render(api: ApiCaller,
 def test_the_request_id_reaches_the_failure_step_of_a_failed_render(
     api: ApiCaller, logs: LogCapture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def refuse(self: LocalImageProvider, request: Any) -> Any:
-        raise ContentFilteredException("The provider refused the prompt of scene 1.")
-
-    monkeypatch.setattr(LocalImageProvider, "generate", refuse)
+    refuse_prompts(monkeypatch)
 
     project = _render(api)
 

@@ -25,19 +25,16 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.support.assets import store_video
+from tests.support.paths import ROOT
 from videogen.api import examples
-from videogen.dal import assets as asset_dal
 from videogen.dal import executions, storage
-from videogen.domain.enums import AssetKind
-from videogen.domain.models import Asset
 from videogen_local.api_keys import KeyStore
 from videogen_local.cloud import LocalCloud
 from videogen_local.server import LocalApiGateway, LocalApiServer
@@ -122,21 +119,8 @@ def _project_with_a_video(gateway: RecordingGateway, key: str) -> str:
     headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
     created = gateway.handle("POST", "/v1/projects", headers, body, "127.0.0.1")
     project_id = str(json.loads(created["body"])["id"])
-    s3_key = f"projects/{project_id}/renders/000001/video.mp4"
     bucket = gateway.cloud.buckets["MediaBucket"]
-    storage.s3_client().put_object(Bucket=bucket, Key=s3_key, Body=b"\x00" * 64, ContentType="video/mp4")
-    asset_dal.put_asset(
-        Asset(
-            project_id=project_id,
-            asset_id="video",
-            kind=AssetKind.VIDEO,
-            s3_key=s3_key,
-            content_type="video/mp4",
-            size=64,
-            created_at=datetime(2026, 11, 24, tzinfo=UTC),
-            render_id="000001",
-        )
-    )
+    store_video(bucket, project_id, 64)
     # A music upload that has arrived, under the upload id of the document's PUT /music example.
     storage.s3_client().put_object(
         Bucket=bucket,

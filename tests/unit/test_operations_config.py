@@ -7,17 +7,16 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from pathlib import Path
 from typing import Any, get_args
 
 import pytest
 
+from tests.support.paths import ROOT
 from videogen.api.models import ErrorResponse
 from videogen.config import Config
 from videogen.logic.entitlements import PAID_PROVIDERS_GROUP
 from videogen_local.template import Template
 
-ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = Template.load(ROOT / "template.yaml")
 RESOURCES = TEMPLATE.resources
 PARAMETERS: dict[str, dict[str, Any]] = TEMPLATE.body["Parameters"]

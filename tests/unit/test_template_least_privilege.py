@@ -23,14 +23,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.support.paths import ROOT
 from videogen_local.template import Template
 
-ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = Template.load(ROOT / "template.yaml")
 
 #: Actions that have no resource to name (or none when used as videogen uses them): ``Resource: "*"`` is

@@ -70,14 +70,8 @@ def _container_main(
     while (message := connection.recv()) is not None:
         event, hold_writes = message
         gate.armed = hold_writes
-        context = LambdaContextStub(
-            function_name=function.name,
-            invoked_function_arn=function.arn,
-            memory_limit_in_mb=function.memory,
-            timeout_seconds=function.timeout,
-        )
         try:
-            result = handler(event, context)
+            result = handler(event, LambdaContextStub.of(function))
         except Exception as exc:  # noqa: BLE001 - Lambda reports any failure as a function error
             result = {"errorType": type(exc).__name__, "errorMessage": str(exc)}
         finally:

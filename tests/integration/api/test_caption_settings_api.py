@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ApiCaller, table_snapshot
+from tests.support.api import ApiCaller
+from tests.support.cloud import table_snapshot
 
 SCRIPT = "## Dawn\nThe sea wakes up.\n"
 CAPTIONS = {"captions": False, "caption_position": "top", "caption_size": "large", "caption_outline": "box"}

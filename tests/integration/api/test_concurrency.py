@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import json
-import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -23,8 +22,11 @@ from urllib.parse import urlencode
 import boto3
 import pytest
 
-from tests.conftest import ROOT, ApiResult, load_event
 from tests.integration.api.lambda_containers import LambdaContainers
+from tests.support.api import ENDED, ApiResult
+from tests.support.cloud import module_cloud_fixture
+from tests.support.paths import load_event
+from tests.support.waiting import wait_until
 from videogen_local.cloud import LocalCloud
 
 CONTAINERS = 10
@@ -33,12 +35,7 @@ SCRIPT = "## Dawn\nThe harbour wakes.\nDuration: 1s\n"
 SETTINGS = {"resolution": "480p", "fps": 24, "voice": "none"}
 
 
-@pytest.fixture(scope="module")
-def module_cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCloud]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("VIDEOGEN_HOME", str(tmp_path_factory.mktemp("home")))
-        with LocalCloud(ROOT / "template.yaml") as cloud:
-            yield cloud
+module_cloud = module_cloud_fixture()
 
 
 @pytest.fixture(scope="module")
@@ -97,12 +94,13 @@ def _in_parallel(count: int, call: Any) -> list[ApiResult]:
 
 
 def _status_when_done(containers: LambdaContainers, path: str, owner: str, timeout: float = 60) -> str:
-    deadline = time.monotonic() + timeout
-    while True:
+    """The project's status once its render has ended."""
+
+    def ended() -> str | None:
         status = str(_call(containers, "GET", path, owner).body["status"])
-        if status not in {"QUEUED", "RENDERING"} or time.monotonic() > deadline:
-            return status
-        time.sleep(0.2)
+        return status if status in ENDED else None
+
+    return wait_until(ended, timeout, 0.2, f"the render of {path} to end")
 
 
 def test_twenty_parallel_patches_with_the_same_version_exactly_one_wins(containers: LambdaContainers) -> None:
@@ -131,6 +129,7 @@ def test_twenty_parallel_patches_with_the_same_version_exactly_one_wins(containe
     assert stored.body == winner.body | {"updated_at": stored.body["updated_at"]}
 
 
+@pytest.mark.slow
 def test_ten_parallel_render_requests_start_exactly_one_render(
     containers: LambdaContainers, module_cloud: LocalCloud
 ) -> None:

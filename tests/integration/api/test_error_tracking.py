@@ -10,7 +10,7 @@ import pytest
 from sentry_sdk.envelope import Envelope
 from sentry_sdk.transport import Transport
 
-from tests.conftest import ApiCaller
+from tests.support.api import ApiCaller
 from videogen import errortracking
 
 

@@ -12,7 +12,7 @@ import boto3
 import pytest
 from aws_lambda_powertools.shared.version import VERSION as POWERTOOLS_VERSION
 
-from tests.conftest import ApiCaller
+from tests.support.api import ApiCaller
 from videogen import __version__
 from videogen.api.routes import health
 from videogen.config import get_config

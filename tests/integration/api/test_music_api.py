@@ -11,7 +11,8 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.conftest import ApiCaller, bucket_keys, force_status
+from tests.support.api import ApiCaller
+from tests.support.cloud import bucket_keys, force_status
 from videogen.domain.enums import ProjectStatus
 from videogen.domain.limits import MAX_MUSIC_BYTES
 from videogen.media.ffmpeg import BASE_ARGS, run_ffmpeg

@@ -7,8 +7,9 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.conftest import ApiCaller, ApiResult, table_snapshot
-from tests.integration.dropfolder.conftest import DropBucket
+from tests.support.api import ApiCaller, ApiResult
+from tests.support.cloud import table_snapshot
+from tests.support.dropfolder import DropBucket
 from videogen.config import get_config
 from videogen.logic import entitlements
 

@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ApiCaller, LogCapture, force_status, table_snapshot
+from tests.support.api import ApiCaller
+from tests.support.cloud import force_status, table_snapshot
+from tests.support.logs import LogCapture
 from videogen.domain.limits import MAX_SCRIPT_BYTES
 
 SCRIPT = "## Dawn\nThe sea wakes up.\n\n## Noon\nThe keeper climbs the stairs.\n"

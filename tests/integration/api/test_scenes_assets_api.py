@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-import boto3
 import pytest
 
-from tests.conftest import ApiCaller, table_snapshot
+from tests.support.api import ApiCaller
+from tests.support.assets import store_video
+from tests.support.cloud import table_snapshot
 from videogen.dal import assets as asset_dal
 from videogen.domain.enums import AssetKind
 from videogen.domain.models import Asset
@@ -254,21 +255,7 @@ def test_assets_list_is_empty_before_a_render(api: ApiCaller) -> None:
 
 
 def _store_video_asset(api: ApiCaller, project_id: str) -> Asset:
-    key = f"projects/{project_id}/renders/000001/video.mp4"
-    boto3.client("s3", region_name="us-east-1").put_object(
-        Bucket=api.cloud.buckets["MediaBucket"], Key=key, Body=b"\x00" * 100
-    )
-    asset = Asset(
-        project_id=project_id,
-        asset_id="video",
-        kind=AssetKind.VIDEO,
-        s3_key=key,
-        content_type="video/mp4",
-        size=100,
-        created_at=datetime(2026, 11, 24, tzinfo=UTC),
-    )
-    asset_dal.put_asset(asset)
-    return asset
+    return store_video(api.cloud.buckets["MediaBucket"], project_id, 100)
 
 
 def test_assets_have_presigned_urls_of_at_most_15_minutes(api: ApiCaller) -> None:

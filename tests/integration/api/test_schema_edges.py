@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ApiCaller, table_snapshot
+from tests.support.api import ApiCaller
+from tests.support.cloud import table_snapshot
 from videogen_local.api_keys import KeyStore
 from videogen_local.server import LocalApiGateway, LocalApiServer
 

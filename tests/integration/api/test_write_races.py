@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from moto.dynamodb.models import DynamoDBBackend
 
-from tests.conftest import ApiCaller
+from tests.support.api import ApiCaller
 from videogen.dal import assets, executions, table_keys
 from videogen.dal import projects as project_dal
 from videogen.domain import layout
@@ -138,14 +138,19 @@ def _writes_around_the_claim(log: list[tuple[str, ...]], marker: str) -> tuple[l
     return [index for index, entry in enumerate(log) if any(marker in part for part in entry[1:])], claim
 
 
+def _racers(api: ApiCaller, repetitions: int) -> Iterator[tuple[int, str, str]]:
+    """Each repetition's number, owner and fresh project: one race per project."""
+    for repetition in range(repetitions):
+        owner = f"racer-{repetition}"
+        yield repetition, owner, _new_project(api, owner)
+
+
 def test_patches_racing_a_render_start_land_before_its_claim_or_are_refused(
     cloud: LocalCloud, api: ApiCaller, no_renders: None
 ) -> None:
     arn = cloud.state_machines["RenderStateMachine"]
     mixed = 0
-    for repetition in range(REPETITIONS):
-        owner = f"racer-{repetition}"
-        project_id = _new_project(api, owner)
+    for _, owner, project_id in _racers(api, REPETITIONS):
 
         def patch(number: int, project_id: str = project_id, owner: str = owner) -> object:
             script = f"## Take {number}\nVersion {number} of the story.\nDuration: 1s\n"
@@ -170,9 +175,7 @@ def test_scene_edits_racing_a_render_start_land_before_its_claim_or_are_refused(
     cloud: LocalCloud, api: ApiCaller, no_renders: None, writes: list[tuple[str, ...]]
 ) -> None:
     arn = cloud.state_machines["RenderStateMachine"]
-    for repetition in range(CHILD_REPETITIONS):
-        owner = f"racer-{repetition}"
-        project_id = _new_project(api, owner)
+    for repetition, owner, project_id in _racers(api, CHILD_REPETITIONS):
         writes.clear()
 
         def edit(number: int, project_id: str = project_id, owner: str = owner) -> object:
@@ -191,9 +194,7 @@ def test_music_changes_racing_a_render_start_land_before_its_claim_or_are_refuse
     cloud: LocalCloud, api: ApiCaller, no_renders: None, writes: list[tuple[str, ...]]
 ) -> None:
     arn = cloud.state_machines["RenderStateMachine"]
-    for repetition in range(CHILD_REPETITIONS):
-        owner = f"racer-{repetition}"
-        project_id = _new_project(api, owner)
+    for repetition, owner, project_id in _racers(api, CHILD_REPETITIONS):
         read_version = project_dal.get_project(owner, project_id).version
         writes.clear()
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
 from PIL import Image, ImageChops, ImageStat
 
-from tests.integration.dropfolder.conftest import SCRIPT, DropBucket
+from tests.support.dropfolder import SCRIPT, DropBucket
 from videogen.media.ffmpeg import ffmpeg_exe
 
 
@@ -23,6 +24,7 @@ def _frame(drop: DropBucket, key: str, folder: Path) -> Image.Image:
     return Image.open(still).convert("L")
 
 
+@pytest.mark.slow
 def test_caption_settings_from_front_matter_move_or_remove_the_burned_in_captions(
     drop: DropBucket, tmp_path: Path
 ) -> None:

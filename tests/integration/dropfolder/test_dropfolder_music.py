@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.dropfolder.conftest import SCRIPT, DropBucket
+from tests.support.dropfolder import SCRIPT, DropBucket
+from tests.support.paths import ROOT
 from videogen.media.audio import SILENCE_LUFS, TARGET_LUFS, measure_loudness
 
-ROOT = Path(__file__).resolve().parents[3]
 MUSIC = (ROOT / "examples" / "lighthouse.ogg").read_bytes()
 
 
@@ -20,6 +20,7 @@ def _loudness(drop: DropBucket, key: str, tmp_path: Path) -> float:
     return measure_loudness(video)
 
 
+@pytest.mark.slow
 def test_music_beside_the_script_by_name_or_by_setting_is_mixed_in(drop: DropBucket, tmp_path: Path) -> None:
     # Given music uploaded first: one with the script's name, one that a second script names
     drop.put("inbox/alice/harbour.ogg", MUSIC)

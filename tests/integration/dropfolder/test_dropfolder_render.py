@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.conftest import ApiCaller, both_ways
-from tests.integration.dropfolder.conftest import SCRIPT, DropBucket
-from videogen.exceptions import ContentFilteredException
+from tests.support.api import ApiCaller, wait_for_render
+from tests.support.build import both_ways
+from tests.support.dropfolder import SCRIPT, DropBucket
+from tests.support.images import refuse_prompts
 from videogen.media.probe import probe
-from videogen.providers.local import LocalImageProvider
 from videogen_local.cloud import LocalCloud
 
 OUTBOX_FILES = ["result.json", "subtitles.srt", "subtitles.vtt", "thumbnail.jpg", "video.mp4"]
 
 
+@pytest.mark.slow
 @both_ways
 def test_dropped_markdown_script_yields_the_full_outbox_with_a_playable_mp4(
     drop: DropBucket, cloud: LocalCloud, tmp_path: Path
@@ -66,10 +65,8 @@ def test_dropped_markdown_script_yields_the_full_outbox_with_a_playable_mp4(
     # and the project is alice's like any other: the API shows it, COMPLETED, with its outbox
     # The outbox is written before the project says COMPLETED: give that last write a moment.
     alice = ApiCaller(cloud, "alice")
-    deadline = time.monotonic() + 10
-    while (body := alice.get(f"/projects/{project_id}").body)["status"] != "COMPLETED":
-        assert time.monotonic() < deadline, body["status"]
-        time.sleep(0.05)
+    body = wait_for_render(alice, project_id, timeout=10)
+    assert body["status"] == "COMPLETED", body["error"]
     assert body["title"] == "Harbour"
     assert project["outbox_prefix"]["S"] == folder
     assert ApiCaller(cloud, "bob").get(f"/projects/{project_id}").status == 404
@@ -97,6 +94,7 @@ def test_broken_script_yields_error_json_with_the_apis_code_message_line_and_col
     assert drop.executions() == []
 
 
+@pytest.mark.slow
 def test_a_failed_render_answers_with_error_json_and_removes_the_earlier_result(
     drop: DropBucket, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -110,14 +108,7 @@ def test_a_failed_render_answers_with_error_json_and_removes_the_earlier_result(
     assert drop.keys(folder) == [folder + name for name in OUTBOX_FILES]  # the old error.json is gone
 
     # When a changed version fails while rendering (the provider refuses one scene's image)
-    original = LocalImageProvider.generate
-
-    def refuse_gulls(self: LocalImageProvider, request: Any) -> Any:
-        if "Gulls" in request.prompt:
-            raise ContentFilteredException("The image provider refused the prompt of the scene 'Gulls'.")
-        return original(self, request)
-
-    monkeypatch.setattr(LocalImageProvider, "generate", refuse_gulls)
+    refuse_prompts(monkeypatch, containing="Gulls")
     drop.put("inbox/alice/harbour.md", SCRIPT.replace("The sea wakes up.", "The sea wakes up, grey."))
     drop.wait_for_renders()
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import threading
-import time
 from typing import Any
 
 import pytest
 
-from tests.integration.dropfolder.conftest import SCRIPT, DropBucket
+from tests.support.dropfolder import SCRIPT, DropBucket
+from tests.support.waiting import wait_until
 from videogen.dal import executions
 from videogen.exceptions import StorageException
 from videogen.logic import renders
@@ -22,6 +22,7 @@ def _deliver(cloud: LocalCloud, event: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+@pytest.mark.slow
 def test_the_same_event_delivered_five_times_at_once_gives_one_project_and_one_execution(
     drop: DropBucket, cloud: LocalCloud
 ) -> None:
@@ -61,6 +62,7 @@ def test_the_same_event_delivered_five_times_at_once_gives_one_project_and_one_e
     assert drop.json("outbox/alice/my story/result.json")["project_id"] == project_id
 
 
+@pytest.mark.slow
 def test_reupload_of_changed_content_is_a_new_project(drop: DropBucket, cloud: LocalCloud) -> None:
     first = drop.put_quietly(KEY, SCRIPT)
     second = drop.put_quietly(KEY, SCRIPT.replace("Gulls follow", "Terns follow"))
@@ -84,20 +86,28 @@ def test_reupload_of_changed_content_is_a_new_project(drop: DropBucket, cloud: L
     assert {execution["name"] for execution in drop.executions()} == {f"{pid}-000001" for pid in ids}
 
 
-def test_a_render_whose_start_failed_is_answered_then_started_by_the_retry(
-    drop: DropBucket, cloud: LocalCloud, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _delivered_while_start_fails(drop: DropBucket, cloud: LocalCloud, error: Exception) -> dict[str, Any]:
+    """Upload the script unannounced and deliver its event once while starting a render raises ``error``,
+    which fails the invocation (so Lambda would retry it); returns the event, for the retries."""
     etag = drop.put_quietly(KEY, SCRIPT)
     event = drop.event_for(KEY, etag, size=len(SCRIPT.encode()))
-    start = executions.start
 
-    def unavailable(*args: Any, **kwargs: Any) -> str:
-        raise StorageException("Could not start the render.")
+    def fail(*args: Any, **kwargs: Any) -> str:
+        raise error
 
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(executions, "start", fail)
+        with pytest.raises(type(error)):
+            _deliver(cloud, event)
+    return event
+
+
+@pytest.mark.slow
+def test_a_render_whose_start_failed_is_answered_then_started_by_the_retry(
+    drop: DropBucket, cloud: LocalCloud
+) -> None:
     # When Step Functions is unavailable at the first delivery
-    monkeypatch.setattr(executions, "start", unavailable)
-    with pytest.raises(StorageException):
-        _deliver(cloud, event)  # fails the invocation, so Lambda retries it
+    event = _delivered_while_start_fails(drop, cloud, StorageException("Could not start the render."))
 
     # Then the user hears of it at once, and no render runs
     error = drop.json("outbox/alice/my story/error.json")
@@ -108,33 +118,25 @@ def test_a_render_whose_start_failed_is_answered_then_started_by_the_retry(
     assert drop.executions() == []
 
     # And the retry starts the render (as the next render number: the first never ran)
-    monkeypatch.setattr(executions, "start", start)
     assert _deliver(cloud, event)["outcome"] == "duplicate"
     assert _deliver(cloud, event)["outcome"] == "duplicate"
     assert [execution["name"] for execution in drop.executions()] == [f"{project['id']['S']}-000002"]
     drop.wait_for("outbox/alice/my story/result.json")
     # result.json is written first, then the earlier error.json is removed: wait for that second write.
-    deadline = time.monotonic() + 10
-    while "error.json" in {key.rsplit("/", 1)[-1] for key in drop.keys("outbox/alice/my story/")}:
-        assert time.monotonic() < deadline, "error.json was not removed"
-        time.sleep(0.05)
+    wait_until(
+        lambda: "outbox/alice/my story/error.json" not in drop.keys("outbox/alice/my story/"),
+        10,
+        what="error.json to be removed",
+    )
+    assert drop.keys("outbox/alice/my story/error.json") == []
 
 
+@pytest.mark.slow
 def test_a_render_claimed_but_never_started_is_started_by_a_later_delivery(
     drop: DropBucket, cloud: LocalCloud, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    etag = drop.put_quietly(KEY, SCRIPT)
-    event = drop.event_for(KEY, etag, size=len(SCRIPT.encode()))
-    start = executions.start
-
-    def crash(*args: Any, **kwargs: Any) -> str:
-        raise RuntimeError("the invocation died here")
-
     # Given a delivery that claimed the render and died before starting it
-    monkeypatch.setattr(executions, "start", crash)
-    with pytest.raises(RuntimeError):
-        _deliver(cloud, event)
-    monkeypatch.setattr(executions, "start", start)
+    event = _delivered_while_start_fails(drop, cloud, RuntimeError("the invocation died here"))
     (project,) = drop.projects()
     assert (project["status"]["S"], project["render_id"]["S"]) == ("QUEUED", "000001")
 

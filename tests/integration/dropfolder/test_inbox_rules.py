@@ -3,27 +3,21 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
 import pytest
 
-from tests.conftest import ROOT, LogCapture
-from tests.integration.dropfolder.conftest import SCRIPT, DropBucket
+from tests.support.cloud import module_cloud_fixture
+from tests.support.dropfolder import SCRIPT, DropBucket
+from tests.support.logs import LogCapture
 from videogen.domain.layout import RENDER_OUTPUTS
 from videogen.domain.limits import MAX_SCRIPT_BYTES
 from videogen.logic.outbox import ERROR_FILE, RESULT_FILE
 from videogen_local.cloud import LocalCloud
 
-
-@pytest.fixture(scope="module")
-def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCloud]:
-    """One local cloud for this module: none of its tests makes a project, each looks at its own keys."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("VIDEOGEN_HOME", str(tmp_path_factory.mktemp("home")))
-        with LocalCloud(ROOT / "template.yaml") as started:
-            yield started
+#: One local cloud for this module: none of its tests makes a project, each looks at its own keys.
+cloud = module_cloud_fixture()
 
 
 def test_the_bucket_notifies_ingest_of_inbox_objects_only_as_the_template_declares(cloud: LocalCloud) -> None:

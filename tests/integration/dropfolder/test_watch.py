@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.integration.dropfolder.conftest import SCRIPT, DropBucket
+from tests.support.dropfolder import SCRIPT, DropBucket
+from tests.support.waiting import wait_until
 from videogen_local import watch
 from videogen_local.api_keys import DEFAULT_OWNER
 from videogen_local.cli import build_parser
@@ -18,14 +19,16 @@ from videogen_local.watch import DropFolderWatcher, run_watch_command
 
 
 def _sync_until(watcher: DropFolderWatcher, path: Path, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while not path.exists():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{path} did not appear")
+    """Mirror the outbox until ``path`` is there."""
+
+    def synced() -> bool:
         watcher.sync_outbox()
-        time.sleep(0.1)
+        return path.exists()
+
+    wait_until(synced, timeout, 0.1, f"{path} to appear")
 
 
+@pytest.mark.slow
 def test_watch_renders_files_already_in_the_inbox_and_mirrors_the_outbox(
     drop: DropBucket, ingest_calls: list[dict[str, Any]], tmp_path: Path
 ) -> None:
@@ -97,6 +100,7 @@ def test_watch_refuses_an_owner_that_cannot_be_a_folder(tmp_path: Path) -> None:
     assert "not an owner id" in out.getvalue()
 
 
+@pytest.mark.slow
 def test_watch_uploads_music_before_scripts_and_holds_scripts_while_music_is_written(
     drop: DropBucket, tmp_path: Path
 ) -> None:

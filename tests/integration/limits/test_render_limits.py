@@ -14,7 +14,7 @@ import pytest
 from pynamodb.connection import Connection
 from pynamodb.exceptions import CancellationReason, TransactWriteError, VerboseClientError
 
-from tests.conftest import ApiCaller
+from tests.support.api import ApiCaller, wait_for_render
 from videogen.api.routes import renders as render_routes
 from videogen.config import Config, get_config
 from videogen.dal import executions, limits, projects
@@ -183,6 +183,7 @@ def test_a_failed_render_frees_its_slot(api: ApiCaller, no_executions: list[str]
     assert limits.running(OWNER) == {f"{second}-000001"}
 
 
+@pytest.mark.slow
 def test_a_completed_render_frees_its_slot(api: ApiCaller, monkeypatch: pytest.MonkeyPatch) -> None:
     # Given an owner allowed one running render, whose render runs through the real state machine
     one_at_a_time = _settings(running=1)
@@ -193,21 +194,15 @@ def test_a_completed_render_frees_its_slot(api: ApiCaller, monkeypatch: pytest.M
     assert api.post(f"/projects/{second}/renders").status == 429
 
     # When it completes
-    deadline = datetime.now(UTC) + timedelta(seconds=60)
-    while api.get(f"/projects/{first}").body["status"] not in {"COMPLETED", "FAILED"}:
-        assert datetime.now(UTC) < deadline, "the render did not finish"
-        threading.Event().wait(0.1)
+    project = wait_for_render(api, first, timeout=60)
 
     # Then its slot is free again and the next render starts
-    assert api.get(f"/projects/{first}").body["status"] == "COMPLETED"
+    assert project["status"] == "COMPLETED", project["error"]
     assert limits.running(OWNER) == set()
     assert api.post(f"/projects/{second}/renders").status == 202
     assert limits.running(OWNER) == {f"{second}-000001"}
     assert limits.renders_on(OWNER, _today()) == 2
-    deadline = datetime.now(UTC) + timedelta(seconds=60)
-    while api.get(f"/projects/{second}").body["status"] not in {"COMPLETED", "FAILED"}:
-        assert datetime.now(UTC) < deadline, "the render did not finish"
-        threading.Event().wait(0.1)
+    assert wait_for_render(api, second, timeout=60)["status"] == "COMPLETED"
 
 
 def test_deleting_a_queued_project_frees_its_slot(api: ApiCaller, no_executions: list[str]) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import wait_until
+from tests.support.waiting import wait_until
 from videogen_local.build import BuildError, check_build
 from videogen_local.template import Template
 from videogen_local.workers import (
@@ -284,9 +284,7 @@ def test_close_ends_every_worker(build: Path, pools: list[FunctionPool]) -> None
     threads = [threading.Thread(target=call) for _ in range(2)]
     for thread in threads:
         thread.start()
-    deadline = time.monotonic() + 20
-    while pool.worker_count < 2 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_until(lambda: pool.worker_count >= 2, 20, what="a second worker")
     pids = pool.pids()
 
     pool.close()

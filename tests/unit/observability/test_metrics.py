@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 from aws_lambda_powertools.metrics import MetricUnit
 
+from tests.support.models import make_scene
 from videogen.config import Config
-from videogen.domain.enums import ProjectStatus, Transition
+from videogen.domain.enums import ProjectStatus
 from videogen.domain.models import Project, Scene
 from videogen.domain.settings import ProjectSettings
 from videogen.exceptions import ProviderUnavailableException, RateLimitException
@@ -90,20 +91,8 @@ def _project(**changes: Any) -> Project:
 
 
 def _scene(number: int = 1) -> Scene:
-    return Scene(
-        project_id=PROJECT_ID,
-        number=number,
-        title="Dawn",
-        narration="The sea wakes up.",
-        image_prompt="Dawn over the sea",
-        image_prompt_explicit=False,
-        duration=2.0,
-        transition=Transition.FADE,
-        line=1,
-        image_stale=True,
-        image_key=None,
-        version=1,
-        updated_at=datetime.now(UTC),
+    return make_scene(
+        PROJECT_ID, number, narration="The sea wakes up.", image_prompt="Dawn over the sea", duration=2.0
     )
 
 
@@ -249,27 +238,21 @@ def test_scene_image_counts_generated_or_cached(
     assert provider.calls == (0 if cached else 1)
 
 
-def test_emit_metric_honours_disabled_metrics(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
-    monkeypatch.setattr(metrics, "namespace", NAMESPACE)
-
-    emit_metric("ProviderThrottles", MetricUnit.Count, 1, provider="fake")
-
-    assert capsys.readouterr().out == ""
-
-
 @pytest.mark.parametrize(("environment", "captured"), [("local", False), ("dev", True), ("prod", True)])
 def test_cold_starts_are_captured_when_deployed(environment: str, captured: bool) -> None:
     assert captures_cold_start(environment) is captured
 
 
-def test_emit_metric_without_a_namespace_publishes_nothing_and_does_not_fail(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("disabled", "namespace"),
+    [("true", NAMESPACE), ("false", None)],
+    ids=["metrics disabled", "no namespace"],
+)
+def test_emit_metric_disabled_or_without_a_namespace_publishes_nothing_and_does_not_fail(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], disabled: str, namespace: str | None
 ) -> None:
-    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
-    monkeypatch.setattr(metrics, "namespace", None)
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", disabled)
+    monkeypatch.setattr(metrics, "namespace", namespace)
 
     emit_metric("ProviderLatency", MetricUnit.Milliseconds, 12.5, provider="fake")
 

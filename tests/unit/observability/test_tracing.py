@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
+from tests.support.models import make_scene
 from videogen.config import Config
-from videogen.domain.enums import ProjectStatus, Transition
+from videogen.domain.enums import ProjectStatus
 from videogen.domain.models import Project, Scene
 from videogen.domain.settings import ProjectSettings
 from videogen.observability import tracer
@@ -85,21 +86,7 @@ def _project(voice: str) -> Project:
 
 
 def _scene(number: int) -> Scene:
-    return Scene(
-        project_id=PROJECT_ID,
-        number=number,
-        title=None,
-        narration="The sea wakes up.",
-        image_prompt="The sea",
-        image_prompt_explicit=False,
-        duration=None,
-        transition=Transition.FADE,
-        line=1,
-        image_stale=True,
-        image_key=None,
-        version=1,
-        updated_at=datetime.now(UTC),
-    )
+    return make_scene(PROJECT_ID, number, title=None, narration="The sea wakes up.", image_prompt="The sea")
 
 
 def _no_storage(monkeypatch: pytest.MonkeyPatch, module: Any) -> None:

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import ValidationError
 
-from videogen.domain.enums import ProjectStatus, Transition
+from tests.support.models import make_scene
+from videogen.domain.enums import ProjectStatus
 from videogen.domain.layout import manifest_key, output_keys
 from videogen.domain.models import Project, Scene
 from videogen.domain.settings import ProjectSettings
@@ -34,21 +35,7 @@ def _project(**settings: object) -> Project:
 
 
 def _scene(number: int = 1, narration: str = "The sea.", duration: float | None = None) -> Scene:
-    return Scene(
-        project_id=PROJECT_ID,
-        number=number,
-        title="Dawn",
-        narration=narration,
-        image_prompt="Dawn. The sea.",
-        image_prompt_explicit=False,
-        duration=duration,
-        transition=Transition.FADE,
-        line=1,
-        image_stale=True,
-        image_key=None,
-        version=1,
-        updated_at=NOW,
-    )
+    return make_scene(PROJECT_ID, number, narration=narration, duration=duration, updated_at=NOW)
 
 
 @pytest.mark.parametrize(

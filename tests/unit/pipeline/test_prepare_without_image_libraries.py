@@ -10,8 +10,9 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from videogen.domain.enums import ProjectStatus, Transition
-from videogen.domain.models import Project, Scene
+from tests.support.models import make_scene
+from videogen.domain.enums import ProjectStatus
+from videogen.domain.models import Project
 from videogen.domain.settings import ProjectSettings
 from videogen.pipeline.images import cache_key, image_request
 
@@ -107,21 +108,7 @@ def _stored_key(provider: str, model: str) -> str:
         created_at=NOW,
         updated_at=NOW,
     )
-    scene = Scene(
-        project_id=PROJECT_ID,
-        number=1,
-        title="Dawn",
-        narration="The sea.",
-        image_prompt="Dawn. The sea.",
-        image_prompt_explicit=False,
-        duration=None,
-        transition=Transition.FADE,
-        line=1,
-        image_stale=False,
-        image_key=None,
-        version=1,
-        updated_at=NOW,
-    )
+    scene = make_scene(PROJECT_ID, image_stale=False, updated_at=NOW)
     return cache_key(PROJECT_ID, provider, model, image_request(project, scene))
 
 

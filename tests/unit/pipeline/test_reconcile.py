@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.support.paths import ROOT
 from videogen.domain.limits import MAX_SCENES
 from videogen.pipeline.events import ExecutionEvent, ExecutionStatusChange
 from videogen.pipeline.reconcile import RECORDED_FAILURE, execution_failure
 from videogen_local.template import Template
 
-ROOT = Path(__file__).resolve().parents[3]
 PROJECT_ID = "0123456789abcdef0123456789abcdef"
 
 
