@@ -87,11 +87,6 @@ def test_the_first_bytes_of_an_empty_object_are_empty(s3: Stubber) -> None:
     assert storage.read_object_prefix(BUCKET, KEY, 16, version_id="v1") == b""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: boto3's upload_file wraps S3's refusal in S3UploadFailedError (a Boto3Error, neither "
-    "ClientError nor BotoCoreError), so upload_file lets it through instead of raising StorageException",
-)
 def test_an_upload_refused_is_a_storage_exception(s3: Stubber, tmp_path: Path) -> None:
     path = tmp_path / "video.mp4"
     path.write_bytes(b"\x00" * 32)

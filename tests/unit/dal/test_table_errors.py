@@ -106,11 +106,6 @@ def test_a_project_changed_while_it_is_deleted_is_a_conflict(dynamodb: Stubber) 
         projects.delete_project_items("owner-alice", PROJECT)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: PynamoDB lets describe_table's ClientError through unwrapped, so check_table's "
-    "`except PynamoDBException` misses it and the health check raises instead of reporting the table down",
-)
 def test_a_table_that_refuses_the_health_check_is_a_storage_exception(dynamodb: Stubber) -> None:
     client_error(dynamodb, "describe_table", "AccessDeniedException")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import PynamoDBException
 
 from videogen.dal.executions import check_state_machine
@@ -14,7 +15,8 @@ def check_table() -> None:
     """Raise StorageException unless the table exists and is ACTIVE."""
     try:
         description = BaseItem.describe_table()
-    except PynamoDBException as exc:
+    # PynamoDB wraps some failures and lets describe_table's ClientError (AccessDenied...) through as is.
+    except (PynamoDBException, ClientError, BotoCoreError) as exc:
         raise StorageException("The table does not answer.") from exc
     if description.get("TableStatus") != "ACTIVE":
         raise StorageException(f"The table is {description.get('TableStatus')}.")

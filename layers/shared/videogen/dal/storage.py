@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import boto3
+from boto3.exceptions import Boto3Error
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -197,7 +198,7 @@ def upload_file(
         extra["Metadata"] = metadata
     try:
         s3_client().upload_file(str(path), bucket, key, ExtraArgs=extra)
-    except (ClientError, BotoCoreError) as exc:
+    except (ClientError, BotoCoreError, Boto3Error) as exc:  # S3's refusal arrives as S3UploadFailedError
         raise StorageException("Could not store a file.") from exc
     return path.stat().st_size
 
@@ -205,7 +206,7 @@ def upload_file(
 def download_file(bucket: str, key: str, path: Path) -> None:
     try:
         s3_client().download_file(bucket, key, str(path))
-    except (ClientError, BotoCoreError) as exc:
+    except (ClientError, BotoCoreError, Boto3Error) as exc:
         raise StorageException("Could not fetch a file.") from exc
 
 
