@@ -12,11 +12,11 @@ from videogen.domain.enums import ImageProviderName
 from videogen.exceptions import ConfigurationException
 from videogen.providers.catalog import ProviderIdentity
 from videogen.providers.registry import (
-    MISSING_STABILITY_KEY,
     ProviderConfig,
     get_image_provider,
     provider_identity,
 )
+from videogen.providers.stability import MISSING_KEY
 
 KEY = "sk-test-not-a-real-key"
 
@@ -59,7 +59,7 @@ def test_stability_without_a_key_says_where_to_set_it(key: str | None) -> None:
     with pytest.raises(ConfigurationException) as info:
         get_image_provider("stability", config=ProviderConfig(stability_api_key=key))
 
-    assert info.value.message == MISSING_STABILITY_KEY
+    assert info.value.message == MISSING_KEY
     assert "STABILITY_API_KEY" in info.value.message
     assert "STABILITY_API_KEY_PARAMETER" in info.value.message
 

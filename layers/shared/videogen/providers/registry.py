@@ -22,11 +22,6 @@ from videogen.providers.catalog import (
     ProviderIdentity,
 )
 
-MISSING_STABILITY_KEY = (
-    "The stability image provider needs an API key: set STABILITY_API_KEY (locally) or the "
-    "STABILITY_API_KEY_PARAMETER secret (deployed)"
-)
-
 
 @dataclass(frozen=True, slots=True)
 class ProviderConfig:
@@ -78,19 +73,15 @@ def get_image_provider(name: ImageProviderName | str, *, config: ProviderConfig)
         return LocalImageProvider()
 
     if provider_name is ImageProviderName.STABILITY:
-        if not config.stability_api_key:
-            raise ConfigurationException(MISSING_STABILITY_KEY)
+        # Without a key the provider refuses to be built (stability.MISSING_KEY), before any SDK is imported.
+        api_key = config.stability_api_key
         if config.stability_api == "grpc":
             from videogen.providers.stability_grpc import StabilityGrpcProvider
 
-            return StabilityGrpcProvider(
-                config.stability_api_key, host=config.stability_host, engine=identity.model
-            )
+            return StabilityGrpcProvider(api_key, host=config.stability_host, engine=identity.model)
         from videogen.providers.stability_rest import StabilityRestProvider
 
-        return StabilityRestProvider(
-            config.stability_api_key, base_url=config.stability_base_url, model=identity.model
-        )
+        return StabilityRestProvider(api_key, base_url=config.stability_base_url, model=identity.model)
 
     from videogen.providers.bedrock import BedrockImageProvider
 

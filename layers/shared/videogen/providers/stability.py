@@ -43,10 +43,17 @@ def stable_image_parameters(request: ImageRequest) -> dict[str, str | int]:
     return parameters
 
 
-def require_key(api_key: str) -> None:
-    """Refuse to build a provider without an API key (a missing secret, not a failed call)."""
+MISSING_KEY: Final = (
+    "The stability image provider needs an API key: set STABILITY_API_KEY (locally) or the "
+    "STABILITY_API_KEY_PARAMETER secret (deployed)"
+)
+
+
+def require_key(api_key: str | None) -> str:
+    """The API key; refuses to build a provider without one (a missing secret, not a failed call)."""
     if not api_key:
-        raise ConfigurationException("The stability image provider needs an API key")
+        raise ConfigurationException(MISSING_KEY)
+    return api_key
 
 
 def is_loopback(host: str) -> bool:

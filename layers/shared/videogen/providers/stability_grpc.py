@@ -94,12 +94,12 @@ class StabilityGrpcProvider:
 
     def __init__(
         self,
-        api_key: str,
+        api_key: str | None,
         host: str = "grpc.stability.ai:443",
         engine: str = DEFAULT_ENGINE,
         timeout: float = 60,
     ) -> None:
-        stability.require_key(api_key)
+        key = stability.require_key(api_key)
         self.model = engine
         # stability-sdk opens TLS (and sends the key as call credentials) only for hosts ending in 443;
         # any other host gets a plain-text channel, where it silently drops the key. We send the key
@@ -116,13 +116,13 @@ class StabilityGrpcProvider:
         # wait_for_ready=False: a dead endpoint fails at once (UNAVAILABLE) and the state machine retries,
         # instead of the call hanging until its deadline.
         self._client = stability_client.StabilityInference(
-            host=host, key=api_key if secure else "", engine=engine, wait_for_ready=False
+            host=host, key=key if secure else "", engine=engine, wait_for_ready=False
         )
         # grpc_args are the keyword arguments the SDK passes to every Generate call: the only way to set
         # a deadline (the SDK has none) and per-call metadata through its public client.
         self._client.grpc_args["timeout"] = timeout
         if not secure:
-            self._client.grpc_args["metadata"] = [("authorization", f"Bearer {api_key}")]
+            self._client.grpc_args["metadata"] = [("authorization", f"Bearer {key}")]
 
     def __repr__(self) -> str:
         return f"StabilityGrpcProvider(engine={self.model!r})"

@@ -171,15 +171,14 @@ class StabilityRestProvider:
 
     def __init__(
         self,
-        api_key: str,
+        api_key: str | None,
         base_url: str = "https://api.stability.ai",
         model: str = STABILITY_REST_MODEL,
         timeout: float = 60,
     ) -> None:
-        stability.require_key(api_key)
+        self._api_key = stability.require_key(api_key)
         self.model = model
         self._url = _validate_base_url(base_url) + endpoint_path(model)
-        self._api_key = api_key
         self._timeout = timeout
         self._opener = urllib.request.build_opener(_RefuseRedirects())
 
