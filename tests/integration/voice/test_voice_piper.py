@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from videogen.domain.voices import DEFAULT_LOCAL_VOICE
 from videogen.exceptions import (
     ConfigurationException,
     UnknownVoiceException,
@@ -23,7 +24,6 @@ from videogen.media.assemble import SceneClip, timeline
 from videogen.media.captions import caption_windows
 from videogen.voice.audio import build_narration_track
 from videogen.voice.base import Narration
-from videogen.voice.catalog import DEFAULT_LOCAL_VOICE
 from videogen.voice.piper import SENTENCE_GAP_SECONDS, PiperVoiceProvider, packaged_model, piper_installed
 from videogen.voice.timing import cues_for_scene, narration_starts, scene_timing
 

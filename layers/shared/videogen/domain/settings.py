@@ -17,6 +17,7 @@ from videogen.domain.enums import (
     Resolution,
 )
 from videogen.domain.limits import MAX_SEED, MAX_STYLE_CHARS
+from videogen.domain.voices import DEFAULT_VOICE_SETTING, validate_voice
 from videogen.exceptions import UnknownVoiceException
 
 
@@ -29,8 +30,6 @@ def json_number(value: Any) -> Any:
 
 def check_voice(value: str) -> str:
     """A voice setting in its canonical form; a ValueError listing the valid ids otherwise (a 422)."""
-    from videogen.voice.registry import validate_voice
-
     try:
         return str(validate_voice(value))
     except UnknownVoiceException as exc:
@@ -70,7 +69,7 @@ class ProjectSettings(BaseModel):
         description="Seed for the image model; the same seed repeats the same images.",
     )
     voice: str = Field(
-        "local",
+        DEFAULT_VOICE_SETTING,
         max_length=64,
         description=(
             "Who narrates: local (offline Piper voice), local:<voice>, polly, polly:<Voice>, or none for a "

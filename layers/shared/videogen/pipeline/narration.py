@@ -8,8 +8,9 @@ from typing import Any
 
 from videogen.config import Config
 from videogen.dal import keys, projects, scenes, storage
+from videogen.domain.voices import validate_voice
 from videogen.observability import logger, tracer
-from videogen.voice.registry import get_voice_provider, validate_voice
+from videogen.voice.registry import get_voice_provider
 from videogen.voice.timing import scene_timing
 
 

@@ -41,6 +41,7 @@ from videogen.domain.limits import (
     MAX_TITLE_CHARS,
     MIN_SCENE_SECONDS,
 )
+from videogen.domain.voices import validate_voice
 from videogen.exceptions import UnknownVoiceException
 from videogen.scripts.errors import FieldProblem, Location, Reason, script_error
 from videogen.scripts.model import ParsedScript, SceneSpec, ScriptSettings
@@ -432,8 +433,6 @@ def setting_value(key: str, value: object) -> object:
             raise _bad_setting(key, f"must be one of {names}", 'write e.g. "image_provider: local"')
         return provider
     if key == "voice":
-        from videogen.voice.registry import validate_voice
-
         try:
             return str(validate_voice(text))
         except UnknownVoiceException:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from videogen.domain.voices import LOCAL_VOICE_PACKAGES
 from videogen.exceptions import (
     ConfigurationException,
     UnknownVoiceException,
@@ -41,7 +42,6 @@ from videogen.voice.base import (
     split_sentences,
     spoken_text,
 )
-from videogen.voice.catalog import LOCAL_VOICE_PACKAGES
 
 logger = logging.getLogger(__name__)
 

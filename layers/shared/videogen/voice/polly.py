@@ -20,6 +20,7 @@ from typing import Any, Final
 
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
+from videogen.domain.voices import POLLY_NEURAL_ENGLISH_VOICES
 from videogen.exceptions import (
     ConfigurationException,
     RateLimitException,
@@ -36,7 +37,6 @@ from videogen.voice.base import (
     split_sentences,
     spoken_text,
 )
-from videogen.voice.catalog import POLLY_NEURAL_ENGLISH_VOICES
 
 logger = logging.getLogger(__name__)
 
