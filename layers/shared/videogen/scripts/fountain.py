@@ -35,19 +35,11 @@ import re
 from dataclasses import dataclass, field
 
 from videogen.domain.enums import ScriptFormat, Transition
-from videogen.scripts.common import (
-    SETTING_KEYS,
-    SceneDraft,
-    build_script,
-    clean_title,
-    collapse,
-    join_paragraphs,
-    normalize_setting_key,
-    setting_value,
-    strip_emphasis,
-)
+from videogen.scripts.assembly import SceneDraft, build_script
 from videogen.scripts.errors import FieldProblem, Location, problem_error
 from videogen.scripts.model import ParsedScript, ScriptSettings
+from videogen.scripts.setting_values import SETTING_KEYS, normalize_setting_key, setting_value
+from videogen.scripts.text import clean_title, collapse, join_paragraphs, strip_emphasis
 
 # Bounded and unnested: a short key of letters, digits, spaces, then a colon.
 _TITLE_KEY = re.compile(r"([A-Za-z][A-Za-z0-9 _'-]{0,40}):(.*)")

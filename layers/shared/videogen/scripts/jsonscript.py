@@ -35,22 +35,13 @@ from videogen.domain.enums import (
     Transition,
 )
 from videogen.domain.limits import MAX_NARRATION_CHARS, MAX_SCENES, MIN_SCENES
-from videogen.scripts.common import (
-    SceneDraft,
-    build_script,
-    check_duration,
-    clean_image_prompt,
-    clean_title,
-    join_paragraphs,
-    location_at,
-    normalize_newlines,
-    parse_duration,
-    parse_transition,
-    setting_value,
-    split_paragraphs,
-)
+from videogen.scripts.assembly import SceneDraft, build_script
 from videogen.scripts.errors import FieldProblem, Location, Reason, problem_error, script_error
 from videogen.scripts.model import ParsedScript, ScriptSettings
+from videogen.scripts.scene_values import check_duration, parse_duration, parse_transition
+from videogen.scripts.setting_values import setting_value
+from videogen.scripts.source import escaped_text, location_at
+from videogen.scripts.text import clean_image_prompt, clean_title, join_paragraphs, split_paragraphs
 
 #: A script needs three levels; anything much deeper is a mistake or an attack on the recursive decoder.
 MAX_JSON_DEPTH = 32
@@ -63,8 +54,6 @@ _MAX_INT_DIGITS = 40
 # linear. It is only ever tried at a known opening quote, never at every offset (which is quadratic).
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _BRACKET_OR_QUOTE = re.compile(r'[\[\]{}"]')
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _JSON_HINT = "check the JSON near this place: quotes, commas, brackets"
 #: Pydantic's wording names internal classes for some errors; these read better.
 _TYPE_PROBLEMS = {
@@ -91,21 +80,7 @@ _DECODER = json.JSONDecoder(parse_int=_parse_int)
 
 def _text(value: object) -> object:
     """Normalize line ends of a JSON string and refuse control characters in it; other types pass on."""
-    if not isinstance(value, str):
-        return value
-    text = normalize_newlines(value)
-    if _SURROGATE.search(text):
-        raise FieldProblem(
-            Reason.INVALID_UTF8, "a lone surrogate (\\ud800-\\udfff) is not valid text", "remove the escape"
-        )
-    bad = _CONTROL.search(text)
-    if bad:
-        raise FieldProblem(
-            Reason.CONTROL_CHARACTER,
-            f"control character U+{ord(bad.group()):04X} is not allowed in a script",
-            "remove it; only tabs and line breaks may appear besides visible text",
-        )
-    return text
+    return escaped_text(value) if isinstance(value, str) else value
 
 
 def _title(value: object) -> object:

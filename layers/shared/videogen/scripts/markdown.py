@@ -28,21 +28,12 @@ import re
 from typing import TYPE_CHECKING
 
 from videogen.domain.enums import ScriptFormat
-from videogen.scripts.common import (
-    SETTING_KEYS,
-    SceneDraft,
-    build_script,
-    clean_image_prompt,
-    clean_title,
-    collapse,
-    normalize_setting_key,
-    parse_duration,
-    parse_transition,
-    setting_value,
-    strip_emphasis,
-)
+from videogen.scripts.assembly import SceneDraft, build_script
 from videogen.scripts.errors import FieldProblem, Location, Reason, problem_error, script_error
 from videogen.scripts.model import ParsedScript, ScriptSettings
+from videogen.scripts.scene_values import parse_duration, parse_transition
+from videogen.scripts.setting_values import SETTING_KEYS, normalize_setting_key, setting_value
+from videogen.scripts.text import clean_image_prompt, clean_title, collapse, strip_emphasis
 
 if TYPE_CHECKING:
     from yaml.nodes import Node

@@ -1,20 +1,15 @@
-"""Shared helpers: emphasis, durations, transitions, settings, positions and error excerpts."""
+"""What every format shares: emphasis, paragraphs, durations, transitions, settings, positions, excerpts."""
 
 from __future__ import annotations
 
 import pytest
 
 from videogen.domain.enums import Transition
-from videogen.scripts.common import (
-    byte_location,
-    location_at,
-    parse_duration,
-    parse_transition,
-    setting_value,
-    split_paragraphs,
-    strip_emphasis,
-)
 from videogen.scripts.errors import FieldProblem, Location, Reason, excerpt, script_error
+from videogen.scripts.scene_values import parse_duration, parse_transition
+from videogen.scripts.setting_values import setting_value
+from videogen.scripts.source import byte_location, location_at
+from videogen.scripts.text import split_paragraphs, strip_emphasis
 
 
 @pytest.mark.parametrize(
