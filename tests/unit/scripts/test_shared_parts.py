@@ -1,4 +1,4 @@
-"""What every format shares: emphasis, paragraphs, durations, transitions, settings, positions, excerpts."""
+"""What every format shares: emphasis, paragraphs, durations, transitions, positions and error excerpts."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import pytest
 from videogen.domain.enums import Transition
 from videogen.scripts.errors import FieldProblem, Location, Reason, excerpt, script_error
 from videogen.scripts.scene_values import parse_duration, parse_transition
-from videogen.scripts.setting_values import setting_value
 from videogen.scripts.source import byte_location, location_at
 from videogen.scripts.text import split_paragraphs, strip_emphasis
 
@@ -66,13 +65,6 @@ def test_parse_transition_unknown_names_the_choices() -> None:
 
     assert caught.value.reason is Reason.UNKNOWN_TRANSITION
     assert all(t.value in caught.value.hint for t in Transition)
-
-
-def test_setting_value_refuses_unknown_keys() -> None:
-    with pytest.raises(FieldProblem) as caught:
-        setting_value("colour", "blue")
-
-    assert caught.value.reason is Reason.UNKNOWN_SETTING
 
 
 def test_split_paragraphs() -> None:

@@ -38,7 +38,7 @@ from videogen.domain.enums import ScriptFormat, Transition
 from videogen.scripts.assembly import SceneDraft, build_script
 from videogen.scripts.errors import FieldProblem, Location, problem_error
 from videogen.scripts.model import ParsedScript, ScriptSettings
-from videogen.scripts.setting_values import SETTING_KEYS, normalize_setting_key, setting_value
+from videogen.scripts.setting_values import SETTING_KEYS, normalize_setting_key, read_header
 from videogen.scripts.text import clean_title, collapse, join_paragraphs, strip_emphasis
 
 # Bounded and unnested: a short key of letters, digits, spaces, then a colon.
@@ -150,21 +150,14 @@ def _title_page(lines: list[str]) -> tuple[int, str | None, ScriptSettings]:
         end += 1
     if not entries:
         return none
-    title: str | None = None
-    values: dict[str, object] = {}
+    header: list[tuple[str, str | None, Location]] = []
     for raw_key, index, column, value_lines in entries:
         key = normalize_setting_key(raw_key)
-        if key != "title" and key not in SETTING_KEYS:
-            continue
-        at = Location(index + 1, column, lines[index])
-        try:
-            if key == "title":
-                title = clean_title(" ".join(strip_emphasis(v) for v in value_lines))
-            else:
-                values[key] = setting_value(key, " ".join(value_lines))
-        except FieldProblem as problem:
-            raise problem_error(problem, at) from None
-    return end, title, ScriptSettings.model_validate(values)
+        if key == "title" or key in SETTING_KEYS:  # other keys are the screenplay's, as Fountain says
+            words = [strip_emphasis(value) for value in value_lines] if key == "title" else value_lines
+            header.append((key, " ".join(words), Location(index + 1, column, lines[index])))
+    title, settings = read_header(header)
+    return end, title, settings
 
 
 # --- body --------------------------------------------------------------------------------------------

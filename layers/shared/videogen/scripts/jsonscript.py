@@ -19,27 +19,18 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
 from pydantic_core import ErrorDetails
 
-from videogen.domain.enums import (
-    AspectRatio,
-    CaptionOutline,
-    CaptionPosition,
-    CaptionSize,
-    ImageProviderName,
-    Resolution,
-    ScriptFormat,
-    Transition,
-)
+from videogen.domain.enums import ScriptFormat, Transition
 from videogen.domain.limits import MAX_NARRATION_CHARS, MAX_SCENES, MIN_SCENES
 from videogen.scripts.assembly import SceneDraft, build_script
 from videogen.scripts.errors import FieldProblem, Location, Reason, problem_error, script_error
 from videogen.scripts.model import ParsedScript, ScriptSettings
 from videogen.scripts.scene_values import check_duration, parse_duration, parse_transition
-from videogen.scripts.setting_values import setting_value
+from videogen.scripts.setting_values import SETTING_KEYS, setting_value
 from videogen.scripts.source import escaped_text, location_at
 from videogen.scripts.text import clean_image_prompt, clean_title, join_paragraphs, split_paragraphs
 
@@ -141,23 +132,11 @@ def _setting(key: str) -> BeforeValidator:
     return BeforeValidator(check)
 
 
-class _JsonSettings(BaseModel):
-    """``settings``: project settings, names as in front matter."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    aspect_ratio: Annotated[AspectRatio | None, _setting("aspect_ratio")] = None
-    resolution: Annotated[Resolution | None, _setting("resolution")] = None
-    fps: Annotated[int | None, _setting("fps")] = None
-    image_provider: Annotated[ImageProviderName | None, _setting("image_provider")] = None
-    style: Annotated[str | None, _setting("style")] = None
-    seed: Annotated[int | None, _setting("seed")] = None
-    voice: Annotated[str | None, _setting("voice")] = None
-    music: Annotated[str | None, _setting("music")] = None
-    captions: Annotated[bool | None, _setting("captions")] = None
-    caption_position: Annotated[CaptionPosition | None, _setting("caption_position")] = None
-    caption_size: Annotated[CaptionSize | None, _setting("caption_size")] = None
-    caption_outline: Annotated[CaptionOutline | None, _setting("caption_outline")] = None
+_SETTING_FIELDS: dict[str, Any] = {key: (Annotated[object, _setting(key)], None) for key in SETTING_KEYS}
+#: ``settings``: project settings, names as in front matter, each checked as front matter checks it.
+_JsonSettings = create_model(
+    "_JsonSettings", __config__=ConfigDict(extra="forbid", frozen=True), **_SETTING_FIELDS
+)
 
 
 class _JsonScene(BaseModel):
