@@ -67,6 +67,19 @@ def patch_field(**schema: Any) -> Callable[[dict[str, Any]], None]:
     return shape
 
 
+def _not_blank(what: str) -> Callable[[Any], Any]:
+    """A validator that refuses a blank text (naming ``what``) and strips the others; None passes."""
+
+    def check(value: Any) -> Any:
+        if value is None:
+            return None
+        if is_blank(value):
+            raise ValueError(f"the {what} is blank")
+        return value.strip()
+
+    return check
+
+
 def _refuse_null(value: Any) -> Any:
     # Runs only for a value that was sent (defaults are not validated): an explicit null.
     if value is None:
@@ -135,13 +148,7 @@ class ProjectCreateRequest(BaseModel):
         default_factory=ProjectSettings, description="How the video is rendered; every field has a default."
     )
 
-    @field_validator("title")
-    @classmethod
-    def _title_not_blank(cls, value: str) -> str:
-        if is_blank(value):
-            raise ValueError("the title is blank")
-        return value.strip()
-
+    _title = field_validator("title")(_not_blank("title"))
     _script = field_validator("script")(_check_script)
 
 
@@ -176,12 +183,7 @@ class ProjectUpdateRequest(BaseModel):
             raise ValueError("no setting to change: name at least one, or leave settings out")
         return value
 
-    @field_validator("title")
-    @classmethod
-    def _title_not_blank(cls, value: str | None) -> str | None:
-        if value is not None and is_blank(value):
-            raise ValueError("the title is blank")
-        return value.strip() if value is not None else None
+    _title = field_validator("title")(_not_blank("title"))
 
     @field_validator("script")
     @classmethod
@@ -318,19 +320,8 @@ class SceneResponse(BaseModel):
 
     @classmethod
     def from_domain(cls, scene: Scene) -> SceneResponse:
-        return cls(
-            number=scene.number,
-            title=scene.title,
-            narration=scene.narration,
-            image_prompt=scene.image_prompt,
-            image_prompt_explicit=scene.image_prompt_explicit,
-            duration=scene.duration,
-            transition=scene.transition,
-            line=scene.line,
-            image_stale=scene.image_stale,
-            version=scene.version,
-            updated_at=scene.updated_at,
-        )
+        # Every field has the Scene attribute's name; the scene's storage details (image_key) stay out.
+        return cls.model_validate(scene, from_attributes=True)
 
 
 class SceneListResponse(BaseModel):
@@ -372,12 +363,7 @@ class SceneUpdateRequest(BaseModel):
     _not_null = field_validator("image_prompt")(_refuse_null)
     _duration_is_a_number = field_validator("duration", mode="before")(json_number)
 
-    @field_validator("image_prompt")
-    @classmethod
-    def _prompt_not_blank(cls, value: str | None) -> str | None:
-        if value is not None and is_blank(value):
-            raise ValueError("the image prompt is blank")
-        return value.strip() if value is not None else None
+    _prompt = field_validator("image_prompt")(_not_blank("image prompt"))
 
     @field_validator("transition")
     @classmethod
