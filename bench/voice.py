@@ -11,9 +11,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from videogen.domain.voices import DEFAULT_LOCAL_VOICE
 from videogen.media.audio import build_narration_track, measure_loudness, mix
 from videogen.media.ffmpeg import BASE_ARGS, run_ffmpeg
-from videogen.voice.catalog import DEFAULT_LOCAL_VOICE
 from videogen.voice.piper import PiperVoiceProvider
 
 SHORT = "Hello."

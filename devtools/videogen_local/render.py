@@ -31,8 +31,8 @@ from videogen.logic import music as music_logic
 from videogen.logic import projects as project_logic
 from videogen.logic import renders
 from videogen.media.probe import probe
-from videogen.scripts.common import decode_source
 from videogen.scripts.parser import detect_format, parse_script
+from videogen.scripts.source import decode_source
 from videogen_local.api_keys import DEFAULT_OWNER
 from videogen_local.cloud import started_cloud
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from videogen.domain.voices import DEFAULT_LOCAL_VOICE
 from videogen.exceptions import (
     ConfigurationException,
     UnknownVoiceException,
@@ -29,7 +30,6 @@ from videogen.media.timeline import (
     timeline,
 )
 from videogen.voice.base import Narration
-from videogen.voice.catalog import DEFAULT_LOCAL_VOICE
 from videogen.voice.piper import SENTENCE_GAP_SECONDS, PiperVoiceProvider, packaged_model, piper_installed
 
 pytestmark = pytest.mark.skipif(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from videogen.voice.catalog import DEFAULT_LOCAL_VOICE
+from videogen.domain.voices import DEFAULT_LOCAL_VOICE
 from videogen.voice.piper import PiperVoiceProvider, packaged_model, piper_installed
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from videogen.domain.voices import VoiceChoice, valid_voice_ids, validate_voice
 from videogen.exceptions import UnknownVoiceException, ValidationException
-from videogen.voice.registry import (
-    VoiceChoice,
-    get_voice_provider,
-    valid_voice_ids,
-    validate_voice,
-)
+from videogen.voice.registry import get_voice_provider
 
 
 @pytest.mark.parametrize(

@@ -5,19 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, field_validator
+from pydantic.fields import FieldInfo
 
 from videogen.domain.enums import (
-    AspectRatio,
     AssetKind,
-    CaptionOutline,
-    CaptionPosition,
-    CaptionSize,
-    ImageProviderName,
     ProjectStatus,
-    Resolution,
     ScriptFormat,
     Transition,
 )
@@ -28,13 +23,17 @@ from videogen.domain.limits import (
     MAX_NARRATION_CHARS,
     MAX_SCENE_SECONDS,
     MAX_SCRIPT_BYTES,
-    MAX_SEED,
-    MAX_STYLE_CHARS,
     MAX_TITLE_CHARS,
     MIN_SCENE_SECONDS,
 )
 from videogen.domain.models import Project, RenderFailure, RenderProgress, Scene
-from videogen.domain.settings import ProjectSettings, check_voice, json_number
+from videogen.domain.settings import (
+    ProjectSettings,
+    checked_type,
+    is_nullable,
+    json_number,
+    optional_settings,
+)
 from videogen.exceptions import PayloadTooLargeException
 
 # "Not blank": at least one character that is not white space, where white space is what Python's
@@ -66,6 +65,19 @@ def patch_field(**schema: Any) -> Callable[[dict[str, Any]], None]:
         field_schema.update(schema)
 
     return shape
+
+
+def _not_blank(what: str) -> Callable[[Any], Any]:
+    """A validator that refuses a blank text (naming ``what``) and strips the others; None passes."""
+
+    def check(value: Any) -> Any:
+        if value is None:
+            return None
+        if is_blank(value):
+            raise ValueError(f"the {what} is blank")
+        return value.strip()
+
+    return check
 
 
 def _refuse_null(value: Any) -> Any:
@@ -100,75 +112,22 @@ def _check_script(value: str) -> str:
     return value
 
 
-class ProjectSettingsPatch(BaseModel):
-    """Settings to change; omitted fields keep their value. Only the seed can be set back to null."""
-
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
-
-    aspect_ratio: AspectRatio | None = Field(
-        None, description="Frame shape: 16:9, 9:16 or 1:1.", json_schema_extra=patch_field()
-    )
-    resolution: Resolution | None = Field(
-        None, description="Frame height class: 480p, 720p or 1080p.", json_schema_extra=patch_field()
-    )
-    fps: Literal[24, 25, 30] | None = Field(
-        None, description="Frames per second: 24, 25 or 30.", json_schema_extra=patch_field()
-    )
-    image_provider: ImageProviderName | None = Field(
-        None,
-        description="Who draws the scene images: local, stability or bedrock.",
-        json_schema_extra=patch_field(),
-    )
-    style: str | None = Field(
-        None,
-        max_length=MAX_STYLE_CHARS,
-        description="Visual style for every image ('' for none).",
-        json_schema_extra=patch_field(),
-    )
-    seed: int | None = Field(None, ge=0, le=MAX_SEED, description="Seed for the image model; null for none.")
-    voice: str | None = Field(
-        None,
-        max_length=64,
-        description="Who narrates: local, local:<voice>, polly, polly:<Voice> or none.",
-        json_schema_extra=patch_field(),
+def _patch_setting(field: FieldInfo) -> tuple[Any, Any]:
+    # A setting ProjectSettings can hold as None (the seed) may be sent as null, to set it back.
+    if is_nullable(field):
+        return checked_type(field), Field(None, description=field.description)
+    not_null = AfterValidator(_refuse_null)
+    return Annotated[checked_type(field), not_null], Field(
+        None, description=field.description, json_schema_extra=patch_field()
     )
 
-    captions: bool | None = Field(
-        None,
-        strict=True,
-        description="Burn captions into the picture (true) or not (false).",
-        json_schema_extra=patch_field(),
-    )
-    caption_position: CaptionPosition | None = Field(
-        None, description="Where captions sit: bottom, middle or top.", json_schema_extra=patch_field()
-    )
-    caption_size: CaptionSize | None = Field(
-        None, description="Caption text size: small, medium or large.", json_schema_extra=patch_field()
-    )
-    caption_outline: CaptionOutline | None = Field(
-        None,
-        description="Caption outline: none, thin, medium, thick, or box (a dark box behind the text).",
-        json_schema_extra=patch_field(),
-    )
 
-    _not_null = field_validator(
-        "aspect_ratio",
-        "resolution",
-        "fps",
-        "image_provider",
-        "style",
-        "voice",
-        "captions",
-        "caption_position",
-        "caption_size",
-        "caption_outline",
-    )(_refuse_null)
-    _seed_is_a_number = field_validator("seed", mode="before")(json_number)
-
-    @field_validator("voice")
-    @classmethod
-    def _known_voice(cls, value: str | None) -> str | None:
-        return None if value is None else check_voice(value)
+ProjectSettingsPatch = create_model(
+    "ProjectSettingsPatch",
+    __doc__="Settings to change; omitted fields keep their value. Only the seed can be set back to null.",
+    __config__=ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1}),
+    **optional_settings(_patch_setting),
+)
 
 
 class ProjectCreateRequest(BaseModel):
@@ -189,13 +148,7 @@ class ProjectCreateRequest(BaseModel):
         default_factory=ProjectSettings, description="How the video is rendered; every field has a default."
     )
 
-    @field_validator("title")
-    @classmethod
-    def _title_not_blank(cls, value: str) -> str:
-        if is_blank(value):
-            raise ValueError("the title is blank")
-        return value.strip()
-
+    _title = field_validator("title")(_not_blank("title"))
     _script = field_validator("script")(_check_script)
 
 
@@ -230,12 +183,7 @@ class ProjectUpdateRequest(BaseModel):
             raise ValueError("no setting to change: name at least one, or leave settings out")
         return value
 
-    @field_validator("title")
-    @classmethod
-    def _title_not_blank(cls, value: str | None) -> str | None:
-        if value is not None and is_blank(value):
-            raise ValueError("the title is blank")
-        return value.strip() if value is not None else None
+    _title = field_validator("title")(_not_blank("title"))
 
     @field_validator("script")
     @classmethod
@@ -380,19 +328,8 @@ class SceneResponse(BaseModel):
 
     @classmethod
     def from_domain(cls, scene: Scene) -> SceneResponse:
-        return cls(
-            number=scene.number,
-            title=scene.title,
-            narration=scene.narration,
-            image_prompt=scene.image_prompt,
-            image_prompt_explicit=scene.image_prompt_explicit,
-            duration=scene.duration,
-            transition=scene.transition,
-            line=scene.line,
-            image_stale=scene.image_stale,
-            version=scene.version,
-            updated_at=scene.updated_at,
-        )
+        # Every field has the Scene attribute's name; the scene's storage details (image_key) stay out.
+        return cls.model_validate(scene, from_attributes=True)
 
 
 class SceneListResponse(BaseModel):
@@ -434,12 +371,7 @@ class SceneUpdateRequest(BaseModel):
     _not_null = field_validator("image_prompt")(_refuse_null)
     _duration_is_a_number = field_validator("duration", mode="before")(json_number)
 
-    @field_validator("image_prompt")
-    @classmethod
-    def _prompt_not_blank(cls, value: str | None) -> str | None:
-        if value is not None and is_blank(value):
-            raise ValueError("the image prompt is blank")
-        return value.strip() if value is not None else None
+    _prompt = field_validator("image_prompt")(_not_blank("image prompt"))
 
     @field_validator("transition")
     @classmethod

@@ -1,11 +1,17 @@
-"""Project settings: what a video looks like. Shared by the API, the script front matter and the CLI."""
+"""Project settings: what a video looks like. Shared by the API, the script front matter and the CLI.
+
+``ProjectSettings`` is the one list of settings: the API's patch body and a script's settings are derived
+from it with :func:`optional_settings`, so a new setting is one field here.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic.fields import FieldInfo
 
 from videogen.domain.enums import (
     FRAME_SIZES,
@@ -17,6 +23,7 @@ from videogen.domain.enums import (
     Resolution,
 )
 from videogen.domain.limits import MAX_SEED, MAX_STYLE_CHARS
+from videogen.domain.voices import DEFAULT_VOICE_SETTING, validate_voice
 from videogen.exceptions import UnknownVoiceException
 
 
@@ -29,8 +36,6 @@ def json_number(value: Any) -> Any:
 
 def check_voice(value: str) -> str:
     """A voice setting in its canonical form; a ValueError listing the valid ids otherwise (a 422)."""
-    from videogen.voice.registry import validate_voice
-
     try:
         return str(validate_voice(value))
     except UnknownVoiceException as exc:
@@ -63,14 +68,14 @@ class ProjectSettings(BaseModel):
         max_length=MAX_STYLE_CHARS,
         description="A visual style appended to every image prompt, e.g. 'watercolor, soft light'.",
     )
-    seed: int | None = Field(
+    seed: Annotated[int | None, BeforeValidator(json_number)] = Field(
         None,
         ge=0,
         le=MAX_SEED,
         description="Seed for the image model; the same seed repeats the same images.",
     )
-    voice: str = Field(
-        "local",
+    voice: Annotated[str, AfterValidator(check_voice)] = Field(
+        DEFAULT_VOICE_SETTING,
         max_length=64,
         description=(
             "Who narrates: local (offline Piper voice), local:<voice>, polly, polly:<Voice>, or none for a "
@@ -98,13 +103,6 @@ class ProjectSettings(BaseModel):
         ),
     )
 
-    _seed_is_a_number = field_validator("seed", mode="before")(json_number)
-
-    @field_validator("voice")
-    @classmethod
-    def _known_voice(cls, value: str) -> str:
-        return check_voice(value)
-
     def frame_size(self) -> tuple[int, int]:
         """The output frame (width, height) in pixels."""
         return FRAME_SIZES[(self.resolution, self.aspect_ratio)]
@@ -112,3 +110,24 @@ class ProjectSettings(BaseModel):
     def caption_options(self) -> CaptionOptions:
         """The caption look, as the assembler takes it."""
         return CaptionOptions(self.caption_position, self.caption_size, self.caption_outline)
+
+
+def optional_settings(shape: Callable[[FieldInfo], tuple[Any, Any]]) -> dict[str, Any]:
+    """Field definitions for ``pydantic.create_model``: every ProjectSettings field, in order, reshaped.
+
+    Args:
+        shape: the (annotation, FieldInfo) a derived model declares for a ProjectSettings field;
+            :func:`checked_type` gives it the field's own constraints and validators.
+    """
+    return {name: shape(field) for name, field in ProjectSettings.model_fields.items()}
+
+
+def checked_type(field: FieldInfo) -> Any:
+    """The field's type, checked as ProjectSettings checks it, or None (not set)."""
+    checked: Any = Annotated[(field.annotation, *field.metadata)] if field.metadata else field.annotation
+    return checked if is_nullable(field) else checked | None
+
+
+def is_nullable(field: FieldInfo) -> bool:
+    """Whether ProjectSettings itself holds None for the field (its default is None: the seed)."""
+    return field.default is None

@@ -43,8 +43,8 @@ from videogen.logic.music import attach_music
 from videogen.logic.projects import create_project, get_project
 from videogen.logic.renders import repair_stalled_claim, start_render
 from videogen.observability import logger, metrics
-from videogen.scripts.common import UTF8_BOM, decode_source
 from videogen.scripts.parser import parse_script
+from videogen.scripts.source import UTF8_BOM, decode_source
 
 _FIRST_RENDER = "000001"
 

@@ -15,6 +15,7 @@ from videogen.dal import executions, limits, projects, scenes
 from videogen.domain.enums import ProjectStatus
 from videogen.domain.limits import MAX_RENDER_PIXEL_SECONDS
 from videogen.domain.models import Project, Render, RenderFailure, Scene
+from videogen.domain.voices import NONE as NO_VOICE
 from videogen.exceptions import (
     RateLimitException,
     RenderTooLargeException,
@@ -22,7 +23,6 @@ from videogen.exceptions import (
     VideoGeneratorException,
 )
 from videogen.observability import logger, metrics
-from videogen.voice.registry import NONE as NO_VOICE
 
 #: A claim older than this whose execution does not exist was left by a claimer that died before starting
 #: it (a claimer starts its execution within a second or two).

@@ -9,10 +9,11 @@ from typing import Any
 from videogen.config import Config
 from videogen.dal import projects, scenes, storage
 from videogen.domain import layout
+from videogen.domain.voices import validate_voice
 from videogen.media.timeline import scene_timing
 from videogen.observability import logger, tracer
 from videogen.voice.base import narration_cache_key
-from videogen.voice.registry import get_voice_provider, validate_voice
+from videogen.voice.registry import get_voice_provider
 
 
 @tracer.capture_method

@@ -35,19 +35,11 @@ import re
 from dataclasses import dataclass, field
 
 from videogen.domain.enums import ScriptFormat, Transition
-from videogen.scripts.common import (
-    SETTING_KEYS,
-    SceneDraft,
-    build_script,
-    clean_title,
-    collapse,
-    join_paragraphs,
-    normalize_setting_key,
-    setting_value,
-    strip_emphasis,
-)
+from videogen.scripts.assembly import SceneDraft, build_script
 from videogen.scripts.errors import FieldProblem, Location, problem_error
 from videogen.scripts.model import ParsedScript, ScriptSettings
+from videogen.scripts.setting_values import SETTING_KEYS, normalize_setting_key, read_header
+from videogen.scripts.text import clean_title, collapse, join_paragraphs, strip_emphasis
 
 # Bounded and unnested: a short key of letters, digits, spaces, then a colon.
 _TITLE_KEY = re.compile(r"([A-Za-z][A-Za-z0-9 _'-]{0,40}):(.*)")
@@ -158,21 +150,14 @@ def _title_page(lines: list[str]) -> tuple[int, str | None, ScriptSettings]:
         end += 1
     if not entries:
         return none
-    title: str | None = None
-    values: dict[str, object] = {}
+    header: list[tuple[str, str | None, Location]] = []
     for raw_key, index, column, value_lines in entries:
         key = normalize_setting_key(raw_key)
-        if key != "title" and key not in SETTING_KEYS:
-            continue
-        at = Location(index + 1, column, lines[index])
-        try:
-            if key == "title":
-                title = clean_title(" ".join(strip_emphasis(v) for v in value_lines))
-            else:
-                values[key] = setting_value(key, " ".join(value_lines))
-        except FieldProblem as problem:
-            raise problem_error(problem, at) from None
-    return end, title, ScriptSettings.model_validate(values)
+        if key == "title" or key in SETTING_KEYS:  # other keys are the screenplay's, as Fountain says
+            words = [strip_emphasis(value) for value in value_lines] if key == "title" else value_lines
+            header.append((key, " ".join(words), Location(index + 1, column, lines[index])))
+    title, settings = read_header(header)
+    return end, title, settings
 
 
 # --- body --------------------------------------------------------------------------------------------
@@ -241,14 +226,14 @@ class _BodyReader:
         if first in "#=":  # sections, synopses and page breaks
             self._flush()
         elif first == "!":
-            self._add_action(i, text[1:])
+            self._add(i, text[1:])
         elif first == "@":
             return self._dialogue(i, text[1:])
         elif first == "~":
-            self._add_lyric(i, text[1:])
+            self._add(i, text[1:], lyric=True)
         elif first == ">":
             if text.endswith("<") and len(text) > 1:
-                self._add_action(i, text[1:-1])
+                self._add(i, text[1:-1])
             else:
                 self._transition(text[1:])
         elif after_blank and _is_scene_heading(text):
@@ -260,7 +245,7 @@ class _BodyReader:
         elif after_blank and not self._blank(i + 1) and _is_character(text):
             return self._dialogue(i, text)
         else:
-            self._add_action(i, text)
+            self._add(i, text)
         return i + 1
 
     def _scene(self, i: int) -> _Scene:
@@ -272,32 +257,23 @@ class _BodyReader:
 
     def _flush(self) -> None:
         """Close the action paragraph and the lyric being read."""
-        self._flush_action()
-        self._flush_lyrics()
+        self._close(lyric=False)
+        self._close(lyric=True)
 
-    def _flush_action(self) -> None:
-        if self._action and self._current is not None:
-            self._current.action.append(" ".join(self._action))
-        self._action = []
+    def _close(self, *, lyric: bool) -> None:
+        """Add the lyric (or the action paragraph) being read to the open scene."""
+        pending = self._lyrics if lyric else self._action
+        if pending and self._current is not None:
+            (self._current.spoken if lyric else self._current.action).append(" ".join(pending))
+        pending.clear()
 
-    def _flush_lyrics(self) -> None:
-        if self._lyrics and self._current is not None:
-            self._current.spoken.append(" ".join(self._lyrics))
-        self._lyrics = []
-
-    def _add_action(self, i: int, text: str) -> None:
-        self._flush_lyrics()
+    def _add(self, i: int, text: str, *, lyric: bool = False) -> None:
+        """Read a line of action (or of a lyric), which closes the lyric (or the action) being read."""
+        self._close(lyric=not lyric)
         cleaned = _clean(text)
         if cleaned:
             self._scene(i)
-            self._action.append(cleaned)
-
-    def _add_lyric(self, i: int, text: str) -> None:
-        self._flush_action()
-        cleaned = _clean(text)
-        if cleaned:
-            self._scene(i)
-            self._lyrics.append(cleaned)
+            (self._lyrics if lyric else self._action).append(cleaned)
 
     def _heading(self, i: int, heading: str) -> None:
         """Start a scene at a scene heading."""

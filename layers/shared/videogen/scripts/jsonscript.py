@@ -19,38 +19,20 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
 from pydantic_core import ErrorDetails
 
-from videogen.domain.enums import (
-    AspectRatio,
-    CaptionOutline,
-    CaptionPosition,
-    CaptionSize,
-    ImageProviderName,
-    Resolution,
-    ScriptFormat,
-    Transition,
-)
+from videogen.domain.enums import ScriptFormat, Transition
 from videogen.domain.limits import MAX_NARRATION_CHARS, MAX_SCENES, MIN_SCENES
-from videogen.scripts.common import (
-    SceneDraft,
-    build_script,
-    check_duration,
-    clean_image_prompt,
-    clean_title,
-    join_paragraphs,
-    location_at,
-    normalize_newlines,
-    parse_duration,
-    parse_transition,
-    setting_value,
-    split_paragraphs,
-)
+from videogen.scripts.assembly import SceneDraft, build_script
 from videogen.scripts.errors import FieldProblem, Location, Reason, problem_error, script_error
 from videogen.scripts.model import ParsedScript, ScriptSettings
+from videogen.scripts.scene_values import check_duration, parse_duration, parse_transition
+from videogen.scripts.setting_values import SETTING_KEYS, setting_value
+from videogen.scripts.source import escaped_text, location_at
+from videogen.scripts.text import clean_image_prompt, clean_title, join_paragraphs, split_paragraphs
 
 #: A script needs three levels; anything much deeper is a mistake or an attack on the recursive decoder.
 MAX_JSON_DEPTH = 32
@@ -63,8 +45,6 @@ _MAX_INT_DIGITS = 40
 # linear. It is only ever tried at a known opening quote, never at every offset (which is quadratic).
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _BRACKET_OR_QUOTE = re.compile(r'[\[\]{}"]')
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _JSON_HINT = "check the JSON near this place: quotes, commas, brackets"
 #: Pydantic's wording names internal classes for some errors; these read better.
 _TYPE_PROBLEMS = {
@@ -91,21 +71,7 @@ _DECODER = json.JSONDecoder(parse_int=_parse_int)
 
 def _text(value: object) -> object:
     """Normalize line ends of a JSON string and refuse control characters in it; other types pass on."""
-    if not isinstance(value, str):
-        return value
-    text = normalize_newlines(value)
-    if _SURROGATE.search(text):
-        raise FieldProblem(
-            Reason.INVALID_UTF8, "a lone surrogate (\\ud800-\\udfff) is not valid text", "remove the escape"
-        )
-    bad = _CONTROL.search(text)
-    if bad:
-        raise FieldProblem(
-            Reason.CONTROL_CHARACTER,
-            f"control character U+{ord(bad.group()):04X} is not allowed in a script",
-            "remove it; only tabs and line breaks may appear besides visible text",
-        )
-    return text
+    return escaped_text(value) if isinstance(value, str) else value
 
 
 def _title(value: object) -> object:
@@ -166,23 +132,11 @@ def _setting(key: str) -> BeforeValidator:
     return BeforeValidator(check)
 
 
-class _JsonSettings(BaseModel):
-    """``settings``: project settings, names as in front matter."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    aspect_ratio: Annotated[AspectRatio | None, _setting("aspect_ratio")] = None
-    resolution: Annotated[Resolution | None, _setting("resolution")] = None
-    fps: Annotated[int | None, _setting("fps")] = None
-    image_provider: Annotated[ImageProviderName | None, _setting("image_provider")] = None
-    style: Annotated[str | None, _setting("style")] = None
-    seed: Annotated[int | None, _setting("seed")] = None
-    voice: Annotated[str | None, _setting("voice")] = None
-    music: Annotated[str | None, _setting("music")] = None
-    captions: Annotated[bool | None, _setting("captions")] = None
-    caption_position: Annotated[CaptionPosition | None, _setting("caption_position")] = None
-    caption_size: Annotated[CaptionSize | None, _setting("caption_size")] = None
-    caption_outline: Annotated[CaptionOutline | None, _setting("caption_outline")] = None
+_SETTING_FIELDS: dict[str, Any] = {key: (Annotated[object, _setting(key)], None) for key in SETTING_KEYS}
+#: ``settings``: project settings, names as in front matter, each checked as front matter checks it.
+_JsonSettings = create_model(
+    "_JsonSettings", __config__=ConfigDict(extra="forbid", frozen=True), **_SETTING_FIELDS
+)
 
 
 class _JsonScene(BaseModel):

@@ -25,24 +25,16 @@ The shape, and the choices made where Markdown leaves room:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from videogen.domain.enums import ScriptFormat
-from videogen.scripts.common import (
-    SETTING_KEYS,
-    SceneDraft,
-    build_script,
-    clean_image_prompt,
-    clean_title,
-    collapse,
-    normalize_setting_key,
-    parse_duration,
-    parse_transition,
-    setting_value,
-    strip_emphasis,
-)
+from videogen.scripts.assembly import SceneDraft, build_script
 from videogen.scripts.errors import FieldProblem, Location, Reason, problem_error, script_error
 from videogen.scripts.model import ParsedScript, ScriptSettings
+from videogen.scripts.scene_values import parse_duration, parse_transition
+from videogen.scripts.setting_values import SETTING_KEYS, normalize_setting_key, read_header
+from videogen.scripts.text import clean_image_prompt, clean_title, collapse, strip_emphasis
 
 if TYPE_CHECKING:
     from yaml.nodes import Node
@@ -99,8 +91,12 @@ def _front_matter(lines: list[str]) -> tuple[int, str | None, ScriptSettings]:
             "keep only the settings in the front matter; scene text goes after the closing ---",
             Location(1, 1, lines[0]),
         )
-    title: str | None = None
-    values: dict[str, object] = {}
+    title, settings = read_header(_front_matter_values(yaml_text, lines))
+    return close + 1, title, settings
+
+
+def _front_matter_values(yaml_text: str, lines: list[str]) -> Iterator[tuple[str, str | None, Location]]:
+    """Each front matter entry as (key, value text, where the value is); a key set twice is an error."""
     seen: set[str] = set()
     for key, key_at, value_at, node in _front_matter_entries(yaml_text, lines):
         if key in seen:
@@ -108,15 +104,7 @@ def _front_matter(lines: list[str]) -> tuple[int, str | None, ScriptSettings]:
                 Reason.INVALID_FRONT_MATTER, f'"{key}" is set twice', "keep one of the two lines", key_at
             )
         seen.add(key)
-        raw = _scalar_text(node, key, value_at)
-        try:
-            if key == "title":
-                title = clean_title(raw)
-            else:
-                values[key] = setting_value(key, raw)
-        except FieldProblem as problem:
-            raise problem_error(problem, value_at) from None
-    return close + 1, title, ScriptSettings.model_validate(values)
+        yield key, _scalar_text(node, key, value_at), value_at
 
 
 def _front_matter_entries(yaml_text: str, lines: list[str]) -> list[tuple[str, Location, Location, Node]]:

@@ -2,37 +2,35 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
 
-from videogen.domain.enums import (
-    AspectRatio,
-    CaptionOutline,
-    CaptionPosition,
-    CaptionSize,
-    ImageProviderName,
-    Resolution,
-    ScriptFormat,
-    Transition,
-)
+from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic.fields import FieldInfo
+
+from videogen.domain.enums import ScriptFormat, Transition
+from videogen.domain.limits import MAX_STYLE_CHARS
+from videogen.domain.settings import checked_type, optional_settings
 
 
-class ScriptSettings(BaseModel):
-    """Project settings a script may carry (front matter, JSON ``settings``); unset fields stay None."""
+class ScriptOnlySettings(BaseModel):
+    """What a script may set that a project does not hold: the music track it names."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    aspect_ratio: AspectRatio | None = None
-    resolution: Resolution | None = None
-    fps: int | None = None
-    image_provider: ImageProviderName | None = None
-    style: str | None = None
-    seed: int | None = None
-    voice: str | None = None
-    music: str | None = None
-    captions: bool | None = None
-    caption_position: CaptionPosition | None = None
-    caption_size: CaptionSize | None = None
-    caption_outline: CaptionOutline | None = None
+    #: A track key: a name, as short as a style.
+    music: str | None = Field(None, max_length=MAX_STYLE_CHARS)
+
+
+def _script_setting(field: FieldInfo) -> tuple[Any, Any]:
+    return checked_type(field), Field(None, description=field.description)
+
+
+ScriptSettings = create_model(
+    "ScriptSettings",
+    __doc__="Project settings a script may carry (front matter, JSON ``settings``); unset fields stay None.",
+    __base__=ScriptOnlySettings,
+    **optional_settings(_script_setting),
+)
 
 
 class SceneSpec(BaseModel):

@@ -13,13 +13,13 @@ from collections.abc import Callable
 
 from videogen.domain.enums import ScriptFormat
 from videogen.exceptions import ScriptParsingException
-from videogen.scripts.common import decode_source
 from videogen.scripts.errors import Location, Reason, script_error
 from videogen.scripts.fountain import parse_fountain
 from videogen.scripts.jsonscript import parse_json_script
 from videogen.scripts.markdown import parse_markdown
 from videogen.scripts.model import ParsedScript
 from videogen.scripts.plaintext import parse_plaintext
+from videogen.scripts.source import decode_source
 
 DEFAULT_FORMAT = ScriptFormat.MARKDOWN
 

@@ -7,8 +7,9 @@ paragraph join with a single space (they are a soft-wrapped paragraph), whitespa
 from __future__ import annotations
 
 from videogen.domain.enums import ScriptFormat
-from videogen.scripts.common import SceneDraft, build_script, collapse
+from videogen.scripts.assembly import SceneDraft, build_script
 from videogen.scripts.model import ParsedScript, ScriptSettings
+from videogen.scripts.text import collapse
 
 
 def parse_plaintext(text: str) -> ParsedScript:

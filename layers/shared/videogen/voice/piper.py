@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Final
 
 from videogen.domain.text import speakable, split_sentences, spoken_text
+from videogen.domain.voices import LOCAL_VOICE_PACKAGES
 from videogen.exceptions import (
     ConfigurationException,
     UnknownVoiceException,
@@ -35,7 +36,6 @@ from videogen.exceptions import (
 )
 from videogen.processes import Failures, run_process
 from videogen.voice.base import Narration, SentenceTiming, silent_narration
-from videogen.voice.catalog import LOCAL_VOICE_PACKAGES
 
 logger = logging.getLogger(__name__)
 

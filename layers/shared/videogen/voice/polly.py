@@ -21,6 +21,7 @@ from typing import Any, Final
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from videogen.domain.text import speakable, split_sentences, spoken_text
+from videogen.domain.voices import POLLY_NEURAL_ENGLISH_VOICES
 from videogen.exceptions import (
     ConfigurationException,
     RateLimitException,
@@ -29,7 +30,6 @@ from videogen.exceptions import (
     VoiceUnavailableException,
 )
 from videogen.voice.base import Narration, SentenceTiming, WordTiming, silent_narration
-from videogen.voice.catalog import POLLY_NEURAL_ENGLISH_VOICES
 
 logger = logging.getLogger(__name__)
 

@@ -1,20 +1,14 @@
-"""Shared helpers: emphasis, durations, transitions, settings, positions and error excerpts."""
+"""What every format shares: emphasis, paragraphs, durations, transitions, positions and error excerpts."""
 
 from __future__ import annotations
 
 import pytest
 
 from videogen.domain.enums import Transition
-from videogen.scripts.common import (
-    byte_location,
-    location_at,
-    parse_duration,
-    parse_transition,
-    setting_value,
-    split_paragraphs,
-    strip_emphasis,
-)
 from videogen.scripts.errors import FieldProblem, Location, Reason, excerpt, script_error
+from videogen.scripts.scene_values import parse_duration, parse_transition
+from videogen.scripts.source import byte_location, location_at
+from videogen.scripts.text import split_paragraphs, strip_emphasis
 
 
 @pytest.mark.parametrize(
@@ -71,13 +65,6 @@ def test_parse_transition_unknown_names_the_choices() -> None:
 
     assert caught.value.reason is Reason.UNKNOWN_TRANSITION
     assert all(t.value in caught.value.hint for t in Transition)
-
-
-def test_setting_value_refuses_unknown_keys() -> None:
-    with pytest.raises(FieldProblem) as caught:
-        setting_value("colour", "blue")
-
-    assert caught.value.reason is Reason.UNKNOWN_SETTING
 
 
 def test_split_paragraphs() -> None:
