@@ -12,13 +12,12 @@ from videogen.dal import projects, table_keys
 from videogen.dal.projects import now
 from videogen.dal.tables import BaseItem, SceneItem, read_item
 from videogen.domain.enums import Transition
-from videogen.domain.models import Scene
+from videogen.domain.models import Scene, SceneSpec
 from videogen.exceptions import (
     PreconditionFailedException,
     ResourceNotFoundException,
     StorageException,
 )
-from videogen.scripts.model import SceneSpec
 
 
 def new_scene_set_id() -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from videogen.domain.enums import AssetKind, ProjectStatus, ScriptFormat, Transition
 from videogen.domain.settings import ProjectSettings
@@ -30,6 +30,24 @@ class RenderFailure(BaseModel):
     code: str  # the error's stable code (the error catalogue's, or INTERNAL_ERROR)
     message: str
     render_id: str | None = None  # the render that failed
+
+
+class SceneSpec(BaseModel):
+    """One scene as a script describes it: what a new scene set is written from (the parsers make it,
+    the data access stores it)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    number: int = Field(ge=1, description="1-based position in the script.")
+    title: str | None = Field(None, description="The scene heading, when the script gives one.")
+    narration: str = Field("", description="What is said (and captioned) during the scene.")
+    image_prompt: str = Field(description="The prompt its image is generated from.")
+    image_prompt_explicit: bool = Field(False, description="True when the script wrote the prompt itself.")
+    duration: float | None = Field(
+        None, description="Seconds the scene lasts; None lets the narration decide."
+    )
+    transition: Transition = Field(Transition.FADE, description="How this scene hands over to the next.")
+    line: int = Field(ge=1, description="Line of the script where the scene starts.")
 
 
 @dataclass(frozen=True, slots=True)

@@ -203,7 +203,7 @@ def error_from_client_error(code: str, message: str) -> VideoGeneratorException:
 
 def error_from_botocore(exc: Exception) -> VideoGeneratorException:
     """Map a botocore exception raised by ``invoke_model`` (or reading its body) to our exception."""
-    from botocore import exceptions as boto_exc
+    from botocore import exceptions as boto_exc  # noqa: PLC0415 - see _default_client
 
     if isinstance(exc, boto_exc.ClientError):
         error = exc.response.get("Error", {})
@@ -221,8 +221,10 @@ def error_from_botocore(exc: Exception) -> VideoGeneratorException:
 @functools.cache
 def _default_client(region: str | None) -> BedrockRuntimeClient:
     """One bedrock-runtime client per region per container (clients are thread-safe and costly to build)."""
-    import boto3
-    from botocore.config import Config
+    # boto3 loads with the first Bedrock call (15 ms): importing the providers loads no SDK, so the steps
+    # that only read the catalogue never pay for one.
+    import boto3  # noqa: PLC0415
+    from botocore.config import Config  # noqa: PLC0415
 
     config = Config(
         # Image models take tens of seconds; the state machine owns retries, so botocore tries twice at most.
@@ -264,7 +266,7 @@ class BedrockImageProvider:
             ConfigurationException: IAM, region, credentials or model access are wrong.
             ImageGenerationException: Bedrock rejected the request or returned no usable image.
         """
-        from botocore.exceptions import BotoCoreError, ClientError
+        from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415 - see _default_client
 
         body = build_body(self._family, self.model, request)
         try:

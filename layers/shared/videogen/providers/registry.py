@@ -68,7 +68,9 @@ def get_image_provider(name: ImageProviderName | str, *, config: ProviderConfig)
     provider_name = ImageProviderName(identity.name)
 
     if provider_name is ImageProviderName.LOCAL:
-        from videogen.providers.local import LocalImageProvider
+        # Each provider loads with what it needs (Pillow, an SDK: 12-80 ms) only once chosen: PrepareRender
+        # imports this registry and ships neither.
+        from videogen.providers.local import LocalImageProvider  # noqa: PLC0415
 
         return LocalImageProvider()
 
@@ -76,14 +78,14 @@ def get_image_provider(name: ImageProviderName | str, *, config: ProviderConfig)
         # Without a key the provider refuses to be built (stability.MISSING_KEY), before any SDK is imported.
         api_key = config.stability_api_key
         if config.stability_api == "grpc":
-            from videogen.providers.stability_grpc import StabilityGrpcProvider
+            from videogen.providers.stability_grpc import StabilityGrpcProvider  # noqa: PLC0415
 
             return StabilityGrpcProvider(api_key, host=config.stability_host, engine=identity.model)
-        from videogen.providers.stability_rest import StabilityRestProvider
+        from videogen.providers.stability_rest import StabilityRestProvider  # noqa: PLC0415
 
         return StabilityRestProvider(api_key, base_url=config.stability_base_url, model=identity.model)
 
-    from videogen.providers.bedrock import BedrockImageProvider
+    from videogen.providers.bedrock import BedrockImageProvider  # noqa: PLC0415
 
     return BedrockImageProvider(model_id=identity.model, region=config.bedrock_region)
 

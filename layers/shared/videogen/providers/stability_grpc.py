@@ -110,7 +110,8 @@ class StabilityGrpcProvider:
                 "The Stability gRPC host must use TLS (port 443); plain text only to a local test server",
                 {"host": host},
             )
-        from stability_sdk import client as stability_client
+        # The optional `stability` extra (grpc + stability-sdk, 80 ms): not in the deployed layer.
+        from stability_sdk import client as stability_client  # noqa: PLC0415
 
         self._generation = stability_client.generation
         # wait_for_ready=False: a dead endpoint fails at once (UNAVAILABLE) and the state machine retries,
@@ -138,7 +139,7 @@ class StabilityGrpcProvider:
             ConfigurationException: UNAUTHENTICATED, PERMISSION_DENIED (a bad key), NOT_FOUND (a bad engine).
             ImageGenerationException: INVALID_ARGUMENT and other statuses, or no image in the answer.
         """
-        import grpc
+        import grpc  # noqa: PLC0415 - the optional extra, as above
 
         generation = self._generation
         width, height = engine_size(self.model, request.width, request.height)

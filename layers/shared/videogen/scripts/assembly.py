@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 
 from videogen.domain.enums import ScriptFormat, Transition
 from videogen.domain.limits import MAX_NARRATION_CHARS, MAX_SCENES
+from videogen.domain.models import SceneSpec
 from videogen.scripts.errors import Location, Reason, script_error
-from videogen.scripts.model import ParsedScript, SceneSpec, ScriptSettings
+from videogen.scripts.model import ParsedScript, ScriptSettings
 from videogen.scripts.prompts import derive_image_prompt
 from videogen.scripts.text import join_paragraphs
 

@@ -7,8 +7,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic.fields import FieldInfo
 
-from videogen.domain.enums import ScriptFormat, Transition
+from videogen.domain.enums import ScriptFormat
 from videogen.domain.limits import MAX_STYLE_CHARS
+from videogen.domain.models import SceneSpec
 from videogen.domain.settings import checked_type, optional_settings
 
 
@@ -31,23 +32,6 @@ ScriptSettings = create_model(
     __base__=ScriptOnlySettings,
     **optional_settings(_script_setting),
 )
-
-
-class SceneSpec(BaseModel):
-    """One scene as the script describes it."""
-
-    model_config = ConfigDict(frozen=True)
-
-    number: int = Field(ge=1, description="1-based position in the script.")
-    title: str | None = Field(None, description="The scene heading, when the script gives one.")
-    narration: str = Field("", description="What is said (and captioned) during the scene.")
-    image_prompt: str = Field(description="The prompt its image is generated from.")
-    image_prompt_explicit: bool = Field(False, description="True when the script wrote the prompt itself.")
-    duration: float | None = Field(
-        None, description="Seconds the scene lasts; None lets the narration decide."
-    )
-    transition: Transition = Field(Transition.FADE, description="How this scene hands over to the next.")
-    line: int = Field(ge=1, description="Line of the script where the scene starts.")
 
 
 class ParsedScript(BaseModel):

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from videogen.domain.text import speakable, split_sentences, spoken_text
@@ -118,10 +119,8 @@ class PollyVoiceProvider:
 
     @property
     def client(self) -> Any:
-        """The Polly client (boto3 is imported here: the API function never pays for it)."""
+        """The Polly client, made on first use."""
         if self._client is None:
-            import boto3
-
             self._client = boto3.client("polly", region_name=self.region)
         return self._client
 

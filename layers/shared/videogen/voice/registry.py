@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from videogen.domain.voices import LOCAL, POLLY
 from videogen.exceptions import UnknownVoiceException
+from videogen.voice.piper import PiperVoiceProvider
+from videogen.voice.polly import PollyVoiceProvider
 
 if TYPE_CHECKING:
     from videogen.voice.base import VoiceProvider
@@ -20,11 +22,7 @@ def get_voice_provider(name: str) -> VoiceProvider:
         UnknownVoiceException: no such provider ("none" has no provider: check ``VoiceChoice.enabled``).
     """
     if name == LOCAL:
-        from videogen.voice.piper import PiperVoiceProvider
-
         return PiperVoiceProvider()
     if name == POLLY:
-        from videogen.voice.polly import PollyVoiceProvider
-
         return PollyVoiceProvider()
     raise UnknownVoiceException(name, [LOCAL, POLLY])
