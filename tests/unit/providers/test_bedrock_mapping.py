@@ -11,15 +11,8 @@ import pytest
 from botocore import exceptions as boto_exc
 
 from tests.support.providers import image_request
+from videogen import exceptions
 from videogen.domain.enums import FRAME_SIZES
-from videogen.exceptions import (
-    ConfigurationException,
-    ContentFilteredException,
-    ImageGenerationException,
-    ProviderUnavailableException,
-    RateLimitException,
-    VideoGeneratorException,
-)
 from videogen.providers.base import ImageRequest
 from videogen.providers.bedrock import (
     DEFAULT_RETRY_AFTER,
@@ -62,7 +55,7 @@ def test_model_family_by_model_id(model_id: str, family: ModelFamily) -> None:
     ["anthropic.claude-3-haiku-20240307-v1:0", "amazon.titan-image-generator-v2:0", "stability.foo"],
 )
 def test_unsupported_models_are_a_configuration_error(model_id: str) -> None:
-    with pytest.raises(ConfigurationException):
+    with pytest.raises(exceptions.ConfigurationException):
         BedrockImageProvider(model_id)
 
 
@@ -140,7 +133,7 @@ def test_nova_size_is_valid_for_every_frame_size() -> None:
 
 
 def test_nova_size_rejects_empty_sizes() -> None:
-    with pytest.raises(ImageGenerationException):
+    with pytest.raises(exceptions.ImageGenerationException):
         nova_size(0, 10)
 
 
@@ -160,27 +153,27 @@ def test_parse_nova_success_fixture() -> None:
 
 
 def test_parse_stability_filtered_fixture_is_content_filtered() -> None:
-    with pytest.raises(ContentFilteredException) as info:
+    with pytest.raises(exceptions.ContentFilteredException) as info:
         parse_response(ModelFamily.STABILITY, _event("stability_filtered.json"))
 
     assert info.value.details["finish_reason"] == "Filter reason: prompt"
 
 
 def test_parse_stability_inference_error_is_retryable() -> None:
-    with pytest.raises(ProviderUnavailableException):
+    with pytest.raises(exceptions.ProviderUnavailableException):
         parse_response(ModelFamily.STABILITY, _event("stability_inference_error.json"))
 
 
 def test_parse_nova_blocked_fixture_is_content_filtered() -> None:
-    with pytest.raises(ContentFilteredException):
+    with pytest.raises(exceptions.ContentFilteredException):
         parse_response(ModelFamily.NOVA_CANVAS, _event("nova_canvas_blocked.json"))
 
 
 def test_parse_nova_other_error_is_an_image_generation_error() -> None:
-    with pytest.raises(ImageGenerationException) as info:
+    with pytest.raises(exceptions.ImageGenerationException) as info:
         parse_response(ModelFamily.NOVA_CANVAS, {"images": [], "error": "Something else went wrong"})
 
-    assert type(info.value) is ImageGenerationException
+    assert type(info.value) is exceptions.ImageGenerationException
 
 
 @pytest.mark.parametrize(
@@ -190,10 +183,10 @@ def test_parse_nova_other_error_is_an_image_generation_error() -> None:
 )
 @pytest.mark.parametrize("family", list(ModelFamily))
 def test_parse_malformed_responses_is_an_image_generation_error(family: ModelFamily, payload: Any) -> None:
-    with pytest.raises(ImageGenerationException) as info:
+    with pytest.raises(exceptions.ImageGenerationException) as info:
         parse_response(family, payload)
 
-    assert type(info.value) is ImageGenerationException
+    assert type(info.value) is exceptions.ImageGenerationException
 
 
 def test_parse_stability_ignores_missing_seeds() -> None:
@@ -207,29 +200,31 @@ def test_parse_stability_ignores_missing_seeds() -> None:
 @pytest.mark.parametrize(
     ("code", "message", "expected"),
     [
-        ("ThrottlingException", "Too many requests", RateLimitException),
-        ("ServiceQuotaExceededException", "Quota", RateLimitException),
-        ("ServiceUnavailableException", "Unavailable", ProviderUnavailableException),
-        ("InternalServerException", "Oops", ProviderUnavailableException),
-        ("ModelTimeoutException", "Timed out", ProviderUnavailableException),
-        ("ModelNotReadyException", "Not ready", ProviderUnavailableException),
-        ("AccessDeniedException", "No access to model", ConfigurationException),
-        ("UnrecognizedClientException", "Bad token", ConfigurationException),
-        ("ResourceNotFoundException", "No such model", ConfigurationException),
+        ("ThrottlingException", "Too many requests", exceptions.RateLimitException),
+        ("ServiceQuotaExceededException", "Quota", exceptions.RateLimitException),
+        ("ServiceUnavailableException", "Unavailable", exceptions.ProviderUnavailableException),
+        ("InternalServerException", "Oops", exceptions.ProviderUnavailableException),
+        ("ModelTimeoutException", "Timed out", exceptions.ProviderUnavailableException),
+        ("ModelNotReadyException", "Not ready", exceptions.ProviderUnavailableException),
+        ("AccessDeniedException", "No access to model", exceptions.ConfigurationException),
+        ("UnrecognizedClientException", "Bad token", exceptions.ConfigurationException),
+        ("ResourceNotFoundException", "No such model", exceptions.ConfigurationException),
         (
             "ValidationException",
             "This request has been blocked by our content filters. Please adjust your text prompt.",
-            ContentFilteredException,
+            exceptions.ContentFilteredException,
         ),
         (
             "ValidationException",
             "Malformed input request: height must be a multiple of 16",
-            ImageGenerationException,
+            exceptions.ImageGenerationException,
         ),
-        ("ModelErrorException", "Model failed", ImageGenerationException),
+        ("ModelErrorException", "Model failed", exceptions.ImageGenerationException),
     ],
 )
-def test_error_from_client_error(code: str, message: str, expected: type[VideoGeneratorException]) -> None:
+def test_error_from_client_error(
+    code: str, message: str, expected: type[exceptions.VideoGeneratorException]
+) -> None:
     error = error_from_client_error(code, message)
 
     assert type(error) is expected
@@ -241,27 +236,36 @@ def test_error_from_client_error(code: str, message: str, expected: type[VideoGe
 def test_throttling_has_a_default_retry_after() -> None:
     error = error_from_client_error("ThrottlingException", "slow down")
 
-    assert isinstance(error, RateLimitException)
+    assert isinstance(error, exceptions.RateLimitException)
     assert error.retry_after == DEFAULT_RETRY_AFTER
 
 
 @pytest.mark.parametrize(
     ("exc", "expected"),
     [
-        (boto_exc.NoCredentialsError(), ConfigurationException),
-        (boto_exc.NoRegionError(), ConfigurationException),
-        (boto_exc.EndpointConnectionError(endpoint_url="https://bedrock"), ProviderUnavailableException),
-        (boto_exc.ConnectTimeoutError(endpoint_url="https://bedrock"), ProviderUnavailableException),
-        (boto_exc.ReadTimeoutError(endpoint_url="https://bedrock"), ProviderUnavailableException),
-        (boto_exc.ResponseStreamingError(error="reset"), ProviderUnavailableException),
-        (boto_exc.ParamValidationError(report="bad"), ImageGenerationException),
+        (boto_exc.NoCredentialsError(), exceptions.ConfigurationException),
+        (boto_exc.NoRegionError(), exceptions.ConfigurationException),
+        (
+            boto_exc.EndpointConnectionError(endpoint_url="https://bedrock"),
+            exceptions.ProviderUnavailableException,
+        ),
+        (
+            boto_exc.ConnectTimeoutError(endpoint_url="https://bedrock"),
+            exceptions.ProviderUnavailableException,
+        ),
+        (
+            boto_exc.ReadTimeoutError(endpoint_url="https://bedrock"),
+            exceptions.ProviderUnavailableException,
+        ),
+        (boto_exc.ResponseStreamingError(error="reset"), exceptions.ProviderUnavailableException),
+        (boto_exc.ParamValidationError(report="bad"), exceptions.ImageGenerationException),
         (
             boto_exc.ClientError({"Error": {"Code": "ThrottlingException", "Message": "x"}}, "InvokeModel"),
-            RateLimitException,
+            exceptions.RateLimitException,
         ),
     ],
 )
-def test_error_from_botocore(exc: Exception, expected: type[VideoGeneratorException]) -> None:
+def test_error_from_botocore(exc: Exception, expected: type[exceptions.VideoGeneratorException]) -> None:
     assert type(error_from_botocore(exc)) is expected
 
 

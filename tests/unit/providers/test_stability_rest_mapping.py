@@ -10,14 +10,7 @@ import json
 import pytest
 
 from tests.support.providers import image_request, parse_form
-from videogen.exceptions import (
-    ConfigurationException,
-    ContentFilteredException,
-    ImageGenerationException,
-    ProviderUnavailableException,
-    RateLimitException,
-    VideoGeneratorException,
-)
+from videogen import exceptions
 from videogen.providers.base import ImageRequest
 from videogen.providers.stability import DEFAULT_RETRY_AFTER
 from videogen.providers.stability_rest import (
@@ -49,7 +42,7 @@ def test_endpoint_path_per_model(model: str, path: str) -> None:
 
 
 def test_unknown_model_is_a_configuration_error() -> None:
-    with pytest.raises(ConfigurationException):
+    with pytest.raises(exceptions.ConfigurationException):
         endpoint_path("dall-e")
 
 
@@ -120,23 +113,23 @@ def test_parse_retry_after_http_date_in_the_past_waits_one_second() -> None:
 @pytest.mark.parametrize(
     ("status", "name", "expected"),
     [
-        (400, "bad_request", ImageGenerationException),
-        (413, "payload_too_large", ImageGenerationException),
-        (422, "invalid_language", ImageGenerationException),
-        (401, "unauthorized", ConfigurationException),
-        (403, "forbidden", ConfigurationException),
-        (402, "payment_required", ConfigurationException),
-        (404, "not_found", ConfigurationException),
-        (403, "content_moderation", ContentFilteredException),
-        (429, "rate_limit_exceeded", RateLimitException),
-        (500, "internal_error", ProviderUnavailableException),
-        (502, "bad_gateway", ProviderUnavailableException),
-        (503, "unavailable", ProviderUnavailableException),
-        (302, "unknown", ImageGenerationException),
+        (400, "bad_request", exceptions.ImageGenerationException),
+        (413, "payload_too_large", exceptions.ImageGenerationException),
+        (422, "invalid_language", exceptions.ImageGenerationException),
+        (401, "unauthorized", exceptions.ConfigurationException),
+        (403, "forbidden", exceptions.ConfigurationException),
+        (402, "payment_required", exceptions.ConfigurationException),
+        (404, "not_found", exceptions.ConfigurationException),
+        (403, "content_moderation", exceptions.ContentFilteredException),
+        (429, "rate_limit_exceeded", exceptions.RateLimitException),
+        (500, "internal_error", exceptions.ProviderUnavailableException),
+        (502, "bad_gateway", exceptions.ProviderUnavailableException),
+        (503, "unavailable", exceptions.ProviderUnavailableException),
+        (302, "unknown", exceptions.ImageGenerationException),
     ],
 )
 def test_error_for_status_maps_to_the_right_exception(
-    status: int, name: str, expected: type[VideoGeneratorException]
+    status: int, name: str, expected: type[exceptions.VideoGeneratorException]
 ) -> None:
     error = error_for_status(status, {}, _error_body(name))
 
@@ -167,7 +160,7 @@ def test_unreadable_error_bodies_are_named_unknown(body: bytes) -> None:
 def test_rate_limit_takes_retry_after_from_the_header() -> None:
     error = error_for_status(429, {"retry-after": "17"}, b"")
 
-    assert isinstance(error, RateLimitException)
+    assert isinstance(error, exceptions.RateLimitException)
     assert error.retry_after == 17
     assert error.retryable
 
@@ -175,7 +168,7 @@ def test_rate_limit_takes_retry_after_from_the_header() -> None:
 def test_rate_limit_without_header_uses_stabilitys_timeout() -> None:
     error = error_for_status(429, {}, b"")
 
-    assert isinstance(error, RateLimitException)
+    assert isinstance(error, exceptions.RateLimitException)
     assert error.retry_after == DEFAULT_RETRY_AFTER
 
 
@@ -187,7 +180,7 @@ def test_configuration_errors_never_contain_the_key() -> None:
 
 
 def test_provider_needs_an_api_key() -> None:
-    with pytest.raises(ConfigurationException):
+    with pytest.raises(exceptions.ConfigurationException):
         StabilityRestProvider("")
 
 
@@ -196,7 +189,7 @@ def test_provider_needs_an_api_key() -> None:
     ["http://api.stability.ai", "ftp://127.0.0.1", "file:///etc/passwd", "https://", "api.stability.ai"],
 )
 def test_provider_refuses_base_urls_that_would_leak_the_key(base_url: str) -> None:
-    with pytest.raises(ConfigurationException):
+    with pytest.raises(exceptions.ConfigurationException):
         StabilityRestProvider("sk-secret", base_url=base_url)
 
 
