@@ -88,7 +88,7 @@ test: lint typecheck openapi-check sam-validate sam-build
 # The edit-test loop: every test but the full renders (marked slow), without lint or build (the tests that
 # need a build skip). `make test` still runs everything.
 test-fast: $(STAMP)
-	$(BIN)/pytest -q -m "not slow"
+	$(BIN)/pytest -q -m "not slow" -n auto --dist loadfile
 
 # MoviePy (the comparison in bench/render.py) pins pillow<12; it runs fine on ours, so it is installed
 # without its pins, for the benchmark only.

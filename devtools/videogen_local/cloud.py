@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any, TextIO
+from typing import Any, ClassVar, TextIO
 
 import boto3
 from moto import mock_aws
@@ -37,6 +37,7 @@ from moto.server import ThreadedMotoServer
 from moto.stepfunctions.parser.asl.eval.environment import Environment
 from moto.stepfunctions.parser.asl.eval.program_state import ProgramStopped
 from moto.stepfunctions.parser.backend.execution import BaseExecutionWorkerCommunication
+from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
 from videogen_local.build import BuildError, check_build, default_template_path
 from videogen_local.template import Template
@@ -190,9 +191,14 @@ class LocalCloud:
             }
         )
         self._mock.start()
+        # moto gives every mock a new default session, which reads each service's model from disk again
+        # (0.18 s of every start, and again in each in-process handler): one session per process, whose
+        # loader keeps them. Its credentials are the cloud's, set above, in every cloud.
+        boto3.DEFAULT_SESSION = _shared_session()
         self._create_tables()
         self._create_buckets()
         self._name_functions()
+        self._validate_each_definition_once()
         self._create_state_machines()
         self._collect_functions()
         self._set_env({**_LOCAL_DEFAULTS, **self.shared_environment()})
@@ -632,6 +638,19 @@ class LocalCloud:
 
         self._patch(Environment, "set_error", set_error)
 
+        # The same race, one step later: a state that completes just after the stop sets the next state on
+        # a stopped program, and moto raises in the execution's thread, which then never records the
+        # execution's end (it stayed RUNNING: the flaky "deleting a rendering project" test). The stop wins.
+        for name in ("next_state_name", "next_field_name"):
+            original_property = Environment.__dict__[name]
+
+            def set_unless_stopped(environment: Any, value: Any, fset: Any = original_property.fset) -> None:
+                if isinstance(environment.program_state(), ProgramStopped):
+                    return
+                fset(environment, value)
+
+            self._patch(Environment, name, property(original_property.fget, set_unless_stopped))
+
         def terminated(communication: Any) -> None:
             original(communication)
             try:
@@ -689,6 +708,23 @@ class LocalCloud:
 
         threading.Thread(target=deliver, name=f"event-{logical_id}", daemon=True).start()
 
+    # ------------------------------------------------------------------ state machine definitions
+    # moto parses a definition with its ANTLR grammar to validate it: 0.15 s of every cloud's start (half of
+    # it), for the same template.yaml every time. A definition valid once is valid again: each is parsed
+    # once per process. Executions still parse their definition themselves.
+    _valid_definitions: ClassVar[set[str]] = set()
+
+    def _validate_each_definition_once(self) -> None:
+        validate = StepFunctionsParserBackend.__dict__["_validate_definition"].__func__
+        known = LocalCloud._valid_definitions
+
+        def validate_once(definition: str) -> None:
+            if definition not in known:
+                validate(definition=definition)
+                known.add(definition)
+
+        self._patch(StepFunctionsParserBackend, "_validate_definition", staticmethod(validate_once))
+
     # ------------------------------------------------------------------ atomic writes
     # DynamoDB applies a conditional write atomically, and Step Functions starts one execution per name.
     # moto's backends check, then write, without a lock: concurrent callers (duplicate S3 events, parallel
@@ -739,6 +775,11 @@ _INHERITED = object()
 
 def _epoch_millis(moment: Any) -> int | None:
     return int(moment.timestamp() * 1000) if moment is not None else None
+
+
+@functools.cache
+def _shared_session() -> boto3.session.Session:
+    return boto3.session.Session()
 
 
 def event_matches(pattern: Any, event: Any) -> bool:

@@ -67,6 +67,7 @@ def _render(api: ApiCaller, project_id: str) -> dict[str, Any]:
     return dict(started.body)
 
 
+@pytest.mark.slow  # real timeouts and stops: seconds by design
 def test_a_stopped_execution_ends_the_render_failed_as_aborted(
     cloud: LocalCloud, api: ApiCaller, held_provider: Hold
 ) -> None:
@@ -190,6 +191,7 @@ def test_start_execution_timing_out_client_side_is_looked_up_by_name(
         wait_until(lambda: limits.running(OWNER) == set(), what="the slot to be released")
 
 
+@pytest.mark.slow  # real timeouts and stops: seconds by design
 def test_an_execution_past_its_timeout_ends_the_render_failed_as_timed_out(
     tmp_path: Path, held_provider: Hold
 ) -> None:

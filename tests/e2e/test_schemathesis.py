@@ -39,6 +39,9 @@ from videogen_local.api_keys import KeyStore
 from videogen_local.cloud import LocalCloud
 from videogen_local.server import LocalApiGateway, LocalApiServer
 
+# Runs for seconds by design (many repetitions, real concurrency): `make test-fast` skips it.
+pytestmark = pytest.mark.slow
+
 OPENAPI = ROOT / "infra" / "openapi.json"
 SCHEMATHESIS = [sys.executable, "-m", "schemathesis.cli"]
 MAX_EXAMPLES = 15

@@ -29,6 +29,9 @@ from tests.support.paths import load_event
 from tests.support.waiting import wait_until
 from videogen_local.cloud import LocalCloud
 
+# Runs for seconds by design (many repetitions, real concurrency): `make test-fast` skips it.
+pytestmark = pytest.mark.slow
+
 CONTAINERS = 10
 SCRIPT = "## Dawn\nThe harbour wakes.\nDuration: 1s\n"
 # One short, silent, small scene: the render that one of the ten requests starts runs for real.

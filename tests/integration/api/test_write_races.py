@@ -26,6 +26,9 @@ from videogen.exceptions import PreconditionFailedException, ResourceConflictExc
 from videogen.logic import projects, renders, scenes
 from videogen_local.cloud import LocalCloud
 
+# Runs for seconds by design (many repetitions, real concurrency): `make test-fast` skips it.
+pytestmark = pytest.mark.slow
+
 #: The issue's figure for PATCHes; scene and music edits take the same path through one transaction.
 REPETITIONS = 50
 CHILD_REPETITIONS = 20

@@ -17,6 +17,9 @@ import pytest
 
 from videogen_local.cloud import LocalCloud
 
+# Runs for seconds by design (many repetitions, real concurrency): `make test-fast` skips it.
+pytestmark = pytest.mark.slow
+
 ROUNDS = 500
 
 
