@@ -49,7 +49,7 @@ class LocalS3Endpoint:
     def __init__(self, cloud: LocalCloud) -> None:
         self.cloud = cloud
 
-    def _credentials(self) -> sigv4.Credentials | None:
+    def _credentials(self) -> sigv4.Credentials:
         """The key pair this cloud's links and upload forms are signed with: the functions' own (in this
         process and in built functions' workers alike)."""
         access_key, secret_key = self.cloud.signing_credentials
@@ -61,10 +61,9 @@ class LocalS3Endpoint:
         As S3 does, the SigV4 signature is recomputed (with the cloud's secret key) and must match, then the
         link must be live; answers are S3's (the object, or an XML error).
         """
-        credentials = self._credentials()
-        if credentials is None:
-            return s3_error(403, "AccessDenied", "Access Denied")
-        refusal = sigv4.presigned_url_refusal("GET", raw_path, headers, credentials, datetime.now(UTC))
+        refusal = sigv4.presigned_url_refusal(
+            "GET", raw_path, headers, self._credentials(), datetime.now(UTC)
+        )
         if refusal is not None:
             return s3_error(refusal.status, refusal.code, refusal.message)
         split = urlsplit(raw_path)
@@ -101,12 +100,7 @@ class LocalS3Endpoint:
         fields = {name.lower(): value for name, value in named.items()}
         if len(fields) != len(named):
             return s3_error(400, "InvalidArgument", "A form field is given more than once.")
-        credentials = self._credentials()
-        refusal = (
-            sigv4.post_policy_refusal(fields, credentials)
-            if credentials
-            else sigv4.Refusal(403, "AccessDenied", "Access Denied")
-        )
+        refusal = sigv4.post_policy_refusal(fields, self._credentials())
         if refusal is not None:
             return s3_error(refusal.status, refusal.code, refusal.message)
         try:

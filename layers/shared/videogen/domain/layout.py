@@ -17,7 +17,6 @@ Pure: imported by the data access, the pipeline, ingestion, the API and the deve
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -26,7 +25,6 @@ from videogen.domain.enums import AssetKind
 #: Where every project's objects live (the functions' IAM policies grant per prefix: template.yaml).
 PROJECTS_PREFIX = "projects/"
 UPLOADS_PREFIX = "uploads/"
-_UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
 
 #: The asset id of a project's background music (a project has at most one track).
 MUSIC_ASSET_ID = "music"
@@ -35,10 +33,6 @@ MUSIC_ASSET_ID = "music"
 def project_prefix(project_id: str) -> str:
     """The S3 prefix owning every object of a project."""
     return f"{PROJECTS_PREFIX}{project_id}/"
-
-
-def is_upload_id(value: str) -> bool:
-    return bool(_UPLOAD_ID.match(value))
 
 
 def upload_prefix(project_id: str) -> str:

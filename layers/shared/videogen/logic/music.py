@@ -35,7 +35,6 @@ from videogen.logic.projects import BUSY
 from videogen.logic.renders import touch_project
 from videogen.observability import logger
 
-MUSIC_ASSET_ID = layout.MUSIC_ASSET_ID
 _AUDIO_TYPE = re.compile(AUDIO_TYPE_PATTERN)
 
 
@@ -147,10 +146,10 @@ def attach_music(
         )
     target = layout.music_key(project_id, upload_id)
     storage.copy_object(bucket, staged, target)
-    previous = assets.find_asset(project_id, MUSIC_ASSET_ID)
+    previous = assets.find_asset(project_id, layout.MUSIC_ASSET_ID)
     asset = Asset(
         project_id=project_id,
-        asset_id=MUSIC_ASSET_ID,
+        asset_id=layout.MUSIC_ASSET_ID,
         kind=AssetKind.MUSIC,
         s3_key=target,
         content_type=info.content_type,
@@ -175,9 +174,9 @@ def remove_music(owner_id: str, project_id: str, *, bucket: str) -> None:
         ResourceConflictException: the project is being rendered (409).
     """
     project = _editable(owner_id, project_id)
-    music = assets.find_asset(project_id, MUSIC_ASSET_ID)
+    music = assets.find_asset(project_id, layout.MUSIC_ASSET_ID)
     if music is None:
         return
-    assets.delete_asset(project_id, MUSIC_ASSET_ID, project_version=project.version)
+    assets.delete_asset(project_id, layout.MUSIC_ASSET_ID, project_version=project.version)
     storage.delete_objects(bucket, [music.s3_key])
     logger.info("Music removed")
