@@ -147,7 +147,8 @@ class LocalCloud:
         self.template = Template.load(
             template_path or default_template_path(),
             stack_name=stack_name,
-            parameter_overrides=dict(parameters or {}),
+            # One machine renders as many segments at once as it has cores (deployed: many Lambdas).
+            parameter_overrides={"SegmentConcurrency": str(os.cpu_count() or 1), **(parameters or {})},
         )
         #: The `sam build` folder whose functions run in worker processes; None: handlers run in process.
         self.build_dir = from_build

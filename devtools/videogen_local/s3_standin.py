@@ -126,7 +126,7 @@ class LocalS3Endpoint:
             return s3_error(400, "InvalidArgument", "Bucket POST must contain a field named 'key'.")
         metadata = {k[len("x-amz-meta-") :]: v for k, v in fields.items() if k.startswith("x-amz-meta-")}
         storage.put_bytes(
-            bucket, fields["key"], data, fields.get("content-type", "binary/octet-stream"), metadata
+            bucket, fields["key"], data, fields.get("content-type", "binary/octet-stream"), metadata=metadata
         )
         return {"statusCode": 204, "headers": {}, "body": ""}
 

@@ -218,9 +218,13 @@ class Worker:
                     "Sandbox.Timedout",
                     f"RequestId: {request_id} Error: Task timed out after {timeout:.2f} seconds",
                 )
-            ready, _, _ = select.select([self.answers], [], [], min(remaining, _MEMORY_POLL_SECONDS))
+            try:
+                ready, _, _ = select.select([self.answers], [], [], min(remaining, _MEMORY_POLL_SECONDS))
+                answer = lambda_bootstrap.read_frame(self.answers) if ready else None
+            except (OSError, ValueError):
+                # The pool was closed under this invoke (its pipes with it): the worker was killed.
+                return self._crashed(request_id)
             if ready:
-                answer = lambda_bootstrap.read_frame(self.answers)
                 if answer is None:
                     return self._crashed(request_id)
                 if answer["ok"]:

@@ -43,7 +43,9 @@ def test_function_layers_are_globals_then_own() -> None:
     layers = Template.load(TEMPLATE).function_layers()
 
     assert layers["ApiFunction"] == ["SharedLayer"]
-    assert layers["AssembleVideoFunction"] == ["SharedLayer", "FfmpegLayer"]
+    for ffmpeg_user in ("RenderSegmentFunction", "MixAudioFunction", "ConcatVideoFunction"):
+        assert layers[ffmpeg_user] == ["SharedLayer", "FfmpegLayer"]
+    assert layers["PlanSegmentsFunction"] == ["SharedLayer"]
     assert layers["InspectMusicFunction"] == ["SharedLayer", "FfmpegLayer"]
 
 

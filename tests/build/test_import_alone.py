@@ -20,8 +20,13 @@ built_cloud = module_cloud_fixture(from_build=True, workers_per_function=1)
 
 
 def test_every_function_of_the_template_is_checked() -> None:
-    assert len(FUNCTIONS) >= 9
-    assert "AssembleVideoFunction" in FUNCTIONS
+    assert len(FUNCTIONS) >= 12
+    assert {
+        "PlanSegmentsFunction",
+        "RenderSegmentFunction",
+        "MixAudioFunction",
+        "ConcatVideoFunction",
+    } <= set(FUNCTIONS)
 
 
 @pytest.mark.parametrize("logical_id", FUNCTIONS)

@@ -22,10 +22,10 @@ pytestmark = pytest.mark.parametrize("cloud", [FROM_BUILD], indirect=True)
 @pytest.mark.parametrize(
     ("logical_id", "change", "code"),
     [
-        ("AssembleVideoFunction", {"timeout": 1}, "RENDER_TIMED_OUT"),
+        ("RenderSegmentFunction", {"timeout": 1}, "RENDER_TIMED_OUT"),
         ("PrepareRenderFunction", {"memory": 16}, "INTERNAL_ERROR"),
     ],
-    ids=["assembly-times-out", "prepare-runs-out-of-memory"],
+    ids=["a-segment-times-out", "prepare-runs-out-of-memory"],
 )
 def test_a_step_killed_as_lambda_would_fails_the_render_with_a_reason_and_the_next_render_completes(
     cloud: LocalCloud, api: ApiCaller, logical_id: str, change: dict[str, int], code: str

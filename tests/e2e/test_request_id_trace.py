@@ -53,7 +53,10 @@ def test_one_request_id_finds_the_logs_of_every_step_of_a_render(api: ApiCaller,
         "Render prepared",  # PrepareRender
         "Image generated",  # GenerateImage
         "Narration skipped: the project has no voice",  # SynthesizeNarration
-        "Video assembled",  # AssembleVideo
+        "Render planned",  # PlanSegments
+        "Segment rendered",  # RenderSegment
+        "Soundtrack mixed",  # MixAudio
+        "Video joined",  # ConcatVideo
         "Render completed",  # FinishRender
     }
     # The render's lines carry the project too, so either key finds them.

@@ -136,7 +136,15 @@ def _tasks() -> dict[str, dict[str, Any]]:
     # DefinitionSubstitutions (${...}) stand where numbers and strings go; any value parses.
     definition = json.loads(re.sub(r"\$\{\w+\}", "1", ASL.read_text(encoding="utf-8")))
     tasks = {name: state for name, state in _states(definition["States"]) if state["Type"] == "Task"}
-    assert {"PrepareRender", "GenerateImage", "SynthesizeNarration", "AssembleVideo"} <= set(tasks)
+    assert {
+        "PrepareRender",
+        "GenerateImage",
+        "SynthesizeNarration",
+        "PlanSegments",
+        "RenderSegment",
+        "MixAudio",
+        "ConcatVideo",
+    } <= set(tasks)
     return tasks
 
 

@@ -189,10 +189,13 @@ def test_the_stability_key_is_read_from_exactly_its_parameter() -> None:
     assert parameter["AllowedPattern"].startswith("^/")
 
 
-@pytest.mark.parametrize("function", ["AssembleVideoFunction", "InspectMusicFunction"])
+@pytest.mark.parametrize(
+    "function", ["RenderSegmentFunction", "MixAudioFunction", "ConcatVideoFunction", "InspectMusicFunction"]
+)
 def test_ffmpeg_functions_never_write_and_only_the_check_reads_uploads(function: str) -> None:
-    """ffmpeg runs on files users chose: AssembleVideo reads only checked music (projects/*/music/*),
-    InspectMusic only the upload it checks; neither can change anything a user uploaded."""
+    """ffmpeg runs on files users chose: assembly reads only checked music (projects/*/music/*),
+    InspectMusic only the upload it checks; none can change anything a user uploaded, and assembly
+    writes only a render's files and segments."""
     statements = [s for s, _ in _statements(TEMPLATE.resources[function])]
     reads_uploads = any("/uploads/" in t for s in statements for t in _texts(s.get("Resource")))
     writes = {
@@ -204,7 +207,7 @@ def test_ffmpeg_functions_never_write_and_only_the_check_reads_uploads(function:
     }
 
     assert reads_uploads == (function == "InspectMusicFunction")
-    assert all("/renders/" in target for target in writes), writes
+    assert all("/renders/" in target or "/segments/" in target for target in writes), writes
 
 
 # ------------------------------------------------------------------ the checker catches what it should

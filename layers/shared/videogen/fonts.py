@@ -9,9 +9,10 @@ from __future__ import annotations
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from PIL import ImageFont
+if TYPE_CHECKING:
+    from PIL import ImageFont
 
 #: The family name libass finds the bundled font by: its legacy family (name ID 1). Pillow reports the
 #: typographic family, "Roboto", which libass does not match: it would draw a system font instead.
@@ -27,6 +28,8 @@ def roboto_file() -> Path | None:
 
 def load_font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     """A scalable font of ``size`` pixels: Roboto, or Pillow's built-in Aileron (ASCII only)."""
+    from PIL import ImageFont  # noqa: PLC0415 - planning a render names the font without loading Pillow
+
     path = roboto_file()
     if path is not None:
         return ImageFont.truetype(str(path), size)

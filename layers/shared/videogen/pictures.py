@@ -5,8 +5,8 @@ Both used to fit on their own and disagreed on transparency: a provider's image 
 (showing whatever colour the transparent pixels hid) while the assembler put it over black. One rule here
 means a scene looks the same whichever of them fitted it.
 
-Pillow (12 ms, and shipped only with GenerateImage and AssembleVideo) is imported inside the functions:
-the API and PrepareRender import the providers' package and must never load it.
+Pillow (12 ms, and shipped only with GenerateImage, RenderSegment and ConcatVideo) is imported inside the
+functions: the API and PrepareRender import the providers' package and must never load it.
 """
 
 from __future__ import annotations

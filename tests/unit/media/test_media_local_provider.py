@@ -27,8 +27,8 @@ def _decode(data: bytes) -> Image.Image:
 def test_same_request_gives_identical_png_bytes() -> None:
     provider = LocalImageProvider()
 
-    first = provider.generate(_request(title="Scene 1"))
-    second = LocalImageProvider().generate(_request(title="Scene 1"))
+    first = provider.generate(_request())
+    second = LocalImageProvider().generate(_request())
 
     assert first.data == second.data
     assert first.data.startswith(b"\x89PNG\r\n\x1a\n")
@@ -45,7 +45,7 @@ def test_a_different_seed_prompt_or_style_gives_a_different_image(change: dict[s
 
 @pytest.mark.parametrize(("width", "height"), [(16, 16), (1280, 720), (720, 1280), (2048, 2048), (333, 77)])
 def test_image_has_exactly_the_requested_size(width: int, height: int) -> None:
-    result = LocalImageProvider().generate(_request(width=width, height=height, title="A title"))
+    result = LocalImageProvider().generate(_request(width=width, height=height))
 
     assert (result.width, result.height) == (width, height)
     image = _decode(result.data)
@@ -80,21 +80,3 @@ def test_a_snow_prompt_has_a_pale_foreground() -> None:
     )
 
     assert ImageStat.Stat(image.convert("L").crop((0, 160, 320, 180))).mean[0] > 180
-
-
-def test_the_title_is_drawn_at_the_top() -> None:
-    provider = LocalImageProvider()
-
-    plain = _decode(provider.generate(_request(width=640, height=360)).data)
-    titled = _decode(provider.generate(_request(width=640, height=360, title="Chapter One")).data)
-
-    band = (0, 0, 640, 60)
-    assert plain.crop(band).tobytes() != titled.crop(band).tobytes()
-    bottom = (0, 200, 640, 360)
-    assert plain.crop(bottom).tobytes() == titled.crop(bottom).tobytes()
-
-
-def test_a_very_long_title_still_fits() -> None:
-    result = LocalImageProvider().generate(_request(width=320, height=180, title="word " * 60))
-
-    assert _decode(result.data).size == (320, 180)

@@ -238,7 +238,7 @@ def test_a_plan_without_a_voice_spreads_each_narration_over_its_caption_window()
         SceneToTime(3, "Third."),
     ]
 
-    planned = plan(scenes)
+    planned = plan(scenes, 30)
 
     assert planned.spans == [(0.0, 3.0), (2.5, 5.5), (5.0, 8.0)]
     assert planned.duration == 8.0
@@ -254,7 +254,7 @@ def test_a_plan_times_each_scene_by_its_voice_and_keeps_narrations_apart() -> No
     )  # fmt: skip
     second = SceneToTime(2, "Bye.", narration_seconds=1.0, sentences=[SentenceTiming("Bye.", 0.0, 1.0)])
 
-    planned = plan([first, second])
+    planned = plan([first, second], 30)
 
     # Then the second scene lasts its voice plus the pads, and speaks after the gap at the earliest
     assert planned.timings == [SceneTiming(2.0, 0.0), scene_timing(2, 1.0)]
@@ -269,7 +269,7 @@ def test_a_plan_names_the_scene_whose_voice_does_not_fit() -> None:
     scene = SceneToTime(4, "Far too long.", fixed=1.0, narration_seconds=3.0)
 
     with pytest.raises(NarrationTooLongException) as caught:
-        plan([scene])
+        plan([scene], 30)
 
     assert caught.value.details["scene"] == 4
 

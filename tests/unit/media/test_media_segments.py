@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import math
 from pathlib import Path
+
+import pytest
 
 from videogen.domain.enums import Transition
 from videogen.media import segments
+from videogen.media.captions import Cue, caption_style, in_segment, title_style
 from videogen.media.ffmpeg import expr_number, filter_value
 from videogen.media.segments import Motion, motion_for_index
+from videogen.media.timeline import Slot, timeline
 
 
 def test_motion_cycles_through_four_moves_by_scene_index() -> None:
@@ -50,7 +57,7 @@ def test_a_segment_after_a_cut_has_no_tail() -> None:
 def test_segment_size_shrinks_for_bigger_frames() -> None:
     assert segments.segment_size(1920, 1080) < segments.segment_size(1280, 720)
     assert segments.segment_size(1280, 720) <= segments.segment_size(854, 480)
-    assert segments.segment_size(3840, 2160) >= 2
+    assert segments.segment_size(3840, 2160) >= 1
 
 
 def test_motion_expressions_enter_the_scene_where_the_clip_starts() -> None:
@@ -61,24 +68,161 @@ def test_motion_expressions_enter_the_scene_where_the_clip_starts() -> None:
     assert y == "(ih-ih/zoom)/2"
 
 
-def test_segment_graph_keeps_caption_text_out_of_the_filtergraph(tmp_path: Path) -> None:
-    segment = segments.plan_segments([0, 6], [12, 18], 4)[0]
-    burn_in = segments.BurnIn(tmp_path / "captions.ass", tmp_path / "fonts")
-    graph = segments.segment_graph(
-        segment,
-        motions=[Motion.ZOOM_IN, Motion.PAN_RIGHT],
-        transitions=[Transition.FADE, Transition.CIRCLE],
-        frame=(320, 180),
-        fps=12,
-        burn_in=burn_in,
+def _jobs(
+    durations: list[int],
+    *,
+    size: int = 2,
+    images: list[str] | None = None,
+    titles: list[str | None] | None = None,
+    cues: list[Cue] | None = None,
+    fps: int = 30,
+) -> list[segments.SegmentJob]:
+    """Segment jobs of scenes lasting ``durations`` frames, cross-faded by 15 frames."""
+    spans = timeline([Slot(frames / fps) for frames in durations], fps)
+    starts = [round(start * fps) for start, _ in spans]
+    ends = [round(end * fps) for _, end in spans]
+    overlay = segments.Overlay(
+        cues=cues or [],
+        titles=segments.title_cues(titles or [None] * len(durations), starts, ends, fps),
+        caption_style=caption_style(320, 180),
+        title_style=title_style(320, 180),
     )
+    return segments.video_segments(
+        starts,
+        ends,
+        images=images or [f"images/{index}.png" for index in range(len(durations))],
+        motions=[motion_for_index(index) for index in range(len(durations))],
+        transitions=[Transition.FADE] * len(durations),
+        encoding=segments.Encoding(320, 180, fps),
+        overlay=overlay,
+        size=size,
+    )
+
+
+def test_segment_graph_keeps_caption_text_out_of_the_filtergraph(tmp_path: Path) -> None:
+    job = _jobs([36, 36], size=4, cues=[Cue(0.0, 1.0, "it's [a], b; c:d")])[0]
+    burn_in = segments.BurnIn(tmp_path / "captions.ass", tmp_path / "fonts")
+
+    graph = segments.segment_graph(job, burn_in)
 
     assert "xfade=transition=fade:duration=0.5:offset=0" in graph
     assert "ass=filename=" in graph
+    assert "it's" not in graph and "c:d" not in graph
+    assert "it's [a], b; c:d" in (job.captions or "")
     # scene 1's body and tail, scene 2's head and body, each plane moved apart; the fade sits between bodies
     assert graph.count("mergeplanes=") == 4
     assert graph.count("zoompan=") == 12
     assert "[b0][x1][b1]concat=n=3" in graph
+
+
+def test_a_scene_lasts_whole_frames_wherever_it_sits() -> None:
+    # Given scenes whose lengths are not whole frames at 30 fps
+    spans = timeline([Slot(1.01), Slot(2.345), Slot(0.9)], 30)
+
+    frames = [(round(start * 30), round(end * 30)) for start, end in spans]
+
+    # Then each is rounded up to whole frames and overlaps by whole frames
+    assert [end - start for start, end in frames] == [31, 71, 27]
+    assert all(abs(start * 30 - round(start * 30)) < 1e-9 for start, _ in spans)
+    assert frames[1][0] == frames[0][1] - 15
+
+
+def test_editing_one_scene_changes_only_the_digests_of_the_segments_showing_it() -> None:
+    # Given six scenes, two per segment
+    before = _jobs([60, 60, 60, 60, 60, 60])
+    # When scene 3 (the first of the second segment) gets a new image, or gets longer
+    new_image = _jobs([60] * 6, images=[f"images/{i}.png" if i != 2 else "images/new.png" for i in range(6)])
+    longer = _jobs([60, 60, 75, 60, 60, 60])
+
+    # Then only the second segment differs; the later ones keep their digests, though they moved
+    digests = [job.digest() for job in before]
+    assert [job.digest() for job in new_image] == [digests[0], new_image[1].digest(), *digests[2:]]
+    assert new_image[1].digest() != digests[1]
+    assert [job.digest() for job in longer][0] == digests[0]
+    assert [job.digest() for job in longer][2:] == digests[2:]
+    assert longer[2].start_frame == before[2].start_frame + 15
+
+
+def test_the_last_scene_of_a_segment_also_changes_the_next_one_it_fades_into() -> None:
+    before = _jobs([60] * 4)
+    after = _jobs([60] * 4, images=["images/0.png", "images/new.png", "images/2.png", "images/3.png"])
+
+    assert [a.digest() == b.digest() for a, b in zip(before, after, strict=True)] == [False, False]
+
+
+def test_a_segment_digest_covers_its_captions_encoding_and_the_media_version(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    job = _jobs([60, 60], cues=[Cue(0.5, 1.5, "Hello")])[0]
+    other_words = _jobs([60, 60], cues=[Cue(0.5, 1.5, "Hullo")])[0]
+    crf = dataclasses.replace(job, encoding=dataclasses.replace(job.encoding, crf=20))
+
+    assert len({job.digest(), other_words.digest(), crf.digest()}) == 3
+    before = job.digest()
+    monkeypatch.setattr(segments, "MEDIA_VERSION", "next")
+    assert job.digest() != before
+
+
+def test_a_job_survives_its_json_document() -> None:
+    job = _jobs([60, 40, 50], titles=["One", None, "Three"], cues=[Cue(0.1, 2.0, "Hi")])[1]
+
+    again = segments.SegmentJob.from_document(json.loads(json.dumps(job.to_document())))
+
+    assert again == job
+    assert again.digest() == job.digest()
+
+
+def test_captions_in_a_segment_keep_exactly_the_frames_of_the_whole_video() -> None:
+    cues = [Cue(0.0, 1.01, "one"), Cue(1.01, 2.5, "two"), Cue(2.5, 4.0, "three")]
+
+    # Frames 30..74 of the video: "one" until frame 31, "two" from 31 to 75
+    inside = in_segment(cues, 30, 30, 45)
+
+    assert [(cue.text, round(cue.start * 30), round(cue.end * 30)) for cue in inside] == [
+        ("one", 0, 1),
+        ("two", 1, 45),
+    ]
+
+
+def test_a_title_shows_while_its_scene_is_alone_on_screen() -> None:
+    titles = segments.title_cues(["A", "  ", "C"], [0, 45, 90], [60, 105, 150], 30)
+
+    # Scene 1 until scene 2 fades in; scene 3 from the end of its fade; the blank title is none
+    assert [(cue.text, round(cue.start * 30), round(cue.end * 30)) for cue in titles] == [
+        ("A", 0, 45),
+        ("C", 105, 150),
+    ]
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 200])
+def test_any_number_of_scenes_tiles_the_video_exactly_once(count: int) -> None:
+    jobs = _jobs([45 + (index % 7) for index in range(count)])
+
+    covered = [frame for job in jobs for frame in range(job.start_frame, job.start_frame + job.frames)]
+
+    assert covered == list(range(covered[-1] + 1))
+    assert len(jobs) == math.ceil(count / 2)
+
+
+def test_a_scene_shorter_than_its_transition_fades_for_half_its_length() -> None:
+    # A 10-frame scene between 60-frame ones: each fade lasts at most 5 frames
+    jobs = _jobs([60, 10, 60], size=1)
+
+    overlaps = [clip.overlap for job in jobs for clip in job.clips if clip.overlap]
+    assert overlaps == [5, 5]
+    assert sum(job.frames for job in jobs) == 60 + 10 + 60 - 10
+
+
+@pytest.mark.parametrize(
+    ("width", "height"), [(1280, 720), (720, 1280), (720, 720), (1920, 1080), (1080, 1920)]
+)
+def test_every_frame_shape_gets_segments_and_a_title_inside_the_frame(width: int, height: int) -> None:
+    style = title_style(width, height)
+
+    assert segments.segment_size(width, height) >= 1
+    assert style.alignment == 8
+    assert 0 < style.margin_v < height * 0.1
+    assert style.font_size * 2 < height * 0.2
 
 
 def test_filter_value_escapes_both_filtergraph_levels() -> None:

@@ -110,13 +110,17 @@ def test_the_execution_timeout_covers_the_longest_render_the_limits_admit() -> N
 
     image_waves = math.ceil(MAX_SCENES / int(parameters["ImageConcurrency"]["Default"]))
     narration_waves = math.ceil(MAX_SCENES / int(parameters["NarrationConcurrency"]["Default"]))
+    # At worst one scene per segment (segments.segment_size at the largest frame).
+    segment_waves = math.ceil(MAX_SCENES / int(parameters["SegmentConcurrency"]["Default"]))
     longest = (
         timeout("PrepareRenderFunction")
         + max(
             image_waves * timeout("GenerateImageFunction"),
             narration_waves * timeout("SynthesizeNarrationFunction"),
         )
-        + timeout("AssembleVideoFunction")
+        + timeout("PlanSegmentsFunction")
+        + max(segment_waves * timeout("RenderSegmentFunction"), timeout("MixAudioFunction"))
+        + timeout("ConcatVideoFunction")
         + timeout("FinishRenderFunction")
         + timeout("RecordFailureFunction")
     )

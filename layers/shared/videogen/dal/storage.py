@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import urllib.parse
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -178,22 +179,44 @@ def object_exists(bucket: str, key: str) -> bool:
     return head_object(bucket, key) is not None
 
 
+def _tagging(tags: dict[str, str] | None) -> dict[str, Any]:
+    """The object tags of an upload as S3 takes them (a lifecycle rule expires tagged intermediate files)."""
+    return {"Tagging": urllib.parse.urlencode(tags)} if tags else {}
+
+
 def put_bytes(
-    bucket: str, key: str, data: bytes, content_type: str, metadata: dict[str, str] | None = None
+    bucket: str,
+    key: str,
+    data: bytes,
+    content_type: str,
+    *,
+    metadata: dict[str, str] | None = None,
+    tags: dict[str, str] | None = None,
 ) -> None:
     try:
         s3_client().put_object(
-            Bucket=bucket, Key=key, Body=data, ContentType=content_type, Metadata=metadata or {}
+            Bucket=bucket,
+            Key=key,
+            Body=data,
+            ContentType=content_type,
+            Metadata=metadata or {},
+            **_tagging(tags),
         )
     except (ClientError, BotoCoreError) as exc:
         raise StorageException("Could not store a file.") from exc
 
 
 def upload_file(
-    bucket: str, key: str, path: Path, content_type: str, metadata: dict[str, str] | None = None
+    bucket: str,
+    key: str,
+    path: Path,
+    content_type: str,
+    *,
+    metadata: dict[str, str] | None = None,
+    tags: dict[str, str] | None = None,
 ) -> int:
     """Upload a local file (multipart when large); returns its size."""
-    extra: dict[str, Any] = {"ContentType": content_type}
+    extra: dict[str, Any] = {"ContentType": content_type, **_tagging(tags)}
     if metadata:
         extra["Metadata"] = metadata
     try:

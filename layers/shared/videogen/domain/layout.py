@@ -7,7 +7,11 @@ Bucket:
         scenes/{n:04d}/narration.wav, .json scene n's narration where assembly reads it
         music/{upload_id}                   checked background music: one key per upload, so a new track
                                             never overwrites one in use
-        renders/{render_id}/                one render's outputs (RENDER_OUTPUTS) and its manifest.json
+        segments/{digest}.mp4               a rendered segment of video, named by the hash of everything
+                                            that decides its pixels (reused by later renders; tagged
+                                            INTERMEDIATE_TAGS, so a lifecycle rule expires it)
+        renders/{render_id}/                one render's outputs (RENDER_OUTPUTS) and its manifest.json;
+                                            plan.json and soundtrack.m4a, made for the final join (tagged)
     uploads/{project_id}/{upload}           a file a caller uploads through a presigned POST, until it is
                                             checked and moved under the project (a lifecycle rule expires
                                             the rest)
@@ -83,6 +87,26 @@ def render_prefix(project_id: str, render_id: str) -> str:
 def manifest_key(project_id: str, render_id: str) -> str:
     """What assembly measured (video and scene durations), for the steps after it."""
     return f"{render_prefix(project_id, render_id)}manifest.json"
+
+
+def render_plan_key(project_id: str, render_id: str) -> str:
+    """The render's plan (PlanSegments): its timeline, cues and segments, read by the steps after it."""
+    return f"{render_prefix(project_id, render_id)}plan.json"
+
+
+def soundtrack_key(project_id: str, render_id: str) -> str:
+    """The render's mixed soundtrack, AAC of exactly the video's length (MixAudio)."""
+    return f"{render_prefix(project_id, render_id)}soundtrack.m4a"
+
+
+def segment_key(project_id: str, digest: str) -> str:
+    """A rendered segment, named by the digest of everything that decides its pixels."""
+    return f"{project_prefix(project_id)}segments/{digest}.mp4"
+
+
+#: Object tags of files made only for the steps after them (segments, plan, soundtrack): a lifecycle rule
+#: in template.yaml expires them, so a failed render leaves nothing behind for long.
+INTERMEDIATE_TAGS = {"videogen-intermediate": "true"}
 
 
 @dataclass(frozen=True, slots=True)

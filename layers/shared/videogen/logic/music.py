@@ -4,7 +4,7 @@
    policy makes S3 refuse another key, another content type and anything over 50 MB.
 2. ``attach_music`` checks what arrived (size here, decoding in the InspectMusic function), moves it to
    ``projects/{project}/music/{upload}`` and records the ``music`` asset; a refused file is deleted.
-3. AssembleVideo mixes the ``music`` asset under the narration.
+3. MixAudio mixes the ``music`` asset under the narration.
 
 Music changes only while no render runs, so a render always hears the track it started with.
 """

@@ -10,14 +10,18 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from dataclasses import replace as dataclass_replace
 from typing import TYPE_CHECKING, Final, NamedTuple
 
 from videogen.domain.enums import CaptionOutline, CaptionPosition, CaptionSize
 from videogen.domain.text import one_line, split_sentences
+from videogen.fonts import ROBOTO_FAMILY, roboto_file
 
 if TYPE_CHECKING:
     from videogen.domain.settings import CaptionOptions
 
+#: A scene title fades in and out over this long (a quarter of its time on screen at most).
+TITLE_FADE_MS: Final = 300
 #: Netflix/BBC-style limits: two lines of at most 42 characters each.
 MAX_LINE_CHARS: Final = 42
 MAX_LINES: Final = 2
@@ -231,7 +235,14 @@ def to_vtt(cues: Sequence[Cue]) -> str:
     return "".join(f"{block}\n\n" for block in blocks)
 
 
-def caption_style(width: int, height: int, options: CaptionOptions | None = None) -> CaptionStyle:
+def overlay_font_name() -> str:
+    """The family the overlay's ASS document names: the bundled Roboto, else Pillow's built-in font."""
+    return ROBOTO_FAMILY if roboto_file() is not None else DEFAULT_FONT_NAME
+
+
+def caption_style(
+    width: int, height: int, options: CaptionOptions | None = None, *, font_name: str = DEFAULT_FONT_NAME
+) -> CaptionStyle:
     """Burn-in style for a frame: font size by frame height and shape, 6% safe margins, wrapped to fit.
 
     Portrait frames are narrow, so their font is smaller relative to height and their lines shorter.
@@ -264,7 +275,7 @@ def caption_style(width: int, height: int, options: CaptionOptions | None = None
         em, least = _OUTLINE_WIDTH[outline]
         outline_width, shadow = round(max(least, font_size * em), 1), round(font_size * 0.03, 1)
     return CaptionStyle(
-        font_name=DEFAULT_FONT_NAME,
+        font_name=font_name,
         font_size=font_size,
         outline=outline_width,
         shadow=shadow,
@@ -277,13 +288,42 @@ def caption_style(width: int, height: int, options: CaptionOptions | None = None
     )
 
 
-def to_ass(cues: Sequence[Cue], width: int, height: int, style: CaptionStyle | None = None) -> str:
-    """The cues as an Advanced SubStation Alpha document for burning into a ``width`` x ``height`` video.
+def title_style(
+    width: int, height: int, options: CaptionOptions | None = None, *, font_name: str = DEFAULT_FONT_NAME
+) -> CaptionStyle:
+    """How scene titles look: bold, a fifth larger than captions, in the top safe area (the bottom one when
+    the captions sit at the top), wrapped to the same safe width."""
+    captions = caption_style(width, height, options, font_name=font_name)
+    size = round(captions.font_size * 1.2)
+    top = options is None or options.position is not CaptionPosition.TOP
+    return dataclass_replace(
+        captions,
+        font_size=size,
+        bold=True,
+        alignment=_ALIGNMENT[CaptionPosition.TOP] if top else _ALIGNMENT[CaptionPosition.BOTTOM],
+        margin_v=round(height * 0.07),
+        max_line_chars=max(10, round(captions.max_line_chars / 1.2)),
+    )
+
+
+def to_ass(
+    cues: Sequence[Cue],
+    width: int,
+    height: int,
+    style: CaptionStyle | None = None,
+    *,
+    titles: Sequence[Cue] = (),
+    titles_style: CaptionStyle | None = None,
+) -> str:
+    """The cues (and scene titles) as an Advanced SubStation Alpha document for a ``width`` x ``height``
+    video: an overlay that stays put in the frame's safe area while the picture under it moves.
 
     Text is re-wrapped to the style's line length (portrait frames hold fewer characters per line) and
-    escaped, so user text can never become an override tag, a line break or a drawing command.
+    escaped, so user text can never become an override tag, a line break or a drawing command. Titles fade
+    in and out (their only override tag is ours).
     """
     style = style or caption_style(width, height)
+    title_look = titles_style or title_style(width, height)
     header = "\n".join(
         [
             "[Script Info]",
@@ -298,10 +338,8 @@ def to_ass(cues: Sequence[Cue], width: int, height: int, style: CaptionStyle | N
             "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, "
             "Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, "
             "Shadow, Alignment, MarginL, MarginR, MarginV, Encoding",
-            f"Style: Default,{style.font_name},{style.font_size},&H00FFFFFF,&H000000FF,&H00000000,"
-            f"{style.back_colour},{-1 if style.bold else 0},0,0,0,100,100,0,0,{style.border_style},"
-            f"{style.outline:g},{style.shadow:g},{style.alignment},"
-            f"{style.margin_h},{style.margin_h},{style.margin_v},1",
+            _ass_style("Default", style),
+            *([_ass_style("Title", title_look)] if titles else []),
             "",
             "[Events]",
             "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text",
@@ -312,7 +350,44 @@ def to_ass(cues: Sequence[Cue], width: int, height: int, style: CaptionStyle | N
         lines = wrap_lines(" ".join(_lines(cue.text)), style.max_line_chars)
         text = r"\N".join(ass_escape(line) for line in lines)
         events.append(f"Dialogue: 0,{_ass_clock(cue.start)},{_ass_clock(cue.end)},Default,,0,0,0,,{text}")
+    for title in titles:
+        lines = wrap_lines(" ".join(_lines(title.text)), title_look.max_line_chars)
+        text = r"\N".join(ass_escape(line) for line in lines)
+        fade = max(0, min(TITLE_FADE_MS, round((title.end - title.start) * 1000 / 4)))
+        events.append(
+            f"Dialogue: 1,{_ass_clock(title.start)},{_ass_clock(title.end)},Title,,0,0,0,,"
+            f"{{\\fad({fade},{fade})}}{text}"
+        )
     return header + "\n" + "".join(f"{event}\n" for event in events)
+
+
+def _ass_style(name: str, style: CaptionStyle) -> str:
+    return (
+        f"Style: {name},{style.font_name},{style.font_size},&H00FFFFFF,&H000000FF,&H00000000,"
+        f"{style.back_colour},{-1 if style.bold else 0},0,0,0,100,100,0,0,{style.border_style},"
+        f"{style.outline:g},{style.shadow:g},{style.alignment},"
+        f"{style.margin_h},{style.margin_h},{style.margin_v},1"
+    )
+
+
+def in_segment(cues: Sequence[Cue], fps: int, start_frame: int, frames: int) -> list[Cue]:
+    """The cues shown in a segment of ``frames`` frames from ``start_frame``, timed from its first frame.
+
+    A cue shows on the frames whose time is within [start, end); here each time becomes the time of the
+    first frame it concerns, which the ASS document writes rounded down to its centiseconds (never past the
+    frame, never back to the one before: a frame lasts more than a centisecond). So a segment shows exactly
+    the frames of each cue that the whole video shows.
+    """
+    segment: list[Cue] = []
+    last = start_frame + frames
+    for cue in cues:
+        first_shown = max(start_frame, math.ceil(cue.start * fps - 1e-6))
+        first_hidden = min(last, math.ceil(cue.end * fps - 1e-6))
+        if first_hidden > first_shown:
+            segment.append(
+                Cue((first_shown - start_frame) / fps, (first_hidden - start_frame) / fps, cue.text)
+            )
+    return segment
 
 
 def ass_escape(text: str) -> str:
@@ -342,7 +417,8 @@ def _clock(seconds: float, separator: str) -> str:
 
 
 def _ass_clock(seconds: float) -> str:
-    centis = max(0, round(seconds * 100))
+    # Rounded down: a time at a frame's (``in_segment``) stays at or before it.
+    centis = max(0, math.floor(seconds * 100 + 1e-6))
     hours, centis = divmod(centis, 360_000)
     minutes, centis = divmod(centis, 6000)
     secs, centis = divmod(centis, 100)

@@ -1,25 +1,41 @@
-"""A video cut into segments, and each segment's ffmpeg filtergraph: frame numbers in, strings out.
+"""A video cut into segments, each described completely, and each segment's ffmpeg filtergraph.
 
 The deciding half of assembly (``videogen.media.assemble`` runs ffmpeg on what is decided here): pure, no
 I/O. Why segments, split planes and one concat per segment: see the notes of ``videogen.media.assemble``.
+
+A ``SegmentJob`` holds everything that decides a segment's pixels and nothing else: its clips (which
+image, which frames of which scene length, the camera move, the cross-fade into it), the captions and
+titles it shows (an ASS document timed from the segment's own first frame), the frame size, frame rate and
+encoder settings, and ``MEDIA_VERSION``. Its ``digest`` names the rendered fragment, so a segment whose
+inputs did not change is never rendered twice: after one scene is edited, only the segments showing that
+scene get a new digest (scene lengths are whole frames, so the scenes after it shift by whole frames and
+keep their digests).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from videogen.domain.enums import Transition
+from videogen.media.captions import CaptionStyle, Cue, in_segment, to_ass
 from videogen.media.ffmpeg import expr_number, filter_value
 
+#: Bump whenever a change to assembly changes the pixels the same inputs make (filters, fitting, fonts,
+#: ffmpeg): every stored segment then gets a new digest and is rendered again.
+MEDIA_VERSION: Final = "segments-1"
 #: Zoom at the close end of a zoom, and throughout a pan (a pan needs room to move).
 MAX_ZOOM: Final = 1.15
-#: Memory budget for one segment's ffmpeg, from measurements at 720p: ~160 MB fixed plus ~26 MB per scene.
-SEGMENT_SCENES_AT_720P: Final = 6
+#: Scenes per segment at 720p. Small segments render in parallel (as many Lambdas, or local worker
+#: processes, as there are segments) and make an edit re-render little; each costs one ffmpeg start and
+#: one keyframe more. A segment's ffmpeg needs ~160 MB plus ~26 MB per 720p scene.
+SEGMENT_SCENES_AT_720P: Final = 2
 XFADE_TRANSITIONS: Final[dict[Transition, str]] = {
     Transition.FADE: "fade",
     Transition.FADE_BLACK: "fadeblack",
@@ -75,10 +91,124 @@ class BurnIn:
     fonts_dir: Path
 
 
+@dataclass(frozen=True, slots=True)
+class Encoding:
+    """The frame and the x264 settings: identical for every segment of a video, or their streams could not
+    be joined without re-encoding."""
+
+    width: int
+    height: int
+    fps: int
+    preset: str = "veryfast"
+    crf: int = 23
+
+
+@dataclass(frozen=True, slots=True)
+class ClipJob:
+    """A clip and what it shows: the image (its identity: a content-addressed S3 key, or a file name), the
+    camera move over its scene, and the transition it cross-fades in with (None: it starts on a cut)."""
+
+    scene: int  # 1-based scene number, named in errors
+    image: str
+    length: int
+    first: int
+    frames: int
+    overlap: int
+    motion: Motion
+    fade: Transition | None
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentJob:
+    """One segment, completely: what one RenderSegment invoke renders into one H.264 fragment."""
+
+    index: int  # 0-based position in the video (not part of the digest: the same pixels anywhere)
+    start_frame: int
+    frames: int
+    clips: tuple[ClipJob, ...]
+    encoding: Encoding
+    #: The ASS document of its captions and titles, timed from the segment's first frame; None for none.
+    captions: str | None
+
+    @property
+    def scenes(self) -> list[int]:
+        """The 1-based numbers of the scenes it shows (for messages and the execution's history)."""
+        return [clip.scene for clip in self.clips]
+
+    def digest(self) -> str:
+        """The hash of everything that decides the segment's pixels (hex SHA-256)."""
+        identity = {
+            "version": MEDIA_VERSION,
+            "frames": self.frames,
+            "encoding": asdict(self.encoding),
+            "clips": [
+                {key: value for key, value in asdict(clip).items() if key != "scene"} for clip in self.clips
+            ],
+            "captions": self.captions,
+        }
+        return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()
+
+    def to_document(self) -> dict[str, Any]:
+        """A JSON-able form (``from_document`` reads it back)."""
+        return asdict(self)
+
+    @classmethod
+    def from_document(cls, document: dict[str, Any]) -> SegmentJob:
+        clips = tuple(
+            ClipJob(
+                **{
+                    **clip,
+                    "motion": Motion(clip["motion"]),
+                    "fade": Transition(clip["fade"]) if clip["fade"] else None,
+                }
+            )
+            for clip in document["clips"]
+        )
+        return cls(
+            index=document["index"],
+            start_frame=document["start_frame"],
+            frames=document["frames"],
+            clips=clips,
+            encoding=Encoding(**document["encoding"]),
+            captions=document["captions"],
+        )
+
+
+def segment_jobs(
+    segments: Sequence[Segment],
+    *,
+    images: Sequence[str],
+    motions: Sequence[Motion],
+    transitions: Sequence[Transition],
+    encoding: Encoding,
+    captions: Sequence[str | None] | None = None,
+) -> list[SegmentJob]:
+    """Each segment of ``plan_segments`` with what it shows: per scene (by index) its image identity,
+    camera move and transition to the next; per segment its captions document (``captions``)."""
+    jobs = []
+    for index, segment in enumerate(segments):
+        clips = tuple(
+            ClipJob(
+                scene=clip.scene + 1,
+                image=images[clip.scene],
+                length=clip.length,
+                first=clip.first,
+                frames=clip.frames,
+                overlap=clip.overlap,
+                motion=motions[clip.scene],
+                fade=transitions[clip.scene - 1] if clip.overlap else None,
+            )
+            for clip in segment.clips
+        )
+        document = captions[index] if captions is not None else None
+        jobs.append(SegmentJob(index, segment.start_frame, segment.frames, clips, encoding, document))
+    return jobs
+
+
 def segment_size(width: int, height: int) -> int:
-    """Scenes per segment: fewer for bigger frames, so a segment's ffmpeg stays within the same memory."""
+    """Scenes per segment: fewer for bigger frames, so a segment costs about the same time and memory."""
     scale = (1280 * 720) / (width * height)
-    return max(2, min(12, math.floor(SEGMENT_SCENES_AT_720P * scale)))
+    return max(1, min(12, math.floor(SEGMENT_SCENES_AT_720P * scale)))
 
 
 def plan_segments(starts: Sequence[int], ends: Sequence[int], size: int) -> list[Segment]:
@@ -107,6 +237,77 @@ def plan_segments(starts: Sequence[int], ends: Sequence[int], size: int) -> list
     return segments
 
 
+def title_cues(
+    titles: Sequence[str | None], starts: Sequence[int], ends: Sequence[int], fps: int
+) -> list[Cue]:
+    """Each titled scene's title, shown while its scene is alone on screen: from the end of the cross-fade
+    into it to the start of the one out of it (so a title never spans a segment's first frame)."""
+    cues = []
+    for index, title in enumerate(titles):
+        if not title or not title.strip():
+            continue
+        begin = max(starts[index], ends[index - 1]) if index > 0 else starts[index]
+        end = min(ends[index], starts[index + 1]) if index + 1 < len(starts) else ends[index]
+        if end > begin:
+            cues.append(Cue(begin / fps, end / fps, title.strip()))
+    return cues
+
+
+@dataclass(frozen=True, slots=True)
+class Overlay:
+    """What is drawn over the moving picture: caption cues and scene titles (timed on the whole video),
+    and how each looks."""
+
+    cues: Sequence[Cue]
+    titles: Sequence[Cue]
+    caption_style: CaptionStyle
+    title_style: CaptionStyle
+
+
+def video_segments(
+    starts: Sequence[int],
+    ends: Sequence[int],
+    *,
+    images: Sequence[str],
+    motions: Sequence[Motion],
+    transitions: Sequence[Transition],
+    encoding: Encoding,
+    overlay: Overlay | None,
+    size: int | None = None,
+) -> list[SegmentJob]:
+    """A whole video as segment jobs: scene frame spans (``starts``/``ends``, in frames) cut into segments
+    of ``size`` scenes (``segment_size`` by default), each with its share of the overlay (None: a clean
+    picture)."""
+    segments = plan_segments(starts, ends, size or segment_size(encoding.width, encoding.height))
+    documents: list[str | None] = []
+    for segment in segments:
+        if overlay is None:
+            documents.append(None)
+            continue
+        cues = in_segment(overlay.cues, encoding.fps, segment.start_frame, segment.frames)
+        titles = in_segment(overlay.titles, encoding.fps, segment.start_frame, segment.frames)
+        documents.append(
+            to_ass(
+                cues,
+                encoding.width,
+                encoding.height,
+                overlay.caption_style,
+                titles=titles,
+                titles_style=overlay.title_style,
+            )
+            if cues or titles
+            else None
+        )
+    return segment_jobs(
+        segments,
+        images=images,
+        motions=motions,
+        transitions=transitions,
+        encoding=encoding,
+        captions=documents,
+    )
+
+
 def motion_expressions(motion: Motion, length: int, first: int) -> tuple[str, str, str]:
     """zoompan's z, x and y: a linear move over a scene of ``length`` frames, entered at frame ``first``.
 
@@ -133,25 +334,17 @@ def _planes(clip: int, piece: str = "") -> list[str]:
     return [f"[{plane}{clip}{piece}]" for plane in PLANES]
 
 
-def segment_graph(
-    segment: Segment,
-    *,
-    motions: Sequence[Motion],
-    transitions: Sequence[Transition],
-    frame: tuple[int, int],
-    fps: int,
-    burn_in: BurnIn | None,
-) -> str:
+def segment_graph(job: SegmentJob, burn_in: BurnIn | None) -> str:
     """The filtergraph of one segment: every clip cut into head, body and tail, all joined by one concat.
 
-    A head and the tail before it are cross-faded on their own, so every frame passes at most one xfade.
-    Each plane is moved by its own zoompan (see ``videogen.media.assemble``), then the three are merged.
-    ``motions`` holds each scene's camera move, ``transitions`` how each hands over to the next.
-    (Chaining xfade after xfade instead makes every frame pass through all later ones: measured 35% more
-    filter time for six scenes, growing with the number of scenes.)
+    Input ``n`` is clip ``n``'s fitted image. A head and the tail before it are cross-faded on their own,
+    so every frame passes at most one xfade. Each plane is moved by its own zoompan (see
+    ``videogen.media.assemble``), then the three are merged. (Chaining xfade after xfade instead makes
+    every frame pass through all later ones: measured 35% more filter time for six scenes, growing with the
+    number of scenes.)
     """
-    width, height = frame
-    clips = segment.clips
+    width, height, fps = job.encoding.width, job.encoding.height, job.encoding.fps
+    clips = job.clips
     parts: list[str] = []
     pieces: list[str] = []
     for number, clip in enumerate(clips):
@@ -168,9 +361,8 @@ def segment_graph(
         for plane in PLANES:
             outputs = "".join(_planes(number, name)[PLANES.index(plane)] for name in used)
             parts.append(f"[{plane}{number}]split={len(used)}{outputs}")
-        motion = motions[clip.scene]
         for name, (first, count) in used.items():
-            z, x, y = motion_expressions(motion, clip.length, first)
+            z, x, y = motion_expressions(clip.motion, clip.length, first)
             moved = _planes(number, name + "m")
             for plane, source, target in zip(PLANES, _planes(number, name), moved, strict=True):
                 size = f"{width}x{height}" if plane == "y" else f"{width // 2}x{height // 2}"
@@ -179,7 +371,7 @@ def segment_graph(
                 f"{''.join(moved)}mergeplanes=map0s=0:map1s=1:map2s=2:format=yuv420p,setsar=1[{name}{number}]"
             )
         if "h" in used:
-            kind = XFADE_TRANSITIONS[transitions[clip.scene - 1]]
+            kind = XFADE_TRANSITIONS[clip.fade or Transition.FADE]
             seconds = expr_number(clip.overlap / fps)
             parts.append(
                 f"[t{number - 1}][h{number}]xfade=transition={kind}:duration={seconds}:offset=0[x{number}]"
@@ -190,11 +382,8 @@ def segment_graph(
     # concat answers in microseconds; back to 1/fps, where every frame time is a whole number.
     chain = f"{''.join(pieces)}concat=n={len(pieces)}:v=1:a=0,settb=1/{fps}"
     if burn_in is not None:
-        # The ASS file is timed on the whole video: show it this segment's stretch, then restart at zero.
-        chain += (
-            f",setpts=PTS+{expr_number(segment.start_frame / fps)}/TB,"
-            f"ass=filename={filter_value(str(burn_in.ass_file))}:fontsdir={filter_value(str(burn_in.fonts_dir))},"
-            "setpts=PTS-STARTPTS"
-        )
+        # The ASS document is timed from this segment's first frame.
+        ass_file, fonts_dir = filter_value(str(burn_in.ass_file)), filter_value(str(burn_in.fonts_dir))
+        chain += f",ass=filename={ass_file}:fontsdir={fonts_dir}"
     parts.append(f"{chain}[out]")
     return ";".join(parts)

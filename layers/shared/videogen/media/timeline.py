@@ -149,11 +149,12 @@ def estimated_scene_seconds(text: str, fixed: float | None = None, *, voiced: bo
     return scene_timing(0, speech, text=text).duration
 
 
-def transition_overlaps(scenes: Sequence[Timed]) -> list[float]:
+def transition_overlaps(scenes: Sequence[Timed], fps: int | None = None) -> list[float]:
     """Seconds each scene overlaps the next one (one fewer than scenes).
 
     A cut overlaps nothing; a cross-fade lasts its duration, but at most half of either scene it joins, so
-    a scene is never in two transitions at once.
+    a scene is never in two transitions at once. With ``fps``, in whole frames of the scenes' lengths in
+    frames (``scene_frames``).
 
     Raises:
         VideoAssemblyException: a duration is not a positive finite number, or a transition is negative.
@@ -172,21 +173,44 @@ def transition_overlaps(scenes: Sequence[Timed]) -> list[float]:
     for current, following in zip(scenes, scenes[1:], strict=False):
         if current.transition is Transition.CUT:
             overlaps.append(0.0)
-        else:
+        elif fps is None:
             overlaps.append(min(current.transition_duration, current.duration / 2, following.duration / 2))
+        else:
+            frames = min(
+                round(current.transition_duration * fps),
+                scene_frames(current.duration, fps) // 2,
+                scene_frames(following.duration, fps) // 2,
+            )
+            overlaps.append(frames / fps)
     return overlaps
 
 
-def timeline(scenes: Sequence[Timed]) -> list[Span]:
+def scene_frames(duration: float, fps: int) -> int:
+    """A scene's length in whole frames: never shorter than ``duration`` (its narration must fit)."""
+    return max(1, math.ceil(duration * fps - _EPSILON))
+
+
+def timeline(scenes: Sequence[Timed], fps: int | None = None) -> list[Span]:
     """Each scene's (start, end) in seconds in the finished video; cross-faded scenes overlap.
+
+    With ``fps``, every length and overlap is a whole number of frames first (``scene_frames``), so each
+    start and end is a frame's time, and a scene keeps the same frames wherever it sits in the video (what
+    lets a segment that did not change be reused: ``videogen.media.segments``).
 
     Raises:
         VideoAssemblyException: as ``transition_overlaps``.
     """
     if not scenes:
         return []
-    overlaps = [*transition_overlaps(scenes), 0.0]
+    overlaps = [*transition_overlaps(scenes, fps), 0.0]
     spans: list[Span] = []
+    if fps is not None:
+        first = 0
+        for scene, overlap in zip(scenes, overlaps, strict=True):
+            last = first + scene_frames(scene.duration, fps)
+            spans.append((first / fps, last / fps))
+            first = last - round(overlap * fps)
+        return spans
     start = 0.0
     for scene, overlap in zip(scenes, overlaps, strict=True):
         end = start + scene.duration
@@ -195,9 +219,10 @@ def timeline(scenes: Sequence[Timed]) -> list[Span]:
     return spans
 
 
-def total_duration(scenes: Sequence[Timed]) -> float:
-    """Length of the finished video: the sum of durations minus the sum of transition overlaps."""
-    spans = timeline(scenes)
+def total_duration(scenes: Sequence[Timed], fps: int | None = None) -> float:
+    """Length of the finished video: the sum of durations minus the sum of transition overlaps (with
+    ``fps``, in whole frames as ``timeline`` counts them)."""
+    spans = timeline(scenes, fps)
     return spans[-1][1] if spans else 0.0
 
 
@@ -371,8 +396,9 @@ class Plan:
     duration: float
 
 
-def plan(scenes: Sequence[SceneToTime]) -> Plan:
-    """Time a whole video: scene lengths, where each sits and when it speaks, and every caption cue.
+def plan(scenes: Sequence[SceneToTime], fps: int) -> Plan:
+    """Time a whole video at ``fps``: scene lengths in whole frames, where each sits and when it speaks,
+    and every caption cue.
 
     Raises:
         NarrationTooLongException: a narration does not fit its fixed-length scene.
@@ -382,8 +408,10 @@ def plan(scenes: Sequence[SceneToTime]) -> Plan:
         scene_timing(scene.number, scene.narration_seconds, fixed=scene.fixed, text=scene.text)
         for scene in scenes
     ]
+    # Whole frames: the picture shows exactly these lengths, so the voice and captions are timed on them.
+    timings = [SceneTiming(scene_frames(t.duration, fps) / fps, t.voice_offset) for t in timings]
     slots = [Slot(timing.duration, scene.transition) for timing, scene in zip(timings, scenes, strict=True)]
-    spans = timeline(slots)
+    spans = timeline(slots, fps)
     seconds = [scene.narration_seconds for scene in scenes]
     starts = narration_starts(spans, timings, seconds, [scene.number for scene in scenes])
     cues = [

@@ -1,4 +1,16 @@
-"""AssembleVideo: scene images → one captioned MP4, subtitles and a thumbnail, written to S3."""
+"""Assembly, scaled out: PlanSegments → (RenderSegment per segment | MixAudio) → ConcatVideo.
+
+* **PlanSegments** reads each scene's narration timings (small JSON), plans the timeline in whole frames,
+  cuts it into segment jobs (``videogen.media.segments``) and writes them, with the cues, to the render's
+  ``plan.json``. A segment whose digest is already stored is marked reused: the state machine skips it,
+  and its execution shows which were.
+* **RenderSegment** renders one segment job to an H.264 fragment, stored under its digest.
+* **MixAudio** mixes narration and music into AAC of exactly the video's length, beside the segments.
+* **ConcatVideo** joins the fragments and the soundtrack without re-encoding, and writes the subtitles,
+  the thumbnail and the manifest.
+
+Every step reads what it needs from S3 by key and writes deterministic keys: each can run twice.
+"""
 
 from __future__ import annotations
 
@@ -12,70 +24,160 @@ from videogen.dal import assets, projects, scenes, storage
 from videogen.domain import layout
 from videogen.domain.enums import ProjectStatus
 from videogen.domain.models import Project, RenderProgress, Scene
-from videogen.domain.settings import ProjectSettings
 from videogen.exceptions import RenderSupersededException, VideoAssemblyException
-from videogen.media.assemble import SceneClip, assemble_video
-from videogen.media.audio import build_narration_track, mix
-from videogen.media.captions import to_srt, to_vtt
-from videogen.media.thumbnail import make_thumbnail
+from videogen.media.captions import Cue, caption_style, overlay_font_name, title_style, to_srt, to_vtt
+from videogen.media.ffmpeg import Deadline
+from videogen.media.segments import (
+    Encoding,
+    Overlay,
+    SegmentJob,
+    motion_for_index,
+    title_cues,
+    video_segments,
+)
 from videogen.media.timeline import Plan, SceneToTime, plan
 from videogen.media.workdir import render_workdir
 from videogen.observability import logger, tracer
 from videogen.voice.base import Narration
 
+#: Version of plan.json; a step that reads another version fails instead of misreading it.
+PLAN_VERSION = 1
+_JSON = "application/json"
+
 
 @dataclass(frozen=True, slots=True)
-class _Downloads:
-    """What a render is made of, on local disk: per scene its image and narration, and the music."""
+class RenderPlan:
+    """plan.json: everything the steps after PlanSegments need, by key."""
 
-    images: list[Path]
-    narrations: list[Narration | None]
-    music: Path | None
+    width: int
+    height: int
+    fps: int
+    frames: int
+    #: Per scene: number, image key, duration, start, narration start, whether it speaks.
+    scenes: list[dict[str, Any]]
+    cues: list[Cue]
+    music_key: str | None
+    segments: list[SegmentJob]
+    segment_keys: list[str]
+
+    @property
+    def duration(self) -> float:
+        return self.frames / self.fps
+
+    def to_document(self) -> dict[str, Any]:
+        return {
+            "version": PLAN_VERSION,
+            "width": self.width,
+            "height": self.height,
+            "fps": self.fps,
+            "frames": self.frames,
+            "scenes": self.scenes,
+            "cues": [list(cue) for cue in self.cues],
+            "music_key": self.music_key,
+            "segments": [
+                {**job.to_document(), "key": key}
+                for job, key in zip(self.segments, self.segment_keys, strict=True)
+            ],
+        }
+
+    @classmethod
+    def from_document(cls, document: dict[str, Any]) -> RenderPlan:
+        if document.get("version") != PLAN_VERSION:
+            raise VideoAssemblyException("The render's plan is from another version; start the render again.")
+        return cls(
+            width=document["width"],
+            height=document["height"],
+            fps=document["fps"],
+            frames=document["frames"],
+            scenes=document["scenes"],
+            cues=[Cue(float(start), float(end), str(text)) for start, end, text in document["cues"]],
+            music_key=document["music_key"],
+            segments=[SegmentJob.from_document(item) for item in document["segments"]],
+            segment_keys=[item["key"] for item in document["segments"]],
+        )
+
+
+# --- PlanSegments ---
 
 
 @tracer.capture_method
-def assemble_render(project_id: str, render_id: str, settings: Config, work_base: Path) -> dict[str, Any]:
-    """Download the scenes' images and narrations, plan the timeline, render the video, upload it all.
+def plan_render(project_id: str, render_id: str, settings: Config) -> dict[str, Any]:
+    """Plan the video and its segments, store the plan, and say which segments are stored already.
 
-    Returns the video key and its duration.
+    Returns the segments (index, key, scenes, reused) for the state machine's Map, and their counts.
     """
     project, all_scenes = _begin(project_id, render_id)
-    targets = layout.output_keys(project_id, render_id)
-    with render_workdir(work_base, f"{project_id}-{render_id}") as work:
-        downloads = _Downloads(
-            images=[_download_image(scene, settings, work) for scene in all_scenes],
-            narrations=[_download_narration(scene, settings, work) for scene in all_scenes],
-            music=_download_music(project_id, settings, work),
-        )
-        timing = plan(
-            [
-                SceneToTime(
-                    scene.number,
-                    scene.narration,
-                    fixed=scene.duration,
-                    transition=scene.transition,
-                    narration_seconds=narration.duration if narration is not None else 0.0,
-                    sentences=narration.sentences if narration is not None else (),
-                )
-                for scene, narration in zip(all_scenes, downloads.narrations, strict=True)
-            ]
-        )
-        files = {output.name: work / output.file_name for output in layout.RENDER_OUTPUTS}
-        duration = _render(
-            project.settings, all_scenes, timing, downloads, files, timeout=settings.render_timeout_seconds
-        )
-        for output in layout.RENDER_OUTPUTS:
-            storage.upload_file(
-                settings.media_bucket, targets[output.name], files[output.name], output.content_type
+    narrations = [_read_narration(scene, settings) for scene in all_scenes]
+    look = project.settings
+    width, height = look.frame_size()
+    fps = look.fps
+    timing = plan(
+        [
+            SceneToTime(
+                scene.number,
+                scene.narration,
+                fixed=scene.duration,
+                transition=scene.transition,
+                narration_seconds=narration.duration if narration is not None else 0.0,
+                sentences=narration.sentences if narration is not None else (),
             )
-        storage.put_bytes(
-            settings.media_bucket,
-            layout.manifest_key(project_id, render_id),
-            json.dumps(_manifest(all_scenes, timing, duration)).encode(),
-            "application/json",
+            for scene, narration in zip(all_scenes, narrations, strict=True)
+        ],
+        fps,
+    )
+    starts = [round(start * fps) for start, _ in timing.spans]
+    ends = [round(end * fps) for _, end in timing.spans]
+    overlay = None
+    if look.captions:
+        font = overlay_font_name()
+        options = look.caption_options()
+        overlay = Overlay(
+            cues=timing.cues,
+            titles=title_cues([scene.title for scene in all_scenes], starts, ends, fps),
+            caption_style=caption_style(width, height, options, font_name=font),
+            title_style=title_style(width, height, options, font_name=font),
         )
-    logger.info("Video assembled", extra={"duration": duration, "scenes": len(all_scenes)})
-    return {"video_key": targets["video"], "duration": round(duration, 3)}
+    jobs = video_segments(
+        starts,
+        ends,
+        images=[_image_key(scene) for scene in all_scenes],
+        motions=[motion_for_index(index) for index in range(len(all_scenes))],
+        transitions=[scene.transition for scene in all_scenes],
+        encoding=Encoding(width, height, fps),
+        overlay=overlay,
+    )
+    keys = [layout.segment_key(project_id, job.digest()) for job in jobs]
+    music = assets.find_asset(project_id, layout.MUSIC_ASSET_ID)
+    render_plan = RenderPlan(
+        width=width,
+        height=height,
+        fps=fps,
+        frames=ends[-1],
+        scenes=_scene_rows(all_scenes, timing, narrations),
+        cues=timing.cues,
+        music_key=music.s3_key if music is not None else None,
+        segments=jobs,
+        segment_keys=keys,
+    )
+    storage.put_bytes(
+        settings.media_bucket,
+        layout.render_plan_key(project_id, render_id),
+        json.dumps(render_plan.to_document()).encode(),
+        _JSON,
+        tags=layout.INTERMEDIATE_TAGS,
+    )
+    items = [
+        {
+            "index": job.index,
+            "key": key,
+            "scenes": sorted(set(job.scenes)),
+            "reused": storage.object_exists(settings.media_bucket, key),
+        }
+        for job, key in zip(jobs, keys, strict=True)
+    ]
+    reused = sum(1 for item in items if item["reused"])
+    logger.info("Render planned", extra={"segments": len(items), "reused": reused, "frames": ends[-1]})
+    return {"segments": items, "segment_count": len(items), "reused_count": reused}
 
 
 def _begin(project_id: str, render_id: str) -> tuple[Project, list[Scene]]:
@@ -95,99 +197,197 @@ def _begin(project_id: str, render_id: str) -> tuple[Project, list[Scene]]:
     return project, all_scenes
 
 
-def _render(
-    look: ProjectSettings,
-    all_scenes: list[Scene],
-    timing: Plan,
-    downloads: _Downloads,
-    files: dict[str, Path],
-    *,
-    timeout: float,
-) -> float:
-    """Mix the soundtrack, assemble the video, write the subtitles and the thumbnail (to ``files``, by
-    output name); the video's length."""
-    work = files["video"].parent
-    track = None
-    if any(n is not None and not n.silent for n in downloads.narrations):
-        placed = [
-            (start, n.audio_path if n is not None else None)
-            for start, n in zip(timing.narration_starts, downloads.narrations, strict=True)
-        ]
-        track = build_narration_track(placed, timing.duration, work / "narration.wav")
-    soundtrack = None
-    if track is not None or downloads.music is not None:
-        soundtrack = mix(track, downloads.music, timing.duration, work / "soundtrack.wav").path
-    clips = [
-        SceneClip(image=image, duration=scene_time.duration, transition=scene.transition)
-        for image, scene_time, scene in zip(downloads.images, timing.timings, all_scenes, strict=True)
-    ]
-    width, height = look.frame_size()
-    result = assemble_video(
-        clips,
-        files["video"],
-        width=width,
-        height=height,
-        fps=look.fps,
-        workdir=work,
-        captions=timing.cues if look.captions else None,
-        caption_options=look.caption_options(),
-        audio=soundtrack,
-        timeout=timeout,
-    )
-    # The subtitle files carry exactly the cues burned into the picture (or that would be, with
-    # burned-in captions off).
-    files["subtitles_srt"].write_text(to_srt(timing.cues), encoding="utf-8")
-    files["subtitles_vtt"].write_text(to_vtt(timing.cues), encoding="utf-8")
-    make_thumbnail(clips[0].image, files["thumbnail"], width=min(width, 640))
-    return result.duration
-
-
-def _manifest(all_scenes: list[Scene], timing: Plan, duration: float) -> dict[str, Any]:
-    """What assembly measured, for the steps after it (``finish.read_manifest`` reads it)."""
-    return {
-        "duration": round(duration, 3),
-        "scenes": [
-            {
-                "number": scene.number,
-                "duration": round(scene_time.duration, 3),
-                "start": round(span[0], 3),
-                "narration_start": round(start, 3),
-            }
-            for scene, scene_time, span, start in zip(
-                all_scenes, timing.timings, timing.spans, timing.narration_starts, strict=True
-            )
-        ],
-    }
-
-
-def _download_image(scene: Scene, settings: Config, work: Path) -> Path:
-    """The scene's image as GenerateImage left it."""
+def _image_key(scene: Scene) -> str:
     if not scene.image_key:
         raise VideoAssemblyException(f"Scene {scene.number} has no image.", {"scene": scene.number})
-    local = work / f"scene-{scene.number:04d}.png"
-    storage.download_file(settings.media_bucket, scene.image_key, local)
-    return local
+    return scene.image_key
 
 
-def _download_music(project_id: str, settings: Config, work: Path) -> Path | None:
-    """The project's background music, if it has one (checked when it was attached)."""
-    music = assets.find_asset(project_id, layout.MUSIC_ASSET_ID)
-    if music is None:
-        return None
-    local = work / "music"
-    storage.download_file(settings.media_bucket, music.s3_key, local)
-    logger.info("Music mixed in", extra={"music_duration": music.duration})
-    return local
-
-
-def _download_narration(scene: Scene, settings: Config, work: Path) -> Narration | None:
-    """The scene's narration as SynthesizeNarration left it; None for a scene without a voice."""
-    audio_key, timings_key = layout.narration_keys(scene.project_id, scene.number)
+def _read_narration(scene: Scene, settings: Config) -> Narration | None:
+    """The scene's narration timings as SynthesizeNarration left them; None for a scene without a voice."""
+    _, timings_key = layout.narration_keys(scene.project_id, scene.number)
     document = json.loads(storage.read_object(settings.media_bucket, timings_key)[0])
     if document.get("silent"):
         return None
-    audio = None
-    if document.get("audio") is not None:
-        audio = work / f"narration-{scene.number:04d}.wav"
-        storage.download_file(settings.media_bucket, audio_key, audio)
-    return Narration.from_document(document, audio)
+    return Narration.from_document(document, None)
+
+
+def _scene_rows(
+    all_scenes: list[Scene], timing: Plan, narrations: list[Narration | None]
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "number": scene.number,
+            "image_key": scene.image_key,
+            "duration": scene_time.duration,
+            "start": span[0],
+            "narration_start": start,
+            "speaks": narration is not None and narration.duration > 0,
+        }
+        for scene, scene_time, span, start, narration in zip(
+            all_scenes, timing.timings, timing.spans, timing.narration_starts, narrations, strict=True
+        )
+    ]
+
+
+def read_plan(project_id: str, render_id: str, settings: Config) -> RenderPlan:
+    """The render's plan.json, as PlanSegments stored it."""
+    data, _ = storage.read_object(settings.media_bucket, layout.render_plan_key(project_id, render_id))
+    return RenderPlan.from_document(json.loads(data))
+
+
+# --- RenderSegment ---
+
+
+@tracer.capture_method
+def render_segment_step(
+    project_id: str, render_id: str, index: int, settings: Config, work_base: Path
+) -> dict[str, Any]:
+    """Render segment ``index`` of the plan and store it under its digest (unless it is stored already)."""
+    render_plan = read_plan(project_id, render_id, settings)
+    if not 0 <= index < len(render_plan.segments):
+        raise VideoAssemblyException("The render has no such segment.", {"segment": index})
+    job, key = render_plan.segments[index], render_plan.segment_keys[index]
+    if storage.object_exists(settings.media_bucket, key):
+        return {"index": index, "key": key, "rendered": False}
+    with render_workdir(work_base, f"{project_id}-{render_id}-segment-{index}") as work:
+        _render_segment(job, key, settings, work)
+    logger.info("Segment rendered", extra={"segment": index, "frames": job.frames, "scenes": job.scenes})
+    return {"index": index, "key": key, "rendered": True}
+
+
+def _render_segment(job: SegmentJob, key: str, settings: Config, work: Path) -> None:
+    from videogen.media.assemble import render_segment  # noqa: PLC0415 - Pillow, for this step only
+
+    images: dict[str, Path] = {}
+    for clip in job.clips:
+        if clip.image not in images:
+            images[clip.image] = work / f"image-{len(images)}.png"
+            storage.download_file(settings.media_bucket, clip.image, images[clip.image])
+    fragment = work / "fragment.mp4"
+    render_segment(
+        job,
+        [images[clip.image] for clip in job.clips],
+        fragment,
+        workdir=work,
+        deadline=Deadline(settings.render_timeout_seconds),
+    )
+    storage.upload_file(settings.media_bucket, key, fragment, "video/mp4", tags=layout.INTERMEDIATE_TAGS)
+
+
+# --- MixAudio ---
+
+
+@tracer.capture_method
+def mix_audio(project_id: str, render_id: str, settings: Config, work_base: Path) -> dict[str, Any]:
+    """Mix the narrations and the music under the planned timeline; store AAC of the video's length."""
+    render_plan = read_plan(project_id, render_id, settings)
+    key = layout.soundtrack_key(project_id, render_id)
+    with render_workdir(work_base, f"{project_id}-{render_id}-audio") as work:
+        soundtrack = _mix(project_id, render_plan, settings, work)
+        storage.upload_file(
+            settings.media_bucket, key, soundtrack, "audio/mp4", tags=layout.INTERMEDIATE_TAGS
+        )
+    logger.info("Soundtrack mixed", extra={"duration": render_plan.duration})
+    return {"soundtrack_key": key}
+
+
+def _mix(project_id: str, render_plan: RenderPlan, settings: Config, work: Path) -> Path:
+    from videogen.media.audio import build_narration_track, mix  # noqa: PLC0415 - same
+    from videogen.media.join import encode_soundtrack  # noqa: PLC0415 - for this step only
+
+    placed: list[tuple[float, Path | None]] = []
+    for row in render_plan.scenes:
+        audio = None
+        if row["speaks"]:
+            audio = work / f"narration-{row['number']:04d}.wav"
+            audio_key, _ = layout.narration_keys(project_id, row["number"])
+            storage.download_file(settings.media_bucket, audio_key, audio)
+        placed.append((row["narration_start"], audio))
+    duration = render_plan.duration
+    track = None
+    if any(audio is not None for _, audio in placed):
+        track = build_narration_track(placed, duration, work / "narration.wav")
+    music = None
+    if render_plan.music_key is not None:
+        music = work / "music"
+        storage.download_file(settings.media_bucket, render_plan.music_key, music)
+    mixed = None
+    if track is not None or music is not None:
+        mixed = mix(track, music, duration, work / "soundtrack.wav").path
+    return encode_soundtrack(
+        mixed, work / "soundtrack.m4a", duration, deadline=Deadline(settings.render_timeout_seconds)
+    )
+
+
+# --- ConcatVideo ---
+
+
+@tracer.capture_method
+def concat_video(project_id: str, render_id: str, settings: Config, work_base: Path) -> dict[str, Any]:
+    """Join the segments and the soundtrack into the video; write subtitles, thumbnail and manifest.
+
+    Returns the video key and its duration.
+    """
+    render_plan = read_plan(project_id, render_id, settings)
+    with render_workdir(work_base, f"{project_id}-{render_id}-join") as work:
+        files = _join(project_id, render_id, render_plan, settings, work)
+        targets = layout.output_keys(project_id, render_id)
+        for output in layout.RENDER_OUTPUTS:
+            storage.upload_file(
+                settings.media_bucket, targets[output.name], files[output.name], output.content_type
+            )
+    storage.put_bytes(
+        settings.media_bucket,
+        layout.manifest_key(project_id, render_id),
+        json.dumps(_manifest(render_plan)).encode(),
+        _JSON,
+    )
+    logger.info(
+        "Video joined", extra={"duration": render_plan.duration, "segments": len(render_plan.segments)}
+    )
+    return {"video_key": targets["video"], "duration": round(render_plan.duration, 3)}
+
+
+def _join(
+    project_id: str, render_id: str, render_plan: RenderPlan, settings: Config, work: Path
+) -> dict[str, Path]:
+    """The render's outputs on local disk, by output name."""
+    from videogen.media.join import join_segments  # noqa: PLC0415 - for this step only
+    from videogen.media.thumbnail import make_thumbnail  # noqa: PLC0415 - Pillow, same
+
+    bucket = settings.media_bucket
+    fragments = []
+    for index, key in enumerate(render_plan.segment_keys):
+        fragments.append(work / f"fragment-{index:04d}.mp4")
+        storage.download_file(bucket, key, fragments[-1])
+    soundtrack = work / "soundtrack.m4a"
+    storage.download_file(bucket, layout.soundtrack_key(project_id, render_id), soundtrack)
+    files = {output.name: work / output.file_name for output in layout.RENDER_OUTPUTS}
+    deadline = Deadline(settings.render_timeout_seconds)
+    join_segments(fragments, soundtrack, files["video"], workdir=work, deadline=deadline)
+    # The subtitle files carry exactly the cues burned into the picture (or that would be, with
+    # burned-in captions off).
+    files["subtitles_srt"].write_text(to_srt(render_plan.cues), encoding="utf-8")
+    files["subtitles_vtt"].write_text(to_vtt(render_plan.cues), encoding="utf-8")
+    first_image = work / "first-image.png"
+    storage.download_file(bucket, render_plan.scenes[0]["image_key"], first_image)
+    make_thumbnail(first_image, files["thumbnail"], width=min(render_plan.width, 640))
+    return files
+
+
+def _manifest(render_plan: RenderPlan) -> dict[str, Any]:
+    """What assembly measured, for the steps after it (``finish.read_manifest`` reads it)."""
+    return {
+        "duration": round(render_plan.duration, 3),
+        "segments": len(render_plan.segments),
+        "scenes": [
+            {
+                "number": row["number"],
+                "duration": round(row["duration"], 3),
+                "start": round(row["start"], 3),
+                "narration_start": round(row["narration_start"], 3),
+            }
+            for row in render_plan.scenes
+        ],
+    }

@@ -29,6 +29,12 @@ class SceneStep(RenderStep):
     scene: int = Field(ge=1, le=10_000)
 
 
+class SegmentStep(RenderStep):
+    """RenderSegment: one segment of the render's plan (its index in plan.json)."""
+
+    segment: int = Field(ge=0, le=100_000)
+
+
 class FailureStep(RenderStep):
     """RecordFailure: the Catch output of the step that failed ({"Error", "Cause"})."""
 

@@ -34,7 +34,6 @@ def image_request(project: Project, scene: Scene) -> ImageRequest:
         height=height,
         seed=scene_seed(project, scene.number),
         style=project.settings.style,
-        title=scene.title or "",
     )
 
 
@@ -50,7 +49,6 @@ def cache_key(project_id: str, provider: str, model: str, request: ImageRequest)
             request.seed,
             request.width,
             request.height,
-            request.title,
         ],
         ensure_ascii=False,
     )

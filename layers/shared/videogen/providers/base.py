@@ -15,7 +15,6 @@ class ImageRequest:
     height: int
     seed: int
     style: str = ""
-    title: str = ""
     negative_prompt: str = ""
 
 

@@ -17,10 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from videogen.exceptions import ImageGenerationException
-from videogen.fonts import load_font
 from videogen.providers.base import GeneratedImage, ImageRequest
 from videogen.providers.catalog import LOCAL_MODEL
 
@@ -106,8 +105,7 @@ def render(request: ImageRequest) -> Image.Image:
     canvas = _Canvas(request.width * scale, request.height * scale, rng, scene)
     canvas.paint()
     image = canvas.image.reduce(scale) if scale > 1 else canvas.image
-    if request.title.strip():
-        _draw_title(image, request.title.strip())
+    # No text: scene titles are an overlay of the video (videogen.media.segments), not part of the picture.
     return image
 
 
@@ -434,49 +432,3 @@ class _Canvas:
                     width=width,
                     joint="curve",
                 )
-
-
-def _draw_title(image: Image.Image, title: str) -> None:
-    """The scene's title, top-centred on a translucent band, wrapped to at most two lines."""
-    width, height = image.size
-    size = max(8, round(min(height * 0.065, width * 0.05)))
-    font = load_font(size)
-    max_width = width * 0.86
-    lines = _wrap(title, font, max_width)
-    while len(lines) > 2 and size > 8:
-        size = max(8, round(size * 0.85))
-        font = load_font(size)
-        lines = _wrap(title, font, max_width)
-    if len(lines) > 2:
-        lines = [lines[0], lines[1].rstrip(".,;: ") + "…"]
-    draw = ImageDraw.Draw(image, "RGBA")
-    line_height = size * 1.25
-    pad = size * 0.5
-    widths = [draw.textlength(line, font=font) for line in lines]
-    box_w = max(widths) + 2 * pad
-    box_h = line_height * len(lines) + pad
-    top = height * 0.05
-    left = (width - box_w) / 2
-    draw.rounded_rectangle((left, top, left + box_w, top + box_h), radius=pad, fill=(0, 0, 0, 140))
-    for index, (line, line_width) in enumerate(zip(lines, widths, strict=True)):
-        draw.text(
-            ((width - line_width) / 2, top + pad / 2 + index * line_height),
-            line,
-            font=font,
-            fill=(255, 255, 255),
-        )
-
-
-def _wrap(text: str, font: ImageFont.FreeTypeFont | ImageFont.ImageFont, max_width: float) -> list[str]:
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        candidate = f"{current} {word}".strip()
-        if current and font.getlength(candidate) > max_width:
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
-    if current:
-        lines.append(current)
-    return lines

@@ -1,0 +1,113 @@
+"""Segments through the state machine: a Map renders them, an edited scene re-renders only its segment (the
+execution shows which were reused), and a segment that keeps failing fails the render naming it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import boto3
+import pytest
+
+from tests.support.api import ApiCaller, wait_for_render
+from tests.support.cloud import bucket_keys
+from videogen.media import assemble
+from videogen.media.ffmpeg import Deadline
+from videogen_local.cloud import LocalCloud
+
+# Six one-second scenes joined by cuts: at 480p, four scenes per segment, so two segments (1-4, 5-6).
+SCRIPT = "".join(
+    f"## Part {n}\nThe boat sails on, part {n}.\nDuration: 1s\nTransition: cut\n\n" for n in range(1, 7)
+)
+SETTINGS = {"resolution": "480p", "fps": 24, "aspect_ratio": "16:9", "voice": "none"}
+
+
+def _history(execution_arn: str) -> list[dict[str, Any]]:
+    client = boto3.client("stepfunctions", region_name="us-east-1")
+    events: list[dict[str, Any]] = []
+    for page in client.get_paginator("get_execution_history").paginate(executionArn=execution_arn):
+        events.extend(page["events"])
+    return events
+
+
+def _entered(events: Sequence[dict[str, Any]], state: str) -> int:
+    return sum(1 for event in events if event.get("stateEnteredEventDetails", {}).get("name") == state)
+
+
+def _planned(events: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    for event in events:
+        details = event.get("stateExitedEventDetails", {})
+        if details.get("name") == "PlanSegments":
+            return list(json.loads(details["output"])["planned"]["segments"])
+    raise AssertionError("PlanSegments never finished")
+
+
+def _render(api: ApiCaller, project_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    started = api.post(f"/projects/{project_id}/renders")
+    assert started.status == 202, started.body
+    project = wait_for_render(api, project_id)
+    return project, _history(started.body["execution_arn"])
+
+
+@pytest.mark.slow
+def test_editing_one_scene_re_renders_only_its_segment_and_the_execution_shows_the_reused(
+    api: ApiCaller, cloud: LocalCloud
+) -> None:
+    # Given a project rendered once: both segments rendered
+    created = api.post("/projects", {"title": "Boats", "script": SCRIPT, "settings": SETTINGS}).body
+    project, first = _render(api, created["id"])
+    assert project["status"] == "COMPLETED", project.get("error")
+    assert [segment["reused"] for segment in _planned(first)] == [False, False]
+    assert (_entered(first, "RenderSegment"), _entered(first, "ReuseSegment")) == (2, 0)
+
+    # When scene 5's picture changes and the project renders again
+    assert (
+        api.patch(f"/projects/{created['id']}/scenes/5", {"image_prompt": "a red lighthouse"}).status == 200
+    )
+    project, second = _render(api, created["id"])
+
+    # Then only the second segment is rendered; the execution shows the first as reused
+    assert project["status"] == "COMPLETED", project.get("error")
+    planned = _planned(second)
+    assert [(segment["scenes"], segment["reused"]) for segment in planned] == [
+        ([1, 2, 3, 4], True),
+        ([5, 6], False),
+    ]
+    assert (_entered(second, "RenderSegment"), _entered(second, "ReuseSegment")) == (1, 1)
+    assert planned[0]["key"] == _planned(first)[0]["key"]
+    assert planned[1]["key"] != _planned(first)[1]["key"]
+    # Both renders' segments are stored, tagged for the lifecycle rule
+    stored = bucket_keys(cloud, prefix=f"projects/{created['id']}/segments/")
+    assert len(stored) == 3
+    tags = boto3.client("s3", region_name="us-east-1").get_object_tagging(
+        Bucket=cloud.buckets["MediaBucket"], Key=stored[0]
+    )["TagSet"]
+    assert tags == [{"Key": "videogen-intermediate", "Value": "true"}]
+
+
+@pytest.mark.slow
+def test_a_segment_that_keeps_failing_fails_the_render_naming_the_segment_and_its_scenes(
+    api: ApiCaller, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given ffmpeg that fails on the second segment every time (a filtergraph it cannot parse)
+    real = assemble.run_ffmpeg
+    attempts: list[str] = []
+
+    def failing(args: Sequence[str], *, deadline: Deadline | None = None, what: str = "ffmpeg") -> str:
+        if what.startswith("segment 2"):
+            attempts.append(what)
+            args = ["-f", "lavfi", "-i", "nullsrc", "-vf", "no_such_filter", "-f", "null", "-"]
+        return real(args, deadline=deadline, what=what)
+
+    monkeypatch.setattr(assemble, "run_ffmpeg", failing)
+    created = api.post("/projects", {"title": "Boats", "script": SCRIPT, "settings": SETTINGS}).body
+
+    project, events = _render(api, created["id"])
+
+    # Then the render fails with the segment and its scenes named, after the segment alone was retried
+    assert project["status"] == "FAILED"
+    assert project["error"]["code"] == "VIDEO_ASSEMBLY_FAILED"
+    assert "segment 2 (scenes 5, 6)" in project["error"]["message"]
+    assert _entered(events, "RenderSegment") == 2
+    assert attempts == ["segment 2 (scenes 5, 6)"]
