@@ -88,14 +88,13 @@ def make_story(folder: Path, seconds: float) -> Story:
     images = []
     for index in range(min(count, len(PROMPTS))):
         path = folder / f"scene-{index:02d}.png"
-        request = ImageRequest(
-            prompt=PROMPTS[index], width=WIDTH, height=HEIGHT, seed=index, title=f"Chapter {index + 1}"
-        )
+        request = ImageRequest(prompt=PROMPTS[index], width=WIDTH, height=HEIGHT, seed=index)
         path.write_bytes(provider.generate(request).data)
         images.append(str(path))
     images = [images[index % len(images)] for index in range(count)]
     timing = plan(
-        [SceneToTime(index + 1, NARRATION[index % len(NARRATION)], fixed=duration) for index in range(count)]
+        [SceneToTime(index + 1, NARRATION[index % len(NARRATION)], fixed=duration) for index in range(count)],
+        FPS,
     )
     cues = [(cue.start, cue.end, cue.text) for cue in timing.cues]
     return Story(images, duration, FADE, cues, timing.duration)
@@ -105,11 +104,14 @@ def make_story(folder: Path, seconds: float) -> Story:
 
 
 def render_videogen(story: Story, output: Path, workdir: Path) -> None:
-    """(a) videogen's assembler."""
+    """(a) videogen's assembler: its segments rendered side by side, one per core, as the local cloud does."""
     from videogen.media.assemble import SceneClip, assemble_video
     from videogen.media.captions import Cue
 
-    clips = [SceneClip(Path(image), story.duration, transition_duration=story.fade) for image in story.images]
+    clips = [
+        SceneClip(Path(image), story.duration, transition_duration=story.fade, title=f"Chapter {index + 1}")
+        for index, image in enumerate(story.images)
+    ]
     cues = [Cue(start, end, text) for start, end, text in story.cues]
     assemble_video(
         clips,
@@ -121,6 +123,7 @@ def render_videogen(story: Story, output: Path, workdir: Path) -> None:
         captions=cues,
         preset=PRESET,
         crf=CRF,
+        workers=os.cpu_count() or 1,
     )
 
 

@@ -1,0 +1,191 @@
+"""Segment benchmark: what assembly costs per segment, what an edit costs, and what the cloud would take.
+
+A story of 3-second scenes (pan/zoom, cross-fades, captions, titles) is planned into segment jobs exactly
+as PlanSegments plans them, then:
+
+  1. every segment is rendered one after another (the per-segment time and peak memory a RenderSegment
+     Lambda would see), and joined (ConcatVideo's stream copy);
+  2. every segment is rendered again, one per core at once (what `videogen render` does locally), and joined;
+  3. one scene's image changes: only the segments whose digest changed are rendered, then all are joined
+     (a re-render after an edit), against (2);
+  4. the cloud's wall time is modelled from (1): planning, then ceil(segments / concurrency) waves of the
+     slowest segment, then the join.
+
+    .venv/bin/python bench/segments.py                           # 30 s at 720p (10 scenes)
+    .venv/bin/python bench/segments.py --seconds 60 --resolution 1080p
+    .venv/bin/python bench/segments.py --seconds 600 --resolution 1080p --concurrency 40   # takes a while
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+SIZES = {"480p": (854, 480), "720p": (1280, 720), "1080p": (1920, 1080)}
+FPS = 30
+SCENE_SECONDS = 3.0
+PROMPTS = (
+    "A lighthouse by the sea at night",
+    "A busy city street at sunset",
+    "A quiet forest in the morning",
+    "Snowy mountain peaks",
+    "A desert caravan under the sun",
+    "A campfire in the dark woods",
+    "The ocean waves crash on the beach",
+    "A village castle on a hill",
+)
+NARRATION = "The keeper climbs the stairs, lights the lamp, and watches the ships come home."
+
+
+def plan_jobs(images: list[Path], width: int, height: int) -> tuple[list, int]:  # type: ignore[type-arg]
+    """Segment jobs for one scene per image, as PlanSegments makes them; and the video's frames."""
+    from videogen.domain.enums import Transition
+    from videogen.media.captions import caption_style, overlay_font_name, title_style
+    from videogen.media.segments import Encoding, Overlay, motion_for_index, title_cues, video_segments
+    from videogen.media.timeline import SceneToTime, plan
+
+    timing = plan([SceneToTime(n + 1, NARRATION, fixed=SCENE_SECONDS) for n in range(len(images))], FPS)
+    starts = [round(start * FPS) for start, _ in timing.spans]
+    ends = [round(end * FPS) for _, end in timing.spans]
+    font = overlay_font_name()
+    overlay = Overlay(
+        cues=timing.cues,
+        titles=title_cues([f"Chapter {n + 1}" for n in range(len(images))], starts, ends, FPS),
+        caption_style=caption_style(width, height, font_name=font),
+        title_style=title_style(width, height, font_name=font),
+    )
+    jobs = video_segments(
+        starts,
+        ends,
+        images=[str(path) for path in images],
+        motions=[motion_for_index(n) for n in range(len(images))],
+        transitions=[Transition.FADE] * len(images),
+        encoding=Encoding(width, height, FPS),
+        overlay=overlay,
+    )
+    return jobs, ends[-1]
+
+
+def render_one(job_file: Path, output: Path, workdir: Path) -> None:
+    """Child process: render one segment job (as RenderSegment does); print its peak memory."""
+    from videogen.media.assemble import render_segment
+    from videogen.media.segments import SegmentJob
+
+    job = SegmentJob.from_document(json.loads(job_file.read_text(encoding="utf-8")))
+    render_segment(job, [Path(clip.image) for clip in job.clips], output, workdir=workdir)
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(json.dumps({"python_mb": own, "ffmpeg_mb": kids}))
+
+
+def run_segment(job, folder: Path) -> tuple[float, float, Path]:  # type: ignore[no-untyped-def]
+    """Render one job in a child process: (wall seconds, peak MB of Python + ffmpeg, fragment)."""
+    job_file = folder / f"job-{job.digest()[:16]}.json"
+    job_file.write_text(json.dumps(job.to_document()), encoding="utf-8")
+    output = folder / f"fragment-{job.digest()[:16]}.mp4"
+    command = [sys.executable, __file__, "--render-one", str(job_file), str(output), str(folder / "work")]
+    started = time.perf_counter()
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    memory = json.loads(done.stdout.strip().splitlines()[-1])
+    return wall, memory["python_mb"] + memory["ffmpeg_mb"], output
+
+
+def join(fragments: list[Path], folder: Path, seconds: float) -> float:
+    from videogen.media.join import encode_soundtrack, join_segments
+
+    soundtrack = encode_soundtrack(None, folder / "soundtrack.m4a", seconds)
+    started = time.perf_counter()
+    join_segments(fragments, soundtrack, folder / "video.mp4", workdir=folder)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--resolution", choices=sorted(SIZES), default="720p")
+    parser.add_argument("--concurrency", type=int, default=40, help="the cloud's SegmentConcurrency")
+    parser.add_argument("--render-one", nargs=3, type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.render_one:
+        render_one(*args.render_one)
+        return
+    from videogen.providers.base import ImageRequest
+    from videogen.providers.local import LocalImageProvider
+
+    width, height = SIZES[args.resolution]
+    folder = Path(tempfile.mkdtemp(prefix="bench-segments-"))
+    count = max(2, round(args.seconds / (SCENE_SECONDS - 0.5)))
+    drawn = []
+    for index, prompt in enumerate(PROMPTS):
+        path = folder / f"image-{index}.png"
+        path.write_bytes(LocalImageProvider().generate(ImageRequest(prompt, width, height, index)).data)
+        drawn.append(path)
+    images = [drawn[index % len(drawn)] for index in range(count)]
+    started = time.perf_counter()
+    jobs, frames = plan_jobs(images, width, height)
+    planning = time.perf_counter() - started
+    seconds = frames / FPS
+    print(f"{count} scenes, {seconds:.1f} s of {width}x{height} at {FPS} fps: {len(jobs)} segments")
+
+    # 1. one after another: what each RenderSegment would take
+    sequential = [run_segment(job, folder / "seq") for job in jobs]
+    times = [wall for wall, _, _ in sequential]
+    peaks = [peak for _, peak, _ in sequential]
+    join_seconds = join([fragment for _, _, fragment in sequential], folder / "seq", seconds)
+    busy = sum(times)
+    print(f"segments one at a time: {busy:.1f} s in all, {busy / seconds:.3f} s per second of video")
+    print(f"  per segment: mean {busy / len(times):.2f} s, slowest {max(times):.2f} s")
+    print(f"  peak memory of one segment worker (Python + ffmpeg): {max(peaks):.0f} MB (target < 500)")
+    print(f"  join by stream copy: {join_seconds:.2f} s")
+
+    # 2. one per core at once: `videogen render` locally
+    cores = os.cpu_count() or 1
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=cores) as pool:
+        parallel = list(pool.map(lambda job: run_segment(job, folder / "par"), jobs))
+    fragments = [fragment for _, _, fragment in parallel]
+    full = time.perf_counter() - started + join(fragments, folder / "par", seconds)
+    print(f"all segments, {cores} at once, and the join: {full:.1f} s ({seconds / full:.2f}x realtime)")
+
+    # 3. an edit: one scene in the middle gets another image
+    edited_images = list(images)
+    middle = len(images) // 2
+    edited_images[middle] = drawn[(middle + 3) % len(drawn)] if images[middle] != drawn[3] else drawn[4]
+    edited, _ = plan_jobs(edited_images, width, height)
+    known = {job.digest() for job in jobs}
+    changed = [job for job in edited if job.digest() not in known]
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=cores) as pool:
+        list(pool.map(lambda job: run_segment(job, folder / "edit"), changed))
+    by_digest = {job.digest(): fragment for job, (_, _, fragment) in zip(jobs, parallel, strict=True)}
+    by_digest |= {job.digest(): folder / "edit" / f"fragment-{job.digest()[:16]}.mp4" for job in changed}
+    again = time.perf_counter() - started
+    again += join([by_digest[job.digest()] for job in edited], folder / "edit", seconds)
+    print(
+        f"re-render after editing scene {middle + 1}: {len(changed)} of {len(edited)} segments, "
+        f"{again:.1f} s = {again / full:.2f}x the full assembly (target <= 0.3)"
+    )
+
+    # 4. the cloud, modelled from (1)
+    waves = math.ceil(len(jobs) / args.concurrency)
+    cloud = planning + waves * max(times) + join_seconds
+    print(
+        f"cloud model at concurrency {args.concurrency}: plan {planning:.2f} s + {waves} wave(s) x "
+        f"{max(times):.2f} s + join {join_seconds:.2f} s = {cloud:.1f} s (Lambda start-up and S3 transfers "
+        "not included)"
+    )
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("VIDEOGEN_LOG_LEVEL", "ERROR")
+    main()
