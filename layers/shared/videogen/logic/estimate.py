@@ -11,12 +11,12 @@ from videogen.domain.models import Project, Scene
 from videogen.domain.text import speakable, spoken_text
 from videogen.domain.voices import NONE as NO_VOICE
 from videogen.domain.voices import validate_voice
-from videogen.logic.images import plan_images
 
 
 def scene_seconds(project: Project, project_scenes: list[Scene]) -> list[float]:
     """Each scene's length as assembly will make it, before its narration is synthesized."""
-    # The API function imports this module: the timeline's 10 ms of cold start only when a render starts.
+    # The API function, and FinishRender, RecordFailure and ReconcileRender (which free a render's slot),
+    # import this module through logic.renders: the timeline's 10 ms of cold start only when one is priced.
     from videogen.media.timeline import estimated_scene_seconds  # noqa: PLC0415
 
     voiced = project.settings.voice != NO_VOICE
@@ -31,6 +31,7 @@ def render_shape(project: Project, project_scenes: list[Scene], settings: Config
 
     Segments a render may reuse from an earlier one are counted as rendered: the estimate is an upper bound.
     """
+    from videogen.logic.images import plan_images  # noqa: PLC0415 - the providers' registry: as scene_seconds says
     from videogen.media.segments import segment_size  # noqa: PLC0415 - ffmpeg helpers, render starts only
     from videogen.media.timeline import reading_seconds  # noqa: PLC0415 - as scene_seconds says
 
