@@ -35,16 +35,26 @@ RUNNING_RETRY_AFTER_SECONDS = 30
 _BUSY = {ProjectStatus.QUEUED, ProjectStatus.RENDERING}
 
 
-def scenes_to_render(project: Project) -> list[Scene]:
-    """The project's current scenes, which a render draws, narrates and assembles.
+#: Reads of a project's scenes while its script is replaced under them (a new set, the old one deleted).
+_SCENE_READS = 3
+
+
+def scenes_to_render(project: Project) -> tuple[Project, list[Scene]]:
+    """The project's current scenes, which a render draws, narrates and assembles, with the project as it
+    was when they were read (a script edited meanwhile replaced the scene set read first: read again).
 
     Raises:
         ResourceConflictException: the project has no scenes (409).
     """
-    project_scenes = scenes.all_scenes(project.id, project.scene_set) if project.scene_set else []
-    if not project_scenes:
-        raise ResourceConflictException("The project has no scenes to render.", {"project_id": project.id})
-    return project_scenes
+    for _ in range(_SCENE_READS):
+        project_scenes = scenes.all_scenes(project.id, project.scene_set) if project.scene_set else []
+        if project_scenes:
+            return project, project_scenes
+        latest = projects.get_project(project.owner_id, project.id)
+        if latest.scene_set == project.scene_set:
+            break
+        project = latest
+    raise ResourceConflictException("The project has no scenes to render.", {"project_id": project.id})
 
 
 def check_render_size(project: Project, project_scenes: list[Scene]) -> None:
@@ -81,8 +91,7 @@ def estimate_render(owner_id: str, project_id: str, settings: Config | None = No
         RenderTooLargeException: the render would be longer than its resolution allows (422).
     """
     settings = settings or get_config()
-    project = projects.get_project(owner_id, project_id)
-    project_scenes = scenes_to_render(project)
+    project, project_scenes = scenes_to_render(projects.get_project(owner_id, project_id))
     check_render_size(project, project_scenes)
     return estimate.estimate(project, project_scenes, settings)
 
@@ -223,7 +232,7 @@ def start_render(
     settings = settings or get_config()
     current = projects.get_project(owner_id, project_id)
     repair_stalled_claim(current, state_machine_arn, request_id)
-    project_scenes = scenes_to_render(current)
+    current, project_scenes = scenes_to_render(current)
     check_render_size(current, project_scenes)
     moment = datetime.now(UTC)
     budget = None
