@@ -183,3 +183,15 @@ def test_the_estimate_of_logic_is_the_answer_of_the_api(api: ApiCaller) -> None:
     expected = estimate_logic.estimate(project, project_scenes, get_config())
     assert body["total_usd"] == pytest.approx(expected.total_usd)
     assert [item["item"] for item in body["items"]] == [item.item for item in expected.items]
+
+
+def test_dry_run_with_a_malformed_idempotency_key_is_the_same_400_as_a_render(api: ApiCaller) -> None:
+    project_id = _project(api)
+    headers = {"Idempotency-Key": "no spaces"}
+
+    dry = api.post(f"/projects/{project_id}/renders", query=DRY_RUN, headers=headers)
+    real = api.post(f"/projects/{project_id}/renders", headers=headers)
+
+    assert dry.status == 400
+    assert dry.body["error"]["details"] == {"header": "Idempotency-Key"}
+    assert _error(dry) == _error(real)

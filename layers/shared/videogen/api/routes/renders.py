@@ -67,6 +67,11 @@ def start_render(
 ) -> Response[RenderResponse | RenderEstimateResponse]:
     owner = caller(router, project_id)
     settings = get_config()
+    if idempotency_key is not None and not _IDEMPOTENCY_KEY.match(idempotency_key):
+        raise ValidationException(
+            "Idempotency-Key must be 8 to 128 letters, digits, '.', '_', ':' or '-'.",
+            {"header": "Idempotency-Key"},
+        )
     if dry_run:
         priced = logic.estimate_render(owner, project_id, settings)
         return json_reply(estimate_response(project_id, priced), 200)
@@ -74,11 +79,6 @@ def start_render(
     if idempotency_key is None:
         render = logic.start_render(owner, project_id, settings.state_machine_arn, request_id, settings)
     else:
-        if not _IDEMPOTENCY_KEY.match(idempotency_key):
-            raise ValidationException(
-                "Idempotency-Key must be 8 to 128 letters, digits, '.', '_', ':' or '-'.",
-                {"header": "Idempotency-Key"},
-            )
         # The function's remaining time bounds how long an in-progress idempotency record blocks a retry.
         render = logic.start_render_once(
             owner,
