@@ -19,7 +19,7 @@ SAM_CLI_VERSION := 1.170.0
 CFN_LINT_VERSION := 1.58.0
 SAM_STAMP := $(SAM_VENV)/.installed-sam-$(SAM_CLI_VERSION)-cfn-lint-$(CFN_LINT_VERSION)
 
-.PHONY: help venv demo test test-fast lint typecheck openapi openapi-check sam-validate sam-build bench clean
+.PHONY: help venv demo test test-fast lint typecheck openapi openapi-check cost-table sam-validate sam-build bench clean
 
 help:
 	@echo "make demo   - run videogen end to end on the embedded local cloud (no AWS account)"
@@ -53,6 +53,10 @@ openapi: $(STAMP)
 
 openapi-check: $(STAMP)
 	$(BIN)/python -m videogen.api.openapi --check infra/openapi.json
+
+# The README's cost section, from the cost model (videogen.domain.costs); a unit test fails when it is stale.
+cost-table: $(STAMP)
+	$(BIN)/python -m videogen_local.costs --write-readme
 
 $(SAM_STAMP):
 	@test -n "$(PY313)" || { echo "Python 3.13 not found"; exit 1; }

@@ -87,6 +87,7 @@ def _render(args: argparse.Namespace) -> int:
         music=music,
         find_music_beside=args.music is not False,
         from_build=args.from_build,
+        estimate=args.estimate,
     )
 
 
@@ -147,6 +148,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--captions",
         action=argparse.BooleanOptionalAction,
         help="burn captions into the picture (--no-captions: only the .srt/.vtt files)",
+    )
+    render.add_argument(
+        "--estimate",
+        action="store_true",
+        help="print the render's plan and price (as POST /renders?dry_run=true) and render nothing",
     )
     render.add_argument("--caption-position", choices=["bottom", "middle", "top"], help="where captions sit")
     render.add_argument("--caption-size", choices=["small", "medium", "large"], help="caption text size")

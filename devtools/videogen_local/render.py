@@ -16,9 +16,10 @@ from pydantic import ValidationError
 from videogen.config import get_config
 from videogen.dal import projects, storage
 from videogen.dal.tables import bind_table
+from videogen.domain import costs
 from videogen.domain.enums import ProjectStatus
 from videogen.domain.layout import RENDER_OUTPUTS
-from videogen.domain.models import NewProject
+from videogen.domain.models import NewProject, Project
 from videogen.domain.music import find_music
 from videogen.domain.settings import ProjectSettings
 from videogen.exceptions import (
@@ -35,6 +36,7 @@ from videogen.scripts.parser import detect_format, parse_script
 from videogen.scripts.source import decode_source
 from videogen_local.api_keys import DEFAULT_OWNER
 from videogen_local.cloud import started_cloud
+from videogen_local.costs import format_estimate
 
 POLL_SECONDS = 0.2
 
@@ -112,6 +114,33 @@ def music_beside(script_path: Path, named: str | None) -> Path | None:
     return folder / found if found is not None else None
 
 
+def create_script_project(script_path: Path, settings_overrides: dict[str, Any], owner_id: str) -> Project:
+    """A project of the script, as the API would create it (inside a started LocalCloud)."""
+    settings = get_config()
+    bind_table(settings.table_name, settings.aws_region)
+    text = decode_source(script_path.read_bytes())
+    return project_logic.create_project(
+        owner_id,
+        NewProject(
+            title=None,
+            script=text,
+            settings=settings_overrides,
+            script_format=detect_format(script_path.name),
+        ),
+    )
+
+
+def estimate_script(
+    script_path: Path, settings_overrides: dict[str, Any], *, owner_id: str = DEFAULT_OWNER
+) -> costs.Estimate:
+    """The plan and price of rendering the script, as the API's dry run gives them: nothing is started.
+
+    Must run inside a started LocalCloud. Raises what a render's start would (RenderTooLargeException...).
+    """
+    project = create_script_project(script_path, settings_overrides, owner_id)
+    return renders.estimate_render(owner_id, project.id)
+
+
 def render_script(
     script_path: Path,
     output: Path,
@@ -130,13 +159,7 @@ def render_script(
     does not finish in time.
     """
     settings = get_config()
-    bind_table(settings.table_name, settings.aws_region)
-    script_format = detect_format(script_path.name)
-    text = decode_source(script_path.read_bytes())
-    project = project_logic.create_project(
-        owner_id,
-        NewProject(title=None, script=text, settings=settings_overrides, script_format=script_format),
-    )
+    project = create_script_project(script_path, settings_overrides, owner_id)
     if music is not None:
         # The same check an API upload gets: InspectMusic decodes it.
         upload_id = music_logic.stage_local_file(project.id, music, bucket=settings.media_bucket)
@@ -200,11 +223,13 @@ def run_render_command(
     music: Path | None = None,
     find_music_beside: bool = True,
     from_build: Path | None = None,
+    estimate: bool = False,
 ) -> int:
     """The `videogen render` command: exit 0 on a video, 2 on a bad script or music, 1 on a failed render.
 
     ``music`` is the file given with --music; otherwise the script's own (``music_beside``) unless
     ``find_music_beside`` is off (--no-music). ``from_build``: run the functions of that `sam build`.
+    ``estimate`` (--estimate): print the render's plan and price and exit 0 without rendering.
     """
     # The progress bar and the final line say what happened; logs only for errors (VIDEOGEN_LOG_LEVEL).
     os.environ.setdefault("VIDEOGEN_LOG_LEVEL", "ERROR")
@@ -228,6 +253,16 @@ def run_render_command(
     if cloud is None:
         return 2
     with cloud:
+        if estimate:
+            try:
+                # The table is the command's answer: on stdout, where the progress bar is not.
+                print(format_estimate(estimate_script(script, overrides)))
+            except VideoGeneratorException as exc:
+                message, status = _explain(exc, script, music, cloud.log_path)
+                print(message, file=sys.stderr)
+                return status
+            print("Nothing was rendered (--estimate).")
+            return 0
         try:
             if music is None and find_music_beside:
                 named = parse_script(decode_source(script.read_bytes()), detect_format(script.name))

@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from videogen.domain.costs import DEFAULT_PRICES, Prices
 from videogen.providers.catalog import BEDROCK_MODEL_ID
 
 
@@ -44,6 +45,35 @@ class Config(BaseModel):
     max_renders_per_day_per_owner: int = Field(
         50, ge=1, le=100_000, description="Renders one owner may start per UTC day."
     )
+    # What renders cost (US dollars, list prices; template.yaml's Price* parameters, defaults equal).
+    price_lambda_gb_second_usd: float = Field(
+        DEFAULT_PRICES.lambda_gb_second, ge=0, description="Lambda compute per GB-second."
+    )
+    price_lambda_request_usd: float = Field(
+        DEFAULT_PRICES.lambda_request, ge=0, description="One Lambda invocation."
+    )
+    price_state_transition_usd: float = Field(
+        DEFAULT_PRICES.state_transition, ge=0, description="One Step Functions state transition."
+    )
+    price_s3_put_usd: float = Field(DEFAULT_PRICES.s3_put, ge=0, description="One S3 PUT-class request.")
+    price_s3_get_usd: float = Field(DEFAULT_PRICES.s3_get, ge=0, description="One S3 GET-class request.")
+    price_stability_image_usd: float = Field(
+        DEFAULT_PRICES.stability_image, ge=0, description="One image from Stability AI."
+    )
+    price_bedrock_image_usd: float = Field(
+        DEFAULT_PRICES.bedrock_image, ge=0, description="One image from the Bedrock model."
+    )
+    price_polly_character_usd: float = Field(
+        DEFAULT_PRICES.polly_character, ge=0, description="One character narrated by Amazon Polly."
+    )
+    monthly_budget_per_owner_usd: float = Field(
+        0.0,
+        ge=0,
+        description=(
+            "Estimated dollars one owner's renders may cost per UTC month; a render whose estimate would "
+            "exceed what remains is refused (402 BUDGET_EXCEEDED). 0: no budget."
+        ),
+    )
     sentry_dsn: str | None = Field(
         None, repr=False, description="Report unexpected exceptions to Sentry (needs the sentry extra)."
     )
@@ -55,6 +85,19 @@ class Config(BaseModel):
             "locally there are no groups, so everyone."
         ),
     )
+
+    def prices(self) -> Prices:
+        """The list prices renders are estimated at."""
+        return Prices(
+            lambda_gb_second=self.price_lambda_gb_second_usd,
+            lambda_request=self.price_lambda_request_usd,
+            state_transition=self.price_state_transition_usd,
+            s3_put=self.price_s3_put_usd,
+            s3_get=self.price_s3_get_usd,
+            stability_image=self.price_stability_image_usd,
+            bedrock_image=self.price_bedrock_image_usd,
+            polly_character=self.price_polly_character_usd,
+        )
 
 
 @lru_cache(maxsize=1)

@@ -218,6 +218,11 @@ class ConfigurationException(VideoGeneratorException, code="CONFIGURATION_ERROR"
     """videogen is not configured for what was asked (a provider without credentials)."""
 
 
+class BudgetExceededException(VideoGeneratorException, code="BUDGET_EXCEEDED", status=402):
+    """The render's estimated cost would exceed what remains of the owner's monthly budget; details carry
+    ``estimate_usd``, ``budget_usd``, ``spent_usd`` and ``remaining_usd``."""
+
+
 class RateLimitException(VideoGeneratorException, code="RATE_LIMITED", status=429, retryable=True):
     """Too many requests; ``retry_after`` says how many seconds to wait."""
 

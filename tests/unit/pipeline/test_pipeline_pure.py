@@ -13,9 +13,9 @@ from videogen.domain.enums import ProjectStatus
 from videogen.domain.layout import manifest_key, output_keys
 from videogen.domain.models import Project, Scene
 from videogen.domain.settings import ProjectSettings
+from videogen.logic.images import cache_key, image_request, scene_seed
 from videogen.pipeline.events import FailureStep, SceneStep
 from videogen.pipeline.finish import describe_failure
-from videogen.pipeline.images import cache_key, image_request, scene_seed
 
 NOW = datetime(2026, 11, 24, tzinfo=UTC)
 PROJECT_ID = "0123456789abcdef0123456789abcdef"

@@ -14,7 +14,7 @@ from tests.support.models import make_scene
 from videogen.domain.enums import ProjectStatus
 from videogen.domain.models import Project
 from videogen.domain.settings import ProjectSettings
-from videogen.pipeline.images import cache_key, image_request
+from videogen.logic.images import cache_key, image_request
 
 PROJECT_ID = "0123456789abcdef0123456789abcdef"
 NOW = datetime(2026, 11, 24, tzinfo=UTC)
@@ -54,13 +54,14 @@ from videogen.domain.enums import ProjectStatus, Transition
 from videogen.domain.models import Project, Scene
 from videogen.domain.settings import ProjectSettings
 from videogen.pipeline import prepare
+from videogen.logic import images
 from videogen.config import Config
 
 now = datetime(2026, 11, 24, tzinfo=UTC)
 stored = set()
 prepare.projects.set_render_status = lambda *args, **kwargs: True
 prepare.projects.add_scene_done = lambda *args: None
-prepare.storage.object_exists = lambda bucket, key: key in stored
+images.storage.object_exists = lambda bucket, key: key in stored
 results = []
 for case in cases:
     project = Project(

@@ -159,6 +159,69 @@ RESPONSES: dict[str, Examples] = {
             "expires_in": 900,
         },
     ),
+    "RenderEstimateResponse": _one(
+        "Two scenes at 720p, one image cached, one drawn by Stability",
+        {
+            "project_id": PROJECT_ID,
+            "plan": {
+                "scenes": 2,
+                "images_to_generate": 1,
+                "images_cached": 1,
+                "image_provider": "stability",
+                "voice_provider": "local",
+                "narration_seconds": 3.2,
+                "narration_characters": 48,
+                "video_seconds": 9.4,
+                "width": 1280,
+                "height": 720,
+                "segments": 1,
+                "segments_reused": 0,
+                "state_transitions": 16,
+                "states": {
+                    "PrepareRender": 1,
+                    "ImagesAndNarration": 1,
+                    "GenerateImages": 1,
+                    "GenerateImage": 1,
+                    "NarrateScenes": 1,
+                    "SynthesizeNarration": 2,
+                    "PlanSegments": 1,
+                    "SegmentsAndSoundtrack": 1,
+                    "RenderSegments": 1,
+                    "SegmentStored": 1,
+                    "ReuseSegment": 0,
+                    "RenderSegment": 1,
+                    "MixAudio": 1,
+                    "ConcatVideo": 1,
+                    "FinishRender": 1,
+                    "RenderSucceeded": 1,
+                },
+                "functions": [
+                    {
+                        "function": "RenderSegment",
+                        "invocations": 1,
+                        "seconds": 3.29,
+                        "memory_mb": 3008,
+                        "gb_seconds": 9.664375,
+                    }
+                ],
+                "gb_seconds": 22.488375,
+                "s3_put_requests": 9,
+                "s3_get_requests": 10,
+            },
+            "items": [
+                {"item": "images (stability)", "quantity": 1, "unit": "image", "unit_usd": 0.03, "usd": 0.03},
+                {
+                    "item": "Step Functions",
+                    "quantity": 16,
+                    "unit": "state transition",
+                    "unit_usd": 0.000025,
+                    "usd": 0.0004,
+                },
+            ],
+            "total_usd": 0.030826,
+            "currency": "USD",
+        },
+    ),
     "RenderResponse": _one(
         "A queued render",
         {
@@ -199,6 +262,13 @@ HEALTH_DEGRADED: Examples = _one(
 # ---------------------------------------------------------------- errors, by status
 _ERRORS: dict[int, tuple[str, str, dict[str, Any]]] = {
     400: ("INVALID_JSON", "The request body is not valid JSON.", {}),
+    402: (
+        "BUDGET_EXCEEDED",
+        "This render is estimated at $0.3123, but only $0.1500 of your $5.00 budget for 2025-05 (UTC) "
+        "remains. Render fewer or shorter scenes, a lower resolution or the local image provider "
+        "(POST /renders?dry_run=true shows the price), or wait for next month.",
+        {"estimate_usd": 0.312301, "budget_usd": 5.0, "spent_usd": 4.85, "remaining_usd": 0.15},
+    ),
     401: ("UNAUTHENTICATED", "Sign in: send a valid bearer token in the Authorization header.", {}),
     403: (
         "FORBIDDEN",

@@ -489,3 +489,60 @@ class RenderResponse(BaseModel):
         description="QUEUED when accepted; follow the project's status and progress."
     )
     execution_arn: str = Field(description="The Step Functions execution running it.")
+
+
+class FunctionUseResponse(BaseModel):
+    """One Lambda function's share of a render, as modelled."""
+
+    function: str = Field(description="The render step's function, e.g. RenderSegment.")
+    invocations: int = Field(description="Times the render invokes it.")
+    seconds: float = Field(description="Modelled Lambda seconds of all its invocations together.")
+    memory_mb: int = Field(description="Its memory size in MB.")
+    gb_seconds: float = Field(description="Billed GB-seconds: seconds times memory in GB.")
+
+
+class CostItemResponse(BaseModel):
+    """One line of the estimated bill."""
+
+    item: str = Field(description="What is paid for, e.g. 'images (stability)' or 'Step Functions'.")
+    quantity: float = Field(description="How many units the render uses.")
+    unit: str = Field(description="The unit priced: image, character, GB-second, request, state transition.")
+    unit_usd: float = Field(description="The list price of one unit in US dollars.")
+    usd: float = Field(description="quantity times unit_usd, in US dollars.")
+
+
+class RenderPlanResponse(BaseModel):
+    """What a render of the project would do now."""
+
+    scenes: int = Field(description="Scenes rendered.")
+    images_to_generate: int = Field(description="Scene images the provider must draw (and is paid for).")
+    images_cached: int = Field(description="Scene images already stored from an earlier render: reused.")
+    image_provider: str = Field(description="Who draws the images: local, stability or bedrock.")
+    voice_provider: str = Field(description="Who narrates: none, local or polly.")
+    narration_seconds: float = Field(description="Estimated seconds of narration (reading speed).")
+    narration_characters: int = Field(description="Characters sent to the voice.")
+    video_seconds: float = Field(description="Estimated length of the video in seconds.")
+    width: int = Field(description="Frame width in pixels.")
+    height: int = Field(description="Frame height in pixels.")
+    segments: int = Field(description="Segments the video is cut into, each rendered by its own invocation.")
+    segments_reused: int = Field(
+        description=(
+            "Segments reused from an earlier render (0: every segment is priced as rendered, an upper bound)."
+        )
+    )
+    state_transitions: int = Field(description="Step Functions state transitions of a successful render.")
+    states: dict[str, int] = Field(description="Times each state of the state machine is entered.")
+    functions: list[FunctionUseResponse] = Field(description="Lambda use per function.")
+    gb_seconds: float = Field(description="Lambda GB-seconds of all functions together.")
+    s3_put_requests: int = Field(description="S3 PUT-class requests.")
+    s3_get_requests: int = Field(description="S3 GET-class requests (HEAD included).")
+
+
+class RenderEstimateResponse(BaseModel):
+    """The plan and price of a render, answered by a dry run: nothing was started."""
+
+    project_id: str = Field(description="The project that would be rendered.")
+    plan: RenderPlanResponse = Field(description="What the render would do.")
+    items: list[CostItemResponse] = Field(description="The estimated bill, item by item.")
+    total_usd: float = Field(description="The estimated price in US dollars: the sum of the items.")
+    currency: Literal["USD"] = Field("USD", description="The currency of every price here.")

@@ -1,6 +1,7 @@
-"""Per-owner render counters in DynamoDB: renders running now and renders started per UTC day.
+"""Per-owner render counters in DynamoDB: renders running now, renders started per UTC day, and (with a
+monthly budget) the estimated cost of the renders started per UTC month.
 
-Both are taken in the same transaction as the render's claim (``dal.projects.claim_render``), so a render
+All are taken in the same transaction as the render's claim (``dal.projects.claim_render``), so a render
 is queued exactly when both counters admit it, however many requests race. Running renders are a string
 set of execution names: adding or deleting a name twice changes nothing, so releasing is idempotent.
 """
@@ -15,20 +16,31 @@ from pynamodb.exceptions import DoesNotExist, PynamoDBException, UpdateError
 from pynamodb.expressions.condition import size
 
 from videogen.dal import table_keys
-from videogen.dal.tables import OwnerDayItem, OwnerRunningItem
+from videogen.dal.tables import OwnerDayItem, OwnerMonthItem, OwnerRunningItem
 from videogen.exceptions import StorageException
 
-Limit = Literal["running", "daily"]
+Limit = Literal["running", "daily", "budget"]
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetCharge:
+    """A render's estimate, charged against the owner's monthly budget (whole micro-dollars)."""
+
+    month: str  # yyyy-mm, UTC
+    estimate_micro_usd: int
+    budget_micro_usd: int
+    expires: datetime  # when the month's counter may be deleted (TTL)
 
 
 @dataclass(frozen=True, slots=True)
 class RenderQuota:
-    """The limits a claim must stay within, and the day it counts against."""
+    """The limits a claim must stay within, and the day (and month) it counts against."""
 
     max_running: int
     max_per_day: int
     day: str  # yyyy-mm-dd, UTC
     expires: datetime  # when the day's counter may be deleted (TTL)
+    budget: BudgetCharge | None = None  # None: no monthly budget
 
 
 class OwnerLimitReachedException(Exception):  # noqa: N818 - a signal for logic, never shown as is
@@ -40,7 +52,8 @@ class OwnerLimitReachedException(Exception):  # noqa: N818 - a signal for logic,
 
 
 def quota_updates(owner_id: str, execution_name: str, quota: RenderQuota) -> list[dict[str, Any]]:
-    """The two conditional updates (running set, day counter) a claim transaction carries, in order."""
+    """The conditional updates a claim transaction carries, in order: running set, day counter, and with a
+    budget the month's spend (the estimate is added only while the month stays within the budget)."""
     running = OwnerRunningItem._get_connection().get_operation_kwargs(
         table_keys.owner_pk(owner_id),
         table_keys.LIMITS_RUNNING_SK,
@@ -55,7 +68,21 @@ def quota_updates(owner_id: str, execution_name: str, quota: RenderQuota) -> lis
         actions=[OwnerDayItem.renders.add(1), OwnerDayItem.expiration.set(quota.expires)],
         condition=OwnerDayItem.renders.does_not_exist() | (OwnerDayItem.renders < quota.max_per_day),
     )
-    return [running, day]
+    if quota.budget is None:
+        return [running, day]
+    charge = quota.budget
+    month = OwnerMonthItem._get_connection().get_operation_kwargs(
+        table_keys.owner_pk(owner_id),
+        table_keys.budget_month_sk(charge.month),
+        actions=[
+            OwnerMonthItem.spent_micro_usd.add(charge.estimate_micro_usd),
+            OwnerMonthItem.expiration.set(charge.expires),
+        ],
+        # Logic refuses an estimate over the whole budget before claiming, so the bound is never negative.
+        condition=OwnerMonthItem.spent_micro_usd.does_not_exist()
+        | (OwnerMonthItem.spent_micro_usd <= charge.budget_micro_usd - charge.estimate_micro_usd),
+    )
+    return [running, day, month]
 
 
 def release_running(owner_id: str, execution_name: str) -> None:
@@ -90,6 +117,34 @@ def refund_day(owner_id: str, day: str) -> None:
         if exc.cause_response_code == "ConditionalCheckFailedException":
             return
         raise StorageException("Could not give back the day's render.") from exc
+
+
+def refund_month(owner_id: str, month: str, micro_usd: int) -> None:
+    """Give back a render's estimate that was charged but never started (its execution could not start)."""
+    try:
+        OwnerMonthItem._get_connection().update_item(
+            table_keys.owner_pk(owner_id),
+            table_keys.budget_month_sk(month),
+            actions=[OwnerMonthItem.spent_micro_usd.add(-micro_usd)],
+            condition=OwnerMonthItem.spent_micro_usd >= micro_usd,
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return
+        raise StorageException("Could not give back the render's estimate.") from exc
+
+
+def spent_in(owner_id: str, month: str) -> int:
+    """The estimated cost (micro-dollars) of the renders the owner started in this UTC month (yyyy-mm)."""
+    try:
+        item = OwnerMonthItem.get(
+            table_keys.owner_pk(owner_id), table_keys.budget_month_sk(month), consistent_read=True
+        )
+    except DoesNotExist:
+        return 0
+    except PynamoDBException as exc:
+        raise StorageException("Could not read the owner's spend of the month.") from exc
+    return int(item.spent_micro_usd or 0)
 
 
 def running(owner_id: str) -> set[str]:

@@ -416,12 +416,13 @@ def set_render_status(
 def claim_render(owner_id: str, project_id: str, quota: limits.RenderQuota) -> Project:
     """Atomically move an idle project to QUEUED with the next render number, within the owner's limits.
 
-    The claim and the owner's two render counters change in one transaction: the render is queued exactly
-    when the project is idle and both counters admit it.
+    The claim and the owner's render counters (and, with a budget, the month's spend) change in one
+    transaction: the render is queued exactly when the project is idle and every counter admits it.
 
     Raises:
         ResourceConflictException: a render is queued or running already.
-        OwnerLimitReachedException: the owner has too many renders running, or started too many today.
+        OwnerLimitReachedException: the owner has too many renders running, started too many today, or
+            the render's estimate would exceed what remains of the month's budget.
         RateLimitException: too many claims of the owner raced each other; retry in a moment.
     """
     item = _get_item(owner_id, project_id)
@@ -489,6 +490,8 @@ def _claim_within_quota(
             # The day's limit first: waiting for a running render to end would not lift it.
             if 2 in failed:
                 raise limits.OwnerLimitReachedException("daily") from exc
+            if 3 in failed:
+                raise limits.OwnerLimitReachedException("budget") from exc
             if 1 in failed:
                 raise limits.OwnerLimitReachedException("running") from exc
             if "TransactionConflict" not in codes:

@@ -11,6 +11,7 @@ Table (single-table design):
     pk = OWNER#{owner_id}
         sk = LIMITS#RUNNING            the owner's queued or running renders (a set of execution names)
         sk = LIMITS#{yyyy-mm-dd}       renders the owner started that UTC day (expires by TTL)
+        sk = BUDGET#{yyyy-mm}          the estimated cost of the renders the owner started that UTC month
     gsi1 (ByOwner):       gsi1pk = OWNER#{owner_id}, gsi1sk = {created_at}#{project_id}
     gsi2 (ByOwnerStatus): gsi2pk = OWNER#{owner_id}#STATUS#{status}, gsi2sk = gsi1sk
 """
@@ -60,6 +61,11 @@ def asset_sk(asset_id: str) -> str:
 
 
 LIMITS_RUNNING_SK = "LIMITS#RUNNING"
+
+
+def budget_month_sk(month: str) -> str:
+    """The sort key of an owner's estimated spend in one UTC month (yyyy-mm)."""
+    return f"BUDGET#{month}"
 
 
 def limits_day_sk(day: str) -> str:

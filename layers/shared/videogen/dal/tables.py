@@ -157,7 +157,23 @@ class OwnerDayItem(BaseItem):
     expiration = TTLAttribute(null=True)
 
 
-ALL_MODELS: list[type[Model]] = [BaseItem, ProjectItem, SceneItem, AssetItem, OwnerRunningItem, OwnerDayItem]
+class OwnerMonthItem(BaseItem):
+    """The estimated cost of the renders an owner started in one UTC month: pk = OWNER#{owner},
+    sk = BUDGET#{yyyy-mm}. Whole micro-dollars, so concurrent additions add up exactly."""
+
+    spent_micro_usd = NumberAttribute(default=0)
+    expiration = TTLAttribute(null=True)
+
+
+ALL_MODELS: list[type[Model]] = [
+    BaseItem,
+    ProjectItem,
+    SceneItem,
+    AssetItem,
+    OwnerRunningItem,
+    OwnerDayItem,
+    OwnerMonthItem,
+]
 
 
 def read_item[Item: BaseItem](

@@ -245,8 +245,9 @@ def _start_next_render(project: Project, settings: Config, request_id: str, sour
         # Another delivery of the same event claimed the render first: it starts it.
         logger.info("Render already claimed by another delivery")
     except VideoGeneratorException as exc:
-        # No render runs (too large, over the owner's limits, or Step Functions refused the start): the
-        # user hears of it now; a retryable error is raised on, so a retried delivery may still start it.
+        # No render runs (too large, over the owner's limits or monthly budget, or Step Functions refused
+        # the start): the user hears of it now; a retryable error is raised on, so a retried delivery may
+        # still start it.
         if project.outbox_prefix:
             _publish_error(
                 settings,

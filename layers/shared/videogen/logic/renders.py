@@ -12,16 +12,19 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from videogen.config import Config, get_config
 from videogen.dal import executions, limits, projects, scenes
+from videogen.domain import costs
 from videogen.domain.enums import ProjectStatus
 from videogen.domain.limits import MAX_RENDER_PIXEL_SECONDS
 from videogen.domain.models import Project, Render, RenderFailure, Scene
-from videogen.domain.voices import NONE as NO_VOICE
 from videogen.exceptions import (
+    BudgetExceededException,
     RateLimitException,
     RenderTooLargeException,
+    ResourceConflictException,
     ResourceNotFoundException,
     VideoGeneratorException,
 )
+from videogen.logic import estimate
 from videogen.observability import logger, metrics
 
 #: A claim older than this whose execution does not exist was left by a claimer that died before starting
@@ -32,23 +35,38 @@ RUNNING_RETRY_AFTER_SECONDS = 30
 _BUSY = {ProjectStatus.QUEUED, ProjectStatus.RENDERING}
 
 
+#: Reads of a project's scenes while its script is replaced under them (a new set, the old one deleted).
+_SCENE_READS = 3
+
+
+def scenes_to_render(project: Project) -> tuple[Project, list[Scene]]:
+    """The project's current scenes, which a render draws, narrates and assembles, with the project as it
+    was when they were read (a script edited meanwhile replaced the scene set read first: read again).
+
+    Raises:
+        ResourceConflictException: the project has no scenes (409).
+    """
+    for _ in range(_SCENE_READS):
+        project_scenes = scenes.all_scenes(project.id, project.scene_set) if project.scene_set else []
+        if project_scenes:
+            return project, project_scenes
+        latest = projects.get_project(project.owner_id, project.id)
+        if latest.scene_set == project.scene_set:
+            break
+        project = latest
+    raise ResourceConflictException("The project has no scenes to render.", {"project_id": project.id})
+
+
 def check_render_size(project: Project, project_scenes: list[Scene]) -> None:
     """Refuse a render whose seconds times frame pixels exceed MAX_RENDER_PIXEL_SECONDS (10 min at 1080p).
 
-    Each scene counts as long as assembly will make it (``videogen.media.timeline.estimated_scene_seconds``).
+    Each scene counts as long as assembly will make it (``videogen.logic.estimate.scene_seconds``).
 
     Raises:
         RenderTooLargeException: the render is too large (422), with the figures in its details.
     """
-    # RecordFailure, FinishRender and ReconcileRender import this module only to free a slot: they do not
-    # pay the timeline's 10 ms of cold start.
-    from videogen.media.timeline import estimated_scene_seconds  # noqa: PLC0415
-
     width, height = project.settings.frame_size()
-    voiced = project.settings.voice != NO_VOICE
-    seconds = sum(
-        estimated_scene_seconds(scene.narration, scene.duration, voiced=voiced) for scene in project_scenes
-    )
+    seconds = sum(estimate.scene_seconds(project, project_scenes))
     if seconds * width * height <= MAX_RENDER_PIXEL_SECONDS:
         return
     allowed = MAX_RENDER_PIXEL_SECONDS / (width * height)
@@ -64,7 +82,59 @@ def check_render_size(project: Project, project_scenes: list[Scene]) -> None:
     )
 
 
-def _quota(settings: Config, moment: datetime) -> limits.RenderQuota:
+def estimate_render(owner_id: str, project_id: str, settings: Config | None = None) -> costs.Estimate:
+    """The plan and price of rendering the project now, refused as a real render would be; starts nothing.
+
+    Raises:
+        ResourceNotFoundException: no such project of this owner (404).
+        ResourceConflictException: the project has no scenes (409).
+        RenderTooLargeException: the render would be longer than its resolution allows (422).
+    """
+    settings = settings or get_config()
+    project, project_scenes = scenes_to_render(projects.get_project(owner_id, project_id))
+    check_render_size(project, project_scenes)
+    return estimate.estimate(project, project_scenes, settings)
+
+
+def _month(moment: datetime) -> str:
+    return f"{moment.year:04d}-{moment.month:02d}"
+
+
+def _budget_charge(settings: Config, price: costs.Estimate, moment: datetime) -> limits.BudgetCharge | None:
+    """The render's estimate against the owner's monthly budget (None without a budget)."""
+    if settings.monthly_budget_per_owner_usd <= 0:
+        return None
+    next_month = datetime(moment.year + moment.month // 12, moment.month % 12 + 1, 1, tzinfo=UTC)
+    return limits.BudgetCharge(
+        month=_month(moment),
+        estimate_micro_usd=estimate.micro_usd(price.total_usd),
+        budget_micro_usd=estimate.micro_usd(settings.monthly_budget_per_owner_usd),
+        # A month later than needed: TTL deletion lags, and the spend stays readable a while.
+        expires=next_month + timedelta(days=31),
+    )
+
+
+def _budget_exceeded(owner_id: str, charge: limits.BudgetCharge) -> BudgetExceededException:
+    spent = limits.spent_in(owner_id, charge.month)
+    remaining = max(0, charge.budget_micro_usd - spent)
+    figures = {
+        "estimate_usd": charge.estimate_micro_usd / 1e6,
+        "budget_usd": charge.budget_micro_usd / 1e6,
+        "spent_usd": spent / 1e6,
+        "remaining_usd": remaining / 1e6,
+    }
+    return BudgetExceededException(
+        f"This render is estimated at ${figures['estimate_usd']:.4f}, but only "
+        f"${figures['remaining_usd']:.4f} of your ${figures['budget_usd']:.2f} budget for {charge.month} "
+        "(UTC) remains. Render fewer or shorter scenes, a lower resolution or the local image provider "
+        "(POST /renders?dry_run=true shows the price), or wait for next month.",
+        figures,
+    )
+
+
+def _quota(
+    settings: Config, moment: datetime, budget: limits.BudgetCharge | None = None
+) -> limits.RenderQuota:
     day = moment.date()
     midnight = datetime(day.year, day.month, day.day, tzinfo=UTC)
     return limits.RenderQuota(
@@ -73,6 +143,7 @@ def _quota(settings: Config, moment: datetime) -> limits.RenderQuota:
         day=day.isoformat(),
         # A day later than needed: TTL deletion lags, and a counter must outlive its day.
         expires=midnight + timedelta(days=2),
+        budget=budget,
     )
 
 
@@ -98,14 +169,22 @@ def _is_live(execution_name: str, state_machine_arn: str | None) -> bool:
 
 
 def _claim(
-    owner_id: str, project_id: str, settings: Config, state_machine_arn: str | None, moment: datetime
+    owner_id: str,
+    project_id: str,
+    settings: Config,
+    state_machine_arn: str | None,
+    moment: datetime,
+    *,
+    budget: limits.BudgetCharge | None = None,
 ) -> Project:
     """Claim the render within the owner's limits, freeing slots of renders that ended unnoticed."""
-    quota = _quota(settings, moment)
+    quota = _quota(settings, moment, budget)
     for attempt in range(2):
         try:
             return projects.claim_render(owner_id, project_id, quota)
         except limits.OwnerLimitReachedException as exc:
+            if exc.limit == "budget" and budget is not None:
+                raise _budget_exceeded(owner_id, budget) from exc
             if exc.limit == "daily":
                 raise RateLimitException(
                     f"You have started {quota.max_per_day} renders today, the most allowed per day (UTC): "
@@ -139,17 +218,29 @@ def start_render(
 ) -> Render:
     """Queue a render of the project and start the state machine.
 
+    With a monthly budget (``monthly_budget_per_owner_usd``), the render's estimate is added to the owner's
+    spend of the UTC month in the claim's transaction, so racing starts can never together exceed it. A
+    render keeps its charge once its execution has started, even if it fails later (the images it made are
+    paid for, and cached for the next render); only a render whose execution never started gets it back.
+
     Raises:
+        ResourceConflictException: the project has no scenes, or a render is queued or running already (409).
         RenderTooLargeException: the render would be longer than its resolution allows (422).
-        ResourceConflictException: a render is queued or running already (409).
+        BudgetExceededException: the estimate exceeds what remains of the owner's monthly budget (402).
         RateLimitException: the owner has the most renders running, or started the most today (429).
     """
     settings = settings or get_config()
     current = projects.get_project(owner_id, project_id)
     repair_stalled_claim(current, state_machine_arn, request_id)
-    check_render_size(current, scenes.all_scenes(project_id, current.scene_set or ""))
+    current, project_scenes = scenes_to_render(current)
+    check_render_size(current, project_scenes)
     moment = datetime.now(UTC)
-    project = _claim(owner_id, project_id, settings, state_machine_arn, moment)
+    budget = None
+    if settings.monthly_budget_per_owner_usd > 0:
+        budget = _budget_charge(settings, estimate.estimate(current, project_scenes, settings), moment)
+    if budget is not None and budget.estimate_micro_usd > budget.budget_micro_usd:
+        raise _budget_exceeded(owner_id, budget)
+    project = _claim(owner_id, project_id, settings, state_machine_arn, moment, budget=budget)
     render_id = project.render_id or "000001"
     name = executions.execution_name(project_id, render_id)
     logger.append_keys(project_id=project_id, render_id=render_id)
@@ -167,6 +258,8 @@ def start_render(
         # Nothing runs: the slot and the day's render go back to the owner.
         limits.release_running(owner_id, name)
         limits.refund_day(owner_id, moment.date().isoformat())
+        if budget is not None:
+            limits.refund_month(owner_id, budget.month, budget.estimate_micro_usd)
         raise
     projects.record_execution(project_id, arn)
     metrics.add_metric(name="RendersStarted", unit=MetricUnit.Count, value=1)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from videogen.config import Config
-from videogen.dal import projects, scenes, storage
+from videogen.dal import projects, scenes
 from videogen.domain.enums import ProjectStatus
 from videogen.domain.models import RenderProgress
 from videogen.exceptions import RenderSupersededException, ResourceConflictException
+from videogen.logic.images import plan_images
 from videogen.observability import logger
-from videogen.pipeline.images import image_identity, scene_image_key
 
 
 def prepare_render(project_id: str, render_id: str, settings: Config) -> dict[str, Any]:
@@ -26,16 +26,8 @@ def prepare_render(project_id: str, render_id: str, settings: Config) -> dict[st
     all_scenes = scenes.all_scenes(project_id, project.scene_set)
     # Only the provider's name and model: the provider itself (its SDK, Pillow, its credentials) is built
     # where images are made, in GenerateImage, which fails there on missing credentials.
-    identity = image_identity(project, settings)
-    needed: list[int] = []
-    ready: list[int] = []
-    for scene in all_scenes:
-        expected = scene_image_key(project, scene, identity)
-        fresh = not scene.image_stale and scene.image_key == expected
-        if fresh and storage.object_exists(settings.media_bucket, expected):
-            ready.append(scene.number)
-        else:
-            needed.append(scene.number)
+    plan = plan_images(project, all_scenes, settings)
+    needed, ready = plan.needed, plan.ready
     progress = RenderProgress(stage="images", scenes_done=len(ready), scenes_total=len(all_scenes))
     if not projects.set_render_status(project_id, render_id, ProjectStatus.RENDERING, progress=progress):
         raise RenderSupersededException("This render has ended or was superseded.", {"render_id": render_id})

@@ -1,7 +1,7 @@
 """The model each image provider draws with, as plain values: what an image's cache key records.
 
 A scene image's cache key names the provider and the model that drew it
-(``videogen.pipeline.images.cache_key``). A step that only decides which images already exist
+(``videogen.logic.images.cache_key``). A step that only decides which images already exist
 (PrepareRender) needs these values and nothing more: no provider is built, no SDK or Pillow is imported,
 no credential is read. The providers take their defaults from here, so the key a render expects and the
 image a provider draws cannot drift apart.

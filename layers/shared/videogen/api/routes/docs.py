@@ -21,6 +21,7 @@ IfMatchHeader = Annotated[
 _ERROR_TEXT = {
     400: "Malformed request: bad JSON, cursor or header (INVALID_JSON, INVALID_CURSOR, BAD_REQUEST).",
     401: "No valid identity (UNAUTHENTICATED).",
+    402: "The render's estimated price exceeds what remains of the owner's monthly budget (BUDGET_EXCEEDED).",
     403: "The caller may not do this, e.g. pick a paid image provider without the group for it (FORBIDDEN).",
     404: "No such resource, or it belongs to someone else (RESOURCE_NOT_FOUND).",
     409: (

@@ -1,0 +1,106 @@
+"""Which image each scene of a render needs, and which it already has: shared by PrepareRender, which acts
+on it, and the render estimate, which prices it.
+
+A scene's image is keyed by everything that draws it (``cache_key``): the same request is never paid for
+twice. Only the provider's name and model enter a key (``image_identity``): no provider is built, no SDK or
+Pillow is imported and no secret is read, so a step that only decides (PrepareRender, the API's estimate)
+ships none of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from dataclasses import dataclass
+
+from videogen.config import Config
+from videogen.dal import storage
+from videogen.domain import layout
+from videogen.domain.models import Project, Scene
+from videogen.providers.base import ImageRequest
+from videogen.providers.catalog import ProviderIdentity
+from videogen.providers.registry import ProviderConfig, provider_identity
+
+
+def scene_seed(project: Project, scene_number: int) -> int:
+    """The project's seed (or one derived from its id), varied per scene so scenes differ."""
+    base = project.settings.seed if project.settings.seed is not None else zlib.crc32(project.id.encode())
+    return (base + scene_number * 7919) % 4_294_967_296
+
+
+def image_request(project: Project, scene: Scene) -> ImageRequest:
+    width, height = project.settings.frame_size()
+    return ImageRequest(
+        prompt=scene.image_prompt,
+        width=width,
+        height=height,
+        seed=scene_seed(project, scene.number),
+        style=project.settings.style,
+    )
+
+
+def cache_key(project_id: str, provider: str, model: str, request: ImageRequest) -> str:
+    """Where the image of exactly this request lives: the same request is never paid for twice."""
+    identity = json.dumps(
+        [
+            provider,
+            model,
+            request.prompt,
+            request.style,
+            request.negative_prompt,
+            request.seed,
+            request.width,
+            request.height,
+        ],
+        ensure_ascii=False,
+    )
+    digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]
+    return layout.image_key(project_id, digest)
+
+
+def provider_config(settings: Config, stability_api_key: str | None = None) -> ProviderConfig:
+    """What building (or naming) the image provider needs from the settings."""
+    return ProviderConfig(
+        stability_api_key=stability_api_key,
+        stability_api=settings.stability_api,
+        bedrock_model_id=settings.bedrock_model_id,
+        bedrock_region=settings.aws_region,
+    )
+
+
+def image_identity(project: Project, settings: Config) -> ProviderIdentity:
+    """Which provider and model draw the project's images, from the settings alone: all a cache key needs."""
+    return provider_identity(project.settings.image_provider, config=provider_config(settings))
+
+
+def scene_image_key(project: Project, scene: Scene, identity: ProviderIdentity) -> str:
+    """Where the scene's image lives when ``identity`` draws it."""
+    return cache_key(project.id, identity.name, identity.model, image_request(project, scene))
+
+
+def has_fresh_image(scene: Scene, expected_key: str) -> bool:
+    """Whether the scene's recorded image is the one its current request draws (before asking S3)."""
+    return not scene.image_stale and scene.image_key == expected_key
+
+
+@dataclass(frozen=True, slots=True)
+class ImagePlan:
+    """A render's scenes split by image: those to generate, and those whose image is stored (in order)."""
+
+    needed: list[int]
+    ready: list[int]
+
+
+def plan_images(project: Project, scenes: list[Scene], settings: Config) -> ImagePlan:
+    """Which scenes need a new image: not fresh (``has_fresh_image``), or fresh but missing from S3."""
+    identity = image_identity(project, settings)
+    needed: list[int] = []
+    ready: list[int] = []
+    for scene in scenes:
+        expected = scene_image_key(project, scene, identity)
+        if has_fresh_image(scene, expected) and storage.object_exists(settings.media_bucket, expected):
+            ready.append(scene.number)
+        else:
+            needed.append(scene.number)
+    return ImagePlan(needed, ready)
