@@ -15,6 +15,8 @@ Every step reads what it needs from S3 by key and writes deterministic keys: eac
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,6 +42,8 @@ from videogen.media.workdir import render_workdir
 from videogen.observability import logger, tracer
 from videogen.voice.base import Narration
 
+#: S3 requests one step makes at once (checking or fetching many segments).
+S3_REQUESTS_AT_ONCE = 8
 #: Version of plan.json; a step that reads another version fails instead of misreading it.
 PLAN_VERSION = 1
 _JSON = "application/json"
@@ -166,18 +170,20 @@ def plan_render(project_id: str, render_id: str, settings: Config) -> dict[str, 
         _JSON,
         tags=layout.INTERMEDIATE_TAGS,
     )
+    stored = _in_parallel(lambda key: storage.object_exists(settings.media_bucket, key), keys)
     items = [
-        {
-            "index": job.index,
-            "key": key,
-            "scenes": sorted(set(job.scenes)),
-            "reused": storage.object_exists(settings.media_bucket, key),
-        }
-        for job, key in zip(jobs, keys, strict=True)
+        {"index": job.index, "key": key, "scenes": sorted(set(job.scenes)), "reused": reused}
+        for job, key, reused in zip(jobs, keys, stored, strict=True)
     ]
     reused = sum(1 for item in items if item["reused"])
     logger.info("Render planned", extra={"segments": len(items), "reused": reused, "frames": ends[-1]})
     return {"segments": items, "segment_count": len(items), "reused_count": reused}
+
+
+def _in_parallel[T, R](call: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    """``call`` on every item, a few S3 requests at a time (a long video has a hundred segments)."""
+    with ThreadPoolExecutor(max_workers=S3_REQUESTS_AT_ONCE, thread_name_prefix="s3") as pool:
+        return list(pool.map(call, items))
 
 
 def _begin(project_id: str, render_id: str) -> tuple[Project, list[Scene]]:
@@ -357,10 +363,11 @@ def _join(
     from videogen.media.thumbnail import make_thumbnail  # noqa: PLC0415 - Pillow, same
 
     bucket = settings.media_bucket
-    fragments = []
-    for index, key in enumerate(render_plan.segment_keys):
-        fragments.append(work / f"fragment-{index:04d}.mp4")
-        storage.download_file(bucket, key, fragments[-1])
+    fragments = [work / f"fragment-{index:04d}.mp4" for index in range(len(render_plan.segment_keys))]
+    _in_parallel(
+        lambda pair: storage.download_file(bucket, pair[0], pair[1]),
+        list(zip(render_plan.segment_keys, fragments, strict=True)),
+    )
     soundtrack = work / "soundtrack.m4a"
     storage.download_file(bucket, layout.soundtrack_key(project_id, render_id), soundtrack)
     files = {output.name: work / output.file_name for output in layout.RENDER_OUTPUTS}
