@@ -231,6 +231,11 @@ class LocalCloud:
                 os.environ[name] = value
         self._saved_env.clear()
         self._reset_cached_clients()
+        # Metrics that logic emitted in this process outside any handler (the CLI creates its project
+        # itself) are never published locally; left behind, the next handler's flush would fail on them.
+        from videogen.observability import metrics  # noqa: PLC0415 - as in _invoke_in_process
+
+        metrics.clear_metrics()
 
     def __enter__(self) -> LocalCloud:
         return self.start()

@@ -5,8 +5,8 @@ How the video is made, and why:
 * **Fit.** Pillow decodes every image before ffmpeg starts (so a bad one fails fast, naming its scene).
   Each is then turned as its EXIF says and fitted at twice the frame size: a cover-crop when that keeps at
   least 80% of the picture, else the whole picture over a blurred, darkened copy of itself (no distortion,
-  no black bars, nothing important cut off a portrait photo in a landscape video). A worker thread fits
-  the next segment's images while ffmpeg renders the current one.
+  no black bars, nothing important cut off a portrait photo in a landscape video). A segment fits its
+  images two at a time (Pillow releases the GIL while it resamples).
 * **Motion.** ffmpeg's ``zoompan`` places its crop on whole source pixels, which makes slow moves jitter.
   It is fed the image at twice the frame size, so a whole source pixel is half an output pixel (FIELD-NOTES
   "Smooth motion"; ``perspective`` is cleaner but measured 1.5x slower than even zoompan on 4:4:4).
