@@ -28,6 +28,7 @@ from typing import Any
 import pytest
 
 from tests.support.paths import ROOT
+from videogen.domain.layout import INTERMEDIATE_TAGS
 from videogen_local.template import Template
 
 TEMPLATE = Template.load(ROOT / "template.yaml")
@@ -311,3 +312,16 @@ def test_the_checker_passes_statements_that_name_prefixes() -> None:
     )
 
     assert policy_problems(fragment) == []
+
+
+def test_the_intermediate_files_tag_is_the_one_a_lifecycle_rule_expires() -> None:
+    """Segments, plans and soundtracks are tagged by videogen.domain.layout; the bucket expires exactly
+    that tag, so a failed render's fragments do not stay."""
+
+    rules = TEMPLATE.resources["MediaBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
+    expiring = [rule for rule in rules if rule.get("TagFilters")]
+
+    assert len(expiring) == 1
+    assert {item["Key"]: item["Value"] for item in expiring[0]["TagFilters"]} == INTERMEDIATE_TAGS
+    assert expiring[0]["Status"] == "Enabled"
+    assert expiring[0]["ExpirationInDays"] == {"Ref": "IntermediateRetentionDays"}

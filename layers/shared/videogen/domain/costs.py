@@ -130,8 +130,9 @@ class Seconds:
     """Modelled Lambda seconds per invocation. MODEL INPUTS, calibrated from ``bench/`` runs (the render
     and segment benchmarks time each step); change them here when a benchmark says otherwise."""
 
-    #: RenderSegment: Lambda seconds per second of video at 720p, scaling with the frame's pixels.
-    render_per_video_second_720p: float = 0.35
+    #: RenderSegment: Lambda seconds per second of video at 720p, scaling with the frame's pixels
+    #: (bench/segments.py, one segment at a time on 2 cores: 0.41-0.53 at 720p, 0.93-1.1 at 1080p).
+    render_per_video_second_720p: float = 0.45
     #: ConcatVideo: stream copy of the fragments, mux, +faststart, subtitles and thumbnail.
     concat_base: float = 1.0
     concat_per_video_second: float = 0.02

@@ -5,8 +5,7 @@ How the video is made, and why:
 * **Fit.** Pillow decodes every image before ffmpeg starts (so a bad one fails fast, naming its scene).
   Each is then turned as its EXIF says and fitted at twice the frame size: a cover-crop when that keeps at
   least 80% of the picture, else the whole picture over a blurred, darkened copy of itself (no distortion,
-  no black bars, nothing important cut off a portrait photo in a landscape video). A segment fits its
-  images two at a time (Pillow releases the GIL while it resamples).
+  no black bars, nothing important cut off a portrait photo in a landscape video).
 * **Motion.** ffmpeg's ``zoompan`` places its crop on whole source pixels, which makes slow moves jitter.
   It is fed the image at twice the frame size, so a whole source pixel is half an output pixel (FIELD-NOTES
   "Smooth motion"; ``perspective`` is cleaner but measured 1.5x slower than even zoompan on 4:4:4).
@@ -32,6 +31,8 @@ How the video is made, and why:
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import shutil
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -134,9 +135,12 @@ def render_segment(
         return prepare_image(images[number], size, frame, scratch / f"clip-{number}.jpg", clip.scene)
 
     try:
-        # Pillow releases the GIL while it resamples: the clips' images are fitted side by side.
+        # Pillow releases the GIL while it resamples: the clips' images are fitted side by side. The threads'
+        # malloc arenas keep the freed image buffers; handing them back before ffmpeg starts keeps a 1080p
+        # worker under 500 MB (measured: 543 MB without).
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="fit-images") as pool:
             fitted = list(pool.map(fit, range(len(job.clips))))
+        _release_freed_memory()
         burn_in = _write_overlay(job.captions, scratch) if job.captions else None
         args = [*BASE_ARGS]
         for path in fitted:
@@ -152,6 +156,12 @@ def render_segment(
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return output
+
+
+def _release_freed_memory() -> None:
+    """Return the C heap's free memory to the system (glibc's ``malloc_trim``; elsewhere nothing)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _write_overlay(document: str, workdir: Path) -> BurnIn:
