@@ -48,27 +48,21 @@ NARRATION = "The keeper climbs the stairs, lights the lamp, and watches the ship
 def plan_jobs(images: list[Path], width: int, height: int) -> tuple[list, int]:  # type: ignore[type-arg]
     """Segment jobs for one scene per image, as PlanSegments makes them; and the video's frames."""
     from videogen.domain.enums import Transition
-    from videogen.media.captions import caption_style, overlay_font_name, title_style
-    from videogen.media.segments import Encoding, Overlay, motion_for_index, title_cues, video_segments
+    from videogen.media.segments import Encoding, Overlay, frame_spans, motion_for_index, video_segments
     from videogen.media.timeline import SceneToTime, plan
 
     timing = plan([SceneToTime(n + 1, NARRATION, fixed=SCENE_SECONDS) for n in range(len(images))], FPS)
-    starts = [round(start * FPS) for start, _ in timing.spans]
-    ends = [round(end * FPS) for _, end in timing.spans]
-    font = overlay_font_name()
-    overlay = Overlay(
-        cues=timing.cues,
-        titles=title_cues([f"Chapter {n + 1}" for n in range(len(images))], starts, ends, FPS),
-        caption_style=caption_style(width, height, font_name=font),
-        title_style=title_style(width, height, font_name=font),
-    )
+    starts, ends = frame_spans(timing.spans, FPS)
+    encoding = Encoding(width, height, FPS)
+    titles = [f"Chapter {n + 1}" for n in range(len(images))]
+    overlay = Overlay.for_video(timing.cues, titles, (starts, ends), encoding)
     jobs = video_segments(
         starts,
         ends,
         images=[str(path) for path in images],
         motions=[motion_for_index(n) for n in range(len(images))],
         transitions=[Transition.FADE] * len(images),
-        encoding=Encoding(width, height, FPS),
+        encoding=encoding,
         overlay=overlay,
     )
     return jobs, ends[-1]

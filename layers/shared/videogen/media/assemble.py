@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Final, NamedTuple
 from videogen.domain.enums import Transition
 from videogen.exceptions import VideoAssemblyException
 from videogen.fonts import roboto_file
-from videogen.media.captions import Cue, caption_style, overlay_font_name, title_style
+from videogen.media.captions import Cue
 from videogen.media.ffmpeg import BASE_ARGS, Deadline, run_ffmpeg
 from videogen.media.images import inspect_image, prepare_image
 from videogen.media.join import encode_soundtrack, join_segments
@@ -53,9 +53,9 @@ from videogen.media.segments import (
     Motion,
     Overlay,
     SegmentJob,
+    frame_spans,
     motion_for_index,
     segment_graph,
-    title_cues,
     video_segments,
 )
 from videogen.media.timeline import DEFAULT_TRANSITION_SECONDS, timeline
@@ -246,16 +246,11 @@ def assemble_video(
         raise VideoAssemblyException("The audio track is missing")
     deadline = Deadline(timeout)
     spans = timeline(scenes, fps)
-    starts = [round(start * fps) for start, _ in spans]
-    ends = [round(end * fps) for _, end in spans]
+    starts, ends = frame_spans(spans, fps)
     overlay = None
     if captions is not None:
-        overlay = Overlay(
-            cues=captions,
-            titles=title_cues([scene.title for scene in scenes], starts, ends, fps),
-            caption_style=caption_style(width, height, caption_options, font_name=overlay_font_name()),
-            title_style=title_style(width, height, caption_options, font_name=overlay_font_name()),
-        )
+        titles = [scene.title for scene in scenes]
+        overlay = Overlay.for_video(captions, titles, (starts, ends), encoding, caption_options)
     # The images are checked before anything renders: a bad one fails fast, naming its scene.
     for number, scene in enumerate(scenes, start=1):
         inspect_image(scene.image, number)

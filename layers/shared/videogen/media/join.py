@@ -26,27 +26,13 @@ def encode_soundtrack(
         else ["-i", str(audio.resolve())]
     )
     output.parent.mkdir(parents=True, exist_ok=True)
-    run_ffmpeg(
-        [
-            *BASE_ARGS,
-            *source,
-            "-map",
-            "0:a:0",
-            "-vn",
-            # Padded with silence, then cut: the track lasts exactly as long as the picture.
-            "-af",
-            f"aresample={AUDIO_SAMPLE_RATE},apad,atrim=end={expr_number(duration)}",
-            "-c:a",
-            "aac",
-            "-b:a",
-            AUDIO_BITRATE,
-            "-ac",
-            "2",
-            str(output.resolve()),
-        ],  # fmt: skip
-        deadline=deadline,
-        what="the soundtrack",
-    )
+    args = [
+        *BASE_ARGS, *source, "-map", "0:a:0", "-vn",
+        # Padded with silence, then cut: the track lasts exactly as long as the picture.
+        "-af", f"aresample={AUDIO_SAMPLE_RATE},apad,atrim=end={expr_number(duration)}",
+        "-c:a", "aac", "-b:a", AUDIO_BITRATE, "-ac", "2", str(output.resolve()),
+    ]  # fmt: skip
+    run_ffmpeg(args, deadline=deadline, what="the soundtrack")
     return output
 
 
@@ -67,28 +53,9 @@ def join_segments(
         encoding="utf-8",
     )
     output.parent.mkdir(parents=True, exist_ok=True)
-    run_ffmpeg(
-        [
-            *BASE_ARGS,
-            "-f",
-            "concat",
-            "-safe",
-            "0",
-            "-i",
-            str(listing),
-            "-i",
-            str(soundtrack.resolve()),
-            "-map",
-            "0:v:0",
-            "-map",
-            "1:a:0",
-            "-c",
-            "copy",
-            "-movflags",
-            "+faststart",
-            str(output.resolve()),
-        ],  # fmt: skip
-        deadline=deadline,
-        what="the join",
-    )
+    args = [
+        *BASE_ARGS, "-f", "concat", "-safe", "0", "-i", str(listing), "-i", str(soundtrack.resolve()),
+        "-map", "0:v:0", "-map", "1:a:0", "-c", "copy", "-movflags", "+faststart", str(output.resolve()),
+    ]  # fmt: skip
+    run_ffmpeg(args, deadline=deadline, what="the join")
     return output

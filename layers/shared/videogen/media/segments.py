@@ -21,11 +21,22 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from videogen.domain.enums import Transition
-from videogen.media.captions import CaptionStyle, Cue, in_segment, to_ass
+from videogen.media.captions import (
+    CaptionStyle,
+    Cue,
+    caption_style,
+    in_segment,
+    overlay_font_name,
+    title_style,
+    to_ass,
+)
 from videogen.media.ffmpeg import expr_number, filter_value
+
+if TYPE_CHECKING:
+    from videogen.domain.settings import CaptionOptions
 
 #: Bump whenever a change to assembly changes the pixels the same inputs make (filters, fitting, fonts,
 #: ffmpeg): every stored segment then gets a new digest and is rendered again.
@@ -253,6 +264,12 @@ def title_cues(
     return cues
 
 
+def frame_spans(spans: Sequence[tuple[float, float]], fps: int) -> tuple[list[int], list[int]]:
+    """Each scene's first frame and the frame after its last, from its (start, end) in seconds as
+    ``timeline(..., fps)`` gives them (already on frame times)."""
+    return [round(start * fps) for start, _ in spans], [round(end * fps) for _, end in spans]
+
+
 @dataclass(frozen=True, slots=True)
 class Overlay:
     """What is drawn over the moving picture: caption cues and scene titles (timed on the whole video),
@@ -262,6 +279,25 @@ class Overlay:
     titles: Sequence[Cue]
     caption_style: CaptionStyle
     title_style: CaptionStyle
+
+    @classmethod
+    def for_video(
+        cls,
+        cues: Sequence[Cue],
+        titles: Sequence[str | None],
+        frames: tuple[Sequence[int], Sequence[int]],
+        encoding: Encoding,
+        options: CaptionOptions | None = None,
+    ) -> Overlay:
+        """The captions and each scene's title (``title_cues``; scene spans in ``frames``: starts, ends),
+        in the look ``options`` chose for the frame, with the font the overlay will have."""
+        width, height, font = encoding.width, encoding.height, overlay_font_name()
+        return cls(
+            cues=cues,
+            titles=title_cues(titles, frames[0], frames[1], encoding.fps),
+            caption_style=caption_style(width, height, options, font_name=font),
+            title_style=title_style(width, height, options, font_name=font),
+        )
 
 
 def video_segments(

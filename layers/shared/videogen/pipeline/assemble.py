@@ -27,14 +27,14 @@ from videogen.domain import layout
 from videogen.domain.enums import ProjectStatus
 from videogen.domain.models import Project, RenderProgress, Scene
 from videogen.exceptions import RenderSupersededException, VideoAssemblyException
-from videogen.media.captions import Cue, caption_style, overlay_font_name, title_style, to_srt, to_vtt
+from videogen.media.captions import Cue, to_srt, to_vtt
 from videogen.media.ffmpeg import Deadline
 from videogen.media.segments import (
     Encoding,
     Overlay,
     SegmentJob,
+    frame_spans,
     motion_for_index,
-    title_cues,
     video_segments,
 )
 from videogen.media.timeline import Plan, SceneToTime, plan
@@ -129,25 +129,19 @@ def plan_render(project_id: str, render_id: str, settings: Config) -> dict[str, 
         ],
         fps,
     )
-    starts = [round(start * fps) for start, _ in timing.spans]
-    ends = [round(end * fps) for _, end in timing.spans]
+    starts, ends = frame_spans(timing.spans, fps)
+    encoding = Encoding(width, height, fps)
     overlay = None
     if look.captions:
-        font = overlay_font_name()
-        options = look.caption_options()
-        overlay = Overlay(
-            cues=timing.cues,
-            titles=title_cues([scene.title for scene in all_scenes], starts, ends, fps),
-            caption_style=caption_style(width, height, options, font_name=font),
-            title_style=title_style(width, height, options, font_name=font),
-        )
+        titles = [scene.title for scene in all_scenes]
+        overlay = Overlay.for_video(timing.cues, titles, (starts, ends), encoding, look.caption_options())
     jobs = video_segments(
         starts,
         ends,
         images=[_image_key(scene) for scene in all_scenes],
         motions=[motion_for_index(index) for index in range(len(all_scenes))],
         transitions=[scene.transition for scene in all_scenes],
-        encoding=Encoding(width, height, fps),
+        encoding=encoding,
         overlay=overlay,
     )
     keys = [layout.segment_key(project_id, job.digest()) for job in jobs]
