@@ -234,3 +234,10 @@ def test_plain_http_to_a_tls_port_is_a_failed_attempt(certificates: Certificates
         "connection reset",
         "invalid HTTP response",
     }
+
+
+def test_a_header_http_cannot_carry_is_the_callers_error_not_an_attempt() -> None:
+    with receiving() as receiver, pytest.raises(ValueError):
+        post(receiver.url(), BODY, {"Videogen-Event-Id": "evt_1\r\nX-Injected: 1"}, allow_local=True)
+
+    assert receiver.received == []

@@ -138,6 +138,9 @@ INVALID_ANYWHERE = [
     ("https://0x7f.0.0.1/hook", "host", "four decimal numbers"),
     ("https://0177.0.0.1/hook", "host", "four decimal numbers"),
     ("https://1.2.3.4.5/hook", "host", "four decimal numbers"),
+    ("https://127\u30020\u30020\u30021/hook", "host", "four decimal numbers"),  # ideographic full stops
+    ("https://%31%32%37.0.0.1/hook", "host", "not a valid host name"),
+    ("https://hooks.example.com\\@evil.example/hook", "credentials", "password"),
 ]
 
 
@@ -169,6 +172,12 @@ LOCAL_ONLY = [
     ("https://localhost/hook", "refused_address", "https://localhost/hook"),
     ("https://LOCALHOST./hook", "refused_address", "https://localhost/hook"),
     ("https://api.localhost/hook", "refused_address", "https://api.localhost/hook"),
+    (
+        "https://\uff4c\uff4f\uff43\uff41\uff4c\uff48\uff4f\uff53\uff54/",
+        "refused_address",
+        "https://localhost/",
+    ),
+    ("https://[::ffff:127.0.0.1]/hook", "refused_address", "https://[::ffff:127.0.0.1]/hook"),
     ("https://10.1.2.3/hook", "refused_address", "https://10.1.2.3/hook"),
     ("https://[::1]:8443/hook", "refused_address", "https://[::1]:8443/hook"),
     # One label: completed by the resolver's search domains, so an internal name.

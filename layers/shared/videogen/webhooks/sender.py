@@ -99,6 +99,10 @@ def post(
         allow_local: a developer's machine: plain http and every address (loopback, private) allowed.
         resolve: looks the host up (socket.getaddrinfo; tests inject their own).
         ssl_context: the TLS settings (certificate authorities); the system's defaults when None.
+
+    Raises:
+        ValueError: a header name or value HTTP cannot carry (a line break, a non-Latin-1 character): the
+            caller's bug, not the receiver's failure.
     """
     started = time.monotonic()
     try:
@@ -109,7 +113,7 @@ def post(
             deadline=started + timeout,
             allow_local=allow_local,
             resolve=resolve,
-            ssl_context=ssl_context or _default_context(),
+            ssl_context=ssl_context,
         )
     except _Failed as failed:
         return Attempt(status=None, latency_ms=_elapsed_ms(started), error=failed.reason)
@@ -124,7 +128,7 @@ def _post(
     deadline: float,
     allow_local: bool,
     resolve: Resolver,
-    ssl_context: ssl.SSLContext,
+    ssl_context: ssl.SSLContext | None,
 ) -> int:
     """The receiver's status, or _Failed with the reason there is none."""
     # The URL was checked when the webhook was registered; checking again here keeps the rules in force for
@@ -156,7 +160,8 @@ def _post(
                 stream: socket.socket = raw
                 if parts.scheme == "https":
                     raw.settimeout(_remaining(deadline))
-                    stream = ssl_context.wrap_socket(raw, server_hostname=host)
+                    context = _default_context() if ssl_context is None else ssl_context
+                    stream = context.wrap_socket(raw, server_hostname=host)
                 connection = _Connected(host, port, stream, default_port=_DEFAULT_PORTS[parts.scheme])
                 stream.settimeout(_remaining(deadline))
                 connection.request("POST", target, body=body, headers=sent)
