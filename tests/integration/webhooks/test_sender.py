@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -152,6 +153,41 @@ def test_a_server_that_closes_without_answering_is_a_failed_attempt() -> None:
     thread.join(5)
 
     assert (attempt.status, attempt.error) == (None, "connection closed without a response")
+
+
+@pytest.fixture
+def answering_garbage() -> Iterator[int]:
+    """A port where a server reads a request and answers with something that is not HTTP."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        with suppress(OSError):
+            connection, _ = listener.accept()
+            with connection:
+                connection.recv(65536)
+                connection.sendall(b"SSH-2.0-OpenSSH_9.6\r\n" * 3)
+                connection.shutdown(socket.SHUT_WR)
+                connection.recv(65536)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        listener.close()
+        thread.join(5)
+
+
+def test_an_answer_that_is_not_http_is_an_invalid_response(answering_garbage: int) -> None:
+    attempt = post(f"http://127.0.0.1:{answering_garbage}/hook", BODY, HEADERS, allow_local=True, timeout=3)
+
+    assert (attempt.status, attempt.error) == (None, "invalid HTTP response")
+
+
+def test_an_answer_that_is_not_tls_is_a_tls_error(answering_garbage: int) -> None:
+    attempt = post(f"https://127.0.0.1:{answering_garbage}/hook", BODY, HEADERS, allow_local=True, timeout=3)
+
+    assert (attempt.status, attempt.error) == (None, "TLS error")
 
 
 @pytest.mark.parametrize("url_host", ["127.0.0.1", NAME])

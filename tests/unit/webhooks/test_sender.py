@@ -166,6 +166,23 @@ def test_a_failed_lookup_is_an_attempt_with_its_reason(
     assert (attempt.status, attempt.error, connections.made) == (None, error, [])
 
 
+def test_a_resolved_entry_that_is_not_an_ip_address_is_skipped_or_refused(connections: Connections) -> None:
+    def odd(host: str, port: int) -> Sequence[tuple[Any, ...]]:
+        return [
+            (socket.AF_UNIX, socket.SOCK_STREAM, 0, "", "/run/socket"),
+            *FakeDns("93.184.216.34")(host, port),
+        ]
+
+    def unreadable(host: str, port: int) -> Sequence[tuple[Any, ...]]:
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("not-an-address", port))]
+
+    assert post(URL, b"{}", {}, allow_local=False, resolve=odd).error == "connection refused"
+    assert [address for address, _ in connections.made] == [("93.184.216.34", 443)]
+    assert post(URL, b"{}", {}, allow_local=False, resolve=unreadable).error == (
+        "refused address not-an-address (unreadable)"
+    )
+
+
 def test_a_name_without_addresses_is_not_found(connections: Connections) -> None:
     assert post(URL, b"{}", {}, allow_local=False, resolve=FakeDns()).error == "host not found"
 
@@ -218,3 +235,9 @@ def test_an_attempt_is_frozen() -> None:
 def test_the_sender_names_itself_and_sends_json() -> None:
     assert sender.USER_AGENT == "videogen-webhooks/1"
     assert sender.CONTENT_TYPE == "application/json"
+
+
+def test_an_attempt_without_time_left_connects_nowhere(connections: Connections) -> None:
+    attempt = post("https://93.184.216.34/hook", b"{}", {}, allow_local=False, timeout=0)
+
+    assert (attempt.status, attempt.error, connections.made) == (None, "timeout", [])

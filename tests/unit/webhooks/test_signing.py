@@ -112,7 +112,8 @@ def test_verify_ignores_spaces_around_entries() -> None:
         f"t={SENT_AT},t={SENT_AT},v1={KNOWN_SIGNATURE}",  # two timestamps: which one was signed?
         f"t={SENT_AT};v1={KNOWN_SIGNATURE}",
         f"t={SENT_AT},v1",
-        f"t={'9' * 5000},v1={KNOWN_SIGNATURE}",
+        f"t={'9' * 5000},v1={KNOWN_SIGNATURE}",  # longer than any header videogen writes
+        f"t={'9' * 13},v1={KNOWN_SIGNATURE}",  # not a clock's reading
         f"t={SENT_AT},v1={KNOWN_SIGNATURE}," + "v1=00," * 1000,
         f"t={SENT_AT},v1=é{KNOWN_SIGNATURE[1:]}",
     ],
