@@ -8,6 +8,7 @@ import http.server
 import socket
 import ssl
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ class Received:
     path: str
     headers: dict[str, str]
     body: bytes
+    at: float = 0.0  # time.time() when it arrived
+    answered: int = 0  # the status it was answered with
 
 
 @dataclass
@@ -43,11 +46,21 @@ class Receiver:
     port: int
     answer: Answer
     received: list[Received] = field(default_factory=list)
+    #: Statuses to answer the next requests with, in order, before ``answer`` takes over.
+    statuses: list[int] = field(default_factory=list)
     server_names: list[str | None] = field(default_factory=list)
     stopping: threading.Event = field(default_factory=threading.Event)
 
     def url(self, path: str = "/hook", host: str = "127.0.0.1", scheme: str = "http") -> str:
         return f"{scheme}://{host}:{self.port}{path}"
+
+    def accepted(self) -> list[Received]:
+        """The requests answered 2xx."""
+        return [item for item in list(self.received) if 200 <= item.answered < 300]
+
+    def of_type(self, event_type: str) -> list[Received]:
+        """The deliveries of one event type."""
+        return [item for item in list(self.received) if f'"type":"{event_type}"'.encode() in item.body]
 
 
 def resolving_to(address: str) -> Any:
@@ -60,21 +73,28 @@ def resolving_to(address: str) -> Any:
 
 
 @contextmanager
-def receiving(answer: Answer | None = None, tls: ssl.SSLContext | None = None) -> Iterator[Receiver]:
+def receiving(
+    answer: Answer | None = None, tls: ssl.SSLContext | None = None, statuses: Sequence[int] = ()
+) -> Iterator[Receiver]:
     """A receiver on a free port of 127.0.0.1 until the block ends; over TLS with ``tls`` (a server
-    context)."""
-    receiver = Receiver(port=0, answer=answer or Answer())
+    context). The first requests are answered with ``statuses``, in order, the rest as ``answer`` says."""
+    receiver = Receiver(port=0, answer=answer or Answer(), statuses=list(statuses))
+    lock = threading.Lock()
 
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            receiver.received.append(Received("POST", self.path, dict(self.headers.items()), body))
             told = receiver.answer
+            with lock:
+                status = receiver.statuses.pop(0) if receiver.statuses else told.status
+                receiver.received.append(
+                    Received("POST", self.path, dict(self.headers.items()), body, time.time(), status)
+                )
             if told.delay and receiver.stopping.wait(told.delay):
                 return
-            self.send_response(told.status)
+            self.send_response(status)
             if told.location:
                 self.send_header("Location", told.location)
             if told.endless:

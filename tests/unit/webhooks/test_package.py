@@ -23,7 +23,7 @@ print(json.dumps({{
 """
 
 
-def test_the_package_imports_the_standard_library_and_the_exceptions_only() -> None:
+def test_the_package_imports_the_standard_library_the_exceptions_and_the_event_types_only() -> None:
     result = json.loads(run_python(IMPORT_ALONE, env=function_environment(), isolated=True))
 
     assert result["outside_stdlib"] == []
@@ -31,6 +31,7 @@ def test_the_package_imports_the_standard_library_and_the_exceptions_only() -> N
         "videogen",
         "videogen.exceptions",
         "videogen.domain",
+        "videogen.domain.events",
         "videogen.domain.limits",
         "videogen.webhooks",
         "videogen.webhooks.payload",

@@ -116,8 +116,41 @@ ATTACH_MUSIC: Examples = {
     "upload": _example("The upload just posted", {"upload_id": "9d1c4e7a2b3f4c5d8e9f0a1b2c3d4e5f"}),
 }
 
+CREATE_WEBHOOK: Examples = {
+    "completed": _example(
+        "Be told when renders complete or fail",
+        {"url": "https://hooks.example.com/videogen", "events": ["render.completed", "render.failed"]},
+    ),
+}
+_WEBHOOK = {
+    "id": "wh_4f1c2a9b8e7d6c5b4a392817",
+    "url": "https://hooks.example.com/videogen",
+    "events": ["render.completed", "render.failed"],
+    "created_at": "2025-05-01T09:30:00.000Z",
+}
+_DELIVERY = {
+    "id": "dl_1746092052000_3f9a1c2b7d4e",
+    "event_id": "evt_9b2e61f0c3d84a7b95e1f2a3b4c5d6e7",
+    "type": "render.completed",
+    "status": "delivered",
+    "created_at": "2025-05-01T09:34:12.000Z",
+    "delivered_at": "2025-05-01T09:34:43.000Z",
+    "attempts": [
+        {"at": "2025-05-01T09:34:12.000Z", "status_code": 500, "latency_ms": 84.2, "error": "HTTP 500"},
+        {"at": "2025-05-01T09:34:43.000Z", "status_code": 200, "latency_ms": 61.0, "error": None},
+    ],
+}
+
 # ---------------------------------------------------------------- response bodies, by model name
 RESPONSES: dict[str, Examples] = {
+    "WebhookResponse": _one("A webhook", _WEBHOOK),
+    "WebhookCreatedResponse": _one(
+        "A new webhook and its secret",
+        {**_WEBHOOK, "secret": "whsec_kV3Xo2Jm0mXh1Yp9bQ7tC4uN8rL5sA6dE2fG1hI0jK"},
+    ),
+    "WebhookListResponse": _one("The caller's webhooks", {"items": [_WEBHOOK]}),
+    "DeliveryResponse": _one("Delivered on the second attempt", _DELIVERY),
+    "DeliveryListResponse": _one("Recent deliveries", {"items": [_DELIVERY]}),
     "ProjectResponse": _one("A rendered project", _PROJECT),
     "ProjectListResponse": _one(
         "A first page with more to come", {"items": [_SUMMARY], "next_cursor": "eyJpIjoiQnlPd25lciJ9"}

@@ -16,6 +16,7 @@ from videogen.domain.enums import (
     ScriptFormat,
     Transition,
 )
+from videogen.domain.events import RenderEventType
 from videogen.domain.limits import (
     AUDIO_TYPE_PATTERN,
     MAX_IMAGE_PROMPT_CHARS,
@@ -34,6 +35,7 @@ from videogen.domain.settings import (
     json_number,
     optional_settings,
 )
+from videogen.domain.webhooks import DeliveryStatus
 from videogen.exceptions import PayloadTooLargeException
 
 # "Not blank": at least one character that is not white space, where white space is what Python's
@@ -546,3 +548,78 @@ class RenderEstimateResponse(BaseModel):
     items: list[CostItemResponse] = Field(description="The estimated bill, item by item.")
     total_usd: float = Field(description="The estimated price in US dollars: the sum of the items.")
     currency: Literal["USD"] = Field("USD", description="The currency of every price here.")
+
+
+# ---------------------------------------------------------------- webhooks
+
+
+class WebhookCreateRequest(BaseModel):
+    """A URL to receive render events, and which ones."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(
+        max_length=8192,
+        description=(
+            "Where events are POSTed: https, at most 2048 characters, no credentials in it, a public "
+            "address (checked again at every delivery). Locally, http and loopback work too."
+        ),
+    )
+    events: list[RenderEventType] = Field(
+        min_length=1, max_length=len(RenderEventType), description="The event types to receive."
+    )
+
+
+class WebhookResponse(BaseModel):
+    """A registered webhook (its secret is shown only when it is created)."""
+
+    id: str = Field(description="The webhook's id, e.g. wh_4f1c...")
+    url: str = Field(description="Where its events are POSTed.")
+    events: list[RenderEventType] = Field(description="The event types it receives.")
+    created_at: datetime = Field(description="When it was registered (UTC).")
+
+
+class WebhookCreatedResponse(WebhookResponse):
+    """A new webhook with its signing secret: store it now, it is never shown again."""
+
+    secret: str = Field(
+        description=(
+            "Verifies the Videogen-Signature header of every delivery (HMAC-SHA256; see the README). "
+            "Shown only in this answer."
+        )
+    )
+
+
+class WebhookListResponse(BaseModel):
+    """The caller's webhooks, oldest first (at most 10)."""
+
+    items: list[WebhookResponse] = Field(description="The webhooks.")
+
+
+class DeliveryAttemptResponse(BaseModel):
+    """One POST to the receiver."""
+
+    at: datetime = Field(description="When it was sent (UTC).")
+    status_code: int | None = Field(description="What the receiver answered; null when it did not.")
+    latency_ms: float = Field(description="From connecting to the answer, in milliseconds.")
+    error: str | None = Field(description="Why it failed (timeout, refused address, HTTP 500, ...).")
+
+
+class DeliveryResponse(BaseModel):
+    """One event sent to one webhook, with its attempts."""
+
+    id: str = Field(description="The delivery's id; POST .../deliveries/{id}/retry sends it again.")
+    event_id: str = Field(description="The event's id, also in the Videogen-Event-Id header.")
+    type: RenderEventType = Field(description="The event type.")
+    status: DeliveryStatus = Field(
+        description="pending (an attempt is due), delivered (2xx received) or failed (gave up after 24 h)."
+    )
+    created_at: datetime = Field(description="When the event was queued for this webhook.")
+    delivered_at: datetime | None = Field(description="When the receiver answered 2xx.")
+    attempts: list[DeliveryAttemptResponse] = Field(description="Its attempts, oldest first.")
+
+
+class DeliveryListResponse(BaseModel):
+    """A webhook's recent deliveries, newest first (at most 50)."""
+
+    items: list[DeliveryResponse] = Field(description="The deliveries.")

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import Any
 
-#: Every event type a webhook can subscribe to, in a stable order: the API validates subscriptions against
-#: it and names it in its 422 message, the delivery function checks what it sends against it.
-EVENT_TYPES: Final[tuple[str, ...]] = ("render.started", "render.completed", "render.failed")
+from videogen.domain.events import EVENT_TYPES
 
 
 def event_body(event_id: str, type_: str, created_at: datetime, data: dict[str, Any]) -> bytes:
