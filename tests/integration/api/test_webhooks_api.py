@@ -9,6 +9,7 @@ import boto3
 import pytest
 
 from tests.support.api import ApiCaller
+from videogen.config import get_config
 from videogen.dal import webhooks as store
 from videogen.domain.events import EVENT_TYPES, RenderEventType
 from videogen.domain.webhooks import (
@@ -171,3 +172,30 @@ def test_a_delivered_delivery_is_never_retried(api: ApiCaller, cloud: LocalCloud
         api.as_owner("owner-bob").post(f"/webhooks/{hook['id']}/deliveries/{delivery.id}/retry", {}).status
         == 404
     )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://hooks.example.com/x",
+        "https://127.0.0.1/x",
+        "https://10.0.0.8/x",
+        "https://169.254.169.254/latest",
+    ],
+)
+def test_deployed_only_https_to_public_addresses_is_accepted(
+    api: ApiCaller, monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    # As deployed: template.yaml leaves WEBHOOKS_ALLOW_LOCAL unset (false); only the local cloud sets it.
+    monkeypatch.setenv("WEBHOOKS_ALLOW_LOCAL", "false")
+    get_config.cache_clear()
+    try:
+        refused = api.post("/webhooks", {**HOOK, "url": url})
+        accepted = api.post("/webhooks", HOOK)
+    finally:
+        get_config.cache_clear()
+
+    assert refused.status == 422, refused.body
+    assert refused.error_code == "INVALID_WEBHOOK"
+    assert refused.body["error"]["details"]["reason"] in {"scheme", "refused_address", "host"}
+    assert accepted.status == 201
