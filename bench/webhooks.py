@@ -94,7 +94,8 @@ def main() -> None:
             (delivery,) = api2.get(f"/webhooks/{hook.body['id']}/deliveries").body["items"]
             seen = [item.answered for item in receiver.received]
             waits = [
-                later.at - earlier.at for earlier, later in zip(receiver.received, receiver.received[1:])
+                later.at - earlier.at
+                for earlier, later in zip(receiver.received, receiver.received[1:], strict=False)
             ]
         print("receiver answering 500, 500, 500, then 200 (retry waits scaled to 1 s):")
         print(f"  attempts seen by the receiver: {seen}")
