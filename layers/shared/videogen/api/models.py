@@ -7,7 +7,15 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    create_model,
+    field_validator,
+    model_validator,
+)
 from pydantic.fields import FieldInfo
 
 from videogen.domain.enums import (
@@ -33,6 +41,7 @@ from videogen.domain.settings import (
     is_nullable,
     json_number,
     optional_settings,
+    provider_conflict,
 )
 from videogen.exceptions import PayloadTooLargeException
 
@@ -122,10 +131,23 @@ def _patch_setting(field: FieldInfo) -> tuple[Any, Any]:
     )
 
 
+def _providers_agree(patch: Any) -> Any:
+    conflict = provider_conflict(
+        getattr(patch, "image_provider", None), getattr(patch, "image_providers", None)
+    )
+    if conflict:
+        raise ValueError(conflict)
+    return patch
+
+
 ProjectSettingsPatch = create_model(
     "ProjectSettingsPatch",
-    __doc__="Settings to change; omitted fields keep their value. Only the seed can be set back to null.",
+    __doc__=(
+        "Settings to change; omitted fields keep their value. Only the seed can be set back to null. "
+        "image_provider or image_providers replaces both (image_provider is the list's first)."
+    ),
     __config__=ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1}),
+    __validators__={"_providers_agree": model_validator(mode="after")(_providers_agree)},
     **optional_settings(_patch_setting),
 )
 
