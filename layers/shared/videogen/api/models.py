@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -35,6 +35,7 @@ from videogen.domain.limits import (
     MIN_SCENE_SECONDS,
 )
 from videogen.domain.models import Project, RenderFailure, RenderProgress, Scene
+from videogen.domain.provenance import SceneFallback, SkippedProvider
 from videogen.domain.settings import (
     ProjectSettings,
     checked_type,
@@ -131,13 +132,19 @@ def _patch_setting(field: FieldInfo) -> tuple[Any, Any]:
     )
 
 
-def _providers_agree(patch: Any) -> Any:
-    conflict = provider_conflict(
-        getattr(patch, "image_provider", None), getattr(patch, "image_providers", None)
-    )
-    if conflict:
-        raise ValueError(conflict)
-    return patch
+class _SettingsPatch(BaseModel):
+    """What every settings patch checks beyond its fields: the two spellings of the providers agree."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
+
+    @model_validator(mode="after")
+    def _providers_agree(self) -> Self:
+        conflict = provider_conflict(
+            getattr(self, "image_provider", None), getattr(self, "image_providers", None)
+        )
+        if conflict:
+            raise ValueError(conflict)
+        return self
 
 
 ProjectSettingsPatch = create_model(
@@ -146,8 +153,7 @@ ProjectSettingsPatch = create_model(
         "Settings to change; omitted fields keep their value. Only the seed can be set back to null. "
         "image_provider or image_providers replaces both (image_provider is the list's first)."
     ),
-    __config__=ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1}),
-    __validators__={"_providers_agree": model_validator(mode="after")(_providers_agree)},
+    __base__=_SettingsPatch,
     **optional_settings(_patch_setting),
 )
 
@@ -226,10 +232,19 @@ class ProjectProgress(BaseModel):
     stage: str = Field(description="The render stage in progress.")
     scenes_done: int = Field(description="Scenes whose image is ready.")
     scenes_total: int = Field(description="Scenes in the render.")
+    fallbacks: list[SceneFallback] = Field(
+        default_factory=list,
+        description="Scenes of this render whose image a later provider of image_providers drew, and why.",
+    )
 
     @classmethod
     def from_domain(cls, progress: RenderProgress) -> ProjectProgress:
-        return cls(stage=progress.stage, scenes_done=progress.scenes_done, scenes_total=progress.scenes_total)
+        return cls(
+            stage=progress.stage,
+            scenes_done=progress.scenes_done,
+            scenes_total=progress.scenes_total,
+            fallbacks=list(progress.fallbacks),
+        )
 
 
 class ProjectSummary(BaseModel):
@@ -345,6 +360,15 @@ class SceneResponse(BaseModel):
     transition: Transition = Field(description="How this scene hands over to the next.")
     line: int = Field(description="Line of the script where the scene starts.")
     image_stale: bool = Field(description="True when the next render must (re)generate this scene's image.")
+    image_provider: str | None = Field(
+        None, description="Who drew the scene's last image: local, stability or bedrock (null: none yet)."
+    )
+    image_model: str | None = Field(None, description="The model that drew it.")
+    fallback: list[SkippedProvider] = Field(
+        default_factory=list,
+        description="The providers of image_providers tried before image_provider and passed over, in "
+        "order, with why (empty: the first provider drew it).",
+    )
     version: int = Field(description="Increases with every change; send it back as If-Match.")
     updated_at: datetime = Field(description="When the scene last changed (UTC).")
 

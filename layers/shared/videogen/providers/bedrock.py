@@ -215,10 +215,10 @@ def error_from_botocore(exc: Exception) -> VideoGeneratorException:
         error = exc.response.get("Error", {})
         return error_from_client_error(str(error.get("Code", "Unknown")), str(error.get("Message", "")))
     details = {"provider": "bedrock", "reason": type(exc).__name__}
-    if isinstance(
-        exc, boto_exc.NoCredentialsError | boto_exc.PartialCredentialsError | boto_exc.NoRegionError
-    ):
-        return ProviderAccessException("Bedrock has no AWS credentials or region to use", details)
+    if isinstance(exc, boto_exc.NoCredentialsError | boto_exc.PartialCredentialsError):
+        return ProviderAccessException("Bedrock has no AWS credentials to use", details)
+    if isinstance(exc, boto_exc.NoRegionError):
+        return ConfigurationException("Bedrock has no AWS region to use", details)
     if isinstance(exc, boto_exc.ConnectionError | boto_exc.HTTPClientError | boto_exc.ResponseStreamingError):
         return ProviderUnavailableException("Bedrock could not be reached", details)
     return ImageGenerationException("Bedrock call failed", details)

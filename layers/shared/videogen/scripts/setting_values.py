@@ -143,11 +143,11 @@ def _bad_setting(key: str, field: FieldInfo, kind: Any, value: object) -> FieldP
     choices = _choices(kind)
     if get_origin(kind) is tuple:
         (item,) = {arg for arg in get_args(kind) if arg is not Ellipsis}
-        high = next((meta.max_length for meta in field.metadata if isinstance(meta, MaxLen)), None)
+        most = next((meta.max_length for meta in field.metadata if isinstance(meta, MaxLen)), None)
         names = _choices(item) or []
         return FieldProblem(
             Reason.INVALID_SETTING,
-            f"{key} must list 1 to {high} different ones of {', '.join(names)}, separated by commas",
+            f"{key} must list 1 to {most} different ones of {', '.join(names)}, separated by commas",
             f'write e.g. "{key}: {", ".join(names[1:])}"',
         )
     if choices is not None:
