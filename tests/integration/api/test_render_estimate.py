@@ -103,7 +103,10 @@ def test_dry_run_counts_a_stored_image_as_cached_and_prices_only_the_others(api:
     first = scenes.all_scenes(project_id, project.scene_set or "")[0]
     key = scene_image_key(project, first, image_identity(project, settings))
     storage.put_bytes(settings.media_bucket, key, b"png", "image/png")
-    scenes.mark_image(project_id, project.scene_set or "", first.number, key)
+    identity = image_identity(project, settings)
+    scenes.mark_image(
+        project_id, project.scene_set or "", first.number, key, provider=identity.name, model=identity.model
+    )
 
     body = api.post(f"/projects/{project_id}/renders", query=DRY_RUN).body
 

@@ -96,8 +96,14 @@ def _fallbacks(stored: Iterable[str]) -> list[SceneFallback]:
 
 
 def _set_or_remove(attribute: MapAttribute[str, Any], value: BaseModel | None) -> Action:
-    """The update of a map attribute to a model's fields (those that are set), or its removal for None."""
-    return attribute.set(value.model_dump(exclude_none=True)) if value is not None else attribute.remove()
+    """The update of a map attribute to a model's fields (those that are set), or its removal for None.
+
+    A progress is stored without its fallbacks: those are counted in their own set (``add_scene_done``).
+    """
+    if value is None:
+        return attribute.remove()
+    exclude = {"fallbacks"} if isinstance(value, RenderProgress) else None
+    return attribute.set(value.model_dump(exclude_none=True, exclude=exclude))
 
 
 def now() -> datetime:
