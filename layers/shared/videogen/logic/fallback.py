@@ -142,9 +142,9 @@ def draw_in_order[T](
     scene: int,
     deadline: float | None = None,
     policy: FallbackPolicy = DEFAULT_POLICY,
-    clock: Callable[[], float] = time.monotonic,
-    sleep: Callable[[float], None] = time.sleep,
-    jitter: Callable[[], float] = random.random,
+    clock: Callable[[], float] | None = None,
+    sleep: Callable[[float], None] | None = None,
+    jitter: Callable[[], float] | None = None,
 ) -> Drawn[T]:
     """Call ``draw`` with each provider of ``chain`` in order until one succeeds (see the module's rules).
 
@@ -154,7 +154,8 @@ def draw_in_order[T](
         scene: the scene number, for the error message.
         deadline: a ``clock()`` time no call may start within ``policy.reserve`` seconds of (the Lambda
             invocation's end); None: no limit.
-        policy, clock, sleep, jitter: the limits, and the time and randomness they are measured with.
+        policy, clock, sleep, jitter: the limits, and the time and randomness they are measured with
+            (None: ``time.monotonic``, ``time.sleep``, ``random.random``, looked up at each call).
 
     Returns:
         The drawn value, the provider that drew it and the providers passed over before it.
@@ -167,6 +168,9 @@ def draw_in_order[T](
     """
     if not chain:
         raise ValueError("an image provider chain needs at least one provider")
+    clock = clock or time.monotonic
+    sleep = sleep or time.sleep
+    jitter = jitter or random.random
     failures: list[tuple[SkippedProvider, VideoGeneratorException]] = []
     for index, identity in enumerate(chain):
         last = index == len(chain) - 1
