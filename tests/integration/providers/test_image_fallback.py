@@ -230,6 +230,25 @@ def test_the_first_providers_cached_image_is_used_and_gets_a_record(
     assert projects.get_project_any_owner(project_id).progress.fallbacks == ()  # type: ignore[union-attr]
 
 
+def test_a_record_of_another_format_is_left_as_it_is(
+    api: ApiCaller, settings: Config, stability: FakeStability, bedrock_stub: tuple[Stubber, list[str]]
+) -> None:
+    # Given Stability's stored image of scene 1, beside a record this code cannot read
+    project_id = _project(api)
+    project = projects.get_project_any_owner(project_id)
+    request = image_request(project, scenes.get_scene(project_id, project.scene_set or "", 1))
+    key = cache_key(project_id, "stability", "core", request)
+    storage.put_bytes(settings.media_bucket, key, b"stored png", "image/png")
+    foreign = b'{"format": "videogen.image-provenance/9", "provider": "stability"}'
+    storage.put_bytes(settings.media_bucket, layout.image_provenance_key(key), foreign, "application/json")
+
+    # When scene 1's image is made, the image is used and the record is not overwritten
+    assert generate_scene_image(project_id, RENDER, 1, settings) == key
+    stored, _ = storage.read_object(settings.media_bucket, layout.image_provenance_key(key))
+    assert stored == foreign
+    assert api.get(f"/projects/{project_id}/scenes/1").body["image_provider"] == "stability"
+
+
 @pytest.mark.parametrize(("status", "name"), [(401, "unauthorized"), (403, "forbidden")])
 def test_a_refused_key_hands_over_at_once(  # noqa: PLR0917 - fixtures and parameters
     api: ApiCaller,

@@ -120,12 +120,19 @@ def cached_provenance(
     written) a new one, made from the image's bytes and stored."""
     record_key = layout.image_provenance_key(key)
     try:
-        return ImageProvenance.model_validate_json(storage.read_object(bucket, record_key)[0])
+        stored = storage.read_object(bucket, record_key)[0]
     except ResourceNotFoundException:
-        pass
+        stored = None
+    if stored is not None:
+        try:
+            return ImageProvenance.model_validate_json(stored)
+        except ValueError:
+            # A record this code cannot read (another format): described afresh for the scene, left as is.
+            logger.warning("Unreadable image provenance record", extra={"key": record_key})
     data, content_type = storage.read_object(bucket, key)
     record = provenance_of(identity, request, key, data, content_type, cached=True)
-    _put_provenance(bucket, record)
+    if stored is None:
+        _put_provenance(bucket, record)
     return record
 
 
