@@ -48,6 +48,26 @@ def test_bad_provider_settings_are_refused(settings: dict[str, object], words: s
         ProjectSettings.model_validate(settings)
 
 
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"image_provider": "local", "image_providers": None},
+        {"image_provider": None, "image_providers": ["local"]},
+    ],
+    ids=["null list", "null provider"],
+)
+def test_an_explicit_null_is_refused_not_derived(settings: dict[str, object]) -> None:
+    with pytest.raises(ValidationError):
+        ProjectSettings.model_validate(settings)
+
+
+def test_a_disagreement_is_reported_on_the_list() -> None:
+    with pytest.raises(ValidationError) as info:
+        ProjectSettings.model_validate({"image_provider": "local", "image_providers": ["bedrock"]})
+
+    assert [error["loc"] for error in info.value.errors()] == [("image_providers",)]
+
+
 def test_a_bad_name_is_reported_on_the_list_not_on_the_single_provider() -> None:
     with pytest.raises(ValidationError) as info:
         ProjectSettings.model_validate({"image_providers": ["dall-e"]})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -14,7 +14,6 @@ from pydantic import (
     Field,
     create_model,
     field_validator,
-    model_validator,
 )
 from pydantic.fields import FieldInfo
 
@@ -38,11 +37,11 @@ from videogen.domain.models import Project, RenderFailure, RenderProgress, Scene
 from videogen.domain.provenance import SceneFallback, SkippedProvider
 from videogen.domain.settings import (
     ProjectSettings,
+    agreeing_providers,
     checked_type,
     is_nullable,
     json_number,
     optional_settings,
-    provider_conflict,
 )
 from videogen.exceptions import PayloadTooLargeException
 
@@ -127,8 +126,10 @@ def _patch_setting(field: FieldInfo) -> tuple[Any, Any]:
     if is_nullable(field):
         return checked_type(field), Field(None, description=field.description)
     not_null = AfterValidator(_refuse_null)
+    # The setting's own schema keywords (image_providers' uniqueItems) hold for a patch of it too.
+    own = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
     return Annotated[checked_type(field), not_null], Field(
-        None, description=field.description, json_schema_extra=patch_field()
+        None, description=field.description, json_schema_extra=patch_field(**own)
     )
 
 
@@ -137,14 +138,7 @@ class _SettingsPatch(BaseModel):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
 
-    @model_validator(mode="after")
-    def _providers_agree(self) -> Self:
-        conflict = provider_conflict(
-            getattr(self, "image_provider", None), getattr(self, "image_providers", None)
-        )
-        if conflict:
-            raise ValueError(conflict)
-        return self
+    _providers_agree = field_validator("image_providers", check_fields=False)(agreeing_providers)
 
 
 ProjectSettingsPatch = create_model(

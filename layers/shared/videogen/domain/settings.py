@@ -8,9 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, Final, Literal, Self
+from typing import Annotated, Any, Final, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic.fields import FieldInfo
 
 from videogen.domain.enums import (
@@ -73,6 +82,14 @@ def provider_conflict(one: Any, many: Any) -> str | None:
     )
 
 
+def agreeing_providers(value: Any, info: ValidationInfo) -> Any:
+    """A validator of ``image_providers`` (after ``image_provider``): a ValueError when the two disagree."""
+    conflict = provider_conflict(info.data.get("image_provider"), value)
+    if conflict:
+        raise ValueError(conflict)
+    return value
+
+
 def merge_settings(*layers: Mapping[str, Any]) -> dict[str, Any]:
     """Settings given in layers (defaults, stored, the script's, the caller's), later layers winning.
 
@@ -115,6 +132,7 @@ class ProjectSettings(BaseModel):
         (ImageProviderName.LOCAL,),
         min_length=1,
         max_length=MAX_IMAGE_PROVIDERS,
+        json_schema_extra={"uniqueItems": True},
         description=(
             f"Who draws the scene images, tried in order per scene: 1 to {MAX_IMAGE_PROVIDERS} distinct "
             "providers of local, stability and bedrock. A provider that is down, throttled past its retries "
@@ -169,19 +187,24 @@ class ProjectSettings(BaseModel):
         if not isinstance(data, Mapping):
             return data
         one, many = data.get("image_provider"), data.get("image_providers")
-        if one is not None and many is None:
+        # Only a spelling left out is derived: an explicit null is refused as its type's.
+        if one is not None and "image_providers" not in data:
             return {**data, "image_providers": (one,)}
         # Only a valid name is copied: a bad one is reported once, on the list that holds it.
-        if one is None and isinstance(many, list | tuple) and many and many[0] in set(ImageProviderName):
+        if (
+            "image_provider" not in data
+            and isinstance(many, list | tuple)
+            and many
+            and many[0] in set(ImageProviderName)
+        ):
             return {**data, "image_provider": many[0]}
         return data
 
-    @model_validator(mode="after")
-    def _providers_agree(self) -> Self:
-        conflict = provider_conflict(self.image_provider, self.image_providers)
-        if conflict:
-            raise ValueError(conflict)
-        return self
+    @field_validator("image_providers")
+    @classmethod
+    def _providers_agree(cls, value: tuple[ImageProviderName, ...], info: ValidationInfo) -> Any:
+        # A field validator (image_provider is validated first): the error names image_providers.
+        return agreeing_providers(value, info)
 
     def frame_size(self) -> tuple[int, int]:
         """The output frame (width, height) in pixels."""
