@@ -18,6 +18,9 @@ REFUSED_BEYOND_THE_SCHEMA: dict[tuple[int, str, str | None], str] = {
     (422, "SCRIPT_PARSE_ERROR", None): "a script has a grammar (scenes, durations, no control characters)",
     (400, "INVALID_CURSOR", None): "a cursor is an opaque token: only the ones the API handed out are valid",
     (422, "VALIDATION_ERROR", "settings.voice"): "voices come from a registry, not from a pattern",
+    (422, "VALIDATION_ERROR", "settings.image_providers"): (
+        "image_provider, when sent with image_providers, must be its first: a rule across two fields"
+    ),
 }
 
 

@@ -9,17 +9,13 @@ the first test relies on and what the second exhausts.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections import Counter
-from collections.abc import Iterator
-from types import SimpleNamespace
 
 import pytest
-from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
 
 from tests.support.api import ApiCaller, wait_for_render
 from tests.support.images import inject_faults
+from tests.support.retries import record_retry_waits
 from videogen.exceptions import ProviderUnavailableException, RateLimitException
 from videogen.providers.local import LocalImageProvider
 
@@ -41,22 +37,13 @@ RETRY_CAPS = [2, 4, 8]
 
 
 @pytest.fixture
-def retry_waits(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
+def retry_waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """The waits the state machine's Retry asks for, recorded; each is slept for a 50th of its length.
 
     The retry policy under test is the ASL's: how many retries and how long each may wait. Sleeping the
     full waits (about 30 s on average for a provider that stays down, up to 61 s) would prove nothing more.
     """
-    waits: list[float] = []
-    lock = threading.Lock()
-
-    def sleep(seconds: float) -> None:
-        with lock:
-            waits.append(seconds)
-        time.sleep(seconds / 50)
-
-    monkeypatch.setattr(retrier_decl, "time", SimpleNamespace(sleep=sleep))
-    yield waits
+    return record_retry_waits(monkeypatch)
 
 
 @pytest.mark.slow

@@ -101,3 +101,20 @@ def force_status(project_id: str, status: str) -> None:
             ProjectItem.gsi2pk.set(table_keys.owner_status_pk(item.owner_id, status)),
         ],
     )
+
+
+def force_render(project_id: str, render_id: str) -> None:
+    """Put a project in the state a claimed, running render leaves it (RENDERING, with ``render_id`` and
+    a progress), without starting an execution: for tests that run a render's steps one by one."""
+    item = ProjectItem.get(table_keys.project_pk(project_id), table_keys.PROJECT_SK, consistent_read=True)
+    progress = {"stage": "images", "scenes_done": 0, "scenes_total": int(item.scene_count or 0)}
+    ProjectItem._get_connection().update_item(
+        table_keys.project_pk(project_id),
+        table_keys.PROJECT_SK,
+        actions=[
+            ProjectItem.status.set("RENDERING"),
+            ProjectItem.gsi2pk.set(table_keys.owner_status_pk(item.owner_id, "RENDERING")),
+            ProjectItem.render_id.set(render_id),
+            ProjectItem.progress.set(progress),
+        ],
+    )

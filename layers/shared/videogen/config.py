@@ -53,6 +53,10 @@ class Config(BaseModel):
         None, description="Name of the SSM SecureString holding the Stability AI key."
     )
     stability_api: Literal["rest", "grpc"] = Field("rest", description="Stability's REST v2beta or gRPC API.")
+    stability_base_url: str = Field(
+        "https://api.stability.ai",
+        description="Stability's REST API (https; plain http only to a server on this machine, a test fake).",
+    )
     bedrock_model_id: str = Field(BEDROCK_MODEL_ID, description="The Bedrock image model.")
     render_timeout_seconds: int = Field(840, description="Longest an ffmpeg assembly may run.")
     max_running_renders_per_owner: int = Field(

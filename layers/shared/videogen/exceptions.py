@@ -223,6 +223,14 @@ class ConfigurationException(VideoGeneratorException, code="CONFIGURATION_ERROR"
     """videogen is not configured for what was asked (a provider without credentials)."""
 
 
+class ProviderAccessException(ConfigurationException, code="PROVIDER_ACCESS_DENIED"):
+    """An image provider will not serve us: its key or role is missing or refused, or the account cannot pay.
+
+    A render with another image provider configured falls back to it (pipeline.images); the same provider
+    will not accept the call later either, so the state machine does not retry it.
+    """
+
+
 class BudgetExceededException(VideoGeneratorException, code="BUDGET_EXCEEDED", status=402):
     """The render's estimated cost would exceed what remains of the owner's monthly budget; details carry
     ``estimate_usd``, ``budget_usd``, ``spent_usd`` and ``remaining_usd``."""

@@ -39,6 +39,7 @@ def test_create_project_returns_201_with_location_etag_and_defaults(api: ApiCall
         "resolution": "720p",
         "fps": 30,
         "image_provider": "local",
+        "image_providers": ["local"],
         "style": "",
         "seed": None,
         "voice": "local:en_US-joe-medium",
@@ -62,6 +63,7 @@ def test_create_project_with_settings_stores_them(api: ApiCaller) -> None:
     assert fetched["settings"] == {
         **settings,
         "image_provider": "local",
+        "image_providers": ["local"],
         "voice": "local:en_US-joe-medium",
         "captions": True,
         "caption_position": "bottom",

@@ -15,7 +15,7 @@ from videogen.dal import projects, scenes, storage, table_keys
 from videogen.dal.tables import ProjectItem
 from videogen.domain import costs
 from videogen.logic import estimate as estimate_logic
-from videogen.logic.images import image_identity, scene_image_key
+from videogen.logic.images import image_identities, image_identity, scene_image_key
 from videogen.media.segments import segment_size
 from videogen_local.cloud import LocalCloud
 
@@ -103,7 +103,10 @@ def test_dry_run_counts_a_stored_image_as_cached_and_prices_only_the_others(api:
     first = scenes.all_scenes(project_id, project.scene_set or "")[0]
     key = scene_image_key(project, first, image_identity(project, settings))
     storage.put_bytes(settings.media_bucket, key, b"png", "image/png")
-    scenes.mark_image(project_id, project.scene_set or "", first.number, key)
+    identity = image_identity(project, settings)
+    scenes.mark_image(
+        project_id, project.scene_set or "", first.number, key, provider=identity.name, model=identity.model
+    )
 
     body = api.post(f"/projects/{project_id}/renders", query=DRY_RUN).body
 
@@ -111,6 +114,27 @@ def test_dry_run_counts_a_stored_image_as_cached_and_prices_only_the_others(api:
     images = next(item for item in body["items"] if item["item"] == "images (stability)")
     assert (images["quantity"], images["unit_usd"]) == (2, 0.03)
     assert images["usd"] == pytest.approx(0.06)
+
+
+def test_dry_run_counts_an_image_a_fallback_provider_drew_as_cached(api: ApiCaller) -> None:
+    # Given a stability-then-bedrock project whose first scene Bedrock drew (Stability was down)
+    chain = {"image_provider": "stability", "image_providers": ["stability", "bedrock"]}
+    project_id = _project(api, settings={**SETTINGS, **chain})
+    settings = get_config()
+    project = projects.get_project(OWNER, project_id)
+    first = scenes.all_scenes(project_id, project.scene_set or "")[0]
+    fallback = image_identities(project, settings)[1]
+    key = scene_image_key(project, first, fallback)
+    storage.put_bytes(settings.media_bucket, key, b"png", "image/png")
+    scenes.mark_image(
+        project_id, project.scene_set or "", first.number, key, provider=fallback.name, model=fallback.model
+    )
+
+    body = api.post(f"/projects/{project_id}/renders", query=DRY_RUN).body
+
+    # Then it is reused, and the others are priced at the first provider's price
+    assert (body["plan"]["images_to_generate"], body["plan"]["images_cached"]) == (2, 1)
+    assert body["plan"]["image_provider"] == "stability"
 
 
 def test_dry_run_of_a_polly_project_prices_its_characters(api: ApiCaller) -> None:

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import io
 import json
-import threading
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
 from PIL import Image
 
-from tests.support.providers import closed_port, image_request, parse_form
+from tests.support.providers import closed_port, image_request
+from tests.support.stability_fake import (
+    KEY,
+    FakeStability,
+    Received,
+    Reply,
+    error_reply,
+    image_reply,
+    png,
+    serving_stability,
+)
 from videogen.exceptions import (
     ConfigurationException,
     ContentFilteredException,
@@ -24,91 +30,18 @@ from videogen.exceptions import (
 from videogen.providers.stability import DEFAULT_RETRY_AFTER
 from videogen.providers.stability_rest import StabilityRestProvider
 
-KEY = "sk-rest-test-key"
-Reply = tuple[int, dict[str, str], bytes]
-
-
-def _png(width: int, height: int, color: tuple[int, int, int] = (20, 120, 220)) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (width, height), color).save(out, format="PNG")
-    return out.getvalue()
-
-
-def _image_reply(finish_reason: str = "SUCCESS", width: int = 1344, height: int = 768) -> Reply:
-    headers = {"Content-Type": "image/png", "finish-reason": finish_reason, "seed": "1234"}
-    return 200, headers, _png(width, height)
-
-
-def _error_reply(status: int, name: str, extra_headers: dict[str, str] | None = None) -> Reply:
-    body = {"id": "e-1", "name": name, "errors": ["the provider's own words: do not show me"]}
-    return status, {"Content-Type": "application/json", **(extra_headers or {})}, json.dumps(body).encode()
-
-
-@dataclass
-class Received:
-    path: str
-    headers: dict[str, str]
-    fields: dict[str, str]
-
-
-@dataclass
-class FakeStability:
-    """Records every request and answers with whatever the test put in ``respond``."""
-
-    received: list[Received] = field(default_factory=list)
-    respond: Callable[[Received], Reply | None] = lambda received: _image_reply()
-    release: threading.Event = field(default_factory=threading.Event)
-
-
-def _handler_for(fake: FakeStability) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_POST(self) -> None:  # noqa: N802 - http.server's name
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            received = Received(
-                path=self.path,
-                headers={key.lower(): value for key, value in self.headers.items()},
-                fields=parse_form(self.headers["Content-Type"], body),
-            )
-            fake.received.append(received)
-            reply = fake.respond(received)
-            if reply is None:
-                # Drop the connection without a response, like a crashed load balancer.
-                self.close_connection = True
-                return
-            status, headers, payload = reply
-            self.send_response(status)
-            for key, value in headers.items():
-                self.send_header(key, value)
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server's signature
-            """Keep the test output quiet."""
-
-    return Handler
-
 
 @pytest.fixture(scope="module")
 def rest_server() -> Iterator[tuple[FakeStability, str]]:
-    fake = FakeStability()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(fake))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield fake, f"http://127.0.0.1:{server.server_address[1]}"
-    fake.release.set()
-    server.shutdown()
-    server.server_close()
+    with serving_stability() as served:
+        yield served
 
 
 @pytest.fixture
 def fake(rest_server: tuple[FakeStability, str]) -> FakeStability:
     stub, _ = rest_server
     stub.received.clear()
-    stub.respond = lambda received: _image_reply()
+    stub.respond = lambda received: image_reply()
     stub.release.clear()
     return stub
 
@@ -145,11 +78,11 @@ def test_generate_posts_the_form_and_crops_the_image_to_the_frame(
 def test_an_image_of_the_exact_size_is_passed_through(
     provider: StabilityRestProvider, fake: FakeStability
 ) -> None:
-    fake.respond = lambda received: _image_reply(width=1280, height=720)
+    fake.respond = lambda received: image_reply(width=1280, height=720)
 
     image = provider.generate(image_request())
 
-    assert image.data == _png(1280, 720)
+    assert image.data == png(1280, 720)
 
 
 def test_sd3_models_post_to_the_sd3_endpoint_and_name_the_model(
@@ -157,7 +90,7 @@ def test_sd3_models_post_to_the_sd3_endpoint_and_name_the_model(
 ) -> None:
     fake, base_url = rest_server
     fake.received.clear()
-    fake.respond = lambda received: _image_reply(width=768, height=1344)
+    fake.respond = lambda received: image_reply(width=768, height=1344)
     provider = StabilityRestProvider(KEY, base_url=base_url + "/", model="sd3.5-large")
 
     image = provider.generate(image_request(width=720, height=1280, negative_prompt=""))
@@ -173,7 +106,7 @@ def test_sd3_models_post_to_the_sd3_endpoint_and_name_the_model(
 def test_content_filtered_finish_reason_is_content_filtered(
     provider: StabilityRestProvider, fake: FakeStability
 ) -> None:
-    fake.respond = lambda received: _image_reply("CONTENT_FILTERED")
+    fake.respond = lambda received: image_reply("CONTENT_FILTERED")
 
     with pytest.raises(ContentFilteredException) as info:
         provider.generate(image_request())
@@ -182,7 +115,7 @@ def test_content_filtered_finish_reason_is_content_filtered(
 
 
 def test_error_finish_reason_is_retryable(provider: StabilityRestProvider, fake: FakeStability) -> None:
-    fake.respond = lambda received: _image_reply("ERROR")
+    fake.respond = lambda received: image_reply("ERROR")
 
     with pytest.raises(ProviderUnavailableException):
         provider.generate(image_request())
@@ -191,7 +124,7 @@ def test_error_finish_reason_is_retryable(provider: StabilityRestProvider, fake:
 def test_moderated_prompt_403_is_content_filtered(
     provider: StabilityRestProvider, fake: FakeStability
 ) -> None:
-    fake.respond = lambda received: _error_reply(403, "content_moderation")
+    fake.respond = lambda received: error_reply(403, "content_moderation")
 
     with pytest.raises(ContentFilteredException):
         provider.generate(image_request())
@@ -200,7 +133,7 @@ def test_moderated_prompt_403_is_content_filtered(
 def test_429_is_rate_limited_with_retry_after_from_the_header(
     provider: StabilityRestProvider, fake: FakeStability
 ) -> None:
-    fake.respond = lambda received: _error_reply(429, "rate_limit_exceeded", {"Retry-After": "12"})
+    fake.respond = lambda received: error_reply(429, "rate_limit_exceeded", {"Retry-After": "12"})
 
     with pytest.raises(RateLimitException) as info:
         provider.generate(image_request())
@@ -211,7 +144,7 @@ def test_429_is_rate_limited_with_retry_after_from_the_header(
 def test_429_without_retry_after_waits_the_default(
     provider: StabilityRestProvider, fake: FakeStability
 ) -> None:
-    fake.respond = lambda received: _error_reply(429, "rate_limit_exceeded")
+    fake.respond = lambda received: error_reply(429, "rate_limit_exceeded")
 
     with pytest.raises(RateLimitException) as info:
         provider.generate(image_request())
@@ -237,7 +170,7 @@ def test_5xx_is_provider_unavailable(
 def test_auth_and_billing_errors_are_configuration_errors_without_the_key(
     provider: StabilityRestProvider, fake: FakeStability, status: int, name: str
 ) -> None:
-    fake.respond = lambda received: _error_reply(status, name)
+    fake.respond = lambda received: error_reply(status, name)
 
     with pytest.raises(ConfigurationException) as info:
         provider.generate(image_request())
@@ -252,7 +185,7 @@ def test_auth_and_billing_errors_are_configuration_errors_without_the_key(
 def test_client_errors_name_the_provider_error_but_not_the_body(
     provider: StabilityRestProvider, fake: FakeStability, status: int, name: str
 ) -> None:
-    fake.respond = lambda received: _error_reply(status, name)
+    fake.respond = lambda received: error_reply(status, name)
 
     with pytest.raises(ImageGenerationException) as info:
         provider.generate(image_request())
@@ -296,7 +229,7 @@ def test_redirects_are_not_followed_so_the_key_stays_put(
     provider: StabilityRestProvider, fake: FakeStability
 ) -> None:
     fake.respond = lambda received: (
-        (307, {"Location": "/elsewhere"}, b"") if received.path.endswith("/core") else _image_reply()
+        (307, {"Location": "/elsewhere"}, b"") if received.path.endswith("/core") else image_reply()
     )
 
     with pytest.raises(ImageGenerationException):
@@ -310,7 +243,7 @@ def test_a_slow_server_times_out_as_provider_unavailable(rest_server: tuple[Fake
 
     def stall(received: Received) -> Reply:
         fake.release.wait(timeout=5)
-        return _image_reply()
+        return image_reply()
 
     fake.respond = stall
     provider = StabilityRestProvider(KEY, base_url=base_url, timeout=0.3)

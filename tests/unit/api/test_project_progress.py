@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from videogen.api.models import ProjectResponse
 from videogen.domain.enums import ProjectStatus
 from videogen.domain.models import Project, RenderFailure, RenderProgress
+from videogen.domain.provenance import SceneFallback, SkippedProvider
 from videogen.domain.settings import ProjectSettings
 
 NOW = datetime(2026, 12, 6, tzinfo=UTC)
@@ -36,8 +37,33 @@ def test_the_api_shows_progress_and_failure_field_by_field_without_the_render_id
 
     body = ProjectResponse.from_domain(project).model_dump(mode="json")
 
-    assert body["progress"] == {"stage": "images", "scenes_done": 1, "scenes_total": 3}
+    assert body["progress"] == {"stage": "images", "scenes_done": 1, "scenes_total": 3, "fallbacks": []}
     assert body["error"] == {"code": "CONTENT_FILTERED", "message": "Refused."}
+
+
+def test_the_api_shows_each_scene_a_fallback_provider_drew() -> None:
+    skipped = SkippedProvider(
+        provider="stability",
+        model="core",
+        code="PROVIDER_UNAVAILABLE",
+        reason="Stability AI is unavailable",
+        attempts=2,
+    )
+    fallback = SceneFallback.of(2, "bedrock", [skipped])
+    project = replace(
+        PROJECT, progress=RenderProgress(stage="images", scenes_done=2, scenes_total=3, fallbacks=(fallback,))
+    )
+
+    body = ProjectResponse.from_domain(project).model_dump(mode="json")
+
+    assert body["progress"]["fallbacks"] == [
+        {
+            "scene": 2,
+            "from_provider": "stability",
+            "to_provider": "bedrock",
+            "reason": "stability: Stability AI is unavailable (PROVIDER_UNAVAILABLE, 2 attempts)",
+        }
+    ]
 
 
 def test_a_project_without_a_render_shows_neither() -> None:

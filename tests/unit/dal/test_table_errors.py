@@ -65,7 +65,7 @@ def test_a_missing_item_that_is_an_answer_reads_as_empty(
         ("query", lambda: scenes.delete_scene_set(PROJECT, "s1"), "Could not remove old scenes."),
         (
             "update_item",
-            lambda: scenes.mark_image(PROJECT, "s1", 1, "k"),
+            lambda: scenes.mark_image(PROJECT, "s1", 1, "k", provider="local", model="m"),
             "Could not record the scene image.",
         ),
         ("get_item", lambda: assets.get_asset(PROJECT, "video"), "Could not read the asset."),
@@ -89,7 +89,7 @@ def test_a_scene_deleted_before_its_image_is_recorded_is_resource_not_found(dyna
     client_error(dynamodb, "update_item", "ConditionalCheckFailedException")
 
     with pytest.raises(ResourceNotFoundException, match="Scene 1 no longer exists."):
-        scenes.mark_image(PROJECT, "s1", 1, "k")
+        scenes.mark_image(PROJECT, "s1", 1, "k", provider="local", model="m")
 
 
 def test_a_project_changed_while_it_is_deleted_is_a_conflict(dynamodb: Stubber) -> None:

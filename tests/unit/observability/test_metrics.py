@@ -16,7 +16,13 @@ from videogen.config import Config
 from videogen.domain.enums import ProjectStatus
 from videogen.domain.models import Project, Scene
 from videogen.domain.settings import ProjectSettings
-from videogen.exceptions import ProviderUnavailableException, RateLimitException
+from videogen.exceptions import (
+    ProviderAccessException,
+    ProviderUnavailableException,
+    RateLimitException,
+    ResourceNotFoundException,
+)
+from videogen.logic import fallback
 from videogen.observability import captures_cold_start, emit_metric, metrics
 from videogen.pipeline import finish, images
 from videogen.providers.base import GeneratedImage, ImageRequest
@@ -216,17 +222,27 @@ def test_other_provider_failures_are_not_throttles(emf: Records) -> None:
     assert _values(emf(), "ProviderThrottles") == []
 
 
+def _image_without_record(bucket: str, key: str) -> tuple[bytes, str]:
+    """A cached image stored before its provenance record was written."""
+    if key.endswith(".json"):
+        raise ResourceNotFoundException(f"No file {key!r}.")
+    return b"png", "image/png"
+
+
 @pytest.mark.parametrize("cached", [False, True])
 def test_scene_image_counts_generated_or_cached(
     emf: Records, monkeypatch: pytest.MonkeyPatch, cached: bool
 ) -> None:
     provider = _Provider(IMAGE)
     monkeypatch.setattr(images.projects, "get_project_any_owner", lambda project_id: _project())
-    monkeypatch.setattr(images.projects, "add_scene_done", lambda project_id, render_id, number: None)
+    monkeypatch.setattr(
+        images.projects, "add_scene_done", lambda project_id, render_id, number, fallback: None
+    )
     monkeypatch.setattr(images.scenes, "get_scene", lambda project_id, scene_set, number: _scene(number))
-    monkeypatch.setattr(images.scenes, "mark_image", lambda *args: None)
+    monkeypatch.setattr(images.scenes, "mark_image", lambda *args, **kwargs: None)
     monkeypatch.setattr(images.storage, "object_exists", lambda bucket, key: cached)
     monkeypatch.setattr(images.storage, "put_bytes", lambda *args: None)
+    monkeypatch.setattr(images.storage, "read_object", _image_without_record)
     monkeypatch.setattr(images, "provider_for", lambda project, settings: provider)
 
     images.generate_scene_image(PROJECT_ID, "000001", 1, SETTINGS)
@@ -236,6 +252,39 @@ def test_scene_image_counts_generated_or_cached(
     assert _values(records, "ImagesGenerated") == ([] if cached else [1.0])
     assert len(_values(records, "ProviderLatency")) == (0 if cached else 1)
     assert provider.calls == (0 if cached else 1)
+
+
+def test_a_fallback_is_counted_per_provider_passed_over(
+    emf: Records, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a project drawn by stability, then bedrock, then local; stability refuses the key, bedrock is down
+    chain = ProjectSettings(voice="none", image_providers=("stability", "bedrock", "local"))
+    outcomes: dict[str, _Provider] = {
+        "stability": _Provider(ProviderAccessException("Stability AI refused the API key")),
+        "bedrock": _Provider(ProviderUnavailableException("Bedrock is unavailable")),
+        "local": _Provider(IMAGE),
+    }
+    recorded: list[Any] = []
+    monkeypatch.setattr(images.projects, "get_project_any_owner", lambda project_id: _project(settings=chain))
+    monkeypatch.setattr(images.projects, "add_scene_done", lambda *args: recorded.append(args[-1]))
+    monkeypatch.setattr(images.scenes, "get_scene", lambda project_id, scene_set, number: _scene(number))
+    monkeypatch.setattr(images.scenes, "mark_image", lambda *args, **kwargs: None)
+    monkeypatch.setattr(images.storage, "object_exists", lambda bucket, key: False)
+    monkeypatch.setattr(images.storage, "put_bytes", lambda *args: None)
+    monkeypatch.setattr(images, "provider_for", lambda name, settings: outcomes[str(name)])
+    monkeypatch.setattr(fallback.time, "sleep", lambda seconds: None)
+
+    images.generate_scene_image(PROJECT_ID, "000001", 1, SETTINGS)
+    records = emf()
+
+    # Then each provider passed over counts once, under its own name
+    fallbacks = [record for record in records if "ProviderFallbacks" in record]
+    assert sorted((record["provider"], record["ProviderFallbacks"]) for record in fallbacks) == [
+        ("bedrock", [1.0]),
+        ("stability", [1.0]),
+    ]
+    assert [outcome.calls for outcome in outcomes.values()] == [1, 2, 1]
+    assert recorded[0].to_provider == "local"
 
 
 @pytest.mark.parametrize(("environment", "captured"), [("local", False), ("dev", True), ("prod", True)])

@@ -109,7 +109,7 @@ def test_image_generation_is_a_subsegment_annotated_with_provider_and_scene(
     monkeypatch.setattr(images.projects, "get_project_any_owner", lambda project_id: _project("none"))
     monkeypatch.setattr(images.projects, "add_scene_done", lambda *args: None)
     monkeypatch.setattr(images.scenes, "get_scene", lambda project_id, scene_set, number: _scene(number))
-    monkeypatch.setattr(images.scenes, "mark_image", lambda *args: None)
+    monkeypatch.setattr(images.scenes, "mark_image", lambda *args, **kwargs: None)
     monkeypatch.setattr(images, "provider_for", lambda project, settings: Provider())
     _no_storage(monkeypatch, images)
 

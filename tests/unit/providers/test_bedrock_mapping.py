@@ -206,8 +206,8 @@ def test_parse_stability_ignores_missing_seeds() -> None:
         ("InternalServerException", "Oops", exceptions.ProviderUnavailableException),
         ("ModelTimeoutException", "Timed out", exceptions.ProviderUnavailableException),
         ("ModelNotReadyException", "Not ready", exceptions.ProviderUnavailableException),
-        ("AccessDeniedException", "No access to model", exceptions.ConfigurationException),
-        ("UnrecognizedClientException", "Bad token", exceptions.ConfigurationException),
+        ("AccessDeniedException", "No access to model", exceptions.ProviderAccessException),
+        ("UnrecognizedClientException", "Bad token", exceptions.ProviderAccessException),
         ("ResourceNotFoundException", "No such model", exceptions.ConfigurationException),
         (
             "ValidationException",
@@ -243,7 +243,7 @@ def test_throttling_has_a_default_retry_after() -> None:
 @pytest.mark.parametrize(
     ("exc", "expected"),
     [
-        (boto_exc.NoCredentialsError(), exceptions.ConfigurationException),
+        (boto_exc.NoCredentialsError(), exceptions.ProviderAccessException),
         (boto_exc.NoRegionError(), exceptions.ConfigurationException),
         (
             boto_exc.EndpointConnectionError(endpoint_url="https://bedrock"),

@@ -10,6 +10,7 @@ from videogen.domain.enums import FRAME_SIZES
 from videogen.exceptions import (
     ConfigurationException,
     ImageGenerationException,
+    ProviderAccessException,
     ProviderUnavailableException,
     RateLimitException,
     VideoGeneratorException,
@@ -75,8 +76,8 @@ def test_engine_size_rejects_empty_sizes() -> None:
         ("DEADLINE_EXCEEDED", ProviderUnavailableException),
         ("INTERNAL", ProviderUnavailableException),
         ("ABORTED", ProviderUnavailableException),
-        ("UNAUTHENTICATED", ConfigurationException),
-        ("PERMISSION_DENIED", ConfigurationException),
+        ("UNAUTHENTICATED", ProviderAccessException),
+        ("PERMISSION_DENIED", ProviderAccessException),
         ("NOT_FOUND", ConfigurationException),
         ("INVALID_ARGUMENT", ImageGenerationException),
         ("UNKNOWN", ImageGenerationException),

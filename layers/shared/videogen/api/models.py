@@ -7,7 +7,14 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    create_model,
+    field_validator,
+)
 from pydantic.fields import FieldInfo
 
 from videogen.domain.enums import (
@@ -28,8 +35,10 @@ from videogen.domain.limits import (
     MIN_SCENE_SECONDS,
 )
 from videogen.domain.models import Project, RenderFailure, RenderProgress, Scene
+from videogen.domain.provenance import SceneFallback, SkippedProvider
 from videogen.domain.settings import (
     ProjectSettings,
+    agreeing_providers,
     checked_type,
     is_nullable,
     json_number,
@@ -119,15 +128,28 @@ def _patch_setting(field: FieldInfo) -> tuple[Any, Any]:
     if is_nullable(field):
         return checked_type(field), Field(None, description=field.description)
     not_null = AfterValidator(_refuse_null)
+    # The setting's own schema keywords (image_providers' uniqueItems) hold for a patch of it too.
+    own = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
     return Annotated[checked_type(field), not_null], Field(
-        None, description=field.description, json_schema_extra=patch_field()
+        None, description=field.description, json_schema_extra=patch_field(**own)
     )
+
+
+class _SettingsPatch(BaseModel):
+    """What every settings patch checks beyond its fields: the two spellings of the providers agree."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
+
+    _providers_agree = field_validator("image_providers", check_fields=False)(agreeing_providers)
 
 
 ProjectSettingsPatch = create_model(
     "ProjectSettingsPatch",
-    __doc__="Settings to change; omitted fields keep their value. Only the seed can be set back to null.",
-    __config__=ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1}),
+    __doc__=(
+        "Settings to change; omitted fields keep their value. Only the seed can be set back to null. "
+        "image_provider or image_providers replaces both (image_provider is the list's first)."
+    ),
+    __base__=_SettingsPatch,
     **optional_settings(_patch_setting),
 )
 
@@ -206,10 +228,19 @@ class ProjectProgress(BaseModel):
     stage: str = Field(description="The render stage in progress.")
     scenes_done: int = Field(description="Scenes whose image is ready.")
     scenes_total: int = Field(description="Scenes in the render.")
+    fallbacks: list[SceneFallback] = Field(
+        default_factory=list,
+        description="Scenes of this render whose image a later provider of image_providers drew, and why.",
+    )
 
     @classmethod
     def from_domain(cls, progress: RenderProgress) -> ProjectProgress:
-        return cls(stage=progress.stage, scenes_done=progress.scenes_done, scenes_total=progress.scenes_total)
+        return cls(
+            stage=progress.stage,
+            scenes_done=progress.scenes_done,
+            scenes_total=progress.scenes_total,
+            fallbacks=list(progress.fallbacks),
+        )
 
 
 class ProjectSummary(BaseModel):
@@ -325,6 +356,15 @@ class SceneResponse(BaseModel):
     transition: Transition = Field(description="How this scene hands over to the next.")
     line: int = Field(description="Line of the script where the scene starts.")
     image_stale: bool = Field(description="True when the next render must (re)generate this scene's image.")
+    image_provider: str | None = Field(
+        None, description="Who drew the scene's last image: local, stability or bedrock (null: none yet)."
+    )
+    image_model: str | None = Field(None, description="The model that drew it.")
+    fallback: list[SkippedProvider] = Field(
+        default_factory=list,
+        description="The providers of image_providers tried before image_provider and passed over, in "
+        "order, with why (empty: the first provider drew it).",
+    )
     version: int = Field(description="Increases with every change; send it back as If-Match.")
     updated_at: datetime = Field(description="When the scene last changed (UTC).")
 

@@ -7,7 +7,7 @@ import binascii
 import json
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,6 +29,7 @@ from videogen.dal.executions import execution_name
 from videogen.dal.tables import BaseItem, ByOwnerIndex, ByOwnerStatusIndex, ProjectItem, read_item
 from videogen.domain.enums import ProjectStatus, ScriptFormat
 from videogen.domain.models import Project, ProjectPage, RenderFailure, RenderProgress
+from videogen.domain.provenance import SceneFallback
 from videogen.domain.settings import ProjectSettings
 from videogen.exceptions import (
     InvalidCursorException,
@@ -80,12 +81,29 @@ def _progress(item: ProjectItem) -> RenderProgress | None:
     done = getattr(item, "scenes_done", None)
     if done is not None:
         progress["scenes_done"] = len(done)
+    progress["fallbacks"] = _fallbacks(getattr(item, "scene_fallbacks", None) or ())
     return RenderProgress.model_validate(progress)
 
 
+def _fallbacks(stored: Iterable[str]) -> list[SceneFallback]:
+    """The stored fallbacks, one per scene in scene order (of two for one scene, which only a step retried
+    after its first run recorded one can leave, the later in text order: a stable choice)."""
+    by_scene: dict[int, SceneFallback] = {}
+    for text in sorted(stored):
+        entry = SceneFallback.model_validate_json(text)
+        by_scene[entry.scene] = entry
+    return [by_scene[scene] for scene in sorted(by_scene)]
+
+
 def _set_or_remove(attribute: MapAttribute[str, Any], value: BaseModel | None) -> Action:
-    """The update of a map attribute to a model's fields (those that are set), or its removal for None."""
-    return attribute.set(value.model_dump(exclude_none=True)) if value is not None else attribute.remove()
+    """The update of a map attribute to a model's fields (those that are set), or its removal for None.
+
+    A progress is stored without its fallbacks: those are counted in their own set (``add_scene_done``).
+    """
+    if value is None:
+        return attribute.remove()
+    exclude = {"fallbacks"} if isinstance(value, RenderProgress) else None
+    return attribute.set(value.model_dump(exclude_none=True, exclude=exclude))
 
 
 def now() -> datetime:
@@ -439,6 +457,7 @@ def claim_render(owner_id: str, project_id: str, quota: limits.RenderQuota) -> P
             ProjectItem.progress, RenderProgress(stage="queued", scenes_done=0, scenes_total=total)
         ),
         ProjectItem.scenes_done.remove(),
+        ProjectItem.scene_fallbacks.remove(),
         ProjectItem.error.remove(),
         ProjectItem.render_started_at.set(claimed_at),
         ProjectItem.updated_at.set(claimed_at),
@@ -517,14 +536,22 @@ def record_execution(project_id: str, execution_arn: str) -> None:
         raise StorageException("Could not record the execution.") from exc
 
 
-def add_scene_done(project_id: str, render_id: str, scene_number: int) -> None:
-    """Count a finished scene of this render; adding to a set keeps a retried step from counting twice,
-    and a superseded render's step counts nothing."""
+def add_scene_done(
+    project_id: str, render_id: str, scene_number: int, fallback: SceneFallback | None = None
+) -> None:
+    """Count a finished scene of this render, and the fallback that drew its image if one did, in one
+    update; adding to sets keeps a retried step from counting twice, and a superseded render's step counts
+    nothing."""
+    actions: list[Action] = [ProjectItem.scenes_done.add({scene_number})]
+    if fallback is not None:
+        # Canonical JSON (sorted keys, no spaces): the same fallback is the same set member.
+        text = json.dumps(fallback.model_dump(), sort_keys=True, separators=(",", ":"))
+        actions.append(ProjectItem.scene_fallbacks.add({text}))
     try:
         ProjectItem._get_connection().update_item(
             table_keys.project_pk(project_id),
             table_keys.PROJECT_SK,
-            actions=[ProjectItem.scenes_done.add({scene_number})],
+            actions=actions,
             condition=ProjectItem.pk.exists() & (ProjectItem.render_id == render_id),
         )
     except UpdateError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
 
@@ -13,6 +14,7 @@ from videogen.dal.projects import now
 from videogen.dal.tables import BaseItem, SceneItem, read_item
 from videogen.domain.enums import Transition
 from videogen.domain.models import Scene, SceneSpec
+from videogen.domain.provenance import SkippedProvider
 from videogen.exceptions import (
     PreconditionFailedException,
     ResourceNotFoundException,
@@ -40,7 +42,16 @@ def _to_domain(item: SceneItem) -> Scene:
         image_key=item.image_key,
         version=int(item.version or 0),
         updated_at=item.updated_at,
+        image_provider=item.image_provider,
+        image_model=item.image_model,
+        fallback=_fallback(item.fallback),
     )
+
+
+def _fallback(stored: str | None) -> tuple[SkippedProvider, ...]:
+    if not stored:
+        return ()
+    return tuple(SkippedProvider.model_validate(entry) for entry in json.loads(stored))
 
 
 def write_scene_set(project_id: str, scene_set: str, scenes: Sequence[SceneSpec]) -> None:
@@ -159,13 +170,32 @@ def update_scene(
     return _to_domain(_get_item(project_id, scene_set, number))
 
 
-def mark_image(project_id: str, scene_set: str, number: int, image_key: str) -> None:
-    """Record a scene's fresh image (the pipeline's write; the version is left alone)."""
+def mark_image(
+    project_id: str,
+    scene_set: str,
+    number: int,
+    image_key: str,
+    *,
+    provider: str,
+    model: str,
+    fallback: Sequence[SkippedProvider] = (),
+) -> None:
+    """Record a scene's fresh image, who drew it and the providers passed over before it (the pipeline's
+    write, all in one update; the version is left alone)."""
+    actions: list[Action] = [
+        SceneItem.image_key.set(image_key),
+        SceneItem.image_stale.set(False),
+        SceneItem.image_provider.set(provider),
+        SceneItem.image_model.set(model),
+        SceneItem.fallback.set(json.dumps([entry.model_dump() for entry in fallback], separators=(",", ":")))
+        if fallback
+        else SceneItem.fallback.remove(),
+    ]
     try:
         SceneItem._get_connection().update_item(
             table_keys.project_pk(project_id),
             table_keys.scene_sk(scene_set, number),
-            actions=[SceneItem.image_key.set(image_key), SceneItem.image_stale.set(False)],
+            actions=actions,
             condition=SceneItem.pk.exists(),
         )
     except UpdateError as exc:

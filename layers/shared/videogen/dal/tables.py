@@ -89,6 +89,9 @@ class ProjectItem(BaseItem):
     # When the current render was claimed: render duration is measured from here to its end.
     render_started_at = UTCDateTimeAttribute(null=True)
     scenes_done = NumberSetAttribute(null=True)
+    # The running render's scenes drawn by a fallback provider: SceneFallback JSON, one per scene. A set, so
+    # a retried step adds nothing new.
+    scene_fallbacks = UnicodeSetAttribute(null=True)
     last_video_key = UnicodeAttribute(null=True)
     # Where the drop folder wants this project's results (outbox/{owner}/{script name}/); None otherwise.
     outbox_prefix = UnicodeAttribute(null=True)
@@ -119,6 +122,10 @@ class SceneItem(BaseItem):
     line = NumberAttribute()
     image_stale = BooleanAttribute(default=True)
     image_key = UnicodeAttribute(null=True)
+    # Who drew the image at image_key, and the providers passed over before it (JSON: SkippedProvider list).
+    image_provider = UnicodeAttribute(null=True)
+    image_model = UnicodeAttribute(null=True)
+    fallback = UnicodeAttribute(null=True)
     updated_at = UTCDateTimeAttribute()
     version = VersionAttribute()
 

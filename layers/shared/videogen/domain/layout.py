@@ -3,6 +3,7 @@
 Bucket:
     projects/{project_id}/                  everything produced for a project, nothing outside it
         images/{digest}.png                 a scene's image, named by the hash of exactly what drew it
+        images/{digest}.png.json            how that image was made (domain.provenance.ImageProvenance)
         narration/{digest}.wav, .json       a narration and its timings, named by the hash of voice and text
         scenes/{n:04d}/narration.wav, .json scene n's narration where assembly reads it
         music/{upload_id}                   checked background music: one key per upload, so a new track
@@ -60,6 +61,16 @@ IMAGE_CONTENT_TYPE = "image/png"
 def image_key(project_id: str, digest: str) -> str:
     """A scene image, named by the digest of its request: the same request is never paid for twice."""
     return f"{project_prefix(project_id)}images/{digest}.png"
+
+
+def image_provenance_key(image_key: str) -> str:
+    """The record of how the image at ``image_key`` was made (provider, model, seed, prompt, hash), beside
+    it: under the same prefix, so whoever may read or write the image may read or write its record."""
+    return f"{image_key}.json"
+
+
+#: The media type of an image's provenance record.
+PROVENANCE_CONTENT_TYPE = "application/json"
 
 
 def scene_image_asset_id(scene_number: int) -> str:

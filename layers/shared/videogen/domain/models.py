@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from videogen.domain.enums import AssetKind, ProjectStatus, ScriptFormat, Transition
+from videogen.domain.provenance import SceneFallback, SkippedProvider
 from videogen.domain.settings import ProjectSettings
 
 
@@ -20,6 +21,7 @@ class RenderProgress(BaseModel):
     stage: str  # queued (claimed), images (PrepareRender), assembling (PlanSegments on)
     scenes_done: int  # scenes whose image is ready
     scenes_total: int
+    fallbacks: tuple[SceneFallback, ...] = ()  # scenes whose image a fallback provider drew, by number
 
 
 class RenderFailure(BaseModel):
@@ -115,6 +117,9 @@ class Scene:
     image_key: str | None
     version: int
     updated_at: datetime
+    image_provider: str | None = None  # who drew the image at image_key
+    image_model: str | None = None
+    fallback: tuple[SkippedProvider, ...] = ()  # the providers passed over before image_provider
 
 
 @dataclass(frozen=True, slots=True)

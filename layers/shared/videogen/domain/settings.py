@@ -6,11 +6,20 @@ from it with :func:`optional_settings`, so a new setting is one field here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic.fields import FieldInfo
 
 from videogen.domain.enums import (
@@ -42,6 +51,59 @@ def check_voice(value: str) -> str:
         raise ValueError(exc.message) from exc
 
 
+#: At most this many image providers are tried for one scene (each may take a minute when it is down).
+MAX_IMAGE_PROVIDERS: Final = 3
+#: The two spellings of who draws the images: the one provider, and the ordered fallback list it heads.
+PROVIDER_FIELDS: Final = frozenset({"image_provider", "image_providers"})
+
+
+def distinct_providers(value: tuple[ImageProviderName, ...]) -> tuple[ImageProviderName, ...]:
+    """An image provider list that names each provider once; a ValueError (a 422) otherwise."""
+    repeated = sorted({provider.value for provider in value if value.count(provider) > 1})
+    if repeated:
+        raise ValueError(f"each image provider may be listed once; repeated: {', '.join(repeated)}")
+    return value
+
+
+def provider_conflict(one: Any, many: Any) -> str | None:
+    """Why ``image_provider`` and ``image_providers``, both given, disagree (None when they agree).
+
+    ``image_provider`` is the one-item form of the list: it must name the list's first provider.
+    """
+    if one is None or not many:
+        return None
+    names = [str(getattr(name, "value", name)).strip().lower() for name in many]
+    single = str(getattr(one, "value", one)).strip().lower()
+    if single == names[0]:
+        return None
+    return (
+        f"image_provider ({single}) must be the first of image_providers ({', '.join(names)}): "
+        "send only one of the two, or make them agree"
+    )
+
+
+def agreeing_providers(value: Any, info: ValidationInfo) -> Any:
+    """A validator of ``image_providers`` (after ``image_provider``): a ValueError when the two disagree."""
+    conflict = provider_conflict(info.data.get("image_provider"), value)
+    if conflict:
+        raise ValueError(conflict)
+    return value
+
+
+def merge_settings(*layers: Mapping[str, Any]) -> dict[str, Any]:
+    """Settings given in layers (defaults, stored, the script's, the caller's), later layers winning.
+
+    A layer that names either spelling of the image providers replaces both: a PATCH of ``image_provider``
+    alone must not be checked against the stored ``image_providers`` it replaces.
+    """
+    merged: dict[str, Any] = {}
+    for layer in layers:
+        if PROVIDER_FIELDS & layer.keys():
+            merged = {name: value for name, value in merged.items() if name not in PROVIDER_FIELDS}
+        merged.update(layer)
+    return merged
+
+
 @dataclass(frozen=True, slots=True)
 class CaptionOptions:
     """The caption look a user chose; ``videogen.media.captions.caption_style`` turns it into pixels."""
@@ -61,7 +123,22 @@ class ProjectSettings(BaseModel):
     fps: Literal[24, 25, 30] = Field(30, description="Frames per second: 24, 25 or 30.")
     image_provider: ImageProviderName = Field(
         ImageProviderName.LOCAL,
-        description="Who draws the scene images: local (offline), stability or bedrock.",
+        description=(
+            "Who draws the scene images: local (offline), stability or bedrock. The one-provider form of "
+            "image_providers: always its first provider."
+        ),
+    )
+    image_providers: Annotated[tuple[ImageProviderName, ...], AfterValidator(distinct_providers)] = Field(
+        (ImageProviderName.LOCAL,),
+        min_length=1,
+        max_length=MAX_IMAGE_PROVIDERS,
+        json_schema_extra={"uniqueItems": True},
+        description=(
+            f"Who draws the scene images, tried in order per scene: 1 to {MAX_IMAGE_PROVIDERS} distinct "
+            "providers of local, stability and bedrock. A provider that is down, throttled past its retries "
+            "or refuses our credentials hands the scene to the next; a content-filter refusal does not. "
+            "Setting image_provider alone sets this to that one provider."
+        ),
     )
     style: str = Field(
         "",
@@ -102,6 +179,32 @@ class ProjectSettings(BaseModel):
             "semi-transparent dark box behind the text, for busy pictures."
         ),
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_provider_or_many(cls, data: Any) -> Any:
+        """Either spelling of the image providers sets both (the other one derived from it)."""
+        if not isinstance(data, Mapping):
+            return data
+        one, many = data.get("image_provider"), data.get("image_providers")
+        # Only a spelling left out is derived: an explicit null is refused as its type's.
+        if one is not None and "image_providers" not in data:
+            return {**data, "image_providers": (one,)}
+        # Only a valid name is copied: a bad one is reported once, on the list that holds it.
+        if (
+            "image_provider" not in data
+            and isinstance(many, list | tuple)
+            and many
+            and many[0] in set(ImageProviderName)
+        ):
+            return {**data, "image_provider": many[0]}
+        return data
+
+    @field_validator("image_providers")
+    @classmethod
+    def _providers_agree(cls, value: tuple[ImageProviderName, ...], info: ValidationInfo) -> Any:
+        # A field validator (image_provider is validated first): the error names image_providers.
+        return agreeing_providers(value, info)
 
     def frame_size(self) -> tuple[int, int]:
         """The output frame (width, height) in pixels."""

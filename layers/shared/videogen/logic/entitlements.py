@@ -16,7 +16,7 @@ already has is never refused, so an owner who left the group can still edit a pr
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 
 from videogen.config import get_config
 from videogen.domain.enums import ImageProviderName
@@ -73,3 +73,26 @@ def check_image_provider(
             **({"group": PAID_PROVIDERS_GROUP} if policy == "group" else {}),
         },
     )
+
+
+def check_image_providers(
+    providers: Iterable[ImageProviderName],
+    groups: Collection[str],
+    *,
+    kept: Collection[ImageProviderName] = (),
+    policy: str | None = None,
+) -> None:
+    """Refuse a list of image providers (``image_providers``) naming one the caller may not pick: every
+    provider of the list must be allowed, since any of them may draw (and bill) a scene.
+
+    Args:
+        providers: the providers the project's settings name, in order.
+        groups: the caller's Cognito groups.
+        kept: the providers the project has already; keeping any of them is always allowed.
+        policy: group, everyone or nobody; the ``paid_providers`` setting when None.
+
+    Raises:
+        AuthorizationException: the first provider of the list the caller may not pick (403 FORBIDDEN).
+    """
+    for provider in providers:
+        check_image_provider(provider, groups, kept=provider if provider in kept else None, policy=policy)

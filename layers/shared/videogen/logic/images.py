@@ -64,14 +64,22 @@ def provider_config(settings: Config, stability_api_key: str | None = None) -> P
     return ProviderConfig(
         stability_api_key=stability_api_key,
         stability_api=settings.stability_api,
+        stability_base_url=settings.stability_base_url,
         bedrock_model_id=settings.bedrock_model_id,
         bedrock_region=settings.aws_region,
     )
 
 
 def image_identity(project: Project, settings: Config) -> ProviderIdentity:
-    """Which provider and model draw the project's images, from the settings alone: all a cache key needs."""
-    return provider_identity(project.settings.image_provider, config=provider_config(settings))
+    """Which provider and model draw the project's images first, from the settings alone: all a cache key
+    needs (the estimate prices this one)."""
+    return image_identities(project, settings)[0]
+
+
+def image_identities(project: Project, settings: Config) -> list[ProviderIdentity]:
+    """The providers (and models) that may draw the project's images, in the order they are tried."""
+    config = provider_config(settings)
+    return [provider_identity(name, config=config) for name in project.settings.image_providers]
 
 
 def scene_image_key(project: Project, scene: Scene, identity: ProviderIdentity) -> str:
@@ -93,13 +101,21 @@ class ImagePlan:
 
 
 def plan_images(project: Project, scenes: list[Scene], settings: Config) -> ImagePlan:
-    """Which scenes need a new image: not fresh (``has_fresh_image``), or fresh but missing from S3."""
-    identity = image_identity(project, settings)
+    """Which scenes need a new image: not fresh (``has_fresh_image``) for any provider of the project's
+    list (a fallback's image is as good as the first provider's), or fresh but missing from S3."""
+    chain = image_identities(project, settings)
     needed: list[int] = []
     ready: list[int] = []
     for scene in scenes:
-        expected = scene_image_key(project, scene, identity)
-        if has_fresh_image(scene, expected) and storage.object_exists(settings.media_bucket, expected):
+        expected = next(
+            (
+                key
+                for key in (scene_image_key(project, scene, identity) for identity in chain)
+                if has_fresh_image(scene, key)
+            ),
+            None,
+        )
+        if expected is not None and storage.object_exists(settings.media_bucket, expected):
             ready.append(scene.number)
         else:
             needed.append(scene.number)

@@ -11,8 +11,8 @@ from videogen.dal import projects, scenes, storage
 from videogen.domain import layout
 from videogen.domain.enums import ProjectStatus, ScriptFormat
 from videogen.domain.models import NewProject, Project, ProjectChanges, ProjectPage
-from videogen.domain.settings import ProjectSettings
-from videogen.exceptions import ResourceConflictException, ValidationException
+from videogen.domain.settings import ProjectSettings, merge_settings, provider_conflict
+from videogen.exceptions import ResourceConflictException, ScriptParsingException, ValidationException
 from videogen.logic import entitlements, renders
 from videogen.logic.renders import release_render_slot, stop_running_render
 from videogen.observability import logger, metrics
@@ -33,7 +33,12 @@ def _settings_from(parsed: ParsedScript, base: dict[str, Any], overrides: dict[s
         for name, value in parsed.settings.model_dump(exclude_none=True).items()
         if name in ProjectSettings.model_fields
     }
-    return ProjectSettings.model_validate({**base, **from_script, **overrides})
+    conflict = provider_conflict(from_script.get("image_provider"), from_script.get("image_providers"))
+    if conflict:
+        raise ScriptParsingException(
+            f"The script's settings disagree: {conflict}.", {"setting": "image_providers"}
+        )
+    return ProjectSettings.model_validate(merge_settings(base, from_script, overrides))
 
 
 def create_project(
@@ -63,7 +68,7 @@ def create_project(
     """
     parsed = parse_script(request.script, request.script_format)
     settings = _settings_from(parsed, {}, request.settings)
-    entitlements.check_image_provider(settings.image_provider, caller_groups)
+    entitlements.check_image_providers(settings.image_providers, caller_groups)
     title = request.title or parsed.title or default_title or "Untitled"
     project_id = project_id or new_project_id()
     scene_set = scenes.new_scene_set_id()
@@ -126,9 +131,11 @@ def update_project(
         )
     settings = None
     if changes.settings:
-        settings = ProjectSettings.model_validate({**current.settings.model_dump(), **changes.settings})
-        entitlements.check_image_provider(
-            settings.image_provider, caller_groups, kept=current.settings.image_provider
+        settings = ProjectSettings.model_validate(
+            merge_settings(current.settings.model_dump(), changes.settings)
+        )
+        entitlements.check_image_providers(
+            settings.image_providers, caller_groups, kept=current.settings.image_providers
         )
     new_set = None
     scene_count = None

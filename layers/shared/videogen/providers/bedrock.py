@@ -15,6 +15,7 @@ from videogen.exceptions import (
     ConfigurationException,
     ContentFilteredException,
     ImageGenerationException,
+    ProviderAccessException,
     ProviderUnavailableException,
     RateLimitException,
     VideoGeneratorException,
@@ -55,9 +56,10 @@ _UNAVAILABLE: Final = frozenset(
         "ModelNotReadyException",
     }
 )
-_MISCONFIGURED: Final = frozenset(
-    {"AccessDeniedException", "UnrecognizedClientException", "ResourceNotFoundException"}
-)
+#: Bedrock will not serve this role (no IAM grant, no model access, a bad token): another provider may.
+_ACCESS_REFUSED: Final = frozenset({"AccessDeniedException", "UnrecognizedClientException"})
+#: The model id or region names no model here: a deployment error.
+_MISCONFIGURED: Final = frozenset({"ResourceNotFoundException"})
 #: Nova answers a refused prompt with a ValidationException whose message says this (documented wording).
 _CONTENT_FILTER_MARKER: Final = "content filter"
 
@@ -191,9 +193,13 @@ def error_from_client_error(code: str, message: str) -> VideoGeneratorException:
         return RateLimitException("Bedrock is throttling requests", DEFAULT_RETRY_AFTER, details)
     if code in _UNAVAILABLE:
         return ProviderUnavailableException("Bedrock is unavailable", details)
+    if code in _ACCESS_REFUSED:
+        return ProviderAccessException(
+            "Bedrock refused the call: check the IAM role, the region and that the model is enabled", details
+        )
     if code in _MISCONFIGURED:
         return ConfigurationException(
-            "Bedrock refused the call: check the IAM role, the region and that the model is enabled", details
+            "Bedrock does not know the model: check BEDROCK_MODEL_ID and the region", details
         )
     if code == "ValidationException" and _CONTENT_FILTER_MARKER in message.lower():
         # AWS signals a refused prompt only through this message; there is no dedicated error code.
@@ -209,10 +215,10 @@ def error_from_botocore(exc: Exception) -> VideoGeneratorException:
         error = exc.response.get("Error", {})
         return error_from_client_error(str(error.get("Code", "Unknown")), str(error.get("Message", "")))
     details = {"provider": "bedrock", "reason": type(exc).__name__}
-    if isinstance(
-        exc, boto_exc.NoCredentialsError | boto_exc.PartialCredentialsError | boto_exc.NoRegionError
-    ):
-        return ConfigurationException("Bedrock has no AWS credentials or region to use", details)
+    if isinstance(exc, boto_exc.NoCredentialsError | boto_exc.PartialCredentialsError):
+        return ProviderAccessException("Bedrock has no AWS credentials to use", details)
+    if isinstance(exc, boto_exc.NoRegionError):
+        return ConfigurationException("Bedrock has no AWS region to use", details)
     if isinstance(exc, boto_exc.ConnectionError | boto_exc.HTTPClientError | boto_exc.ResponseStreamingError):
         return ProviderUnavailableException("Bedrock could not be reached", details)
     return ImageGenerationException("Bedrock call failed", details)
@@ -263,7 +269,8 @@ class BedrockImageProvider:
             ContentFilteredException: the prompt or the image was blocked by the model's filter.
             RateLimitException: Bedrock throttled the call.
             ProviderUnavailableException: a 5xx, a model timeout, a connection failure, an inference error.
-            ConfigurationException: IAM, region, credentials or model access are wrong.
+            ProviderAccessException: IAM, credentials or model access refuse us.
+            ConfigurationException: the model id or region is wrong.
             ImageGenerationException: Bedrock rejected the request or returned no usable image.
         """
         from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415 - see _default_client

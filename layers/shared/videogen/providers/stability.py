@@ -11,9 +11,9 @@ import ipaddress
 from typing import Any, Final
 
 from videogen.exceptions import (
-    ConfigurationException,
     ContentFilteredException,
     ImageGenerationException,
+    ProviderAccessException,
     ProviderUnavailableException,
     RateLimitException,
 )
@@ -52,7 +52,7 @@ MISSING_KEY: Final = (
 def require_key(api_key: str | None) -> str:
     """The API key; refuses to build a provider without one (a missing secret, not a failed call)."""
     if not api_key:
-        raise ConfigurationException(MISSING_KEY)
+        raise ProviderAccessException(MISSING_KEY, {"provider": NAME})
     return api_key
 
 
@@ -66,6 +66,10 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def no_credits(details: dict[str, Any]) -> ProviderAccessException:
+    return ProviderAccessException("The Stability AI account has run out of credits", details)
+
+
 def rate_limited(retry_after: int, details: dict[str, Any]) -> RateLimitException:
     return RateLimitException("Stability AI is rate limiting requests", retry_after, details)
 
@@ -74,8 +78,8 @@ def unavailable(details: dict[str, Any]) -> ProviderUnavailableException:
     return ProviderUnavailableException("Stability AI is unavailable", details)
 
 
-def key_refused(details: dict[str, Any]) -> ConfigurationException:
-    return ConfigurationException(
+def key_refused(details: dict[str, Any]) -> ProviderAccessException:
+    return ProviderAccessException(
         "Stability AI refused the API key: check STABILITY_API_KEY / STABILITY_API_KEY_PARAMETER", details
     )
 

@@ -132,7 +132,7 @@ def error_for_status(status: int, headers: Mapping[str, str], body: bytes) -> Vi
     if status in (401, 403):
         return stability.key_refused(details)
     if status == 402:
-        return ConfigurationException("The Stability AI account has run out of credits", details)
+        return stability.no_credits(details)
     if status == 404:
         return ConfigurationException("The Stability AI endpoint does not exist: check the base URL", details)
     if status >= 500:
@@ -192,7 +192,8 @@ class StabilityRestProvider:
             ContentFilteredException: Stability's moderation refused the prompt or the image.
             RateLimitException: throttled (429), with Retry-After.
             ProviderUnavailableException: 5xx, a timeout or a connection failure.
-            ConfigurationException: a bad key (401/403), no credits (402), a wrong URL (404).
+            ProviderAccessException: a bad key (401/403) or no credits (402).
+            ConfigurationException: a wrong URL (404).
             ImageGenerationException: Stability rejected the request (400/413/422) or sent no image.
         """
         body, content_type = encode_multipart(build_form_fields(request, self.model))

@@ -116,6 +116,13 @@ def _as_written(kind: Any, value: object) -> object:
         digits = collapse(value) if isinstance(value, str) else ""
         readable = digits.isascii() and digits.isdigit() and len(digits) <= _MAX_DIGITS
         return int(digits) if readable else _UNREADABLE
+    if get_origin(kind) is tuple:
+        # A list setting (image_providers): comma-separated words, or a JSON list of them.
+        (item,) = {arg for arg in get_args(kind) if arg is not Ellipsis}
+        words = value.split(",") if isinstance(value, str) else value
+        if not isinstance(words, list | tuple):
+            return words
+        return [_as_written(item, word) for word in words]
     if not isinstance(value, str):
         return value
     text = collapse(value)
@@ -134,6 +141,15 @@ def _bad_setting(key: str, field: FieldInfo, kind: Any, value: object) -> FieldP
     """The problem for a setting with a bad value, worded from what the field takes."""
     example = getattr(field.default, "value", field.default)
     choices = _choices(kind)
+    if get_origin(kind) is tuple:
+        (item,) = {arg for arg in get_args(kind) if arg is not Ellipsis}
+        most = next((meta.max_length for meta in field.metadata if isinstance(meta, MaxLen)), None)
+        names = _choices(item) or []
+        return FieldProblem(
+            Reason.INVALID_SETTING,
+            f"{key} must list 1 to {most} different ones of {', '.join(names)}, separated by commas",
+            f'write e.g. "{key}: {", ".join(names[1:])}"',
+        )
     if choices is not None:
         problem = f"must be one of {', '.join(choices)}"
         example = choices[0] if example is None else example
