@@ -88,6 +88,8 @@ class ProjectItem(BaseItem):
     execution_arn = UnicodeAttribute(null=True)
     # When the current render was claimed: render duration is measured from here to its end.
     render_started_at = UTCDateTimeAttribute(null=True)
+    # Where the current render stops early (StopAfter: "images"); absent for a whole video.
+    render_stop_after = UnicodeAttribute(null=True)
     scenes_done = NumberSetAttribute(null=True)
     last_video_key = UnicodeAttribute(null=True)
     # Where the drop folder wants this project's results (outbox/{owner}/{script name}/); None otherwise.
