@@ -35,6 +35,9 @@ _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
 IdempotencyKey = Annotated[
     str | None, WithJsonSchema({"type": "string", "pattern": _IDEMPOTENCY_KEY.pattern})
 ]
+#: No body (or {}): the whole video. The body is optional, so its default is an instance (not None): the
+#: document then names RenderRequest as the body's schema, and says the body is not required.
+_WHOLE_VIDEO = RenderRequest()
 
 
 @router.post(
@@ -71,10 +74,10 @@ def start_render(
     dry_run: Annotated[
         bool, Query(description="true: answer with the render's plan and price, and start nothing.")
     ] = False,
-    body: Annotated[RenderRequest | None, Body(openapi_examples=examples.START_RENDER)] = None,
+    body: Annotated[RenderRequest, Body(openapi_examples=examples.START_RENDER)] = _WHOLE_VIDEO,
 ) -> Response[RenderResponse | RenderEstimateResponse]:
     owner = caller(router, project_id)
-    stop_after = body.stop_after if body is not None else None
+    stop_after = body.stop_after
     settings = get_config()
     if idempotency_key is not None and not _IDEMPOTENCY_KEY.match(idempotency_key):
         raise ValidationException(
