@@ -17,7 +17,7 @@ class RenderProgress(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    stage: str  # queued (claimed), images (PrepareRender), assembling (PlanSegments on)
+    stage: str  # queued (claimed), images (PrepareRender), storyboard (MakeStoryboard), assembling (PlanSegments on)
     scenes_done: int  # scenes whose image is ready
     scenes_total: int
 
