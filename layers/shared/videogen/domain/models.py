@@ -17,7 +17,8 @@ class RenderProgress(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    stage: str  # queued (claimed), images (PrepareRender), storyboard (MakeStoryboard), assembling (PlanSegments on)
+    # queued (claimed), images (PrepareRender), storyboard (MakeStoryboard), assembling (PlanSegments on)
+    stage: str
     scenes_done: int  # scenes whose image is ready
     scenes_total: int
 
