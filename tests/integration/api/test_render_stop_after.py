@@ -1,16 +1,16 @@
 """POST /projects/{id}/renders with {"stop_after": "images"}: accepted, recorded on the project, carried in
-the execution's input, priced without assembly; an unknown value or field is 422."""
+the execution's input, priced without assembly; an unknown value or field is 422. Executions are recorded,
+not run: what a render then does is test_storyboard_step's and test_storyboard_e2e's."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-import boto3
 import pytest
 
 from tests.support.api import ApiCaller
-from videogen_local.cloud import LocalCloud
+from videogen.dal import executions
 
 SETTINGS = {"resolution": "480p", "fps": 24, "voice": "none", "image_provider": "local"}
 SCRIPT = "## Dawn\nThe harbour wakes.\nDuration: 2s\n\n## Dusk\nThe lamp is lit.\nDuration: 2s\n"
@@ -23,35 +23,46 @@ def _project(api: ApiCaller) -> str:
     return str(created.body["id"])
 
 
-def _execution_input(cloud: LocalCloud, arn: str) -> dict[str, Any]:
-    client = boto3.client("stepfunctions", region_name="us-east-1")
-    return dict(json.loads(client.describe_execution(executionArn=arn)["input"]))
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> dict[str, dict[str, Any]]:
+    """The input of each execution the API starts, by ARN (recorded instead of run)."""
+    inputs: dict[str, dict[str, Any]] = {}
+
+    def start(state_machine_arn: str | None, name: str, payload: dict[str, Any]) -> str:
+        arn = executions.execution_arn(state_machine_arn or "arn:aws:states:::stateMachine:x", name)
+        inputs[arn] = json.loads(json.dumps(payload))  # as Step Functions would read it: JSON
+        return arn
+
+    monkeypatch.setattr(executions, "start", start)
+    return inputs
 
 
 def test_stop_after_images_is_recorded_and_carried_in_the_execution_input(
-    api: ApiCaller, cloud: LocalCloud
+    api: ApiCaller, started: dict[str, dict[str, Any]]
 ) -> None:
     project_id = _project(api)
 
-    started = api.post(f"/projects/{project_id}/renders", {"stop_after": "images"})
+    answer = api.post(f"/projects/{project_id}/renders", {"stop_after": "images"})
 
-    assert started.status == 202, started.body
-    execution = _execution_input(cloud, started.body["execution_arn"])
+    assert answer.status == 202, answer.body
+    execution = started[answer.body["execution_arn"]]
     assert execution["stop_after"] == "images"
-    assert execution["render_id"] == started.body["id"] == "000001"
+    assert execution["render_id"] == answer.body["id"] == "000001"
     render = api.get(f"/projects/{project_id}").body["render"]
     assert render == {"id": "000001", "stop_after": "images", "outputs": ["storyboard"]}
 
 
 @pytest.mark.parametrize("body", [None, {}, {"stop_after": None}])
-def test_no_stop_after_renders_the_whole_video(api: ApiCaller, cloud: LocalCloud, body: Any) -> None:
+def test_no_stop_after_renders_the_whole_video(
+    api: ApiCaller, started: dict[str, dict[str, Any]], body: Any
+) -> None:
     project_id = _project(api)
 
-    started = api.post(f"/projects/{project_id}/renders", body)
+    answer = api.post(f"/projects/{project_id}/renders", body)
 
-    assert started.status == 202, started.body
+    assert answer.status == 202, answer.body
     # Always present, null for a whole video: the state machine's choice reads a value, not a missing path.
-    assert _execution_input(cloud, started.body["execution_arn"])["stop_after"] is None
+    assert started[answer.body["execution_arn"]]["stop_after"] is None
     render = api.get(f"/projects/{project_id}").body["render"]
     assert render["stop_after"] is None
     assert render["outputs"] == ["storyboard", "video", "subtitles-srt", "subtitles-vtt", "thumbnail"]
@@ -82,7 +93,7 @@ def test_an_unknown_field_in_the_render_body_is_422(api: ApiCaller) -> None:
     assert "render_id" in json.dumps(result.body["error"])
 
 
-def test_dry_run_of_stop_after_images_prices_no_assembly(api: ApiCaller, cloud: LocalCloud) -> None:
+def test_dry_run_of_stop_after_images_prices_no_assembly(api: ApiCaller) -> None:
     project_id = _project(api)
 
     whole = api.post(f"/projects/{project_id}/renders", query=DRY_RUN)

@@ -13,6 +13,7 @@ from videogen_local import cli
 SCRIPT = "## Dawn\nThe harbour wakes.\nDuration: 2s\n\n## Noon\nGulls circle the lamp room.\nDuration: 2s\n"
 
 
+@pytest.mark.slow  # a render, if only of the images, with the command's own local cloud
 def test_render_stop_after_images_writes_the_storyboard_and_no_video(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
