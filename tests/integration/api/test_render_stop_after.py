@@ -11,6 +11,7 @@ import pytest
 
 from tests.support.api import ApiCaller
 from videogen.dal import executions
+from videogen.logic import renders
 
 SETTINGS = {"resolution": "480p", "fps": 24, "voice": "none", "image_provider": "local"}
 SCRIPT = "## Dawn\nThe harbour wakes.\nDuration: 2s\n\n## Dusk\nThe lamp is lit.\nDuration: 2s\n"
@@ -115,3 +116,27 @@ def test_dry_run_of_stop_after_images_prices_no_assembly(api: ApiCaller) -> None
     assert plan["state_transitions"] == 1 + 1 + (1 + 2) + (1 + 2) + 1 + 1 + 1 + 1 + 1
     # Nothing started.
     assert api.get(f"/projects/{project_id}").body["status"] == "DRAFT"
+
+
+def test_a_stalled_images_only_claim_is_started_again_as_images_only(
+    api: ApiCaller, started: dict[str, dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given an images-only render claimed by a call that died before StartExecution
+    project_id = _project(api)
+    record = executions.start
+
+    def die(*args: Any, **kwargs: Any) -> str:
+        raise SystemExit("the API function's container was killed here")
+
+    monkeypatch.setattr(executions, "start", die)
+    with pytest.raises(SystemExit):
+        api.post(f"/projects/{project_id}/renders", {"stop_after": "images"})
+    monkeypatch.setattr(executions, "start", record)
+
+    # When the owner looks at the project once the claim is stale
+    monkeypatch.setattr(renders, "STALE_CLAIM_SECONDS", -1.0)
+    api.get(f"/projects/{project_id}")
+
+    # Then its execution starts with the choice the claim recorded
+    (execution,) = started.values()
+    assert (execution["render_id"], execution["stop_after"]) == ("000001", "images")
