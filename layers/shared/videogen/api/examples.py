@@ -39,7 +39,17 @@ _SUMMARY = {
     "created_at": "2025-05-01T09:30:00.000Z",
     "updated_at": "2025-05-01T09:34:12.500Z",
 }
-_PROJECT = {**_SUMMARY, "script": _SCRIPT, "error": None, "progress": None}
+_PROJECT = {
+    **_SUMMARY,
+    "script": _SCRIPT,
+    "error": None,
+    "progress": None,
+    "render": {
+        "id": "000001",
+        "stop_after": None,
+        "outputs": ["storyboard", "video", "subtitles-srt", "subtitles-vtt", "thumbnail"],
+    },
+}
 _SCENE = {
     "number": 2,
     "title": "Noon",
@@ -59,6 +69,7 @@ _VIDEO = {
     "content_type": "video/mp4",
     "size": 1843200,
     "scene_number": None,
+    "render_id": "000001",
     "created_at": "2025-05-01T09:34:12.000Z",
     "download_url": f"https://media.s3.amazonaws.com/projects/{PROJECT_ID}/renders/000001/video.mp4"
     "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=900&X-Amz-Signature=...",
@@ -104,6 +115,13 @@ UPDATE_SCENE: Examples = {
     "retime": _example(
         "New narration, a fixed duration and another transition",
         {"narration": "Gulls circle the lamp room, crying.", "duration": 5, "transition": "dissolve"},
+    ),
+}
+
+START_RENDER: Examples = {
+    "video": _example("The whole video (the same as no body)", {}),
+    "images": _example(
+        "The stills and the storyboard only, to approve the pictures first", {"stop_after": "images"}
     ),
 }
 
@@ -197,6 +215,7 @@ RESPONSES: dict[str, Examples] = {
         {
             "project_id": PROJECT_ID,
             "plan": {
+                "stop_after": None,
                 "scenes": 2,
                 "images_to_generate": 1,
                 "images_cached": 1,
@@ -209,7 +228,7 @@ RESPONSES: dict[str, Examples] = {
                 "height": 720,
                 "segments": 1,
                 "segments_reused": 0,
-                "state_transitions": 16,
+                "state_transitions": 18,
                 "states": {
                     "PrepareRender": 1,
                     "ImagesAndNarration": 1,
@@ -217,6 +236,9 @@ RESPONSES: dict[str, Examples] = {
                     "GenerateImage": 1,
                     "NarrateScenes": 1,
                     "SynthesizeNarration": 2,
+                    "MakeStoryboard": 1,
+                    "StopAfterImages": 1,
+                    "ImagesOnly": 0,
                     "PlanSegments": 1,
                     "SegmentsAndSoundtrack": 1,
                     "RenderSegments": 1,
@@ -232,26 +254,26 @@ RESPONSES: dict[str, Examples] = {
                     {
                         "function": "RenderSegment",
                         "invocations": 1,
-                        "seconds": 3.29,
+                        "seconds": 4.23,
                         "memory_mb": 3008,
-                        "gb_seconds": 9.664375,
+                        "gb_seconds": 12.425625,
                     }
                 ],
-                "gb_seconds": 22.488375,
-                "s3_put_requests": 9,
-                "s3_get_requests": 10,
+                "gb_seconds": 25.849625,
+                "s3_put_requests": 12,
+                "s3_get_requests": 14,
             },
             "items": [
                 {"item": "images (stability)", "quantity": 1, "unit": "image", "unit_usd": 0.03, "usd": 0.03},
                 {
                     "item": "Step Functions",
-                    "quantity": 16,
+                    "quantity": 18,
                     "unit": "state transition",
                     "unit_usd": 0.000025,
-                    "usd": 0.0004,
+                    "usd": 0.00045,
                 },
             ],
-            "total_usd": 0.030826,
+            "total_usd": 0.030948,
             "currency": "USD",
         },
     ),

@@ -17,10 +17,12 @@ from pydantic import (
 )
 from pydantic.fields import FieldInfo
 
+from videogen.domain import layout
 from videogen.domain.enums import (
     AssetKind,
     ProjectStatus,
     ScriptFormat,
+    StopAfter,
     Transition,
 )
 from videogen.domain.events import RenderEventType
@@ -243,6 +245,29 @@ class ProjectProgress(BaseModel):
         )
 
 
+class ProjectRender(BaseModel):
+    """The project's latest render: its number, where it stops, and the render-level files it makes."""
+
+    id: str = Field(description="The render number of this project, e.g. 000003.")
+    stop_after: StopAfter | None = Field(
+        None,
+        description="images: the render makes the stills and the storyboard, and no video; null: a video.",
+    )
+    outputs: list[str] = Field(
+        description=(
+            "Asset ids of the render-level files this render makes (besides each scene's image and "
+            "thumbnail): storyboard, and video, subtitles-srt, subtitles-vtt, thumbnail when it assembles."
+        )
+    )
+
+    @classmethod
+    def from_domain(cls, project: Project) -> ProjectRender | None:
+        if not project.render_id:
+            return None
+        outputs = [output.asset_id for output in layout.outputs_of(project.render_stop_after)]
+        return cls(id=project.render_id, stop_after=project.render_stop_after, outputs=outputs)
+
+
 class ProjectSummary(BaseModel):
     """A project as list pages show it (without its script)."""
 
@@ -277,6 +302,9 @@ class ProjectResponse(ProjectSummary):
     script: str = Field(description="The script.")
     error: ProjectError | None = Field(None, description="Why the last render failed, if it did.")
     progress: ProjectProgress | None = Field(None, description="How far the running render is.")
+    render: ProjectRender | None = Field(
+        None, description="The latest render (queued, running or ended); null before the first."
+    )
 
     @classmethod
     def from_domain(cls, project: Project) -> ProjectResponse:
@@ -286,6 +314,7 @@ class ProjectResponse(ProjectSummary):
             script=project.script or "",
             error=ProjectError.from_domain(project.error) if project.error else None,
             progress=ProjectProgress.from_domain(project.progress) if project.progress else None,
+            render=ProjectRender.from_domain(project),
         )
 
 
@@ -437,6 +466,13 @@ class AssetResponse(BaseModel):
         None, description="For an upload (the music): the name it was uploaded with."
     )
     duration: float | None = Field(None, description="For audio and video uploads: the length in seconds.")
+    render_id: str | None = Field(
+        None,
+        description=(
+            "The render that produced it (an upload: null). A render that stopped after its images leaves "
+            "an earlier render's video listed, under that render's number."
+        ),
+    )
     created_at: datetime = Field(description="When it was produced (UTC).")
     download_url: str = Field(description="A presigned URL, valid for at most 15 minutes.")
     expires_in: int = Field(description="Seconds the download URL stays valid.")
@@ -522,6 +558,21 @@ class AssetListResponse(BaseModel):
     items: list[AssetResponse] = Field(description="The assets, by id.")
 
 
+class RenderRequest(BaseModel):
+    """How far to render; send no body (or {}) for a whole video."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    stop_after: StopAfter | None = Field(
+        None,
+        description=(
+            "images: make the scene stills, their thumbnails and the storyboard (storyboard.jpg), then stop "
+            "(COMPLETED, no video), to approve the pictures before paying for assembly; a later whole "
+            "render reuses the stills. Omitted or null: the whole video."
+        ),
+    )
+
+
 class RenderResponse(BaseModel):
     """A render that was queued."""
 
@@ -556,6 +607,9 @@ class CostItemResponse(BaseModel):
 class RenderPlanResponse(BaseModel):
     """What a render of the project would do now."""
 
+    stop_after: StopAfter | None = Field(
+        None, description="images: the render stops after its stills and storyboard (nothing assembled)."
+    )
     scenes: int = Field(description="Scenes rendered.")
     images_to_generate: int = Field(description="Scene images the provider must draw (and is paid for).")
     images_cached: int = Field(description="Scene images already stored from an earlier render: reused.")

@@ -88,6 +88,8 @@ class ProjectItem(BaseItem):
     execution_arn = UnicodeAttribute(null=True)
     # When the current render was claimed: render duration is measured from here to its end.
     render_started_at = UTCDateTimeAttribute(null=True)
+    # Where the current render stops early (StopAfter: "images"); absent for a whole video.
+    render_stop_after = UnicodeAttribute(null=True)
     scenes_done = NumberSetAttribute(null=True)
     # The running render's scenes drawn by a fallback provider: SceneFallback JSON, one per scene. A set, so
     # a retried step adds nothing new.

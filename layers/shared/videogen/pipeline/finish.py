@@ -34,6 +34,11 @@ def finish_render(project_id: str, render_id: str, settings: Config, duration: f
     """Record the render's files as assets, publish them to the project's drop-folder outbox if it has
     one, and mark the project COMPLETED (idempotent). ``duration`` is the video's, for result.json.
 
+    A render that stopped after its images (``Project.render_stop_after``) has no video: only its scene
+    images are recorded here (MakeStoryboard recorded the storyboard and the thumbnails), an earlier
+    render's video stays listed as that render's, and nothing is published to a drop folder (whose
+    result.json would claim a video; the drop folder itself only starts whole renders).
+
     Raises:
         RenderSupersededException: the render is no longer the project's current one, or has ended.
     """
@@ -44,8 +49,9 @@ def finish_render(project_id: str, render_id: str, settings: Config, duration: f
             {"render_id": render_id, "current": project.render_id},
         )
     stamp = projects.now()
+    assembled = project.render_stop_after is None
     outputs: list[outbox.ProducedFile] = []
-    for output in layout.RENDER_OUTPUTS:
+    for output in layout.RENDER_OUTPUTS if assembled else ():
         key = output.key(project_id, render_id)
         size = storage.object_size(settings.media_bucket, key)
         outputs.append(outbox.ProducedFile(output, key, size))
@@ -82,12 +88,12 @@ def finish_render(project_id: str, render_id: str, settings: Config, duration: f
     # Read once, and only when the step was not told the video's length or a drop folder needs scenes'.
     manifest = (
         read_manifest(settings.media_bucket, project_id, render_id)
-        if duration is None or project.outbox_prefix
+        if assembled and (duration is None or project.outbox_prefix)
         else {}
     )
-    if duration is None:
+    if duration is None and assembled:
         duration = float(manifest["duration"])
-    if project.outbox_prefix:
+    if project.outbox_prefix and assembled:
         # Before COMPLETED, so a project that says COMPLETED has its outbox complete.
         measured = {entry["number"]: entry["duration"] for entry in manifest["scenes"]}
         durations = [(scene, float(measured.get(scene.number, 0.0))) for scene in all_scenes]
@@ -112,8 +118,11 @@ def finish_render(project_id: str, render_id: str, settings: Config, duration: f
             "This render ended before it could complete.", {"render_id": render_id}
         )
     metrics.add_metric(name="RendersSucceeded", unit=MetricUnit.Count, value=1)
-    _record_output_metrics(project, duration)
-    logger.info("Render completed", extra={"render_id": render_id})
+    if assembled and duration is not None:
+        _record_output_metrics(project, duration)
+    else:
+        metrics.add_metric(name="RendersStoppedAfterImages", unit=MetricUnit.Count, value=1)
+    logger.info("Render completed", extra={"render_id": render_id, "stop_after": project.render_stop_after})
     announce(RenderEventType.COMPLETED, project, render_id, settings, video_seconds=duration)
 
 
