@@ -61,6 +61,12 @@ def _keys_list(args: argparse.Namespace) -> int:
 def _render(args: argparse.Namespace) -> int:
     from videogen_local.render import run_render_command  # noqa: PLC0415 - loads the cloud, as _serve says
 
+    if args.from_manifest:
+        return _reproduce(args)
+    if not args.script:
+        print("videogen render: give a script, or --from-manifest MANIFEST", file=sys.stderr)
+        return 2
+
     overrides = {
         name: value
         for name, value in {
@@ -90,6 +96,25 @@ def _render(args: argparse.Namespace) -> int:
         from_build=args.from_build,
         estimate=args.estimate,
         stop_after=StopAfter(args.stop_after) if args.stop_after else None,
+    )
+
+
+def _reproduce(args: argparse.Namespace) -> int:
+    from videogen_local.reproduce import run_manifest_command  # noqa: PLC0415 - loads the cloud, as _serve says
+
+    if args.script:
+        print(
+            "videogen render: a script or --from-manifest, not both (the manifest holds its script)",
+            file=sys.stderr,
+        )
+        return 2
+    return run_manifest_command(
+        Path(args.from_manifest),
+        Path(args.output) if args.output else None,
+        sys.stderr,
+        sys.stderr,
+        music=Path(args.music) if args.music else None,
+        from_build=args.from_build,
     )
 
 
@@ -128,7 +153,13 @@ def build_parser() -> argparse.ArgumentParser:
     render = commands.add_parser(
         "render", help="render a script to MP4 (+ .srt, .vtt, .jpg) through the local state machine"
     )
-    render.add_argument("script", help="the script: .md, .txt, .fountain or .json")
+    render.add_argument("script", nargs="?", help="the script: .md, .txt, .fountain or .json")
+    render.add_argument(
+        "--from-manifest",
+        metavar="MANIFEST",
+        help="render again what a render's manifest.json describes (its script, settings and seed) and say "
+        "whether the video came out byte for byte the same",
+    )
     render.add_argument("-o", "--output", help="the MP4 to write (default: SCRIPT's name .mp4 here)")
     render.add_argument("--aspect", choices=["16:9", "9:16", "1:1"], help="frame shape")
     render.add_argument("--resolution", choices=["480p", "720p", "1080p"], help="frame size")

@@ -213,8 +213,8 @@ def render_script(
 def _local_name(output: Path, name: str, suffix: str) -> Path:
     if name == "video":
         return output
-    if name == "storyboard":
-        return output.with_suffix(f".storyboard{suffix}")
+    if name in {"storyboard", "manifest"}:
+        return output.with_suffix(f".{name}{suffix}")
     return output.with_suffix(suffix)
 
 

@@ -82,6 +82,7 @@ def test_render_through_http_and_step_functions_gives_a_probed_mp4(
         "subtitles-vtt",
         "thumbnail",
         "storyboard",
+        "manifest",
         "scene-0001-image",
         "scene-0002-image",
         "scene-0003-image",

@@ -74,10 +74,14 @@ def test_images_first_then_the_video_reuses_them(api: ApiCaller, cloud: LocalClo
     project, first_arn = _render(api, project_id, {"stop_after": "images"})
 
     # Then it is COMPLETED with the stills, their thumbnails and the storyboard, and nothing assembled
-    assert project["render"] == {"id": "000001", "stop_after": "images", "outputs": ["storyboard"]}
+    assert project["render"] == {
+        "id": "000001",
+        "stop_after": "images",
+        "outputs": ["storyboard", "manifest"],
+    }
     assert project["progress"] is None and project["error"] is None
     assets = _assets(api, project_id)
-    assert set(assets) == {"storyboard", *STILLS, *THUMBNAILS}
+    assert set(assets) == {"storyboard", "manifest", *STILLS, *THUMBNAILS}
     assert {asset["render_id"] for asset in assets.values()} == {"000001"}
     assert assets["storyboard"]["download_url"]
     sheet, content_type = storage.read_object(
@@ -94,10 +98,12 @@ def test_images_first_then_the_video_reuses_them(api: ApiCaller, cloud: LocalClo
         "RenderSucceeded",
     ]
     assert "PlanSegments" not in entered and "ConcatVideo" not in entered
+    # Three stills, each with its provenance record beside it.
     images = sorted(
         key for key in bucket_keys(cloud, prefix=layout.project_prefix(project_id)) if "/images/" in key
     )
-    assert len(images) == 3
+    assert len([key for key in images if key.endswith(".png")]) == 3
+    assert len(images) == 6
 
     # When the whole video is rendered after
     project, second_arn = _render(api, project_id)
@@ -112,10 +118,11 @@ def test_images_first_then_the_video_reuses_them(api: ApiCaller, cloud: LocalClo
         == images
     )
     assets = _assets(api, project_id)
-    assert set(assets) == {"storyboard", *STILLS, *THUMBNAILS, *VIDEO_OUTPUTS}
+    assert set(assets) == {"storyboard", "manifest", *STILLS, *THUMBNAILS, *VIDEO_OUTPUTS}
     assert {asset["render_id"] for asset in assets.values()} == {"000002"}
     assert project["render"]["outputs"] == [
         "storyboard",
+        "manifest",
         "video",
         "subtitles-srt",
         "subtitles-vtt",
@@ -126,10 +133,16 @@ def test_images_first_then_the_video_reuses_them(api: ApiCaller, cloud: LocalClo
     project, third_arn = _render(api, project_id, {"stop_after": "images"})
 
     # Then the earlier video stays listed, as render 000002's, not as this render's
-    assert project["render"] == {"id": "000003", "stop_after": "images", "outputs": ["storyboard"]}
+    assert project["render"] == {
+        "id": "000003",
+        "stop_after": "images",
+        "outputs": ["storyboard", "manifest"],
+    }
     assets = _assets(api, project_id)
     assert {name: assets[name]["render_id"] for name in VIDEO_OUTPUTS} == dict.fromkeys(
         VIDEO_OUTPUTS, "000002"
     )
-    assert {assets[name]["render_id"] for name in {"storyboard", *STILLS, *THUMBNAILS}} == {"000003"}
+    assert {assets[name]["render_id"] for name in {"storyboard", "manifest", *STILLS, *THUMBNAILS}} == {
+        "000003"
+    }
     assert "GenerateImage" not in _states_entered(third_arn)

@@ -50,7 +50,7 @@ def test_stop_after_images_is_recorded_and_carried_in_the_execution_input(
     assert execution["stop_after"] == "images"
     assert execution["render_id"] == answer.body["id"] == "000001"
     render = api.get(f"/projects/{project_id}").body["render"]
-    assert render == {"id": "000001", "stop_after": "images", "outputs": ["storyboard"]}
+    assert render == {"id": "000001", "stop_after": "images", "outputs": ["storyboard", "manifest"]}
 
 
 @pytest.mark.parametrize("body", [None, {}, {"stop_after": None}])
@@ -66,7 +66,14 @@ def test_no_stop_after_renders_the_whole_video(
     assert started[answer.body["execution_arn"]]["stop_after"] is None
     render = api.get(f"/projects/{project_id}").body["render"]
     assert render["stop_after"] is None
-    assert render["outputs"] == ["storyboard", "video", "subtitles-srt", "subtitles-vtt", "thumbnail"]
+    assert render["outputs"] == [
+        "storyboard",
+        "manifest",
+        "video",
+        "subtitles-srt",
+        "subtitles-vtt",
+        "thumbnail",
+    ]
 
 
 @pytest.mark.parametrize("value", ["video", "IMAGES", "", 3])

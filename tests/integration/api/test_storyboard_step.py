@@ -98,7 +98,11 @@ def test_stop_after_images_stores_a_storyboard_and_thumbnails_as_assets(
     )
     one = api.get(f"/projects/{project_id}/assets/storyboard")
     assert one.status == 200 and one.body["download_url"]
-    assert stopped_render["render"] == {"id": "000001", "stop_after": "images", "outputs": ["storyboard"]}
+    assert stopped_render["render"] == {
+        "id": "000001",
+        "stop_after": "images",
+        "outputs": ["storyboard", "manifest"],
+    }
 
 
 def test_the_storyboard_shows_the_timelines_scene_lengths(

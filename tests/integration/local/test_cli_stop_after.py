@@ -29,7 +29,11 @@ def test_render_stop_after_images_writes_the_storyboard_and_no_video(
 
     assert code == 0, capsys.readouterr().err
     sheet = tmp_path / "out" / "story.storyboard.jpg"
-    assert sorted(path.name for path in (tmp_path / "out").iterdir()) == ["story.storyboard.jpg"]
+    # The stills' contact sheet and how they were made; no video.
+    assert sorted(path.name for path in (tmp_path / "out").iterdir()) == [
+        "story.manifest.json",
+        "story.storyboard.jpg",
+    ]
     with Image.open(sheet) as image:
         assert image.format == "JPEG"
         assert image.size == (1600, storyboard.sheet_layout(2, (854, 480)).height)

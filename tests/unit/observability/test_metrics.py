@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -129,8 +130,8 @@ def _quiet_finish(monkeypatch: pytest.MonkeyPatch, project: Project, manifest_du
     monkeypatch.setattr(finish, "release_render_slot", lambda *args: None)
     monkeypatch.setattr(
         finish,
-        "read_manifest",
-        lambda bucket, project_id, render_id: {"duration": manifest_duration, "scenes": []},
+        "write_manifest",
+        lambda project, render_id, scenes, settings: SimpleNamespace(duration=manifest_duration, scenes=[]),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -57,7 +58,7 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> list[Asset]:
 
 
 def _nothing_assembled(*args: Any, **kwargs: Any) -> Any:
-    raise AssertionError("a render stopped after its images has no manifest, and publishes nothing")
+    raise AssertionError("a render stopped after its images publishes nothing to a drop folder")
 
 
 def test_an_images_only_render_records_its_stills_and_no_video(
@@ -65,14 +66,16 @@ def test_an_images_only_render_records_its_stills_and_no_video(
 ) -> None:
     project = _project(render_stop_after=StopAfter.IMAGES)
     monkeypatch.setattr(finish.projects, "get_project_any_owner", lambda project_id: project)
-    monkeypatch.setattr(finish, "read_manifest", _nothing_assembled)
+    monkeypatch.setattr(finish, "write_manifest", lambda *args: SimpleNamespace(duration=None, scenes=[]))
     monkeypatch.setattr(finish.outbox, "publish_result", _nothing_assembled)
 
     finish.finish_render(PROJECT_ID, "000002", SETTINGS, duration=None)
 
+    # The manifest of the stills (who drew each, with which seed and prompt), and no video.
     assert [(a.asset_id, a.render_id) for a in recorded] == [
         ("scene-0001-image", "000002"),
         ("scene-0002-image", "000002"),
+        ("manifest", "000002"),
     ]
 
 
@@ -82,7 +85,7 @@ def test_a_whole_render_records_the_video_outputs_and_publishes_them(
     project = _project()
     published: list[str] = []
     monkeypatch.setattr(finish.projects, "get_project_any_owner", lambda project_id: project)
-    monkeypatch.setattr(finish, "read_manifest", lambda *args: {"duration": 4.0, "scenes": []})
+    monkeypatch.setattr(finish, "write_manifest", lambda *args: SimpleNamespace(duration=4.0, scenes=[]))
     monkeypatch.setattr(
         finish.outbox, "publish_result", lambda bucket, prefix, *rest: published.append(prefix)
     )

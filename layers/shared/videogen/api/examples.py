@@ -47,7 +47,7 @@ _PROJECT = {
     "render": {
         "id": "000001",
         "stop_after": None,
-        "outputs": ["storyboard", "video", "subtitles-srt", "subtitles-vtt", "thumbnail"],
+        "outputs": ["storyboard", "manifest", "video", "subtitles-srt", "subtitles-vtt", "thumbnail"],
     },
 }
 _SCENE = {

@@ -256,7 +256,8 @@ class ProjectRender(BaseModel):
     outputs: list[str] = Field(
         description=(
             "Asset ids of the render-level files this render makes (besides each scene's image and "
-            "thumbnail): storyboard, and video, subtitles-srt, subtitles-vtt, thumbnail when it assembles."
+            "thumbnail): storyboard, manifest, and video, subtitles-srt, subtitles-vtt, thumbnail when it "
+            "assembles."
         )
     )
 

@@ -100,3 +100,22 @@ def state(execution_arn: str) -> str | None:
 def execution_arn(state_machine_arn: str, name: str) -> str:
     """The ARN an execution of this state machine gets under this name (known before it starts)."""
     return f"{state_machine_arn.replace(':stateMachine:', ':execution:')}:{name}"
+
+
+def history(execution_arn: str) -> list[dict[str, Any]]:
+    """Every event of an execution so far, oldest first (GetExecutionHistory, all pages).
+
+    Raises:
+        StorageException: it cannot be read.
+    """
+    events: list[dict[str, Any]] = []
+    try:
+        for page in (
+            sfn_client()
+            .get_paginator("get_execution_history")
+            .paginate(executionArn=execution_arn, includeExecutionData=False)
+        ):
+            events.extend(dict(event) for event in page["events"])
+    except (ClientError, BotoCoreError) as exc:
+        raise StorageException("Could not read the render's execution history.") from exc
+    return events

@@ -86,6 +86,7 @@ class AssetKind(StrEnum):
     MUSIC = "music"
     STORYBOARD = "storyboard"
     SCENE_THUMBNAIL = "scene_thumbnail"
+    MANIFEST = "manifest"
 
 
 class StopAfter(StrEnum):

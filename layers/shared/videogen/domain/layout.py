@@ -113,8 +113,8 @@ def render_prefix(project_id: str, render_id: str) -> str:
 
 
 def manifest_key(project_id: str, render_id: str) -> str:
-    """What assembly measured (video and scene durations), for the steps after it."""
-    return f"{render_prefix(project_id, render_id)}manifest.json"
+    """The render's manifest (``MANIFEST``): what assembly measured, then everything that made the render."""
+    return MANIFEST.key(project_id, render_id)
 
 
 def render_plan_key(project_id: str, render_id: str) -> str:
@@ -182,10 +182,14 @@ def output_keys(project_id: str, render_id: str) -> dict[str, str]:
 STORYBOARD = RenderOutput("storyboard", "storyboard.jpg", JPEG_CONTENT_TYPE, AssetKind.STORYBOARD)
 
 
+#: How the render was made (domain.manifest.RenderManifest): assembly starts it, FinishRender completes it.
+MANIFEST = RenderOutput("manifest", "manifest.json", "application/json", AssetKind.MANIFEST)
+
+
 def outputs_of(stop_after: StopAfter | None) -> tuple[RenderOutput, ...]:
-    """The render-level files a render records as its own: the storyboard, and the assembled outputs
-    unless it stopped after the images (its project then still lists an earlier render's video, as that
-    render's)."""
+    """The render-level files a render records as its own: the storyboard, the manifest, and the assembled
+    outputs unless it stopped after the images (its project then still lists an earlier render's video,
+    as that render's)."""
     if stop_after is StopAfter.IMAGES:
-        return (STORYBOARD,)
-    return (STORYBOARD, *RENDER_OUTPUTS)
+        return (STORYBOARD, MANIFEST)
+    return (STORYBOARD, MANIFEST, *RENDER_OUTPUTS)

@@ -23,10 +23,15 @@ from videogen.providers.catalog import ProviderIdentity
 from videogen.providers.registry import ProviderConfig, provider_identity
 
 
+def project_seed(project: Project) -> int:
+    """The project's seed, or the one derived from its id when it has none (a manifest records it, so a
+    new project given it draws the same images)."""
+    return project.settings.seed if project.settings.seed is not None else zlib.crc32(project.id.encode())
+
+
 def scene_seed(project: Project, scene_number: int) -> int:
-    """The project's seed (or one derived from its id), varied per scene so scenes differ."""
-    base = project.settings.seed if project.settings.seed is not None else zlib.crc32(project.id.encode())
-    return (base + scene_number * 7919) % 4_294_967_296
+    """The project's seed, varied per scene so scenes differ."""
+    return (project_seed(project) + scene_number * 7919) % 4_294_967_296
 
 
 def image_request(project: Project, scene: Scene) -> ImageRequest:

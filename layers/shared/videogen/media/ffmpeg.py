@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import subprocess
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -109,3 +110,16 @@ def run_ffmpeg(args: Sequence[str], *, deadline: Deadline | None = None, what: s
     )
     timeout = None if deadline is None else deadline.remaining()
     return run_process([ffmpeg_exe(), *args], failures, program="ffmpeg", what=what, timeout=timeout).stderr
+
+
+@functools.lru_cache(maxsize=4)
+def ffmpeg_version(executable: str | None = None) -> str:
+    """The first line of ``ffmpeg -version`` (e.g. "ffmpeg version 7.1 Copyright ..."), for manifests."""
+    completed = subprocess.run(  # noqa: S603 - our own binary, an argument list
+        [executable or ffmpeg_exe(), "-hide_banner", "-version"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    return (completed.stdout.splitlines() or ["ffmpeg (version unknown)"])[0].strip()

@@ -14,6 +14,7 @@ Every step reads what it needs from S3 by key and writes deterministic keys: eac
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -25,10 +26,17 @@ from videogen.config import Config
 from videogen.dal import assets, projects, scenes, storage
 from videogen.domain import layout
 from videogen.domain.enums import ProjectStatus
+from videogen.domain.manifest import (
+    AssemblyRecord,
+    EncodingRecord,
+    OutputRecord,
+    SceneTimingRecord,
+    SegmentRecord,
+)
 from videogen.domain.models import Project, RenderProgress, Scene
 from videogen.exceptions import RenderSupersededException, VideoAssemblyException
 from videogen.media.captions import Cue, to_srt, to_vtt
-from videogen.media.ffmpeg import Deadline
+from videogen.media.ffmpeg import Deadline, ffmpeg_version
 from videogen.media.segments import (
     Encoding,
     Overlay,
@@ -347,10 +355,14 @@ def concat_video(project_id: str, render_id: str, settings: Config, work_base: P
             storage.upload_file(
                 settings.media_bucket, targets[output.name], files[output.name], output.content_type
             )
+        outputs = {
+            name: OutputRecord(key=targets[name], bytes=path.stat().st_size, sha256=_sha256(path))
+            for name, path in files.items()
+        }
     storage.put_bytes(
         settings.media_bucket,
         layout.manifest_key(project_id, render_id),
-        json.dumps(_manifest(render_plan)).encode(),
+        _assembly_record(render_plan, outputs).model_dump_json().encode(),
         _JSON,
     )
     logger.info(
@@ -387,18 +399,39 @@ def _join(
     return files
 
 
-def _manifest(render_plan: RenderPlan) -> dict[str, Any]:
-    """What assembly measured, for the steps after it (``finish.read_manifest`` reads it)."""
-    return {
-        "duration": round(render_plan.duration, 3),
-        "segments": len(render_plan.segments),
-        "scenes": [
-            {
-                "number": row["number"],
-                "duration": round(row["duration"], 3),
-                "start": round(row["start"], 3),
-                "narration_start": round(row["narration_start"], 3),
-            }
+def _assembly_record(render_plan: RenderPlan, outputs: dict[str, OutputRecord]) -> AssemblyRecord:
+    """What assembly made and measured: the manifest's first part (``finish`` completes it)."""
+    encoding = render_plan.segments[0].encoding
+    return AssemblyRecord(
+        duration=round(render_plan.duration, 3),
+        ffmpeg_version=ffmpeg_version(),
+        encoding=EncodingRecord(
+            width=encoding.width,
+            height=encoding.height,
+            fps=encoding.fps,
+            preset=encoding.preset,
+            crf=encoding.crf,
+        ),
+        segments=[
+            SegmentRecord(index=job.index, key=key, scenes=sorted(set(job.scenes)))
+            for job, key in zip(render_plan.segments, render_plan.segment_keys, strict=True)
+        ],
+        outputs=outputs,
+        scenes=[
+            SceneTimingRecord(
+                number=row["number"],
+                duration=round(row["duration"], 3),
+                start=round(row["start"], 3),
+                narration_start=round(row["narration_start"], 3),
+            )
             for row in render_plan.scenes
         ],
-    }
+    )
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -18,16 +18,7 @@ from videogen.logic import outbox
 from videogen.logic.renders import release_render_slot
 from videogen.observability import emit_metric, logger, metrics
 from videogen.pipeline.announce import announce
-
-
-def read_manifest(bucket: str, project_id: str, render_id: str) -> dict[str, Any]:
-    """The manifest assembly wrote.
-
-    Returns:
-        {"duration", "scenes": [{"number", "duration", "start", "narration_start"}]}, times in seconds.
-    """
-    data = json.loads(storage.read_object(bucket, layout.manifest_key(project_id, render_id))[0])
-    return dict(data)
+from videogen.pipeline.manifest import write_manifest
 
 
 def finish_render(project_id: str, render_id: str, settings: Config, duration: float | None = None) -> None:
@@ -85,18 +76,28 @@ def finish_render(project_id: str, render_id: str, settings: Config, duration: f
                     render_id,
                 )
             )
-    # Read once, and only when the step was not told the video's length or a drop folder needs scenes'.
-    manifest = (
-        read_manifest(settings.media_bucket, project_id, render_id)
-        if assembled and (duration is None or project.outbox_prefix)
-        else {}
+    # Assembly's record completed with how every scene was made; an asset of the render like its files.
+    manifest = write_manifest(project, render_id, all_scenes, settings)
+    manifest_key = layout.MANIFEST.key(project_id, render_id)
+    assets.put_asset(
+        Asset(
+            project_id,
+            layout.MANIFEST.asset_id,
+            layout.MANIFEST.kind,
+            manifest_key,
+            layout.MANIFEST.content_type,
+            storage.object_size(settings.media_bucket, manifest_key),
+            stamp,
+            None,
+            render_id,
+        )
     )
-    if duration is None and assembled:
-        duration = float(manifest["duration"])
+    if duration is None:
+        duration = manifest.duration
     if project.outbox_prefix and assembled:
         # Before COMPLETED, so a project that says COMPLETED has its outbox complete.
-        measured = {entry["number"]: entry["duration"] for entry in manifest["scenes"]}
-        durations = [(scene, float(measured.get(scene.number, 0.0))) for scene in all_scenes]
+        measured = {scene.number: scene.duration or 0.0 for scene in manifest.scenes}
+        durations = [(scene, measured.get(scene.number, 0.0)) for scene in all_scenes]
         document = outbox.result_document(
             project,
             project.outbox_prefix,
