@@ -107,6 +107,7 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python bench/parse_scripts.py
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/voice.py
+	$(BIN)/python bench/webhooks.py
 	$(BIN)/python bench/fallback.py
 	$(MAKE) sam-build
 	$(BIN)/python bench/from_build.py

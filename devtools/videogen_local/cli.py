@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from videogen.domain.enums import StopAfter
 from videogen_local.api_keys import DEFAULT_OWNER, KeyStore
 from videogen_local.build import default_build_dir
 
@@ -88,6 +89,7 @@ def _render(args: argparse.Namespace) -> int:
         find_music_beside=args.music is not False,
         from_build=args.from_build,
         estimate=args.estimate,
+        stop_after=StopAfter(args.stop_after) if args.stop_after else None,
     )
 
 
@@ -153,6 +155,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--estimate",
         action="store_true",
         help="print the render's plan and price (as POST /renders?dry_run=true) and render nothing",
+    )
+    render.add_argument(
+        "--stop-after",
+        choices=[choice.value for choice in StopAfter],
+        help="images: make the stills and SCRIPT.storyboard.jpg (a contact sheet) only, no video",
     )
     render.add_argument("--caption-position", choices=["bottom", "middle", "top"], help="where captions sit")
     render.add_argument("--caption-size", choices=["small", "medium", "large"], help="caption text size")

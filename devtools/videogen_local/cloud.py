@@ -33,6 +33,7 @@ import boto3
 from moto import mock_aws
 from moto.awslambda.models import LambdaFunction
 from moto.awslambda_simple.models import LambdaSimpleBackend
+from moto.events.models import EventsBackend
 from moto.server import ThreadedMotoServer
 from moto.stepfunctions.parser.asl.eval.environment import Environment
 from moto.stepfunctions.parser.asl.eval.program_state import ProgramStopped
@@ -68,7 +69,8 @@ _REAL_AWS_VARIABLES = ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_CONFIG_FILE", "AW
 _CLOUD_ONLY = {"FFMPEG_BINARY", "STABILITY_API_KEY_PARAMETER"}
 # Config whose deployed value means nothing on one machine, for every function (in this process and in
 # --from-build workers): there is no Cognito, so no group to be a member of; every provider is allowed.
-_LOCAL_OVERRIDES = {"PAID_PROVIDERS": "everyone"}
+# A developer points webhooks at their own machine: loopback and plain http are allowed locally.
+_LOCAL_OVERRIDES = {"PAID_PROVIDERS": "everyone", "WEBHOOKS_ALLOW_LOCAL": "true"}
 _LOCAL_DEFAULTS = {
     "ENVIRONMENT": "local",
     "POWERTOOLS_TRACE_DISABLED": "true",
@@ -171,6 +173,10 @@ class LocalCloud:
         self._in_flight = 0  # handler invocations running now
         self._patches: list[tuple[type, str, Any]] = []  # (class, attribute, original) replaced in moto
         self._sequencer = itertools.count(time.time_ns())
+        self.event_buses: dict[str, str] = {}  # logical id -> name
+        self.queues: dict[str, str] = {}  # logical id -> URL
+        self._pollers: list[threading.Thread] = []
+        self._stop_polling = threading.Event()
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> LocalCloud:
@@ -198,6 +204,8 @@ class LocalCloud:
         boto3.DEFAULT_SESSION = _shared_session()
         self._create_tables()
         self._create_buckets()
+        self._create_event_buses()
+        self._create_queues()
         self._name_functions()
         self._validate_each_definition_once()
         self._create_state_machines()
@@ -206,11 +214,14 @@ class LocalCloud:
         self._reset_cached_clients()
         self._apply_log_level()
         self._route_lambda_invokes()
+        self._isolate_logger_state()
         self._make_writes_atomic()
         self._wire_s3_notifications()
         self._wire_execution_events()
+        self._wire_custom_events()
         if self.build_dir is not None:
             self._start_workers(self.build_dir)
+        self._start_queue_pollers()
         return self
 
     def stop(self) -> None:
@@ -218,6 +229,8 @@ class LocalCloud:
         # after the cloud is gone: against the real environment, or the next cloud of this process.
         with self._idle:
             self._idle.wait_for(lambda: self._in_flight == 0, timeout=STOP_GRACE_SECONDS)
+        # The queue pollers first: none may take a message for a handler that is going away.
+        self._stop_queue_pollers()
         # moto's classes first (no event reaches a pool being closed), then the workers.
         self._restore_patches()
         self._stop_workers()
@@ -265,11 +278,17 @@ class LocalCloud:
     @staticmethod
     def _reset_cached_clients() -> None:
         from videogen.config import get_config  # noqa: PLC0415 - the layer loads once the cloud has set its environment
-        from videogen.dal import storage  # noqa: PLC0415 - the layer loads once the cloud has set its environment
+        from videogen.dal import (  # noqa: PLC0415 - the layer loads once the cloud has set its environment
+            events,
+            queues,
+            storage,  # noqa: PLC0415 - the layer loads once the cloud has set its environment
+        )
         from videogen.logic import health  # noqa: PLC0415 - the layer loads once the cloud has set its environment
 
         get_config.cache_clear()
         storage.s3_client.cache_clear()
+        events.events_client.cache_clear()
+        queues.sqs_client.cache_clear()
         # A new cloud is a new world: the last health report was about the previous one.
         health.forget()
 
@@ -306,6 +325,44 @@ class LocalCloud:
             self.buckets[logical_id] = name
             self.template.physical_ids[logical_id] = name
             self.template.attributes[(logical_id, "Arn")] = f"arn:aws:s3:::{name}"
+
+    def _create_event_buses(self) -> None:
+        client = boto3.client("events", region_name=REGION)
+        for logical_id, resource in self.template.resources_of_type("AWS::Events::EventBus").items():
+            props = self.template.resolve(resource.get("Properties", {}))
+            name = str(props.get("Name") or self._physical_name(logical_id))
+            arn = client.create_event_bus(Name=name)["EventBusArn"]
+            self.event_buses[logical_id] = name
+            self.template.physical_ids[logical_id] = name
+            self.template.attributes[(logical_id, "Arn")] = arn
+            self.template.attributes[(logical_id, "Name")] = name
+
+    def _create_queues(self) -> None:
+        """Each AWS::SQS::Queue: named, URL and ARN known first, then its attributes (a redrive policy
+        names another queue)."""
+        client = boto3.client("sqs", region_name=REGION)
+        declared = self.template.resources_of_type("AWS::SQS::Queue")
+        for logical_id in declared:
+            name = self._physical_name(logical_id)
+            url = client.create_queue(QueueName=name)["QueueUrl"]
+            self.queues[logical_id] = url
+            self.template.physical_ids[logical_id] = url
+            self.template.attributes[(logical_id, "Arn")] = (
+                f"arn:aws:sqs:{REGION}:{self.template.account_id}:{name}"
+            )
+            self.template.attributes[(logical_id, "QueueName")] = name
+            self.template.attributes[(logical_id, "QueueUrl")] = url
+        for logical_id, resource in declared.items():
+            props = self.template.resolve(resource.get("Properties", {}))
+            attributes: dict[Any, str] = {
+                key: str(props[key])
+                for key in ("VisibilityTimeout", "MessageRetentionPeriod")
+                if key in props
+            }
+            if props.get("RedrivePolicy"):
+                attributes["RedrivePolicy"] = json.dumps(props["RedrivePolicy"])
+            if attributes:
+                client.set_queue_attributes(QueueUrl=self.queues[logical_id], Attributes=attributes)
 
     def _name_functions(self) -> None:
         """Names and ARNs first: state machines and environments refer to them."""
@@ -691,12 +748,128 @@ class LocalCloud:
                 "cause": execution.get("cause"),
             },
         }
+        return self.deliver_event("default", event)
+
+    def deliver_event(self, bus_name: str, event: dict[str, Any]) -> list[str]:
+        """Deliver an event put on ``bus_name`` to every function whose EventBridge rule on that bus matches
+        it, asynchronously (as EventBridge invokes Lambda); returns their logical ids."""
         targets = []
         for function, _name, props in self.function_for_event("EventBridgeRule"):
+            rule_bus = self.template.resolve(props.get("EventBusName")) or "default"
+            if rule_bus != bus_name:
+                continue
             if event_matches(self.template.resolve(props.get("Pattern") or {}), event):
                 targets.append(function.logical_id)
                 self._deliver_async(function.logical_id, event)
         return targets
+
+    # ------------------------------------------------------------------ EventBridge: the stack's own buses
+    # moto's PutEvents sends to SQS and log targets of its own rules, never to Lambda: an event put on a bus
+    # template.yaml declares is delivered here to the functions whose EventBridgeRule is on that bus.
+    def _wire_custom_events(self) -> None:
+        cloud = self
+        original = EventsBackend.put_events
+        ours = set(self.event_buses.values())
+
+        def put_events(backend: Any, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            entries = original(backend, events)
+            for event, entry in zip(events, entries, strict=False):
+                bus = str(event.get("EventBusName") or "default").rsplit("/", 1)[-1]
+                if "EventId" not in entry or bus not in ours:
+                    continue
+                message = {
+                    "version": "0",
+                    "id": entry["EventId"],
+                    "detail-type": event["DetailType"],
+                    "source": event["Source"],
+                    "account": cloud.template.account_id,
+                    "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                    "region": REGION,
+                    "resources": list(event.get("Resources") or []),
+                    "detail": json.loads(event["Detail"]),
+                }
+                try:
+                    cloud.deliver_event(bus, message)
+                except Exception:
+                    logging.getLogger("videogen_local").exception("Could not deliver an event of %s", bus)
+            return entries
+
+        self._patch(EventsBackend, "put_events", put_events)
+
+    # ------------------------------------------------------------------ SQS event sources
+    # Lambda polls a queue for a function with an SQS event: receives a batch, invokes the function, deletes
+    # what succeeded (all, or all but its batchItemFailures). Here one thread per such event does the same,
+    # with the queue's own visibility timeout and redrive policy (moto's) deciding when a kept message
+    # comes back and when it is dead-lettered.
+    def _start_queue_pollers(self) -> None:
+        self._stop_polling.clear()
+        for function, name, props in self.function_for_event("SQS"):
+            queue_arn = str(self.template.resolve(props.get("Queue")))
+            queue_name = queue_arn.rsplit(":", 1)[-1]
+            url = next(url for url in self.queues.values() if url.rsplit("/", 1)[-1] == queue_name)
+            thread = threading.Thread(
+                target=self._poll_queue,
+                args=(function, url, queue_arn, int(props.get("BatchSize") or 10)),
+                name=f"sqs-{function.logical_id}-{name}",
+                daemon=True,
+            )
+            thread.start()
+            self._pollers.append(thread)
+
+    def _stop_queue_pollers(self) -> None:
+        self._stop_polling.set()
+        for thread in self._pollers:
+            thread.join(timeout=5)
+        self._pollers.clear()
+
+    def _poll_queue(self, function: LocalFunction, url: str, queue_arn: str, batch_size: int) -> None:
+        client = boto3.client("sqs", region_name=REGION)
+        log = logging.getLogger("videogen_local")
+        while not self._stop_polling.is_set():
+            try:
+                messages = client.receive_message(
+                    QueueUrl=url,
+                    MaxNumberOfMessages=min(10, batch_size),
+                    MessageSystemAttributeNames=["All"],
+                    WaitTimeSeconds=0,
+                ).get("Messages", [])
+            except Exception:  # noqa: BLE001 - the cloud is stopping, or moto hiccuped: look again
+                log.debug("Could not receive from %s", url, exc_info=True)
+                messages = []
+            if not messages:
+                self._stop_polling.wait(0.2)
+                continue
+            event = {
+                "Records": [
+                    {
+                        "messageId": message["MessageId"],
+                        "receiptHandle": message["ReceiptHandle"],
+                        "body": message["Body"],
+                        "attributes": message.get("Attributes", {}),
+                        "messageAttributes": {},
+                        "md5OfBody": message.get("MD5OfBody", ""),
+                        "eventSource": "aws:sqs",
+                        "eventSourceARN": queue_arn,
+                        "awsRegion": REGION,
+                    }
+                    for message in messages
+                ]
+            }
+            try:
+                result = self.invoke(function.logical_id, event) or {}
+                failed = {item["itemIdentifier"] for item in result.get("batchItemFailures") or []}
+            except Exception:
+                log.exception(
+                    "%s failed on a batch; Lambda would leave every message in the queue", function.logical_id
+                )
+                continue
+            done: list[Any] = [
+                {"Id": str(index), "ReceiptHandle": message["ReceiptHandle"]}
+                for index, message in enumerate(messages)
+                if message["MessageId"] not in failed
+            ]
+            if done:
+                client.delete_message_batch(QueueUrl=url, Entries=done)
 
     def _deliver_async(self, logical_id: str, event: dict[str, Any]) -> None:
         """Invoke a function without waiting, as an asynchronous Lambda invoke (failures are logged)."""
@@ -713,6 +886,32 @@ class LocalCloud:
                 self._end_invocation()
 
         threading.Thread(target=deliver, name=f"event-{logical_id}", daemon=True).start()
+
+    # ------------------------------------------------------------------ one logger state per invocation
+    # Deployed, each invocation has its container's logger to itself. Here handlers share this process:
+    # an event delivered asynchronously (a render event to DispatchWebhooks, a queued delivery) would clear
+    # and set the correlation id of a step running beside it. Each thread gets its own copy of the
+    # formatter's keys (each handler starts by clearing its own), so every line keeps its invocation's id.
+    def _isolate_logger_state(self) -> None:
+        from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter  # noqa: PLC0415 - as below
+
+        local = threading.local()
+
+        def formats() -> dict[int, dict[str, Any]]:
+            if not hasattr(local, "formats"):
+                local.formats = {}
+            return local.formats
+
+        def get(formatter: Any) -> dict[str, Any]:
+            mine = formats()
+            if id(formatter) not in mine:
+                mine[id(formatter)] = dict(formatter.__dict__.get("log_format") or {})
+            return mine[id(formatter)]
+
+        def set_(formatter: Any, value: dict[str, Any]) -> None:
+            formats()[id(formatter)] = value
+
+        self._patch(LambdaPowertoolsFormatter, "log_format", property(get, set_))
 
     # ------------------------------------------------------------------ state machine definitions
     # moto parses a definition with its ANTLR grammar to validate it: 0.15 s of every cloud's start (half of

@@ -1,4 +1,5 @@
-"""`videogen render`: one script → MP4, SRT, VTT and thumbnail, through the real state machine, locally."""
+"""`videogen render`: one script → MP4, SRT, VTT, thumbnail and storyboard, through the real state machine,
+locally (with ``--stop-after images``: the storyboard of the stills only, nothing assembled)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from videogen.config import get_config
 from videogen.dal import projects, storage
 from videogen.dal.tables import bind_table
 from videogen.domain import costs
-from videogen.domain.enums import ProjectStatus
-from videogen.domain.layout import RENDER_OUTPUTS
+from videogen.domain.enums import ProjectStatus, StopAfter
+from videogen.domain.layout import outputs_of
 from videogen.domain.models import NewProject, Project
 from videogen.domain.music import find_music
 from videogen.domain.settings import ProjectSettings
@@ -43,14 +44,15 @@ POLL_SECONDS = 0.2
 
 @dataclass(frozen=True)
 class RenderOutputs:
-    """A local render's files by output name (``layout.RENDER_OUTPUTS``), the video's length in seconds."""
+    """A local render's files by output name (``layout.outputs_of``), the video's length in seconds (0.0
+    for a render that stopped after its images: it has no video)."""
 
     files: dict[str, Path]
     duration: float
 
     @property
-    def video(self) -> Path:
-        return self.files["video"]
+    def video(self) -> Path | None:
+        return self.files.get("video")
 
 
 class RenderFailed(Exception):
@@ -131,14 +133,18 @@ def create_script_project(script_path: Path, settings_overrides: dict[str, Any],
 
 
 def estimate_script(
-    script_path: Path, settings_overrides: dict[str, Any], *, owner_id: str = DEFAULT_OWNER
+    script_path: Path,
+    settings_overrides: dict[str, Any],
+    *,
+    owner_id: str = DEFAULT_OWNER,
+    stop_after: StopAfter | None = None,
 ) -> costs.Estimate:
     """The plan and price of rendering the script, as the API's dry run gives them: nothing is started.
 
     Must run inside a started LocalCloud. Raises what a render's start would (RenderTooLargeException...).
     """
     project = create_script_project(script_path, settings_overrides, owner_id)
-    return renders.estimate_render(owner_id, project.id)
+    return renders.estimate_render(owner_id, project.id, stop_after=stop_after)
 
 
 def render_script(
@@ -150,6 +156,7 @@ def render_script(
     music: Path | None = None,
     on_progress: Callable[[str, int, int], None] | None = None,
     timeout: float = 3600.0,
+    stop_after: StopAfter | None = None,
 ) -> RenderOutputs:
     """Create a project from a script, give it its music (if any), run the render state machine, download
     the outputs.
@@ -171,7 +178,11 @@ def render_script(
             inspect_function=settings.inspect_music_function,
         )
     render = renders.start_render(
-        owner_id, project.id, settings.state_machine_arn, f"cli-{uuid.uuid4().hex[:12]}"
+        owner_id,
+        project.id,
+        settings.state_machine_arn,
+        f"cli-{uuid.uuid4().hex[:12]}",
+        stop_after=stop_after,
     )
     deadline = time.monotonic() + timeout
     while True:
@@ -190,11 +201,21 @@ def render_script(
     if on_progress:
         on_progress("done", current.scene_count, current.scene_count)
     output.parent.mkdir(parents=True, exist_ok=True)
-    # The video where it was asked for, every other output beside it with its extension (story.srt).
-    files = {o.name: output if o.name == "video" else output.with_suffix(o.suffix) for o in RENDER_OUTPUTS}
-    for o in RENDER_OUTPUTS:
+    # The video where it was asked for, every other output beside it with its extension (story.srt), the
+    # storyboard as story.storyboard.jpg (story.jpg is the video's thumbnail).
+    produced = outputs_of(stop_after)
+    files = {o.name: _local_name(output, o.name, o.suffix) for o in produced}
+    for o in produced:
         storage.download_file(settings.media_bucket, o.key(project.id, render.render_id), files[o.name])
-    return RenderOutputs(files, probe(files["video"]).duration)
+    return RenderOutputs(files, probe(files["video"]).duration if "video" in files else 0.0)
+
+
+def _local_name(output: Path, name: str, suffix: str) -> Path:
+    if name == "video":
+        return output
+    if name == "storyboard":
+        return output.with_suffix(f".storyboard{suffix}")
+    return output.with_suffix(suffix)
 
 
 def _explain(
@@ -224,12 +245,14 @@ def run_render_command(
     find_music_beside: bool = True,
     from_build: Path | None = None,
     estimate: bool = False,
+    stop_after: StopAfter | None = None,
 ) -> int:
     """The `videogen render` command: exit 0 on a video, 2 on a bad script or music, 1 on a failed render.
 
     ``music`` is the file given with --music; otherwise the script's own (``music_beside``) unless
     ``find_music_beside`` is off (--no-music). ``from_build``: run the functions of that `sam build`.
     ``estimate`` (--estimate): print the render's plan and price and exit 0 without rendering.
+    ``stop_after`` (--stop-after images): make the stills and the storyboard only, no video.
     """
     # The progress bar and the final line say what happened; logs only for errors (VIDEOGEN_LOG_LEVEL).
     os.environ.setdefault("VIDEOGEN_LOG_LEVEL", "ERROR")
@@ -256,7 +279,7 @@ def run_render_command(
         if estimate:
             try:
                 # The table is the command's answer: on stdout, where the progress bar is not.
-                print(format_estimate(estimate_script(script, overrides)))
+                print(format_estimate(estimate_script(script, overrides, stop_after=stop_after)))
             except VideoGeneratorException as exc:
                 message, status = _explain(exc, script, music, cloud.log_path)
                 print(message, file=sys.stderr)
@@ -269,7 +292,9 @@ def run_render_command(
                 music = music_beside(script, named.settings.music)
             if music is not None:
                 print(f"Music: {music}", file=stream)
-            result = render_script(script, target, overrides, music=music, on_progress=bar.show)
+            result = render_script(
+                script, target, overrides, music=music, on_progress=bar.show, stop_after=stop_after
+            )
         except (VideoGeneratorException, RenderFailed) as exc:
             bar.close()
             message, status = _explain(exc, script, music, cloud.log_path)
@@ -278,6 +303,12 @@ def run_render_command(
         finally:
             bar.close()
     elapsed = time.monotonic() - started
+    if result.video is None:
+        sheet = result.files["storyboard"]
+        print(
+            f"Wrote {sheet} (the stills only, in {elapsed:.1f} s; no video: --stop-after images)", file=stream
+        )
+        return 0
     beside = ", ".join(path.name for name, path in result.files.items() if name != "video")
     print(
         f"Wrote {result.video} ({result.duration:.1f} s of video in {elapsed:.1f} s), {beside}", file=stream

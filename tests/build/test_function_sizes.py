@@ -46,6 +46,8 @@ def test_function_layers_are_globals_then_own() -> None:
     for ffmpeg_user in ("RenderSegmentFunction", "MixAudioFunction", "ConcatVideoFunction"):
         assert layers[ffmpeg_user] == ["SharedLayer", "FfmpegLayer"]
     assert layers["PlanSegmentsFunction"] == ["SharedLayer"]
+    # Pillow comes with its own requirements.txt; it runs no ffmpeg.
+    assert layers["MakeStoryboardFunction"] == ["SharedLayer"]
     assert layers["InspectMusicFunction"] == ["SharedLayer", "FfmpegLayer"]
 
 

@@ -22,6 +22,7 @@ built_cloud = module_cloud_fixture(from_build=True, workers_per_function=1)
 def test_every_function_of_the_template_is_checked() -> None:
     assert len(FUNCTIONS) >= 12
     assert {
+        "MakeStoryboardFunction",
         "PlanSegmentsFunction",
         "RenderSegmentFunction",
         "MixAudioFunction",

@@ -81,9 +81,13 @@ def test_render_through_http_and_step_functions_gives_a_probed_mp4(
         "subtitles-srt",
         "subtitles-vtt",
         "thumbnail",
+        "storyboard",
         "scene-0001-image",
         "scene-0002-image",
         "scene-0003-image",
+        "scene-0001-thumbnail",
+        "scene-0002-thumbnail",
+        "scene-0003-thumbnail",
     }
     # The download links work like S3's: fetch the video through its presigned URL.
     _, video_bytes = http(by_id["video"]["download_url"])

@@ -26,11 +26,13 @@ PRICE_PARAMETERS = {
     "price_polly_character_usd": "PricePollyCharacterUsd",
     "monthly_budget_per_owner_usd": "MonthlyBudgetPerOwnerUsd",
 }
-#: The functions a successful render invokes once the segmented state machine lands (issue 14).
+#: The functions a successful render invokes once the segmented state machine lands (issue 14), with the
+#: storyboard made before assembly (issue 15).
 RENDER_FUNCTIONS = [
     "PrepareRender",
     "GenerateImage",
     "SynthesizeNarration",
+    "MakeStoryboard",
     "PlanSegments",
     "RenderSegment",
     "MixAudio",

@@ -73,16 +73,19 @@ def test_lambda_alarms_cover_every_function(metric: str) -> None:
     assert functions == set(FUNCTIONS)
 
 
-def test_the_dlq_alarm_watches_the_ingest_dead_letter_queue() -> None:
-    (queue,) = [
+def test_the_dlq_alarms_watch_every_dead_letter_queue() -> None:
+    queues = [
         dimensions["QueueName"]
         for alarm in _alarms().values()
         for ns, _, dimensions in _metrics_of(alarm)
         if ns == "AWS/SQS"
     ]
 
-    assert queue == {"Fn::GetAtt": ["IngestDeadLetterQueue", "QueueName"]}
-    assert "IngestDeadLetterQueue" in RESOURCES
+    dead_letter = sorted(
+        name for name in TEMPLATE.resources_of_type("AWS::SQS::Queue") if "DeadLetter" in name
+    )
+    assert dead_letter == ["IngestDeadLetterQueue", "WebhookDeadLetterQueue"]
+    assert sorted(queues, key=str) == [{"Fn::GetAtt": [name, "QueueName"]} for name in dead_letter]
 
 
 def test_every_alarm_notifies_the_topic_when_firing_and_recovering() -> None:
@@ -111,6 +114,7 @@ def test_the_dashboard_is_valid_json_showing_each_signal() -> None:
     for name in ["RenderStateMachine", "IngestDeadLetterQueue", *FUNCTIONS]:
         template.physical_ids[name] = f"physical-{name}"
     template.attributes[("IngestDeadLetterQueue", "QueueName")] = "dlq"
+    template.attributes[("WebhookDeadLetterQueue", "QueueName")] = "webhook-dlq"
     body = json.loads(template.resolve(RESOURCES["OperationsDashboard"]["Properties"]["DashboardBody"]))
 
     shown = json.dumps(body)
@@ -128,6 +132,9 @@ def test_the_dashboard_is_valid_json_showing_each_signal() -> None:
         "ImagesCached",
         "ProviderLatency",
         "ProviderThrottles",
+        "WebhooksDelivered",
+        "WebhooksDeadLettered",
+        "webhook-dlq",
     ]:
         assert signal in shown, signal
     for function in FUNCTIONS:

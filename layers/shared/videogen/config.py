@@ -27,6 +27,22 @@ class Config(BaseModel):
     presign_seconds: int = Field(900, ge=1, le=900, description="Lifetime of presigned download URLs.")
     cors_allow_origin: str = Field("*", description="The origin browsers may call the API from.")
     state_machine_arn: str | None = Field(None, description="The render state machine (API function only).")
+    event_bus_name: str | None = Field(
+        None, description="The EventBridge bus render events go on (none: they are not published)."
+    )
+    webhook_queue_url: str | None = Field(
+        None, description="The SQS queue webhook deliveries wait in (API, dispatch and delivery functions)."
+    )
+    webhooks_allow_local: bool = Field(
+        False,
+        description=(
+            "Let webhooks reach loopback and private addresses over plain http: only on a developer's own "
+            "machine (videogen serve and watch set it); deployed, https to public addresses only."
+        ),
+    )
+    webhook_retry_base_seconds: int = Field(
+        30, ge=1, le=900, description="The wait before a failed delivery's second attempt (then doubling)."
+    )
     inspect_music_function: str | None = Field(
         None, description="The function that checks music uploads with ffmpeg (API function only)."
     )

@@ -94,6 +94,11 @@ class InvalidMusicException(ValidationException, code="INVALID_MUSIC", status=42
         )
 
 
+class InvalidWebhookException(ValidationException, code="INVALID_WEBHOOK", status=422):
+    """A webhook URL videogen will not deliver to: its message says what to change, ``details["reason"]``
+    names the rule (``scheme``, ``credentials``, ``refused_address``...), for clients to tell them apart."""
+
+
 class InvalidCursorException(ValidationException, code="INVALID_CURSOR"):
     """A pagination cursor that this listing did not hand out."""
 

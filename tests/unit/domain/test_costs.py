@@ -39,9 +39,40 @@ def test_transitions_are_one_per_state_entered_of_the_final_state_machine(
 
     transitions = costs.state_transitions(shape)
 
-    # The issue's formula: 1 + 1 + (1 + I) + (1 + N) + 1 + 1 + (1 + G + G) + 1 + 1 + 1 + 1
-    assert transitions == 1 + 1 + (1 + images) + (1 + scenes) + 1 + 1 + (1 + 2 * segments) + 1 + 1 + 1 + 1
+    # The issue's formula: 1 + 1 + (1 + I) + (1 + N) + 1 + 1 + (1 + G + G) + 1 + 1 + 1 + 1, plus the
+    # storyboard and the choice after it (issue 15): + 1 + 1
+    assert transitions == 1 + 1 + (1 + images) + (1 + scenes) + 1 + 1 + (1 + 2 * segments) + 1 + 1 + 1 + 1 + 2
     assert costs.estimate(shape).state_transitions == transitions
+
+
+@pytest.mark.parametrize(("scenes", "images"), [(1, 0), (10, 4), (200, 37)])
+def test_a_render_stopped_after_its_images_enters_no_assembly_state(scenes: int, images: int) -> None:
+    shape = _shape(scenes=scenes, images_to_generate=images, segments=3, stop_after_images=True)
+
+    states = costs.states_entered(shape)
+
+    # PrepareRender, ImagesAndNarration, the two maps, MakeStoryboard, StopAfterImages, ImagesOnly,
+    # FinishRender, RenderSucceeded.
+    assert costs.state_transitions(shape) == 1 + 1 + (1 + images) + (1 + scenes) + 1 + 1 + 1 + 1 + 1
+    assert states["ImagesOnly"] == 1
+    assembly = ("PlanSegments", "SegmentsAndSoundtrack", "RenderSegments", "SegmentStored", "ReuseSegment",
+                "RenderSegment", "MixAudio", "ConcatVideo")  # fmt: skip
+    assert all(states[name] == 0 for name in assembly)
+    calls = costs.invocations(shape)
+    assert calls["MakeStoryboard"] == 1 and calls["FinishRender"] == 1
+    assert all(calls[name] == 0 for name in ("PlanSegments", "RenderSegment", "MixAudio", "ConcatVideo"))
+
+
+def test_stopping_after_the_images_costs_the_images_and_less_than_the_video() -> None:
+    whole = costs.estimate(_shape(image_provider="stability"))
+    images_only = costs.estimate(_shape(image_provider="stability", stop_after_images=True))
+
+    assert images_only.items[0] == whole.items[0]  # the same images are paid for
+    assert {use.function for use in images_only.functions} == {
+        "PrepareRender", "GenerateImage", "SynthesizeNarration", "MakeStoryboard", "FinishRender"
+    }  # fmt: skip
+    assert images_only.s3_puts < whole.s3_puts and images_only.s3_gets < whole.s3_gets
+    assert images_only.total_usd < whole.total_usd
 
 
 def test_states_entered_name_each_state_and_split_segments_into_reused_and_rendered() -> None:
@@ -54,6 +85,9 @@ def test_states_entered_name_each_state_and_split_segments_into_reused_and_rende
         "GenerateImage": 4,
         "NarrateScenes": 1,
         "SynthesizeNarration": 10,
+        "MakeStoryboard": 1,
+        "StopAfterImages": 1,
+        "ImagesOnly": 0,
         "PlanSegments": 1,
         "SegmentsAndSoundtrack": 1,
         "RenderSegments": 1,
@@ -74,6 +108,7 @@ def test_invocations_are_the_task_states_entered_and_every_function_has_a_memory
         "PrepareRender": 1,
         "GenerateImage": 4,
         "SynthesizeNarration": 10,
+        "MakeStoryboard": 1,
         "PlanSegments": 1,
         "RenderSegment": 2,
         "MixAudio": 1,

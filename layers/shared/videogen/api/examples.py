@@ -39,7 +39,17 @@ _SUMMARY = {
     "created_at": "2025-05-01T09:30:00.000Z",
     "updated_at": "2025-05-01T09:34:12.500Z",
 }
-_PROJECT = {**_SUMMARY, "script": _SCRIPT, "error": None, "progress": None}
+_PROJECT = {
+    **_SUMMARY,
+    "script": _SCRIPT,
+    "error": None,
+    "progress": None,
+    "render": {
+        "id": "000001",
+        "stop_after": None,
+        "outputs": ["storyboard", "video", "subtitles-srt", "subtitles-vtt", "thumbnail"],
+    },
+}
 _SCENE = {
     "number": 2,
     "title": "Noon",
@@ -59,6 +69,7 @@ _VIDEO = {
     "content_type": "video/mp4",
     "size": 1843200,
     "scene_number": None,
+    "render_id": "000001",
     "created_at": "2025-05-01T09:34:12.000Z",
     "download_url": f"https://media.s3.amazonaws.com/projects/{PROJECT_ID}/renders/000001/video.mp4"
     "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=900&X-Amz-Signature=...",
@@ -107,6 +118,13 @@ UPDATE_SCENE: Examples = {
     ),
 }
 
+START_RENDER: Examples = {
+    "video": _example("The whole video (the same as no body)", {}),
+    "images": _example(
+        "The stills and the storyboard only, to approve the pictures first", {"stop_after": "images"}
+    ),
+}
+
 UPLOAD_MUSIC: Examples = {
     "mp3": _example(
         "An MP3 of 4.2 MB", {"filename": "harbour-theme.mp3", "content_type": "audio/mpeg", "size": 4404019}
@@ -116,8 +134,41 @@ ATTACH_MUSIC: Examples = {
     "upload": _example("The upload just posted", {"upload_id": "9d1c4e7a2b3f4c5d8e9f0a1b2c3d4e5f"}),
 }
 
+CREATE_WEBHOOK: Examples = {
+    "completed": _example(
+        "Be told when renders complete or fail",
+        {"url": "https://hooks.example.com/videogen", "events": ["render.completed", "render.failed"]},
+    ),
+}
+_WEBHOOK = {
+    "id": "wh_4f1c2a9b8e7d6c5b4a392817",
+    "url": "https://hooks.example.com/videogen",
+    "events": ["render.completed", "render.failed"],
+    "created_at": "2025-05-01T09:30:00.000Z",
+}
+_DELIVERY = {
+    "id": "dl_1746092052000_3f9a1c2b7d4e",
+    "event_id": "evt_9b2e61f0c3d84a7b95e1f2a3b4c5d6e7",
+    "type": "render.completed",
+    "status": "delivered",
+    "created_at": "2025-05-01T09:34:12.000Z",
+    "delivered_at": "2025-05-01T09:34:43.000Z",
+    "attempts": [
+        {"at": "2025-05-01T09:34:12.000Z", "status_code": 500, "latency_ms": 84.2, "error": "HTTP 500"},
+        {"at": "2025-05-01T09:34:43.000Z", "status_code": 200, "latency_ms": 61.0, "error": None},
+    ],
+}
+
 # ---------------------------------------------------------------- response bodies, by model name
 RESPONSES: dict[str, Examples] = {
+    "WebhookResponse": _one("A webhook", _WEBHOOK),
+    "WebhookCreatedResponse": _one(
+        "A new webhook and its secret",
+        {**_WEBHOOK, "secret": "whsec_kV3Xo2Jm0mXh1Yp9bQ7tC4uN8rL5sA6dE2fG1hI0jK"},
+    ),
+    "WebhookListResponse": _one("The caller's webhooks", {"items": [_WEBHOOK]}),
+    "DeliveryResponse": _one("Delivered on the second attempt", _DELIVERY),
+    "DeliveryListResponse": _one("Recent deliveries", {"items": [_DELIVERY]}),
     "ProjectResponse": _one("A rendered project", _PROJECT),
     "ProjectListResponse": _one(
         "A first page with more to come", {"items": [_SUMMARY], "next_cursor": "eyJpIjoiQnlPd25lciJ9"}
@@ -164,6 +215,7 @@ RESPONSES: dict[str, Examples] = {
         {
             "project_id": PROJECT_ID,
             "plan": {
+                "stop_after": None,
                 "scenes": 2,
                 "images_to_generate": 1,
                 "images_cached": 1,
@@ -176,7 +228,7 @@ RESPONSES: dict[str, Examples] = {
                 "height": 720,
                 "segments": 1,
                 "segments_reused": 0,
-                "state_transitions": 16,
+                "state_transitions": 18,
                 "states": {
                     "PrepareRender": 1,
                     "ImagesAndNarration": 1,
@@ -184,6 +236,9 @@ RESPONSES: dict[str, Examples] = {
                     "GenerateImage": 1,
                     "NarrateScenes": 1,
                     "SynthesizeNarration": 2,
+                    "MakeStoryboard": 1,
+                    "StopAfterImages": 1,
+                    "ImagesOnly": 0,
                     "PlanSegments": 1,
                     "SegmentsAndSoundtrack": 1,
                     "RenderSegments": 1,
@@ -199,26 +254,26 @@ RESPONSES: dict[str, Examples] = {
                     {
                         "function": "RenderSegment",
                         "invocations": 1,
-                        "seconds": 3.29,
+                        "seconds": 4.23,
                         "memory_mb": 3008,
-                        "gb_seconds": 9.664375,
+                        "gb_seconds": 12.425625,
                     }
                 ],
-                "gb_seconds": 22.488375,
-                "s3_put_requests": 9,
-                "s3_get_requests": 10,
+                "gb_seconds": 25.849625,
+                "s3_put_requests": 12,
+                "s3_get_requests": 14,
             },
             "items": [
                 {"item": "images (stability)", "quantity": 1, "unit": "image", "unit_usd": 0.03, "usd": 0.03},
                 {
                     "item": "Step Functions",
-                    "quantity": 16,
+                    "quantity": 18,
                     "unit": "state transition",
                     "unit_usd": 0.000025,
-                    "usd": 0.0004,
+                    "usd": 0.00045,
                 },
             ],
-            "total_usd": 0.030826,
+            "total_usd": 0.030948,
             "currency": "USD",
         },
     ),

@@ -17,12 +17,15 @@ from pydantic import (
 )
 from pydantic.fields import FieldInfo
 
+from videogen.domain import layout
 from videogen.domain.enums import (
     AssetKind,
     ProjectStatus,
     ScriptFormat,
+    StopAfter,
     Transition,
 )
+from videogen.domain.events import RenderEventType
 from videogen.domain.limits import (
     AUDIO_TYPE_PATTERN,
     MAX_IMAGE_PROMPT_CHARS,
@@ -43,6 +46,7 @@ from videogen.domain.settings import (
     json_number,
     optional_settings,
 )
+from videogen.domain.webhooks import DeliveryStatus
 from videogen.exceptions import PayloadTooLargeException
 
 # "Not blank": at least one character that is not white space, where white space is what Python's
@@ -241,6 +245,29 @@ class ProjectProgress(BaseModel):
         )
 
 
+class ProjectRender(BaseModel):
+    """The project's latest render: its number, where it stops, and the render-level files it makes."""
+
+    id: str = Field(description="The render number of this project, e.g. 000003.")
+    stop_after: StopAfter | None = Field(
+        None,
+        description="images: the render makes the stills and the storyboard, and no video; null: a video.",
+    )
+    outputs: list[str] = Field(
+        description=(
+            "Asset ids of the render-level files this render makes (besides each scene's image and "
+            "thumbnail): storyboard, and video, subtitles-srt, subtitles-vtt, thumbnail when it assembles."
+        )
+    )
+
+    @classmethod
+    def from_domain(cls, project: Project) -> ProjectRender | None:
+        if not project.render_id:
+            return None
+        outputs = [output.asset_id for output in layout.outputs_of(project.render_stop_after)]
+        return cls(id=project.render_id, stop_after=project.render_stop_after, outputs=outputs)
+
+
 class ProjectSummary(BaseModel):
     """A project as list pages show it (without its script)."""
 
@@ -275,6 +302,9 @@ class ProjectResponse(ProjectSummary):
     script: str = Field(description="The script.")
     error: ProjectError | None = Field(None, description="Why the last render failed, if it did.")
     progress: ProjectProgress | None = Field(None, description="How far the running render is.")
+    render: ProjectRender | None = Field(
+        None, description="The latest render (queued, running or ended); null before the first."
+    )
 
     @classmethod
     def from_domain(cls, project: Project) -> ProjectResponse:
@@ -284,6 +314,7 @@ class ProjectResponse(ProjectSummary):
             script=project.script or "",
             error=ProjectError.from_domain(project.error) if project.error else None,
             progress=ProjectProgress.from_domain(project.progress) if project.progress else None,
+            render=ProjectRender.from_domain(project),
         )
 
 
@@ -435,6 +466,13 @@ class AssetResponse(BaseModel):
         None, description="For an upload (the music): the name it was uploaded with."
     )
     duration: float | None = Field(None, description="For audio and video uploads: the length in seconds.")
+    render_id: str | None = Field(
+        None,
+        description=(
+            "The render that produced it (an upload: null). A render that stopped after its images leaves "
+            "an earlier render's video listed, under that render's number."
+        ),
+    )
     created_at: datetime = Field(description="When it was produced (UTC).")
     download_url: str = Field(description="A presigned URL, valid for at most 15 minutes.")
     expires_in: int = Field(description="Seconds the download URL stays valid.")
@@ -520,6 +558,21 @@ class AssetListResponse(BaseModel):
     items: list[AssetResponse] = Field(description="The assets, by id.")
 
 
+class RenderRequest(BaseModel):
+    """How far to render; send no body (or {}) for a whole video."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    stop_after: StopAfter | None = Field(
+        None,
+        description=(
+            "images: make the scene stills, their thumbnails and the storyboard (storyboard.jpg), then stop "
+            "(COMPLETED, no video), to approve the pictures before paying for assembly; a later whole "
+            "render reuses the stills. Omitted or null: the whole video."
+        ),
+    )
+
+
 class RenderResponse(BaseModel):
     """A render that was queued."""
 
@@ -554,6 +607,9 @@ class CostItemResponse(BaseModel):
 class RenderPlanResponse(BaseModel):
     """What a render of the project would do now."""
 
+    stop_after: StopAfter | None = Field(
+        None, description="images: the render stops after its stills and storyboard (nothing assembled)."
+    )
     scenes: int = Field(description="Scenes rendered.")
     images_to_generate: int = Field(description="Scene images the provider must draw (and is paid for).")
     images_cached: int = Field(description="Scene images already stored from an earlier render: reused.")
@@ -586,3 +642,78 @@ class RenderEstimateResponse(BaseModel):
     items: list[CostItemResponse] = Field(description="The estimated bill, item by item.")
     total_usd: float = Field(description="The estimated price in US dollars: the sum of the items.")
     currency: Literal["USD"] = Field("USD", description="The currency of every price here.")
+
+
+# ---------------------------------------------------------------- webhooks
+
+
+class WebhookCreateRequest(BaseModel):
+    """A URL to receive render events, and which ones."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(
+        max_length=8192,
+        description=(
+            "Where events are POSTed: https, at most 2048 characters, no credentials in it, a public "
+            "address (checked again at every delivery). Locally, http and loopback work too."
+        ),
+    )
+    events: list[RenderEventType] = Field(
+        min_length=1, max_length=len(RenderEventType), description="The event types to receive."
+    )
+
+
+class WebhookResponse(BaseModel):
+    """A registered webhook (its secret is shown only when it is created)."""
+
+    id: str = Field(description="The webhook's id, e.g. wh_4f1c...")
+    url: str = Field(description="Where its events are POSTed.")
+    events: list[RenderEventType] = Field(description="The event types it receives.")
+    created_at: datetime = Field(description="When it was registered (UTC).")
+
+
+class WebhookCreatedResponse(WebhookResponse):
+    """A new webhook with its signing secret: store it now, it is never shown again."""
+
+    secret: str = Field(
+        description=(
+            "Verifies the Videogen-Signature header of every delivery (HMAC-SHA256; see the README). "
+            "Shown only in this answer."
+        )
+    )
+
+
+class WebhookListResponse(BaseModel):
+    """The caller's webhooks, oldest first (at most 10)."""
+
+    items: list[WebhookResponse] = Field(description="The webhooks.")
+
+
+class DeliveryAttemptResponse(BaseModel):
+    """One POST to the receiver."""
+
+    at: datetime = Field(description="When it was sent (UTC).")
+    status_code: int | None = Field(description="What the receiver answered; null when it did not.")
+    latency_ms: float = Field(description="From connecting to the answer, in milliseconds.")
+    error: str | None = Field(description="Why it failed (timeout, refused address, HTTP 500, ...).")
+
+
+class DeliveryResponse(BaseModel):
+    """One event sent to one webhook, with its attempts."""
+
+    id: str = Field(description="The delivery's id; POST .../deliveries/{id}/retry sends it again.")
+    event_id: str = Field(description="The event's id, also in the Videogen-Event-Id header.")
+    type: RenderEventType = Field(description="The event type.")
+    status: DeliveryStatus = Field(
+        description="pending (an attempt is due), delivered (2xx received) or failed (gave up after 24 h)."
+    )
+    created_at: datetime = Field(description="When the event was queued for this webhook.")
+    delivered_at: datetime | None = Field(description="When the receiver answered 2xx.")
+    attempts: list[DeliveryAttemptResponse] = Field(description="Its attempts, oldest first.")
+
+
+class DeliveryListResponse(BaseModel):
+    """A webhook's recent deliveries, newest first (at most 50)."""
+
+    items: list[DeliveryResponse] = Field(description="The deliveries.")

@@ -27,7 +27,7 @@ from pynamodb.expressions.update import Action
 from videogen.dal import limits, table_keys
 from videogen.dal.executions import execution_name
 from videogen.dal.tables import BaseItem, ByOwnerIndex, ByOwnerStatusIndex, ProjectItem, read_item
-from videogen.domain.enums import ProjectStatus, ScriptFormat
+from videogen.domain.enums import ProjectStatus, ScriptFormat, StopAfter
 from videogen.domain.models import Project, ProjectPage, RenderFailure, RenderProgress
 from videogen.domain.provenance import SceneFallback
 from videogen.domain.settings import ProjectSettings
@@ -70,7 +70,12 @@ def _to_domain(item: ProjectItem) -> Project:
         execution_arn=getattr(item, "execution_arn", None),
         outbox_prefix=getattr(item, "outbox_prefix", None),
         render_started_at=getattr(item, "render_started_at", None),
+        render_stop_after=_stop_after(getattr(item, "render_stop_after", None)),
     )
+
+
+def _stop_after(value: str | None) -> StopAfter | None:
+    return StopAfter(value) if value else None
 
 
 def _progress(item: ProjectItem) -> RenderProgress | None:
@@ -431,11 +436,14 @@ def set_render_status(
     return True
 
 
-def claim_render(owner_id: str, project_id: str, quota: limits.RenderQuota) -> Project:
+def claim_render(
+    owner_id: str, project_id: str, quota: limits.RenderQuota, stop_after: StopAfter | None = None
+) -> Project:
     """Atomically move an idle project to QUEUED with the next render number, within the owner's limits.
 
     The claim and the owner's render counters (and, with a budget, the month's spend) change in one
     transaction: the render is queued exactly when the project is idle and every counter admits it.
+    ``stop_after`` is recorded with the claim: where this render ends (None: with the video).
 
     Raises:
         ResourceConflictException: a render is queued or running already.
@@ -460,6 +468,9 @@ def claim_render(owner_id: str, project_id: str, quota: limits.RenderQuota) -> P
         ProjectItem.scene_fallbacks.remove(),
         ProjectItem.error.remove(),
         ProjectItem.render_started_at.set(claimed_at),
+        ProjectItem.render_stop_after.set(stop_after.value)
+        if stop_after is not None
+        else ProjectItem.render_stop_after.remove(),
         ProjectItem.updated_at.set(claimed_at),
         # A new version: an edit read before the claim (its If-Match, its transaction) can no longer land.
         ProjectItem.version.add(1),

@@ -12,6 +12,11 @@ Table (single-table design):
         sk = LIMITS#RUNNING            the owner's queued or running renders (a set of execution names)
         sk = LIMITS#{yyyy-mm-dd}       renders the owner started that UTC day (expires by TTL)
         sk = BUDGET#{yyyy-mm}          the estimated cost of the renders the owner started that UTC month
+        sk = WEBHOOK#{webhook_id}      a webhook
+        sk = LIMITS#WEBHOOKS           the ids of the owner's webhooks (a set: at most 10)
+    pk = WEBHOOK#{webhook_id}
+        sk = DELIVERY#{delivery_id}    one event sent to the webhook, with its attempts (expires by TTL)
+        sk = EVENT#{event_id}          that the event has its delivery (expires by TTL)
     gsi1 (ByOwner):       gsi1pk = OWNER#{owner_id}, gsi1sk = {created_at}#{project_id}
     gsi2 (ByOwnerStatus): gsi2pk = OWNER#{owner_id}#STATUS#{status}, gsi2sk = gsi1sk
 """
@@ -71,3 +76,24 @@ def budget_month_sk(month: str) -> str:
 def limits_day_sk(day: str) -> str:
     """The sort key of an owner's render count on one UTC day (yyyy-mm-dd)."""
     return f"LIMITS#{day}"
+
+
+WEBHOOK_SK_PREFIX = "WEBHOOK#"
+LIMITS_WEBHOOKS_SK = "LIMITS#WEBHOOKS"
+DELIVERY_SK_PREFIX = "DELIVERY#"
+
+
+def webhook_sk(webhook_id: str) -> str:
+    return f"{WEBHOOK_SK_PREFIX}{webhook_id}"
+
+
+def webhook_pk(webhook_id: str) -> str:
+    return f"WEBHOOK#{webhook_id}"
+
+
+def delivery_sk(delivery_id: str) -> str:
+    return f"{DELIVERY_SK_PREFIX}{delivery_id}"
+
+
+def event_marker_sk(event_id: str) -> str:
+    return f"EVENT#{event_id}"

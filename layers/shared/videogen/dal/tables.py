@@ -88,6 +88,8 @@ class ProjectItem(BaseItem):
     execution_arn = UnicodeAttribute(null=True)
     # When the current render was claimed: render duration is measured from here to its end.
     render_started_at = UTCDateTimeAttribute(null=True)
+    # Where the current render stops early (StopAfter: "images"); absent for a whole video.
+    render_stop_after = UnicodeAttribute(null=True)
     scenes_done = NumberSetAttribute(null=True)
     # The running render's scenes drawn by a fallback provider: SceneFallback JSON, one per scene. A set, so
     # a retried step adds nothing new.
@@ -172,6 +174,52 @@ class OwnerMonthItem(BaseItem):
     expiration = TTLAttribute(null=True)
 
 
+class WebhookItem(BaseItem):
+    """An owner's webhook: pk = OWNER#{owner}, sk = WEBHOOK#{id}."""
+
+    id = UnicodeAttribute()
+    owner_id = UnicodeAttribute()
+    url = UnicodeAttribute()
+    events = UnicodeSetAttribute()
+    # Signs every delivery, so it must be readable (DynamoDB encrypts it at rest); shown once, at creation.
+    secret = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+
+class OwnerWebhooksItem(BaseItem):
+    """The ids of an owner's webhooks: pk = OWNER#{owner}, sk = LIMITS#WEBHOOKS. A set, counted in the
+    same transaction as a webhook's creation, so concurrent creations cannot pass the limit."""
+
+    webhooks = UnicodeSetAttribute(null=True)
+
+
+class DeliveryItem(BaseItem):
+    """One event sent to one webhook: pk = WEBHOOK#{webhook}, sk = DELIVERY#{delivery id} (newest last)."""
+
+    id = UnicodeAttribute()
+    webhook_id = UnicodeAttribute()
+    owner_id = UnicodeAttribute()
+    event_id = UnicodeAttribute()
+    event_type = UnicodeAttribute()
+    body = UnicodeAttribute()
+    status = UnicodeAttribute()
+    # JSON: a list of {"at", "status_code", "latency_ms", "error"}, newest last.
+    attempts = UnicodeAttribute(default="[]")
+    created_at = UTCDateTimeAttribute()
+    delivered_at = UTCDateTimeAttribute(null=True)
+    # While set and in the future, one sender holds the delivery (a duplicated message must not send).
+    sending_until = UTCDateTimeAttribute(null=True)
+    expiration = TTLAttribute(null=True)
+
+
+class EventMarkerItem(BaseItem):
+    """That an event has its delivery to a webhook: pk = WEBHOOK#{webhook}, sk = EVENT#{event id}. Written
+    in one transaction with the delivery, so a duplicated event never makes a second one."""
+
+    delivery_id = UnicodeAttribute()
+    expiration = TTLAttribute(null=True)
+
+
 ALL_MODELS: list[type[Model]] = [
     BaseItem,
     ProjectItem,
@@ -180,6 +228,10 @@ ALL_MODELS: list[type[Model]] = [
     OwnerRunningItem,
     OwnerDayItem,
     OwnerMonthItem,
+    WebhookItem,
+    OwnerWebhooksItem,
+    DeliveryItem,
+    EventMarkerItem,
 ]
 
 

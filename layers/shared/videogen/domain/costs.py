@@ -41,6 +41,13 @@ class RenderShape:
     height: int
     image_provider: str
     voice_provider: str  # none, local or polly
+    #: The render stops after its images and storyboard (StopAfter.IMAGES): nothing is assembled.
+    stop_after_images: bool = False
+
+    @property
+    def assembled(self) -> int:
+        """1 when the render assembles a video, 0 when it stops after its images."""
+        return 0 if self.stop_after_images else 1
 
     @property
     def segments_rendered(self) -> int:
@@ -68,10 +75,20 @@ def _once(_: RenderShape) -> int:
     return 1
 
 
+def _assembly(shape: RenderShape) -> int:
+    return shape.assembled
+
+
+def _images_only(shape: RenderShape) -> int:
+    return 1 - shape.assembled
+
+
 #: The render state machine on a successful render, in order (infra/statemachine/render.asl.json):
-#: PrepareRender → ImagesAndNarration(GenerateImages Map | NarrateScenes Map) → PlanSegments →
-#: SegmentsAndSoundtrack(RenderSegments Map: SegmentStored → ReuseSegment | RenderSegment; MixAudio) →
-#: ConcatVideo → FinishRender → RenderSucceeded. RecordFailure runs only when a render fails.
+#: PrepareRender → ImagesAndNarration(GenerateImages Map | NarrateScenes Map) → MakeStoryboard →
+#: StopAfterImages → PlanSegments → SegmentsAndSoundtrack(RenderSegments Map: SegmentStored →
+#: ReuseSegment | RenderSegment; MixAudio) → ConcatVideo → FinishRender → RenderSucceeded; a render that
+#: stops after its images goes StopAfterImages → ImagesOnly → FinishRender instead of assembling.
+#: RecordFailure runs only when a render fails.
 STATES: Final[tuple[State, ...]] = (
     State("PrepareRender", _once, "PrepareRender"),
     State("ImagesAndNarration", _once),
@@ -79,14 +96,17 @@ STATES: Final[tuple[State, ...]] = (
     State("GenerateImage", lambda shape: shape.images_to_generate, "GenerateImage"),
     State("NarrateScenes", _once),
     State("SynthesizeNarration", lambda shape: shape.scenes, "SynthesizeNarration"),
-    State("PlanSegments", _once, "PlanSegments"),
-    State("SegmentsAndSoundtrack", _once),
-    State("RenderSegments", _once),
-    State("SegmentStored", lambda shape: shape.segments),
-    State("ReuseSegment", lambda shape: shape.segments_reused),
-    State("RenderSegment", lambda shape: shape.segments_rendered, "RenderSegment"),
-    State("MixAudio", _once, "MixAudio"),
-    State("ConcatVideo", _once, "ConcatVideo"),
+    State("MakeStoryboard", _once, "MakeStoryboard"),
+    State("StopAfterImages", _once),
+    State("ImagesOnly", _images_only),
+    State("PlanSegments", _assembly, "PlanSegments"),
+    State("SegmentsAndSoundtrack", _assembly),
+    State("RenderSegments", _assembly),
+    State("SegmentStored", lambda shape: shape.segments * shape.assembled),
+    State("ReuseSegment", lambda shape: shape.segments_reused * shape.assembled),
+    State("RenderSegment", lambda shape: shape.segments_rendered * shape.assembled, "RenderSegment"),
+    State("MixAudio", _assembly, "MixAudio"),
+    State("ConcatVideo", _assembly, "ConcatVideo"),
     State("FinishRender", _once, "FinishRender"),
     State("RenderSucceeded", _once),
 )
@@ -112,6 +132,7 @@ MEMORY_MB: Final[dict[str, int]] = {
     "PrepareRender": 512,
     "GenerateImage": 1024,
     "SynthesizeNarration": 2048,
+    "MakeStoryboard": 1024,
     "PlanSegments": 1024,
     "RenderSegment": 3008,
     "MixAudio": 1024,
@@ -140,6 +161,9 @@ class Seconds:
     mix_base: float = 0.5
     mix_per_video_second: float = 0.02
     plan_segments: float = 0.5
+    #: MakeStoryboard: reading the timings, then per scene a still decoded, pasted and thumbnailed.
+    storyboard_base: float = 0.5
+    storyboard_per_scene: float = 0.05
     prepare_render: float = 0.3
     finish_render: float = 0.3
     #: GenerateImage per image: the local painter, and a paid provider's round trip (Stability, Bedrock).
@@ -171,10 +195,17 @@ def function_seconds(shape: RenderShape, model: Seconds = SECONDS) -> dict[str, 
         "PrepareRender": calls["PrepareRender"] * model.prepare_render,
         "GenerateImage": calls["GenerateImage"] * image,
         "SynthesizeNarration": narration,
+        "MakeStoryboard": calls["MakeStoryboard"]
+        * (model.storyboard_base + model.storyboard_per_scene * shape.scenes),
         "PlanSegments": calls["PlanSegments"] * model.plan_segments,
-        "RenderSegment": model.render_per_video_second_720p * shape.video_seconds * rendered * pixels,
-        "MixAudio": model.mix_base + model.mix_per_video_second * shape.video_seconds,
-        "ConcatVideo": model.concat_base + model.concat_per_video_second * shape.video_seconds,
+        "RenderSegment": model.render_per_video_second_720p
+        * shape.video_seconds
+        * rendered
+        * pixels
+        * shape.assembled,
+        "MixAudio": calls["MixAudio"] * (model.mix_base + model.mix_per_video_second * shape.video_seconds),
+        "ConcatVideo": calls["ConcatVideo"]
+        * (model.concat_base + model.concat_per_video_second * shape.video_seconds),
         "FinishRender": calls["FinishRender"] * model.finish_render,
     }
 
@@ -182,14 +213,18 @@ def function_seconds(shape: RenderShape, model: Seconds = SECONDS) -> dict[str, 
 def s3_requests(shape: RenderShape) -> tuple[int, int]:
     """(PUT-class, GET-class) S3 requests of a successful render. MODEL INPUTS, counted from the steps:
 
-    PUTs: each generated image, each scene's narration audio, each rendered fragment, the mix, and the
-    four outputs (video, SRT, VTT, thumbnail). GETs (HEAD is billed as GET): PrepareRender's check of each
-    scene's image, GenerateImage's cache check, each scene's image and narration read by the segments and
-    the mix, each fragment's existence check and read by the concat, and the mix read by the concat.
+    PUTs: each generated image, each scene's narration audio, the storyboard and each scene's thumbnail;
+    when assembled, each rendered fragment, the mix, and the four outputs (video, SRT, VTT, thumbnail).
+    GETs (HEAD is billed as GET): PrepareRender's check of each scene's image, GenerateImage's cache check,
+    each scene's image and timings read by the storyboard; when assembled, each scene's image and narration
+    read by the segments and the mix, each fragment's existence check and read by the concat, and the mix
+    read by the concat.
     """
-    rendered = shape.segments_rendered
-    puts = shape.images_to_generate + shape.scenes + rendered + 1 + 4
-    gets = shape.scenes + shape.images_to_generate + 2 * shape.scenes + 2 * shape.segments + 1
+    puts = shape.images_to_generate + shape.scenes + 1 + shape.scenes
+    gets = shape.scenes + shape.images_to_generate + 2 * shape.scenes
+    if shape.assembled:
+        puts += shape.segments_rendered + 1 + 4
+        gets += 2 * shape.scenes + 2 * shape.segments + 1
     return puts, gets
 
 

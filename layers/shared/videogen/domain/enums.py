@@ -84,6 +84,15 @@ class AssetKind(StrEnum):
     SUBTITLES_VTT = "subtitles_vtt"
     THUMBNAIL = "thumbnail"
     MUSIC = "music"
+    STORYBOARD = "storyboard"
+    SCENE_THUMBNAIL = "scene_thumbnail"
+
+
+class StopAfter(StrEnum):
+    """Where a render may stop before its end (no value: it makes the whole video)."""
+
+    #: The stills, their thumbnails and the storyboard: the pictures, approved before paying for assembly.
+    IMAGES = "images"
 
 
 FPS_CHOICES: tuple[int, ...] = (24, 25, 30)

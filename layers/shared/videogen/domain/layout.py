@@ -12,7 +12,10 @@ Bucket:
                                             that decides its pixels (reused by later renders; tagged
                                             INTERMEDIATE_TAGS, so a lifecycle rule expires it)
         renders/{render_id}/                one render's outputs (RENDER_OUTPUTS) and its manifest.json;
-                                            plan.json and soundtrack.m4a, made for the final join (tagged)
+                                            plan.json and soundtrack.m4a, made for the final join (tagged);
+                                            storyboard.jpg (STORYBOARD) and thumbnails/scene-{n:04d}.jpg,
+                                            made as soon as the images are (also by a render that stops
+                                            after the images)
     uploads/{project_id}/{upload}           a file a caller uploads through a presigned POST, until it is
                                             checked and moved under the project (a lifecycle rule expires
                                             the rest)
@@ -25,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from videogen.domain.enums import AssetKind
+from videogen.domain.enums import AssetKind, StopAfter
 
 #: Where every project's objects live (the functions' IAM policies grant per prefix: template.yaml).
 PROJECTS_PREFIX = "projects/"
@@ -76,6 +79,20 @@ PROVENANCE_CONTENT_TYPE = "application/json"
 def scene_image_asset_id(scene_number: int) -> str:
     """The asset id under which a render records scene n's image."""
     return f"scene-{scene_number:04d}-image"
+
+
+def scene_thumbnail_key(project_id: str, render_id: str, scene_number: int) -> str:
+    """Scene n's still, small (MakeStoryboard): per render, beside the storyboard it was drawn for."""
+    return f"{render_prefix(project_id, render_id)}thumbnails/scene-{scene_number:04d}.jpg"
+
+
+def scene_thumbnail_asset_id(scene_number: int) -> str:
+    """The asset id under which a render records scene n's thumbnail."""
+    return f"scene-{scene_number:04d}-thumbnail"
+
+
+#: Scene thumbnails and the storyboard are JPEG.
+JPEG_CONTENT_TYPE = "image/jpeg"
 
 
 def narration_keys(project_id: str, scene_number: int) -> tuple[str, str]:
@@ -158,3 +175,17 @@ OUTPUTS: dict[str, RenderOutput] = {output.name: output for output in RENDER_OUT
 def output_keys(project_id: str, render_id: str) -> dict[str, str]:
     """Every output's key in one render, by output name."""
     return {output.name: output.key(project_id, render_id) for output in RENDER_OUTPUTS}
+
+
+#: The contact sheet of a render's scene stills (MakeStoryboard), made before assembly: not one of
+#: RENDER_OUTPUTS, which assembly makes and a render stopped after its images does not.
+STORYBOARD = RenderOutput("storyboard", "storyboard.jpg", JPEG_CONTENT_TYPE, AssetKind.STORYBOARD)
+
+
+def outputs_of(stop_after: StopAfter | None) -> tuple[RenderOutput, ...]:
+    """The render-level files a render records as its own: the storyboard, and the assembled outputs
+    unless it stopped after the images (its project then still lists an earlier render's video, as that
+    render's)."""
+    if stop_after is StopAfter.IMAGES:
+        return (STORYBOARD,)
+    return (STORYBOARD, *RENDER_OUTPUTS)

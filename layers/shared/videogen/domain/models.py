@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from videogen.domain.enums import AssetKind, ProjectStatus, ScriptFormat, Transition
+from videogen.domain.enums import AssetKind, ProjectStatus, ScriptFormat, StopAfter, Transition
 from videogen.domain.provenance import SceneFallback, SkippedProvider
 from videogen.domain.settings import ProjectSettings
 
@@ -18,7 +18,8 @@ class RenderProgress(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    stage: str  # queued (claimed), images (PrepareRender), assembling (PlanSegments on)
+    # queued (claimed), images (PrepareRender), storyboard (MakeStoryboard), assembling (PlanSegments on)
+    stage: str
     scenes_done: int  # scenes whose image is ready
     scenes_total: int
     fallbacks: tuple[SceneFallback, ...] = ()  # scenes whose image a fallback provider drew, by number
@@ -73,6 +74,7 @@ class Project:
     execution_arn: str | None = None
     outbox_prefix: str | None = None  # drop-folder projects: where results and errors are published
     render_started_at: datetime | None = None  # when the current render was claimed
+    render_stop_after: StopAfter | None = None  # the current render stops early (None: a whole video)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ import math
 
 from videogen.config import Config
 from videogen.domain import costs
+from videogen.domain.enums import StopAfter
 from videogen.domain.models import Project, Scene
 from videogen.domain.text import speakable, spoken_text
 from videogen.domain.voices import NONE as NO_VOICE
@@ -25,9 +26,12 @@ def scene_seconds(project: Project, project_scenes: list[Scene]) -> list[float]:
     ]
 
 
-def render_shape(project: Project, project_scenes: list[Scene], settings: Config) -> costs.RenderShape:
+def render_shape(
+    project: Project, project_scenes: list[Scene], settings: Config, stop_after: StopAfter | None = None
+) -> costs.RenderShape:
     """What decides the render's cost: its scenes, the images it must generate (those not already stored
-    under their current key, as PrepareRender decides), its narration, its length and its segments.
+    under their current key, as PrepareRender decides), its narration, its length and its segments, and
+    whether it stops after its images (``stop_after``: then nothing is assembled).
 
     Segments a render may reuse from an earlier one are counted as rendered: the estimate is an upper bound.
     """
@@ -57,12 +61,15 @@ def render_shape(project: Project, project_scenes: list[Scene], settings: Config
         height=height,
         image_provider=str(project.settings.image_provider),
         voice_provider=voice,
+        stop_after_images=stop_after is StopAfter.IMAGES,
     )
 
 
-def estimate(project: Project, project_scenes: list[Scene], settings: Config) -> costs.Estimate:
-    """The render's plan and price at the configured prices."""
-    return costs.estimate(render_shape(project, project_scenes, settings), settings.prices())
+def estimate(
+    project: Project, project_scenes: list[Scene], settings: Config, stop_after: StopAfter | None = None
+) -> costs.Estimate:
+    """The render's plan and price at the configured prices (up to ``stop_after``)."""
+    return costs.estimate(render_shape(project, project_scenes, settings, stop_after), settings.prices())
 
 
 def micro_usd(dollars: float) -> int:

@@ -13,7 +13,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from videogen.config import Config, get_config
 from videogen.dal import executions, limits, projects, scenes
 from videogen.domain import costs
-from videogen.domain.enums import ProjectStatus
+from videogen.domain.enums import ProjectStatus, StopAfter
 from videogen.domain.limits import MAX_RENDER_PIXEL_SECONDS
 from videogen.domain.models import Project, Render, RenderFailure, Scene
 from videogen.exceptions import (
@@ -82,8 +82,11 @@ def check_render_size(project: Project, project_scenes: list[Scene]) -> None:
     )
 
 
-def estimate_render(owner_id: str, project_id: str, settings: Config | None = None) -> costs.Estimate:
-    """The plan and price of rendering the project now, refused as a real render would be; starts nothing.
+def estimate_render(
+    owner_id: str, project_id: str, settings: Config | None = None, stop_after: StopAfter | None = None
+) -> costs.Estimate:
+    """The plan and price of rendering the project now (up to ``stop_after``), refused as a real render
+    would be; starts nothing.
 
     Raises:
         ResourceNotFoundException: no such project of this owner (404).
@@ -93,7 +96,7 @@ def estimate_render(owner_id: str, project_id: str, settings: Config | None = No
     settings = settings or get_config()
     project, project_scenes = scenes_to_render(projects.get_project(owner_id, project_id))
     check_render_size(project, project_scenes)
-    return estimate.estimate(project, project_scenes, settings)
+    return estimate.estimate(project, project_scenes, settings, stop_after)
 
 
 def _month(moment: datetime) -> str:
@@ -176,12 +179,13 @@ def _claim(
     moment: datetime,
     *,
     budget: limits.BudgetCharge | None = None,
+    stop_after: StopAfter | None = None,
 ) -> Project:
     """Claim the render within the owner's limits, freeing slots of renders that ended unnoticed."""
     quota = _quota(settings, moment, budget)
     for attempt in range(2):
         try:
-            return projects.claim_render(owner_id, project_id, quota)
+            return projects.claim_render(owner_id, project_id, quota, stop_after)
         except limits.OwnerLimitReachedException as exc:
             if exc.limit == "budget" and budget is not None:
                 raise _budget_exceeded(owner_id, budget) from exc
@@ -209,14 +213,32 @@ def _claim(
     raise AssertionError("unreachable: the second attempt returns or raises")  # pragma: no cover
 
 
+def execution_input(
+    project_id: str, render_id: str, request_id: str, stop_after: StopAfter | None
+) -> dict[str, Any]:
+    """A render execution's input. ``stop_after`` is always there (null: the whole video), so the state
+    machine's choice after the storyboard reads a value, never a missing path."""
+    return {
+        "project_id": project_id,
+        "render_id": render_id,
+        "request_id": request_id,
+        "stop_after": stop_after.value if stop_after is not None else None,
+    }
+
+
 def start_render(
     owner_id: str,
     project_id: str,
     state_machine_arn: str | None,
     request_id: str,
     settings: Config | None = None,
+    *,
+    stop_after: StopAfter | None = None,
 ) -> Render:
     """Queue a render of the project and start the state machine.
+
+    With ``stop_after`` images, the render makes the stills, their thumbnails and the storyboard, and ends
+    COMPLETED without assembling a video (a later whole render reuses the images from the cache).
 
     With a monthly budget (``monthly_budget_per_owner_usd``), the render's estimate is added to the owner's
     spend of the UTC month in the claim's transaction, so racing starts can never together exceed it. A
@@ -237,14 +259,17 @@ def start_render(
     moment = datetime.now(UTC)
     budget = None
     if settings.monthly_budget_per_owner_usd > 0:
-        budget = _budget_charge(settings, estimate.estimate(current, project_scenes, settings), moment)
+        price = estimate.estimate(current, project_scenes, settings, stop_after)
+        budget = _budget_charge(settings, price, moment)
     if budget is not None and budget.estimate_micro_usd > budget.budget_micro_usd:
         raise _budget_exceeded(owner_id, budget)
-    project = _claim(owner_id, project_id, settings, state_machine_arn, moment, budget=budget)
+    project = _claim(
+        owner_id, project_id, settings, state_machine_arn, moment, budget=budget, stop_after=stop_after
+    )
     render_id = project.render_id or "000001"
     name = executions.execution_name(project_id, render_id)
     logger.append_keys(project_id=project_id, render_id=render_id)
-    payload = {"project_id": project_id, "render_id": render_id, "request_id": request_id}
+    payload = execution_input(project_id, render_id, request_id, stop_after)
     try:
         arn = executions.start(state_machine_arn, name, payload)
     except VideoGeneratorException as exc:
@@ -281,7 +306,7 @@ def repair_stalled_claim(project: Project, state_machine_arn: str | None, reques
     name = executions.execution_name(project.id, project.render_id)
     if executions.state(executions.execution_arn(state_machine_arn, name)) is not None:
         return
-    payload = {"project_id": project.id, "render_id": project.render_id, "request_id": request_id}
+    payload = execution_input(project.id, project.render_id, request_id, project.render_stop_after)
     arn = executions.start(state_machine_arn, name, payload)
     projects.record_execution(project.id, arn)
     logger.warning("Stalled render started", extra={"render_id": project.render_id, "execution_arn": arn})
@@ -339,6 +364,7 @@ def _idempotent_start(lambda_context: Any) -> Callable[..., dict[str, str]]:
                 request["project_id"],
                 request["state_machine_arn"],
                 request["request_id"],
+                stop_after=StopAfter(request["stop_after"]) if request.get("stop_after") else None,
             )
             return {
                 "project_id": render.project_id,
@@ -363,6 +389,7 @@ def start_render_once(
     idempotency_key: str,
     *,
     lambda_context: Any = None,
+    stop_after: StopAfter | None = None,
 ) -> Render:
     """start_render, answered from the first call's result when the same Idempotency-Key comes again."""
     request = {
@@ -370,6 +397,7 @@ def start_render_once(
         "project_id": project_id,
         "idempotency_key": idempotency_key,
         "state_machine_arn": state_machine_arn or "",
+        "stop_after": stop_after.value if stop_after is not None else "",
     }
     result = _idempotent_start(lambda_context)(request={**request, "request_id": request_id})
     return Render(

@@ -110,25 +110,11 @@ def plan_render(project_id: str, render_id: str, settings: Config) -> dict[str, 
 
     Returns the segments (index, key, scenes, reused) for the state machine's Map, and their counts.
     """
-    project, all_scenes = _begin(project_id, render_id)
-    narrations = [_read_narration(scene, settings) for scene in all_scenes]
+    project, all_scenes = begin_step(project_id, render_id, "assembling")
+    narrations, timing = time_scenes(project, all_scenes, settings)
     look = project.settings
     width, height = look.frame_size()
     fps = look.fps
-    timing = plan(
-        [
-            SceneToTime(
-                scene.number,
-                scene.narration,
-                fixed=scene.duration,
-                transition=scene.transition,
-                narration_seconds=narration.duration if narration is not None else 0.0,
-                sentences=narration.sentences if narration is not None else (),
-            )
-            for scene, narration in zip(all_scenes, narrations, strict=True)
-        ],
-        fps,
-    )
     starts, ends = frame_spans(timing.spans, fps)
     encoding = Encoding(width, height, fps)
     overlay = None
@@ -138,7 +124,7 @@ def plan_render(project_id: str, render_id: str, settings: Config) -> dict[str, 
     jobs = video_segments(
         starts,
         ends,
-        images=[_image_key(scene) for scene in all_scenes],
+        images=[image_key(scene) for scene in all_scenes],
         motions=[motion_for_index(index) for index in range(len(all_scenes))],
         transitions=[scene.transition for scene in all_scenes],
         encoding=encoding,
@@ -164,7 +150,7 @@ def plan_render(project_id: str, render_id: str, settings: Config) -> dict[str, 
         _JSON,
         tags=layout.INTERMEDIATE_TAGS,
     )
-    stored = _in_parallel(lambda key: storage.object_exists(settings.media_bucket, key), keys)
+    stored = in_parallel(lambda key: storage.object_exists(settings.media_bucket, key), keys)
     items = [
         {"index": job.index, "key": key, "scenes": sorted(set(job.scenes)), "reused": reused}
         for job, key, reused in zip(jobs, keys, stored, strict=True)
@@ -174,14 +160,37 @@ def plan_render(project_id: str, render_id: str, settings: Config) -> dict[str, 
     return {"segments": items, "segment_count": len(items), "reused_count": reused}
 
 
-def _in_parallel[T, R](call: Callable[[T], R], items: Sequence[T]) -> list[R]:
+def time_scenes(
+    project: Project, all_scenes: list[Scene], settings: Config
+) -> tuple[list[Narration | None], Plan]:
+    """The scenes' narrations as SynthesizeNarration stored them, and the video's timeline planned from
+    them: what PlanSegments cuts into segments, and the scene lengths the storyboard shows."""
+    narrations = [_read_narration(scene, settings) for scene in all_scenes]
+    timing = plan(
+        [
+            SceneToTime(
+                scene.number,
+                scene.narration,
+                fixed=scene.duration,
+                transition=scene.transition,
+                narration_seconds=narration.duration if narration is not None else 0.0,
+                sentences=narration.sentences if narration is not None else (),
+            )
+            for scene, narration in zip(all_scenes, narrations, strict=True)
+        ],
+        project.settings.fps,
+    )
+    return narrations, timing
+
+
+def in_parallel[T, R](call: Callable[[T], R], items: Sequence[T]) -> list[R]:
     """``call`` on every item, a few S3 requests at a time (a long video has a hundred segments)."""
     with ThreadPoolExecutor(max_workers=S3_REQUESTS_AT_ONCE, thread_name_prefix="s3") as pool:
         return list(pool.map(call, items))
 
 
-def _begin(project_id: str, render_id: str) -> tuple[Project, list[Scene]]:
-    """The project and its scenes, once the render is marked as assembling.
+def begin_step(project_id: str, render_id: str, stage: str) -> tuple[Project, list[Scene]]:
+    """The project and its scenes, once the render's progress says ``stage`` (storyboard, assembling).
 
     Raises:
         VideoAssemblyException: the project has no scenes.
@@ -191,13 +200,14 @@ def _begin(project_id: str, render_id: str) -> tuple[Project, list[Scene]]:
     if not project.scene_set:
         raise VideoAssemblyException("The project has no scenes to assemble.")
     all_scenes = scenes.all_scenes(project_id, project.scene_set)
-    progress = RenderProgress(stage="assembling", scenes_done=len(all_scenes), scenes_total=len(all_scenes))
+    progress = RenderProgress(stage=stage, scenes_done=len(all_scenes), scenes_total=len(all_scenes))
     if not projects.set_render_status(project_id, render_id, ProjectStatus.RENDERING, progress=progress):
         raise RenderSupersededException("This render has ended or was superseded.", {"render_id": render_id})
     return project, all_scenes
 
 
-def _image_key(scene: Scene) -> str:
+def image_key(scene: Scene) -> str:
+    """The scene's stored image (every scene has one once the images are done)."""
     if not scene.image_key:
         raise VideoAssemblyException(f"Scene {scene.number} has no image.", {"scene": scene.number})
     return scene.image_key
@@ -358,7 +368,7 @@ def _join(
 
     bucket = settings.media_bucket
     fragments = [work / f"fragment-{index:04d}.mp4" for index in range(len(render_plan.segment_keys))]
-    _in_parallel(
+    in_parallel(
         lambda pair: storage.download_file(bucket, pair[0], pair[1]),
         list(zip(render_plan.segment_keys, fragments, strict=True)),
     )

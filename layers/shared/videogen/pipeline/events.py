@@ -79,3 +79,24 @@ class ExecutionEvent(BaseModel):
     id: str = Field(max_length=128)
     source: str
     detail: ExecutionStatusChange
+
+
+class RenderEventEnvelope(BaseModel):
+    """A render event as EventBridge hands it to a rule's target (DispatchWebhooks)."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    id: str = Field(max_length=128)
+    source: str
+    detail_type: str = Field(alias="detail-type")
+    detail: dict[str, Any]
+
+
+class QueuedDelivery(BaseModel):
+    """A webhook delivery's queue message: which delivery, and whether a person asked for this attempt."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    webhook_id: str = Field(pattern=r"^wh_[0-9a-f]{24}$")
+    delivery_id: str = Field(pattern=r"^dl_\d{13}_[0-9a-f]{12}$")
+    manual: bool = False

@@ -12,10 +12,12 @@ from videogen.config import Config
 from videogen.dal import assets, projects, scenes, storage
 from videogen.domain import layout
 from videogen.domain.enums import AssetKind, ProjectStatus
+from videogen.domain.events import RenderEventType
 from videogen.domain.models import Asset, Project, RenderFailure
 from videogen.logic import outbox
 from videogen.logic.renders import release_render_slot
 from videogen.observability import emit_metric, logger, metrics
+from videogen.pipeline.announce import announce
 
 
 def read_manifest(bucket: str, project_id: str, render_id: str) -> dict[str, Any]:
@@ -32,6 +34,11 @@ def finish_render(project_id: str, render_id: str, settings: Config, duration: f
     """Record the render's files as assets, publish them to the project's drop-folder outbox if it has
     one, and mark the project COMPLETED (idempotent). ``duration`` is the video's, for result.json.
 
+    A render that stopped after its images (``Project.render_stop_after``) has no video: only its scene
+    images are recorded here (MakeStoryboard recorded the storyboard and the thumbnails), an earlier
+    render's video stays listed as that render's, and nothing is published to a drop folder (whose
+    result.json would claim a video; the drop folder itself only starts whole renders).
+
     Raises:
         RenderSupersededException: the render is no longer the project's current one, or has ended.
     """
@@ -42,8 +49,9 @@ def finish_render(project_id: str, render_id: str, settings: Config, duration: f
             {"render_id": render_id, "current": project.render_id},
         )
     stamp = projects.now()
+    assembled = project.render_stop_after is None
     outputs: list[outbox.ProducedFile] = []
-    for output in layout.RENDER_OUTPUTS:
+    for output in layout.RENDER_OUTPUTS if assembled else ():
         key = output.key(project_id, render_id)
         size = storage.object_size(settings.media_bucket, key)
         outputs.append(outbox.ProducedFile(output, key, size))
@@ -77,12 +85,17 @@ def finish_render(project_id: str, render_id: str, settings: Config, duration: f
                     render_id,
                 )
             )
-    if project.outbox_prefix:
+    # Read once, and only when the step was not told the video's length or a drop folder needs scenes'.
+    manifest = (
+        read_manifest(settings.media_bucket, project_id, render_id)
+        if assembled and (duration is None or project.outbox_prefix)
+        else {}
+    )
+    if duration is None and assembled:
+        duration = float(manifest["duration"])
+    if project.outbox_prefix and assembled:
         # Before COMPLETED, so a project that says COMPLETED has its outbox complete.
-        measured = {
-            entry["number"]: entry["duration"]
-            for entry in read_manifest(settings.media_bucket, project_id, render_id)["scenes"]
-        }
+        measured = {entry["number"]: entry["duration"] for entry in manifest["scenes"]}
         durations = [(scene, float(measured.get(scene.number, 0.0))) for scene in all_scenes]
         document = outbox.result_document(
             project,
@@ -98,24 +111,26 @@ def finish_render(project_id: str, render_id: str, settings: Config, duration: f
     if not projects.set_render_status(project_id, render_id, ProjectStatus.COMPLETED):
         current = projects.get_project_any_owner(project_id)
         if current.render_id == render_id and current.status is ProjectStatus.COMPLETED:
-            return  # a retried FinishRender: done already
+            # A retried FinishRender: done already, but its event may be what failed the first time.
+            announce(RenderEventType.COMPLETED, project, render_id, settings, video_seconds=duration)
+            return
         raise exceptions.RenderSupersededException(
             "This render ended before it could complete.", {"render_id": render_id}
         )
     metrics.add_metric(name="RendersSucceeded", unit=MetricUnit.Count, value=1)
-    _record_output_metrics(project, render_id, settings, duration)
-    logger.info("Render completed", extra={"render_id": render_id})
+    if assembled and duration is not None:
+        _record_output_metrics(project, duration)
+    else:
+        metrics.add_metric(name="RendersStoppedAfterImages", unit=MetricUnit.Count, value=1)
+    logger.info("Render completed", extra={"render_id": render_id, "stop_after": project.render_stop_after})
+    announce(RenderEventType.COMPLETED, project, render_id, settings, video_seconds=duration)
 
 
-def _record_output_metrics(
-    project: Project, render_id: str, settings: Config, duration: float | None
-) -> None:
-    """Render duration (claim to finish) and seconds of video produced (the assembly's manifest)."""
+def _record_output_metrics(project: Project, duration: float) -> None:
+    """Render duration (claim to finish) and seconds of video produced."""
     if project.render_started_at is not None:
         elapsed = (projects.now() - project.render_started_at).total_seconds()
         metrics.add_metric(name="RenderDuration", unit=MetricUnit.Seconds, value=max(0.0, elapsed))
-    if duration is None:
-        duration = float(read_manifest(settings.media_bucket, project.id, render_id)["duration"])
     metrics.add_metric(name="VideoSecondsProduced", unit=MetricUnit.Seconds, value=duration)
 
 
@@ -183,6 +198,7 @@ def fail_render(
                 return (project.error or error).model_dump(exclude_none=True)
             error = project.error or error
         _publish_failure(project, render_id, error, settings, request_id)
+        announce(RenderEventType.FAILED, project, render_id, settings, error=error)
     except exceptions.ResourceNotFoundException:
         # The project was deleted while it rendered (its execution was stopped): nothing to record.
         logger.info("Render of a deleted project ended", extra={"render_id": render_id})

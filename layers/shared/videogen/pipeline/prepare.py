@@ -7,10 +7,12 @@ from typing import Any
 from videogen.config import Config
 from videogen.dal import projects, scenes
 from videogen.domain.enums import ProjectStatus
+from videogen.domain.events import RenderEventType
 from videogen.domain.models import RenderProgress
 from videogen.exceptions import RenderSupersededException, ResourceConflictException
 from videogen.logic.images import plan_images
 from videogen.observability import logger
+from videogen.pipeline.announce import announce
 
 
 def prepare_render(project_id: str, render_id: str, settings: Config) -> dict[str, Any]:
@@ -33,6 +35,7 @@ def prepare_render(project_id: str, render_id: str, settings: Config) -> dict[st
         raise RenderSupersededException("This render has ended or was superseded.", {"render_id": render_id})
     for number in ready:
         projects.add_scene_done(project_id, render_id, number)
+    announce(RenderEventType.STARTED, project, render_id, settings)
     logger.info("Render prepared", extra={"scenes": len(all_scenes), "to_generate": len(needed)})
     return {
         "scenes": needed,

@@ -12,6 +12,7 @@ them, so every sentence's start and end in the joined audio is known to the samp
 
 from __future__ import annotations
 
+import hashlib
 import importlib.metadata
 import importlib.resources
 import importlib.util
@@ -159,7 +160,7 @@ class PiperVoiceProvider:
         """One Piper process, one line per sentence in, one WAV per sentence out (in line order)."""
         out_dir.mkdir(parents=True, exist_ok=True)
         command = [
-            self.python, "-m", "piper",
+            self.python, "-c", _SEEDED_PIPER, str(_seed(model, lines)),
             "--model", str(model.model),
             "--config", str(model.config),
             "--output-dir", str(out_dir),
@@ -208,6 +209,21 @@ class PiperVoiceProvider:
             extra={"sentences": len(lines), "seconds": round(time.monotonic() - started, 3)},
         )
         return clips
+
+
+#: ``python -m piper``, with onnxruntime's random generator seeded first (argv[1]). Piper's model draws
+#: noise (VITS's noise_scale) from it: unseeded, the same line sounds slightly different every time (measured:
+#: two WAVs of one sentence differ), so no render could be reproduced bit for bit and no narration reused.
+_SEEDED_PIPER = (
+    "import runpy, sys, onnxruntime; onnxruntime.set_seed(int(sys.argv.pop(1))); sys.argv[0] = 'piper'; "
+    "runpy.run_module('piper', run_name='__main__', alter_sys=True)"
+)
+
+
+def _seed(model: PiperModel, lines: Sequence[str]) -> int:
+    """The same voice and lines always get the same seed, and so the same audio."""
+    digest = hashlib.sha256("\n".join([str(model.model.name), *lines]).encode()).digest()
+    return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
 
 
 def _model_in(directory: Path, voice: str) -> PiperModel | None:

@@ -22,7 +22,11 @@ AssetId = Annotated[str, Path(description="The asset id, e.g. video or scene-000
 
 def _asset_response(asset: Asset) -> AssetResponse:
     return AssetResponse(
-        **stored_file(asset), kind=asset.kind, scene_number=asset.scene_number, duration=asset.duration
+        **stored_file(asset),
+        kind=asset.kind,
+        scene_number=asset.scene_number,
+        duration=asset.duration,
+        render_id=asset.render_id,
     )
 
 
@@ -30,7 +34,8 @@ def _asset_response(asset: Asset) -> AssetResponse:
     "/projects/<project_id>/assets",
     summary="List assets",
     description=(
-        "Scene images, narration, the video, subtitles, the thumbnail and the music, with download links."
+        "Scene images and their thumbnails, the storyboard, narration, the video, subtitles, the thumbnail "
+        "and the music, with download links; each names the render that made it."
     ),
     responses={200: ok("The project's assets.", AssetListResponse), **errors(404)},
     tags=["assets"],

@@ -7,15 +7,17 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Header, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Query
 from pydantic import WithJsonSchema
 
+from videogen.api import examples
 from videogen.api.context import public_path
 from videogen.api.models import (
     CostItemResponse,
     FunctionUseResponse,
     RenderEstimateResponse,
     RenderPlanResponse,
+    RenderRequest,
     RenderResponse,
 )
 from videogen.api.routes.caller import caller
@@ -23,6 +25,7 @@ from videogen.api.routes.docs import ProjectId, errors, ok
 from videogen.api.routes.replies import json_reply
 from videogen.config import get_config
 from videogen.domain.costs import Estimate
+from videogen.domain.enums import StopAfter
 from videogen.exceptions import ValidationException
 from videogen.logic import renders as logic
 
@@ -32,6 +35,9 @@ _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
 IdempotencyKey = Annotated[
     str | None, WithJsonSchema({"type": "string", "pattern": _IDEMPOTENCY_KEY.pattern})
 ]
+#: No body (or {}): the whole video. The body is optional, so its default is an instance (not None): the
+#: document then names RenderRequest as the body's schema, and says the body is not required.
+_WHOLE_VIDEO = RenderRequest()
 
 
 @router.post(
@@ -44,7 +50,11 @@ IdempotencyKey = Annotated[
         "at 1080p) gets 422 RENDER_TOO_LARGE. Send an Idempotency-Key to make retries safe: the same key "
         "returns the same render for 24 hours. With a monthly budget per owner, a render whose estimated "
         "price exceeds what remains of it gets 402 BUDGET_EXCEEDED. With dry_run=true nothing starts: the "
-        "answer (200) is the render's plan and estimated price, or the error a real render would get."
+        "answer (200) is the render's plan and estimated price, or the error a real render would get. "
+        'With the body {"stop_after": "images"} the render makes the scene stills, their thumbnails and '
+        "the storyboard (storyboard.jpg, a contact sheet of the stills with number, title and length) and "
+        "ends COMPLETED without assembling a video; a later whole render reuses the stills. An unknown "
+        "stop_after is 422, listing the valid values."
     ),
     responses={
         200: ok("dry_run=true: the render's plan and price; nothing was started.", RenderEstimateResponse),
@@ -64,8 +74,10 @@ def start_render(
     dry_run: Annotated[
         bool, Query(description="true: answer with the render's plan and price, and start nothing.")
     ] = False,
+    body: Annotated[RenderRequest, Body(openapi_examples=examples.START_RENDER)] = _WHOLE_VIDEO,
 ) -> Response[RenderResponse | RenderEstimateResponse]:
     owner = caller(router, project_id)
+    stop_after = body.stop_after
     settings = get_config()
     if idempotency_key is not None and not _IDEMPOTENCY_KEY.match(idempotency_key):
         raise ValidationException(
@@ -73,11 +85,13 @@ def start_render(
             {"header": "Idempotency-Key"},
         )
     if dry_run:
-        priced = logic.estimate_render(owner, project_id, settings)
+        priced = logic.estimate_render(owner, project_id, settings, stop_after)
         return json_reply(estimate_response(project_id, priced), 200)
     request_id = str(router.context.get("request_id", "unknown"))
     if idempotency_key is None:
-        render = logic.start_render(owner, project_id, settings.state_machine_arn, request_id, settings)
+        render = logic.start_render(
+            owner, project_id, settings.state_machine_arn, request_id, settings, stop_after=stop_after
+        )
     else:
         # The function's remaining time bounds how long an in-progress idempotency record blocks a retry.
         render = logic.start_render_once(
@@ -87,20 +101,22 @@ def start_render(
             request_id,
             idempotency_key,
             lambda_context=router.lambda_context,
+            stop_after=stop_after,
         )
-    body = RenderResponse(
+    answer = RenderResponse(
         id=render.render_id,
         project_id=render.project_id,
         status=render.status,
         execution_arn=render.execution_arn,
     )
-    return json_reply(body, 202, {"Location": public_path(router, f"/projects/{project_id}")})
+    return json_reply(answer, 202, {"Location": public_path(router, f"/projects/{project_id}")})
 
 
 def estimate_response(project_id: str, priced: Estimate) -> RenderEstimateResponse:
     """The API's form of a render's estimate."""
     shape = priced.shape
     plan = RenderPlanResponse(
+        stop_after=StopAfter.IMAGES if shape.stop_after_images else None,
         scenes=shape.scenes,
         images_to_generate=shape.images_to_generate,
         images_cached=shape.images_cached,
