@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from enum import Enum
 from typing import Any, Literal, Union, get_args, get_origin
 
-from annotated_types import Ge, Le, MaxLen
+from annotated_types import Ge, Le, MaxLen, MinLen
 from pydantic import ValidationError
 from pydantic.fields import FieldInfo
 
@@ -99,6 +99,11 @@ def _kind(annotation: Any) -> Any:
     return annotation
 
 
+def _item_kind(kind: Any) -> Any:
+    """The type of each item of a list setting (``tuple[X, ...]`` holds X)."""
+    return get_args(kind)[0]
+
+
 def _choices(kind: Any) -> list[str] | None:
     """The values a choice setting takes (an enum or a Literal), as written; None for other settings."""
     if isinstance(kind, type) and issubclass(kind, Enum):
@@ -118,11 +123,10 @@ def _as_written(kind: Any, value: object) -> object:
         return int(digits) if readable else _UNREADABLE
     if get_origin(kind) is tuple:
         # A list setting (image_providers): comma-separated words, or a JSON list of them.
-        (item,) = {arg for arg in get_args(kind) if arg is not Ellipsis}
         words = value.split(",") if isinstance(value, str) else value
         if not isinstance(words, list | tuple):
             return words
-        return [_as_written(item, word) for word in words]
+        return [_as_written(_item_kind(kind), word) for word in words]
     if not isinstance(value, str):
         return value
     text = collapse(value)
@@ -142,12 +146,12 @@ def _bad_setting(key: str, field: FieldInfo, kind: Any, value: object) -> FieldP
     example = getattr(field.default, "value", field.default)
     choices = _choices(kind)
     if get_origin(kind) is tuple:
-        (item,) = {arg for arg in get_args(kind) if arg is not Ellipsis}
+        least = next((meta.min_length for meta in field.metadata if isinstance(meta, MinLen)), 0)
         most = next((meta.max_length for meta in field.metadata if isinstance(meta, MaxLen)), None)
-        names = _choices(item) or []
+        names = _choices(_item_kind(kind)) or []
         return FieldProblem(
             Reason.INVALID_SETTING,
-            f"{key} must list 1 to {most} different ones of {', '.join(names)}, separated by commas",
+            f"{key} must list {least} to {most} different ones of {', '.join(names)}, separated by commas",
             f'write e.g. "{key}: {", ".join(names[1:])}"',
         )
     if choices is not None:
