@@ -86,6 +86,7 @@ def test_stop_after_images_stores_a_storyboard_and_thumbnails_as_assets(
     by_id = {asset["id"]: asset for asset in listed}
     assert set(by_id) == {
         "storyboard",
+        "manifest",
         *(f"scene-000{n}-thumbnail" for n in (1, 2, 3)),
         *(f"scene-000{n}-image" for n in (1, 2, 3)),
     }
