@@ -18,6 +18,10 @@ REFUSED_BEYOND_THE_SCHEMA: dict[tuple[int, str, str | None], str] = {
     (422, "SCRIPT_PARSE_ERROR", None): "a script has a grammar (scenes, durations, no control characters)",
     (400, "INVALID_CURSOR", None): "a cursor is an opaque token: only the ones the API handed out are valid",
     (422, "VALIDATION_ERROR", "settings.voice"): "voices come from a registry, not from a pattern",
+    (422, "INVALID_WEBHOOK", None): (
+        "a webhook URL must mean an https endpoint on a public host, without credentials; an owner has at "
+        "most ten webhooks"
+    ),
     (422, "VALIDATION_ERROR", "settings.image_providers"): (
         "image_provider, when sent with image_providers, must be its first: a rule across two fields"
     ),

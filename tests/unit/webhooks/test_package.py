@@ -33,6 +33,7 @@ def test_the_package_imports_the_standard_library_the_exceptions_and_the_event_t
         "videogen.domain",
         "videogen.domain.events",
         "videogen.domain.limits",
+        "videogen.domain.webhooks",
         "videogen.webhooks",
         "videogen.webhooks.payload",
         "videogen.webhooks.schedule",

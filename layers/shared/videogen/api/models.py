@@ -46,7 +46,7 @@ from videogen.domain.settings import (
     json_number,
     optional_settings,
 )
-from videogen.domain.webhooks import DeliveryStatus
+from videogen.domain.webhooks import MAX_WEBHOOK_URL_LENGTH, DeliveryStatus
 from videogen.exceptions import PayloadTooLargeException
 
 # "Not blank": at least one character that is not white space, where white space is what Python's
@@ -654,7 +654,7 @@ class WebhookCreateRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     url: str = Field(
-        max_length=8192,
+        max_length=MAX_WEBHOOK_URL_LENGTH,
         description=(
             "Where events are POSTed: https, at most 2048 characters, no credentials in it, a public "
             "address (checked again at every delivery). Locally, http and loopback work too."

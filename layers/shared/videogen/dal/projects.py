@@ -26,7 +26,14 @@ from pynamodb.expressions.update import Action
 
 from videogen.dal import limits, table_keys
 from videogen.dal.executions import execution_name
-from videogen.dal.tables import BaseItem, ByOwnerIndex, ByOwnerStatusIndex, ProjectItem, read_item
+from videogen.dal.tables import (
+    BaseItem,
+    ByOwnerIndex,
+    ByOwnerStatusIndex,
+    ProjectItem,
+    cancellation_codes,
+    read_item,
+)
 from videogen.domain.enums import ProjectStatus, ScriptFormat, StopAfter
 from videogen.domain.models import Project, ProjectPage, RenderFailure, RenderProgress
 from videogen.domain.provenance import SceneFallback
@@ -245,11 +252,6 @@ def update_project(
     return _to_domain(item)
 
 
-def _cancellation_codes(exc: TransactWriteError) -> list[str | None]:
-    """Why DynamoDB cancelled a transaction: one code (or None) per item, in the transaction's order."""
-    return [reason.code if reason else None for reason in getattr(exc, "cancellation_reasons", [])]
-
-
 def _lost_race(project_id: str) -> ResourceConflictException:
     """The 409 for a write whose precondition failed: a render was claimed, or another edit landed."""
     try:
@@ -298,7 +300,7 @@ def write_while_idle(
             [idle_check(project_id, version)], deletes or [], puts or [], updates or []
         )
     except TransactWriteError as exc:
-        codes = _cancellation_codes(exc)
+        codes = cancellation_codes(exc)
         if "ConditionalCheckFailed" in codes or "TransactionConflict" in codes:
             raise _lost_race(project_id) from exc
         raise StorageException("Could not update the project.") from exc
@@ -513,7 +515,7 @@ def _claim_within_quota(
             connection.connection.transact_write_items([], [], [], [claim, *counters])
             return
         except TransactWriteError as exc:
-            codes = _cancellation_codes(exc)
+            codes = cancellation_codes(exc)
             failed = [index for index, code in enumerate(codes) if code == "ConditionalCheckFailed"]
             if 0 in failed:
                 raise busy from exc

@@ -15,7 +15,7 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
     VersionAttribute,
 )
-from pynamodb.exceptions import DoesNotExist, PynamoDBException
+from pynamodb.exceptions import DoesNotExist, PynamoDBException, TransactWriteError
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
@@ -250,6 +250,11 @@ def read_item[Item: BaseItem](
         raise missing from exc
     except PynamoDBException as exc:
         raise StorageException(f"Could not read {what}.") from exc
+
+
+def cancellation_codes(exc: TransactWriteError) -> list[str | None]:
+    """Why DynamoDB cancelled a transaction: one code (or None) per item, in the transaction's order."""
+    return [reason.code if reason else None for reason in getattr(exc, "cancellation_reasons", [])]
 
 
 def bind_table(table_name: str, region: str, host: str | None = None) -> None:

@@ -16,6 +16,7 @@ from videogen.dal.tables import (
     EventMarkerItem,
     OwnerWebhooksItem,
     WebhookItem,
+    cancellation_codes,
     read_item,
 )
 from videogen.domain.events import RenderEventType
@@ -74,7 +75,7 @@ def create_webhook(webhook: Webhook, limit: int) -> None:
     try:
         WebhookItem._get_connection().connection.transact_write_items([], [], [put], [count])
     except TransactWriteError as exc:
-        codes = [reason.code if reason else None for reason in getattr(exc, "cancellation_reasons", [])]
+        codes = cancellation_codes(exc)
         if len(codes) > 1 and codes[1] == "ConditionalCheckFailed":
             raise WebhookLimitReachedException from exc
         raise StorageException("Could not store the webhook.") from exc
@@ -129,7 +130,7 @@ def delete_webhook(owner_id: str, webhook_id: str) -> None:
     try:
         WebhookItem._get_connection().connection.transact_write_items([], [delete], [], [count])
     except TransactWriteError as exc:
-        codes = [reason.code if reason else None for reason in getattr(exc, "cancellation_reasons", [])]
+        codes = cancellation_codes(exc)
         if codes and codes[0] == "ConditionalCheckFailed":
             raise _not_found(webhook_id) from exc
         raise StorageException("Could not delete the webhook.") from exc
@@ -171,7 +172,7 @@ def create_delivery(delivery: Delivery) -> tuple[Delivery, bool]:
     try:
         DeliveryItem._get_connection().connection.transact_write_items([], [], puts, [])
     except TransactWriteError as exc:
-        codes = [reason.code if reason else None for reason in getattr(exc, "cancellation_reasons", [])]
+        codes = cancellation_codes(exc)
         if "ConditionalCheckFailed" not in codes:
             raise StorageException("Could not store the delivery.") from exc
         try:

@@ -21,13 +21,14 @@ import re
 from typing import Final
 from urllib.parse import SplitResult, urlsplit
 
+from videogen.domain.webhooks import MAX_WEBHOOK_URL_LENGTH
 from videogen.exceptions import InvalidWebhookException
 
 type IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 type _Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 #: Longer URLs are refused: browsers' and proxies' practical limit, and plenty for a receiver's path.
-MAX_URL_LENGTH: Final = 2048
+MAX_URL_LENGTH: Final = MAX_WEBHOOK_URL_LENGTH
 _DEFAULT_PORTS: Final = {"https": 443, "http": 80}
 #: The cloud's own services on link-local and unique-local addresses, named in the reason because "link-local"
 #: alone would not tell a reader why reaching them matters (credentials).
