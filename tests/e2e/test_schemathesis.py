@@ -25,6 +25,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -33,8 +34,12 @@ import pytest
 
 from tests.support.assets import store_video
 from tests.support.paths import ROOT
+from tests.support.providers import closed_port
 from videogen.api import examples
 from videogen.dal import executions, storage
+from videogen.dal import webhooks as webhooks_store
+from videogen.domain.events import RenderEventType
+from videogen.domain.webhooks import Delivery, DeliveryStatus, delivery_id
 from videogen_local.api_keys import KeyStore
 from videogen_local.cloud import LocalCloud
 from videogen_local.server import LocalApiGateway, LocalApiServer
@@ -92,6 +97,17 @@ class Target:
     key: str
     asset_project_id: str
     started: list[str]
+    webhooks: Webhooks
+
+
+@dataclass(frozen=True)
+class Webhooks:
+    """Webhooks of the caller made before the run: one to read and retry a failed delivery of, one to
+    delete (so the reads still find theirs whichever runs first)."""
+
+    kept: str
+    deleted: str
+    failed_delivery: str
 
 
 @pytest.fixture
@@ -110,7 +126,10 @@ def target(cloud: LocalCloud, monkeypatch: pytest.MonkeyPatch) -> Iterator[Targe
     server = LocalApiServer(gateway, "127.0.0.1", 0)
     server.start_background()
     try:
-        yield Target(server, gateway, key, _project_with_a_video(gateway, key), started)
+        project_id = _project_with_a_video(gateway, key)
+        yield Target(
+            server, gateway, key, project_id, started, _webhooks_with_a_failed_delivery(gateway, key)
+        )
     finally:
         server.shutdown()
         server.server_close()
@@ -135,7 +154,33 @@ def _project_with_a_video(gateway: RecordingGateway, key: str) -> str:
     return project_id
 
 
+def _webhooks_with_a_failed_delivery(gateway: RecordingGateway, key: str) -> Webhooks:
+    """Two webhooks of the caller (to a closed port: every delivery fails), and a failed delivery of the
+    first, which POST .../retry can send again."""
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+    body = json.dumps({"url": f"http://127.0.0.1:{closed_port()}/hook", "events": ["render.failed"]}).encode()
+    kept, deleted = (
+        str(json.loads(gateway.handle("POST", "/v1/webhooks", headers, body, "127.0.0.1")["body"])["id"])
+        for _ in range(2)
+    )
+    created = datetime(2026, 12, 6, tzinfo=UTC)
+    delivery = Delivery(
+        id=delivery_id(kept, "evt_" + "0" * 32, created),
+        webhook_id=kept,
+        owner_id="schemathesis",
+        event_id="evt_" + "0" * 32,
+        event_type=RenderEventType.FAILED,
+        created_at=created,
+        body="{}",
+        status=DeliveryStatus.FAILED,
+    )
+    webhooks_store.create_delivery(delivery)
+    gateway.answered.clear()
+    return Webhooks(kept, deleted, delivery.id)
+
+
 def _config(target: Target) -> str:
+    kept = target.webhooks.kept
     return f"""
 [checks.positive_data_acceptance]
 expected-statuses = {json.dumps(POSITIVE_STATUSES)}
@@ -152,9 +197,26 @@ parameters = {{ "path.number" = "1" }}
 # Music is attached from an upload that has arrived in S3, which only the fixture can do: PUT /music uses
 # that project (the first call attaches it; later ones find the upload gone, 409).
 [[operations]]
-include-path = "/projects/{{project_id}}/music"
-include-method = "PUT"
+include-name = "PUT /projects/{{project_id}}/music"
 parameters = {{ "path.project_id" = "{target.asset_project_id}" }}
+
+# Random webhook and delivery ids never exist: reads and a retry use the fixture's, a delete its other one.
+# (include-name, not include-path with include-method: two include filters select either, i.e. every GET.)
+[[operations]]
+include-name = "GET /webhooks/{{webhook_id}}"
+parameters = {{ "path.webhook_id" = "{target.webhooks.kept}" }}
+
+[[operations]]
+include-path = "/webhooks/{{webhook_id}}/deliveries"
+parameters = {{ "path.webhook_id" = "{target.webhooks.kept}" }}
+
+[[operations]]
+include-name = "DELETE /webhooks/{{webhook_id}}"
+parameters = {{ "path.webhook_id" = "{target.webhooks.deleted}" }}
+
+[[operations]]
+include-path = "/webhooks/{{webhook_id}}/deliveries/{{delivery_id}}/retry"
+parameters = {{ "path.webhook_id" = "{kept}", "path.delivery_id" = "{target.webhooks.failed_delivery}" }}
 
 # Random asset ids never exist: this operation gets a real one, of a project of the caller.
 [[operations]]
@@ -187,7 +249,9 @@ def _operations() -> list[Operation]:
             takes_input = bool(parameters or operation.get("requestBody") or secured)
             # Nothing to vary but the token and, at most, the project id in the path.
             only_an_id = not operation.get("requestBody") and {p["name"] for p in parameters} <= {
-                "project_id"
+                "project_id",
+                "webhook_id",
+                "delivery_id",
             }
             found.append(Operation(method.upper(), template, pattern, takes_input, only_an_id))
     return found
@@ -275,7 +339,7 @@ def test_every_operation_conforms_to_the_committed_openapi_document(target: Targ
         for operation in _operations()
     }
     takes_input = {str(operation) for operation in _operations() if operation.takes_input}
-    assert len(answered) == 16, answered  # every operation of infra/openapi.json
+    assert len(answered) == len(_operations()) == 22, answered  # every operation of infra/openapi.json
     # An operation whose only input is the token (and the project id in its path) runs out of new requests
     # sooner: hypothesis stops drawing ids once they add nothing, and stateful links reach it by chance.
     only_an_id = {str(operation) for operation in _operations() if operation.only_an_id}
