@@ -278,11 +278,7 @@ class LocalCloud:
     @staticmethod
     def _reset_cached_clients() -> None:
         from videogen.config import get_config  # noqa: PLC0415 - the layer loads once the cloud has set its environment
-        from videogen.dal import (  # noqa: PLC0415 - the layer loads once the cloud has set its environment
-            events,
-            queues,
-            storage,  # noqa: PLC0415 - the layer loads once the cloud has set its environment
-        )
+        from videogen.dal import events, queues, storage  # noqa: PLC0415 - as above
         from videogen.logic import health  # noqa: PLC0415 - the layer loads once the cloud has set its environment
 
         get_config.cache_clear()
@@ -803,13 +799,21 @@ class LocalCloud:
     # comes back and when it is dead-lettered.
     def _start_queue_pollers(self) -> None:
         self._stop_polling.clear()
+        # Clients are made here, one at a time: botocore's session is not thread-safe, and clients made at
+        # once from the shared session by several threads failed with "dictionary changed size during
+        # iteration". The layer's own cached clients are made here too, before any handler thread runs.
+        from videogen.dal import events, queues  # noqa: PLC0415 - the layer loads once the cloud has set its environment
+
+        events.events_client()
+        queues.sqs_client()
         for function, name, props in self.function_for_event("SQS"):
             queue_arn = str(self.template.resolve(props.get("Queue")))
             queue_name = queue_arn.rsplit(":", 1)[-1]
             url = next(url for url in self.queues.values() if url.rsplit("/", 1)[-1] == queue_name)
+            client = boto3.client("sqs", region_name=REGION)
             thread = threading.Thread(
                 target=self._poll_queue,
-                args=(function, url, queue_arn, int(props.get("BatchSize") or 10)),
+                args=(client, function, url, queue_arn, int(props.get("BatchSize") or 10)),
                 name=f"sqs-{function.logical_id}-{name}",
                 daemon=True,
             )
@@ -822,8 +826,9 @@ class LocalCloud:
             thread.join(timeout=5)
         self._pollers.clear()
 
-    def _poll_queue(self, function: LocalFunction, url: str, queue_arn: str, batch_size: int) -> None:
-        client = boto3.client("sqs", region_name=REGION)
+    def _poll_queue(
+        self, client: Any, function: LocalFunction, url: str, queue_arn: str, batch_size: int
+    ) -> None:
         log = logging.getLogger("videogen_local")
         while not self._stop_polling.is_set():
             try:

@@ -9,6 +9,7 @@ about timing.
 from __future__ import annotations
 
 import threading
+import traceback
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -98,7 +99,7 @@ def _race(
     barrier = threading.Barrier(EDITORS + 1)
     results: list[Any] = []
     refusals: list[BaseException] = []
-    crashes: list[BaseException] = []
+    crashes: list[str] = []  # each with its traceback: a crash in a thread is otherwise seen bare
     lock = threading.Lock()
 
     def run_edit(number: int) -> None:
@@ -111,7 +112,7 @@ def _race(
             return
         except BaseException as exc:  # any other outcome is a defect: make the test say which
             with lock:
-                crashes.append(exc)
+                crashes.append("".join(traceback.format_exception(exc)))
             return
         with lock:
             results.append(outcome)
@@ -126,7 +127,7 @@ def _race(
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert not crashes, crashes
+    assert not crashes, "\n".join(crashes)
     return results, refusals
 
 

@@ -93,6 +93,8 @@ def deliver_batch(records: Sequence[QueueRecord], settings: Config) -> list[str]
     scheduled, or SQS will dead-letter them)."""
     if not records:
         return []
+    # Made before the threads: a botocore client is thread-safe, making one from a session is not.
+    queues.sqs_client()
     with ThreadPoolExecutor(max_workers=min(10, len(records)), thread_name_prefix="deliver") as pool:
         kept = list(pool.map(lambda record: _deliver_one(record, settings), records))
     return [record.message_id for record, keep in zip(records, kept, strict=True) if keep]
