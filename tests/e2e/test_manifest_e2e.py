@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 import boto3
 import pytest
@@ -14,6 +15,7 @@ from tests.support.api import ApiCaller, wait_for_render
 from tests.support.cloud import module_cloud_fixture
 from videogen.domain import layout
 from videogen.domain.manifest import RenderManifest
+from videogen.media.probe import decoded_digest
 from videogen_local.cloud import LocalCloud
 
 pytestmark = pytest.mark.slow
@@ -29,7 +31,9 @@ def _object(cloud: LocalCloud, key: str) -> bytes:
     return bytes(s3.get_object(Bucket=cloud.buckets["MediaBucket"], Key=key)["Body"].read())
 
 
-def test_a_render_records_how_every_scene_and_the_video_were_made(manifest_cloud: LocalCloud) -> None:
+def test_a_render_records_how_every_scene_and_the_video_were_made(
+    manifest_cloud: LocalCloud, tmp_path: Path
+) -> None:
     api = ApiCaller(manifest_cloud, "owner-manifest")
     settings = {"resolution": "480p", "fps": 24, "seed": 42, "style": "ink"}
     created = api.post("/projects", {"title": "Harbour", "script": SCRIPT, "settings": settings}).body
@@ -56,6 +60,9 @@ def test_a_render_records_how_every_scene_and_the_video_were_made(manifest_cloud
     video = _object(manifest_cloud, layout.output_keys(created["id"], "000001")["video"])
     assert manifest.outputs["video"].sha256 == hashlib.sha256(video).hexdigest()
     assert manifest.outputs["video"].bytes == len(video)
+    (tmp_path / "video.mp4").write_bytes(video)
+    assert manifest.outputs["video"].decoded_sha256 == decoded_digest(tmp_path / "video.mp4")
+    assert manifest.outputs["subtitles_srt"].decoded_sha256 is None
     ends = [
         record.start + record.duration
         for record in manifest.scenes

@@ -6,6 +6,7 @@ summary is stable across ffmpeg releases and is parsed here field by field, tole
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,6 +127,28 @@ def count_video_frames(path: Path) -> int:
     if not counts:
         raise _unprobed()
     return int(counts[-1])
+
+
+def decoded_digest(path: Path) -> str:
+    """SHA-256 of every decoded video frame and audio frame of ``path`` (ffmpeg's framemd5): equal for
+    two files that show and sound exactly the same, whatever their bytes. x264's frame threads may code a
+    frame differently from run to run under load (seen: one frame, the same pixels); this does not move.
+
+    Raises:
+        VideoAssemblyException: ffmpeg could not read the file.
+    """
+    finished = run_process(
+        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-i", str(path.resolve()),
+         "-map", "0:v", "-map", "0:a?", "-f", "framemd5", "-"],
+        Failures(timed_out=_unprobed, not_started=_unprobed, failed=lambda _code: _unprobed()),
+        program="ffmpeg",
+        what="hashing the decoded frames",
+        timeout=PROBE_TIMEOUT_SECONDS,
+    )  # fmt: skip
+    frames = [line for line in finished.stdout.splitlines() if line and not line.startswith("#")]
+    if not frames:
+        raise _unprobed()
+    return hashlib.sha256("\n".join(frames).encode()).hexdigest()
 
 
 def _unprobed() -> VideoAssemblyException:

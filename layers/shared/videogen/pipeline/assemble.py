@@ -37,6 +37,7 @@ from videogen.domain.models import Project, RenderProgress, Scene
 from videogen.exceptions import RenderSupersededException, VideoAssemblyException
 from videogen.media.captions import Cue, to_srt, to_vtt
 from videogen.media.ffmpeg import Deadline, ffmpeg_version
+from videogen.media.probe import decoded_digest
 from videogen.media.segments import (
     Encoding,
     Overlay,
@@ -356,7 +357,12 @@ def concat_video(project_id: str, render_id: str, settings: Config, work_base: P
                 settings.media_bucket, targets[output.name], files[output.name], output.content_type
             )
         outputs = {
-            name: OutputRecord(key=targets[name], bytes=path.stat().st_size, sha256=_sha256(path))
+            name: OutputRecord(
+                key=targets[name],
+                bytes=path.stat().st_size,
+                sha256=_sha256(path),
+                decoded_sha256=decoded_digest(path) if name == "video" else None,
+            )
             for name, path in files.items()
         }
     storage.put_bytes(
