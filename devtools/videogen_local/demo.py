@@ -20,10 +20,10 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from videogen.domain.layout import RENDER_OUTPUTS
+from videogen.domain.layout import outputs_of
 from videogen_local.api_keys import KeyStore
 from videogen_local.cloud import LocalCloud
-from videogen_local.render import music_beside
+from videogen_local.render import local_name, music_beside
 from videogen_local.server import LocalApiGateway, LocalApiServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -175,8 +175,10 @@ def render_example(client: DemoClient, script: Path) -> list[Path]:
         for asset in client.call("GET", f"/projects/{created['id']}/assets", quiet=True)["items"]
     }
     written = []
-    for output in RENDER_OUTPUTS:
-        target = OUT / f"{script.stem}{output.suffix}"
+    video = OUT / f"{script.stem}.mp4"
+    # The video first (it is what the demo shows), then the render's other files beside it.
+    for output in sorted(outputs_of(None), key=lambda output: output.name != "video"):
+        target = local_name(video, output.name, output.suffix)
         with urllib.request.urlopen(assets[output.asset_id]["download_url"], timeout=60) as response:
             target.write_bytes(response.read())
         written.append(target)
@@ -206,7 +208,7 @@ def main() -> int:
             server.shutdown()
             server.server_close()
     made = [files[0] for files in videos if files]
-    print("\nDone. Videos (with .srt, .vtt and .jpg beside each):")
+    print("\nDone. Videos (with .srt, .vtt, .jpg, .storyboard.jpg and .manifest.json beside each):")
     for video in made:
         print(f"  {video}")
     return 0 if len(made) == len(videos) else 1

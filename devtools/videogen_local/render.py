@@ -204,13 +204,14 @@ def render_script(
     # The video where it was asked for, every other output beside it with its extension (story.srt), the
     # storyboard as story.storyboard.jpg (story.jpg is the video's thumbnail).
     produced = outputs_of(stop_after)
-    files = {o.name: _local_name(output, o.name, o.suffix) for o in produced}
+    files = {o.name: local_name(output, o.name, o.suffix) for o in produced}
     for o in produced:
         storage.download_file(settings.media_bucket, o.key(project.id, render.render_id), files[o.name])
     return RenderOutputs(files, probe(files["video"]).duration if "video" in files else 0.0)
 
 
-def _local_name(output: Path, name: str, suffix: str) -> Path:
+def local_name(output: Path, name: str, suffix: str) -> Path:
+    """Where a render's file goes beside its video: story.srt, story.storyboard.jpg, story.manifest.json."""
     if name == "video":
         return output
     if name in {"storyboard", "manifest"}:
