@@ -82,7 +82,7 @@ def create_webhook(
     webhook = logic.create_webhook(
         caller(router),
         body.url,
-        [kind.value for kind in body.events],
+        body.events,
         allow_local=get_config().webhooks_allow_local,
     )
     answer = WebhookCreatedResponse(**_webhook(webhook).model_dump(), secret=webhook.secret)
