@@ -131,7 +131,10 @@ def _quiet_finish(monkeypatch: pytest.MonkeyPatch, project: Project, manifest_du
     monkeypatch.setattr(
         finish,
         "write_manifest",
-        lambda project, render_id, scenes, settings: SimpleNamespace(duration=manifest_duration, scenes=[]),
+        lambda project, render_id, scenes, settings: (
+            SimpleNamespace(duration=manifest_duration, scenes=[]),
+            10,
+        ),
     )
 
 

@@ -66,7 +66,9 @@ def test_an_images_only_render_records_its_stills_and_no_video(
 ) -> None:
     project = _project(render_stop_after=StopAfter.IMAGES)
     monkeypatch.setattr(finish.projects, "get_project_any_owner", lambda project_id: project)
-    monkeypatch.setattr(finish, "write_manifest", lambda *args: SimpleNamespace(duration=None, scenes=[]))
+    monkeypatch.setattr(
+        finish, "write_manifest", lambda *args: (SimpleNamespace(duration=None, scenes=[]), 10)
+    )
     monkeypatch.setattr(finish.outbox, "publish_result", _nothing_assembled)
 
     finish.finish_render(PROJECT_ID, "000002", SETTINGS, duration=None)
@@ -85,7 +87,9 @@ def test_a_whole_render_records_the_video_outputs_and_publishes_them(
     project = _project()
     published: list[str] = []
     monkeypatch.setattr(finish.projects, "get_project_any_owner", lambda project_id: project)
-    monkeypatch.setattr(finish, "write_manifest", lambda *args: SimpleNamespace(duration=4.0, scenes=[]))
+    monkeypatch.setattr(
+        finish, "write_manifest", lambda *args: (SimpleNamespace(duration=4.0, scenes=[]), 10)
+    )
     monkeypatch.setattr(
         finish.outbox, "publish_result", lambda bucket, prefix, *rest: published.append(prefix)
     )

@@ -77,7 +77,7 @@ def finish_render(project_id: str, render_id: str, settings: Config, duration: f
                 )
             )
     # Assembly's record completed with how every scene was made; an asset of the render like its files.
-    manifest = write_manifest(project, render_id, all_scenes, settings)
+    manifest, manifest_size = write_manifest(project, render_id, all_scenes, settings)
     manifest_key = layout.MANIFEST.key(project_id, render_id)
     assets.put_asset(
         Asset(
@@ -86,7 +86,7 @@ def finish_render(project_id: str, render_id: str, settings: Config, duration: f
             layout.MANIFEST.kind,
             manifest_key,
             layout.MANIFEST.content_type,
-            storage.object_size(settings.media_bucket, manifest_key),
+            manifest_size,
             stamp,
             None,
             render_id,

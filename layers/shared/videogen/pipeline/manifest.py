@@ -32,9 +32,9 @@ from videogen.observability import logger
 
 def write_manifest(
     project: Project, render_id: str, scenes: Sequence[Scene], settings: Config
-) -> RenderManifest:
+) -> tuple[RenderManifest, int]:
     """Complete and store the render's manifest.json (idempotent: a retry rewrites the same document,
-    with the step timings as they are then)."""
+    with the step timings as they are then); returns it and its size in bytes."""
     bucket = settings.media_bucket
     key = layout.manifest_key(project.id, render_id)
     assembly = _assembly(bucket, key) if project.render_stop_after is None else None
@@ -84,8 +84,9 @@ def write_manifest(
         scenes=records,
         steps=_steps(project.execution_arn),
     )
-    storage.put_bytes(bucket, key, manifest.model_dump_json(indent=1).encode(), layout.MANIFEST.content_type)
-    return manifest
+    document = manifest.model_dump_json(indent=1).encode()
+    storage.put_bytes(bucket, key, document, layout.MANIFEST.content_type)
+    return manifest, len(document)
 
 
 def _assembly(bucket: str, key: str) -> AssemblyRecord:
