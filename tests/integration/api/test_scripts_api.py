@@ -7,6 +7,7 @@ import pytest
 
 from tests.support.api import ApiCaller
 from videogen.config import get_config
+from videogen.domain.enums import ProjectStatus, ScriptFormat
 from videogen.domain.settings import ProjectSettings
 from videogen.domain.voices import valid_voice_ids
 
@@ -99,6 +100,8 @@ def test_settings_describe_every_field_with_the_apis_own_choices(api: ApiCaller)
     assert result.status == 200, result.body
     fields = {item["name"]: item for item in result.body["fields"]}
     assert list(fields) == list(ProjectSettings.model_fields)
+    assert result.body["script_formats"] == [item.value for item in ScriptFormat]
+    assert result.body["project_statuses"] == [item.value for item in ProjectStatus]
     assert fields["aspect_ratio"]["kind"] == "choice"
     assert fields["aspect_ratio"]["choices"] == ["16:9", "9:16", "1:1"]
     assert fields["aspect_ratio"]["default"] == "16:9"

@@ -250,7 +250,9 @@ RESPONSES: dict[str, Examples] = {
                     "max_items": None,
                     "nullable": True,
                 },
-            ]
+            ],
+            "script_formats": ["md", "txt", "fountain", "json"],
+            "project_statuses": ["DRAFT", "QUEUED", "RENDERING", "COMPLETED", "FAILED"],
         },
     ),
     "WebhookResponse": _one("A webhook", _WEBHOOK),

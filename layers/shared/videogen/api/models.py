@@ -805,3 +805,5 @@ class SettingsResponse(BaseModel):
     """Every project setting, in order, with its choices: what a client builds its settings form from."""
 
     fields: list[SettingFieldResponse] = Field(description="The settings, in ProjectSettings' order.")
+    script_formats: list[ScriptFormat] = Field(description="The formats a script may be written in.")
+    project_statuses: list[ProjectStatus] = Field(description="The statuses a project may be in.")

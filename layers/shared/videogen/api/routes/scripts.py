@@ -25,6 +25,7 @@ from videogen.api.models import (
 from videogen.api.routes.caller import caller
 from videogen.api.routes.docs import errors, ok
 from videogen.api.routes.replies import json_reply
+from videogen.domain.enums import ProjectStatus, ScriptFormat
 from videogen.domain.settings import describe_settings
 from videogen.logic.scripts import ScriptCheck, check_script
 
@@ -115,6 +116,8 @@ def settings() -> Response[SettingsResponse]:
                 nullable=item.nullable,
             )
             for item in describe_settings()
-        ]
+        ],
+        script_formats=list(ScriptFormat),
+        project_statuses=list(ProjectStatus),
     )
     return json_reply(body, headers=_SETTINGS_HEADERS)
