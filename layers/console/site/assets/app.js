@@ -1,7 +1,7 @@
 // The console's shell: configuration, signing in, the router, the banner and the confirm dialog.
 import * as api from "./api.js";
 import * as auth from "./auth.js";
-import { h, replace } from "./dom.js";
+import { fill, h, replace } from "./dom.js";
 
 const main = document.getElementById("main");
 const banner = document.getElementById("banner");
@@ -139,7 +139,7 @@ async function show() {
     state.cleanup = (await module.render(main, context)) || null;
   } catch (error) {
     const block = problem(error, show);
-    if (block) main.append(block);
+    if (block) fill(main, block);
   }
   if (serial === state.serial) {
     const heading = main.querySelector("h1");

@@ -31,6 +31,12 @@ function append(node, children) {
   }
 }
 
+/** Add children at the end of ``node`` (null, undefined and false are skipped, never written "null"). */
+export function fill(node, ...children) {
+  append(node, children);
+  return node;
+}
+
 /** Replace everything inside ``node``. */
 export function replace(node, ...children) {
   node.replaceChildren();
@@ -57,8 +63,11 @@ export function bytes(size) {
   return `${(size / 1024 / 1024).toFixed(1)} MB`;
 }
 
+const LABELS = { fps: "Frames per second" };
+
 /** A human label for a setting or status name: "caption_size" → "Caption size". */
 export function label(name) {
+  if (LABELS[name]) return LABELS[name];
   const text = String(name).replaceAll("_", " ").toLowerCase();
   return text.charAt(0).toUpperCase() + text.slice(1);
 }

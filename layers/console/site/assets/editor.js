@@ -1,7 +1,7 @@
 // A new project: paste or drop a script, see what it makes as you type (or where it is wrong), pick the
 // settings, create it.
 import * as api from "./api.js";
-import { h, replace, seconds } from "./dom.js";
+import { fill, h, replace, seconds } from "./dom.js";
 import { navigate, problem, settingsCatalogue, flash } from "./app.js";
 import { settingsForm } from "./settings-form.js";
 
@@ -200,6 +200,6 @@ export async function render(main, { isCurrent }) {
     const file = event.dataTransfer && event.dataTransfer.files[0];
     if (file) load(file);
   });
-  main.append(h("h1", {}, "New project"), form);
+  fill(main, h("h1", {}, "New project"), form);
   return () => clearTimeout(timer);
 }

@@ -1,7 +1,7 @@
 // One project: its storyboard (a card per scene, edited in place), rendering with live progress, the
 // finished video with its captions, its files, its music, and deleting it.
 import * as api from "./api.js";
-import { badge, bytes, h, label, replace, seconds } from "./dom.js";
+import { badge, bytes, fill, h, label, replace, seconds } from "./dom.js";
 import { confirmAction, flash, navigate, problem } from "./app.js";
 
 const BUSY = new Set(["QUEUED", "RENDERING"]);
@@ -42,7 +42,7 @@ export async function render(main, { id, notice, isCurrent }) {
   const musicBox = h("section", { id: "music" });
   const deleteButton = h("button", { type: "button", class: "danger", id: "delete", onclick: () => remove() }, "Delete project");
 
-  main.append(
+  fill(main, 
     h("div", { class: "row spread wrap" }, h("div", { class: "row wrap" }, heading, status), h("div", { class: "row" }, renderButton)),
     notice ? h("p", { class: "notice", role: "status" }, notice) : null,
     h("p", { class: "muted small" },
@@ -214,7 +214,7 @@ export async function render(main, { id, notice, isCurrent }) {
         ? h("div", { class: "row wrap" },
             h("span", { id: "music-name" }, `${music.filename || "music"} · ${seconds(music.duration)} · ${bytes(music.size)}`),
             h("button", { type: "button", class: "secondary", id: "music-remove", onclick: () => removeMusic(feedback) }, "Remove music"))
-        : h("p", { class: "muted" }, "No music: the video has the narration only."),
+        : h("p", { class: "muted" }, "No music yet."),
       h("div", { class: "field" }, h("label", { for: "music-file" }, music ? "Replace the music" : "Add music (MP3, M4A, WAV, FLAC or OGG)"), input),
       feedback,
     );

@@ -1,6 +1,6 @@
 // The projects list: newest first, a status filter, a page at a time by cursor.
 import * as api from "./api.js";
-import { badge, h, label, when } from "./dom.js";
+import { badge, fill, h, label, when } from "./dom.js";
 import { navigate, problem, settingsCatalogue } from "./app.js";
 
 const PAGE_SIZE = 20;
@@ -19,7 +19,7 @@ export async function render(main, { params, notice }) {
   );
   const list = h("ul", { class: "projects", id: "project-list", "aria-live": "polite" });
   const more = h("div", { class: "row" });
-  main.append(
+  fill(main, 
     h(
       "div",
       { class: "row spread" },

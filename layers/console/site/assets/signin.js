@@ -1,13 +1,13 @@
 // The sign-in page: why the browser is here (an expired link, an ended session), and how to sign in.
 import * as auth from "./auth.js";
-import { h } from "./dom.js";
+import { fill, h } from "./dom.js";
 import { navigate } from "./app.js";
 
 export function render(main, { config, signInMessage }) {
   const message = signInMessage ? h("p", { class: "error", role: "alert", id: "signin-message" }, signInMessage) : null;
   if (config.auth.kind === "cognito") {
     const button = h("button", { type: "button", onclick: () => auth.beginCognito(config.auth) }, "Sign in");
-    main.append(
+    fill(main, 
       h("section", { class: "narrow" }, h("h1", {}, "Sign in to videogen"), message,
         h("p", {}, "You will sign in on videogen's account page and come straight back."), button),
     );
@@ -41,7 +41,7 @@ export function render(main, { config, signInMessage }) {
     h("div", {}, h("button", { type: "submit" }, "Sign in")),
     status,
   );
-  main.append(
+  fill(main, 
     h(
       "section",
       { class: "narrow" },
