@@ -346,3 +346,73 @@ def test_the_first_load_is_small_and_needs_nothing_but_the_server(
     assert elsewhere == []  # no CDN, no font service: the console works offline
     assert sum(sizes.values()) < 150 * 1024, sizes
     context.close()
+
+
+def test_a_dropped_or_opened_file_fills_the_editor_and_picks_its_format(
+    page: Any, server: LocalApiServer, tmp_path: Any
+) -> None:
+    _sign_in(page, server)
+    page.goto(server.console_url + "#/new")
+    fountain = tmp_path / "night-train.fountain"
+    fountain.write_text("INT. TRAIN - NIGHT\n\nThe last train hums through the dark.\n", encoding="utf-8")
+    page.set_input_files("#script-file", str(fountain))
+    assert page.wait_for_selector("#script-summary").inner_text().startswith("1 scene")
+    assert page.input_value("#script-format") == "fountain"
+    assert page.input_value("#title") == "night-train"
+
+    # A file dropped on the editor (the browser's drop event, with the file in its DataTransfer).
+    page.evaluate(
+        """() => {
+            const data = new DataTransfer();
+            data.items.add(new File(['{"scenes": [{"narration": "One."}, {"narration": "Two."}]}'],
+                                    'two.json', {type: 'application/json'}));
+            document.querySelector('.editor').dispatchEvent(
+                new DragEvent('drop', {dataTransfer: data, bubbles: true, cancelable: true}));
+        }"""
+    )
+    page.wait_for_selector("#script-summary:has-text('2 scenes')")
+    assert page.input_value("#script-format") == "json"
+
+
+def test_a_failed_render_shows_its_code_message_and_what_to_do(page: Any, server: LocalApiServer) -> None:
+    _sign_in(page, server)
+    # Narration far longer than the one second the scene is given: the render fails on its length.
+    script = (
+        "## Rush\n"
+        + "This sentence takes far longer than one second to say out loud. " * 3
+        + "\nDuration: 1s\n"
+    )
+    _create(page, script)
+    page.click("#render")
+    failure = page.wait_for_selector("#render-error", timeout=120_000)
+    text = failure.inner_text()
+    assert "NARRATION_TOO_LONG" in text
+    assert "Shorten the scene's narration" in text
+    assert page.is_visible("#project-status .badge.failed")
+    assert page.is_enabled("#render")  # it can be fixed and rendered again
+
+
+def test_the_keyboard_reaches_everything_and_focus_follows_the_page(
+    page: Any, server: LocalApiServer
+) -> None:
+    _sign_in(page, server)
+    first = "a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex='-1'])"
+    assert page.evaluate(f'() => document.querySelector("{first}").className') == "skip"
+    page.focus(".skip")  # shown when focused, and it leads to the content
+    assert page.evaluate("() => document.querySelector('.skip').getBoundingClientRect().left") >= 0
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
+    page.wait_for_timeout(300)  # a route change would re-render and move focus to the heading
+    assert page.evaluate("() => [document.activeElement.id, location.hash]") == ["main", "#/"]
+    page.goto(server.console_url + "#/new")
+    page.wait_for_selector("#script")
+    assert page.evaluate("() => document.activeElement.tagName") == "H1"  # a route change moves focus
+    # Title → format → file → script, in reading order, each with a visible focus ring.
+    page.focus("#title")
+    order = []
+    for _ in range(3):
+        page.keyboard.press("Tab")
+        order.append(page.evaluate("() => document.activeElement.id"))
+        outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+        assert outline != "none", order[-1]
+    assert order == ["script-format", "script-file", "script"]

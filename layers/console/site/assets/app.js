@@ -190,6 +190,11 @@ async function start() {
     if (next) location.assign(next);
     else signedOut("You have signed out.");
   });
+  // The skip link moves focus, not the route (the hash is the router's).
+  document.querySelector(".skip").addEventListener("click", (event) => {
+    event.preventDefault();
+    main.focus();
+  });
   window.addEventListener("hashchange", show);
   await show();
 }
