@@ -226,3 +226,20 @@ def test_a_site_without_its_page_is_refused_before_anything_is_deleted(
     assert receiver.responses[-1]["Status"] == "FAILED"
     assert "index.html" in receiver.responses[-1]["Reason"]
     assert "index.html" in _objects(bucket)
+
+
+def test_an_event_not_from_cloudformation_is_refused_loudly(publish: Any) -> None:
+    # No ResponseURL: nobody waits for an answer, so the invocation itself fails
+    with pytest.raises(ValueError, match="no ResponseURL"):
+        publish({"RequestType": "Create"})
+
+
+def test_an_unreachable_response_url_is_logged_not_raised(cloud: LocalCloud, publish: Any) -> None:
+    with receiving_responses() as gone:
+        url = gone.url()
+    # The stand-in has stopped: nothing listens on its port any more
+
+    response = publish(custom_resource_event("Create", url, console_properties(_bucket(cloud))))
+
+    assert response["Status"] == "SUCCESS"
+    assert "config.json" in _objects(_bucket(cloud))
