@@ -4,6 +4,7 @@ custom resource that publishes the site; read as CloudFormation reads it."""
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any
 
@@ -245,19 +246,68 @@ def _references(value: Any) -> set[str]:
     return found
 
 
-def test_the_distribution_does_not_depend_on_the_media_bucket() -> None:
-    # The media bucket's CORS rule is conditional on the console; a distribution that needed the bucket
-    # (through the API, whose functions' policies name it) would be one edit away from a cycle, which is
-    # why the CSP names the media hosts by the bucket's fixed name.
-    seen, pending = set(), ["ConsoleDistribution"]
-    while pending:
-        resource = RESOURCES[pending.pop()]
-        for name in _references(resource.get("Properties")) | _references(resource.get("DependsOn") or []):
-            if name in RESOURCES and name not in seen:
-                seen.add(name)
-                pending.append(name)
+def _dependencies(body: dict[str, Any]) -> dict[str, set[str]]:
+    """What each resource needs first, as CloudFormation sees it after SAM's transform: its references
+    and DependsOn, a function's Globals, an API's functions (SAM's integrations name them), and a bucket's
+    notified functions (SAM puts the notification on the bucket)."""
+    resources = body["Resources"]
+    globals_ = (body.get("Globals") or {}).get("Function") or {}
+    needs: dict[str, set[str]] = {}
+    for name, resource in resources.items():
+        properties = dict(resource.get("Properties") or {})
+        depends = resource.get("DependsOn") or []
+        found = _references(properties) | _references(depends if isinstance(depends, list) else [depends])
+        if resource["Type"] == "AWS::Serverless::Function":
+            events = properties.pop("Events", None) or {}
+            found = _references(properties) | _references(globals_)
+            for event in events.values():
+                target = (event.get("Properties") or {}).get("RestApiId") or (
+                    event.get("Properties") or {}
+                ).get("Bucket")
+                if isinstance(target, dict) and "Ref" in target:
+                    needs.setdefault(target["Ref"], set()).add(name)
+        needs.setdefault(name, set()).update(found & set(resources))
+    return needs
 
-    assert "MediaBucket" not in seen
+
+def _cycle(needs: dict[str, set[str]]) -> list[str]:
+    """A dependency cycle (names in order), or [] when there is none."""
+    state: dict[str, int] = {}
+    path: list[str] = []
+
+    def visit(name: str) -> list[str]:
+        state[name] = 1
+        path.append(name)
+        for other in sorted(needs.get(name, ())):
+            if state.get(other) == 1:
+                return [*path[path.index(other) :], other]
+            if other not in state and (found := visit(other)):
+                return found
+        state[name] = 2
+        path.pop()
+        return []
+
+    for name in sorted(needs):
+        if name not in state and (found := visit(name)):
+            return found
+    return []
+
+
+def test_the_template_has_no_dependency_cycle() -> None:
+    # cfn-lint and sam validate do not see cycles SAM's transform makes; CloudFormation refuses them.
+    assert _cycle(_dependencies(TEMPLATE.body)) == []
+
+
+def test_the_cycle_check_finds_the_one_a_distribution_origin_in_the_media_cors_would_make() -> None:
+    # The media bucket's CORS naming the distribution: MediaBucket -> ConsoleDistribution -> its CSP's API
+    # -> ApiFunction (the API's integration) -> MediaBucket (its policies). Why CorsAllowOrigin is used.
+    body = copy.deepcopy(TEMPLATE.body)
+    cors = body["Resources"]["MediaBucket"]["Properties"]["CorsConfiguration"]["Fn::If"][1]
+    cors["CorsRules"][0]["AllowedOrigins"] = [{"Fn::Sub": "https://${ConsoleDistribution.DomainName}"}]
+
+    cycle = _cycle(_dependencies(body))
+
+    assert {"MediaBucket", "ConsoleDistribution", "VideogenApi", "ApiFunction"} <= set(cycle)
 
 
 def test_the_custom_resource_republishes_when_the_site_or_what_config_json_names_changes() -> None:
