@@ -31,7 +31,9 @@ def script(scenes: int) -> str:
 
 def invoke(cloud: LocalCloud, method: str, path: str, body: Any) -> float:
     event = load_event("apigw_rest_proxy.json")
-    event.update(httpMethod=method, path=path, pathParameters={"proxy": path.lstrip("/")}, body=json.dumps(body))
+    event.update(
+        httpMethod=method, path=path, pathParameters={"proxy": path.lstrip("/")}, body=json.dumps(body)
+    )
     event["requestContext"].update(httpMethod=method, path=f"/v1{path}")
     event["requestContext"]["authorizer"]["claims"]["sub"] = "bench-owner"
     started = time.perf_counter()
@@ -46,7 +48,9 @@ def main() -> None:
         import os  # noqa: PLC0415
 
         os.environ["VIDEOGEN_HOME"] = home
-        print(f"{'scenes':>6} {'KB':>5} {'check p50':>10} {'p95':>7} {'create p50':>11} {'p95':>7} {'ratio':>6}")
+        print(
+            f"{'scenes':>6} {'KB':>5} {'check p50':>10} {'p95':>7} {'create p50':>11} {'p95':>7} {'ratio':>6}"
+        )
         for scenes in (1, 20, 200):
             text = script(scenes)
             checks: list[float] = []

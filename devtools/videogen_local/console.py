@@ -12,18 +12,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import mimetypes
 import secrets
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+from videogen.domain.console import CACHE_CONTROL, CONFIG_FILE, CognitoAuth, ConsoleConfig, content_type
 from videogen_local.api_keys import KeyStore
 from videogen_local.template import Template
 
-#: The template's layer that carries the console's files (published to S3 when deployed).
+#: The template's layer that carries the console's files (published to S3 when deployed, as /opt/site).
 CONSOLE_LAYER = "ConsoleSiteLayer"
 #: Where the files sit inside that layer's content.
 SITE_FOLDER = "site"
@@ -33,21 +34,31 @@ SESSION_SECONDS = 12 * 3600.0
 SESSION_PREFIX = "vgs_"
 SESSION_PATH = "/_console/session"
 #: The Content-Security-Policy of every console file: scripts and styles only from the console's own files
-#: (no inline code, no eval), media and API on this origin, no framing, no plugins.
+#: (no inline code, no eval), media and API on this origin, no framing, no plugins. Signing in through a
+#: Hosted UI adds its token endpoint to connect-src (see ``content_security_policy``).
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
     "media-src 'self' blob:; connect-src 'self'; font-src 'self'; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 )
 _SECURITY_HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     # The sign-in token travels in the page's URL: no request may carry it away as a referrer.
     "Referrer-Policy": "no-referrer",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
-_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml"}
+
+
+def content_security_policy(config: ConsoleConfig) -> str:
+    """The console's policy for ``config``: the token endpoint of a Hosted UI is the one other origin the
+    page may call."""
+    if isinstance(config.auth, CognitoAuth):
+        token = urlsplit(config.auth.token_url)
+        return CONTENT_SECURITY_POLICY.replace(
+            "connect-src 'self'", f"connect-src 'self' {token.scheme}://{token.netloc}"
+        )
+    return CONTENT_SECURITY_POLICY
 
 
 def site_dir(template: Template) -> Path:
@@ -130,14 +141,15 @@ class ConsoleSessions:
 class LocalConsole:
     """Answers the console's requests: its files, ``/config.json`` and ``/_console/session``."""
 
-    def __init__(self, root: Path, sessions: ConsoleSessions, api_base: str) -> None:
+    def __init__(self, root: Path, sessions: ConsoleSessions, config: ConsoleConfig) -> None:
         self.root = root
         self.sessions = sessions
-        self.config = json.dumps({"api_base": api_base, "auth": {"kind": "local"}}).encode("utf-8")
+        self.config = config.to_json()
+        self.headers = {**_SECURITY_HEADERS, "Content-Security-Policy": content_security_policy(config)}
 
     def owns(self, path: str) -> bool:
         """Whether a request path is the console's rather than the API's or the S3 stand-in's."""
-        return path in {"/", "/index.html", "/config.json", SESSION_PATH} or path.startswith("/assets/")
+        return path in {"/", "/index.html", f"/{CONFIG_FILE}", SESSION_PATH} or path.startswith("/assets/")
 
     def handle(
         self, method: str, path: str, headers: dict[str, str], body: bytes | None, request_id: str
@@ -146,15 +158,20 @@ class LocalConsole:
             return self._session(method, headers, body, request_id)
         if method not in {"GET", "HEAD"}:
             return _error(405, "METHOD_NOT_ALLOWED", "The console's files are read with GET.", request_id)
-        if path == "/config.json":
-            return _reply(200, self.config, "application/json")
+        if path == f"/{CONFIG_FILE}":
+            return self._reply(self.config, content_type(CONFIG_FILE))
         found = self._file(path)
         if found is None:
             return _error(404, "ROUTE_NOT_FOUND", f"The console has no file {path}.", request_id)
-        kind = _TYPES.get(found.suffix) or mimetypes.guess_type(found.name)[0] or "application/octet-stream"
-        if kind.startswith("text/html"):
-            kind = "text/html; charset=utf-8"
-        return _reply(200, found.read_bytes(), kind)
+        return self._reply(found.read_bytes(), content_type(found.name))
+
+    def _reply(self, payload: bytes, kind: str) -> dict[str, Any]:
+        return {
+            "statusCode": 200,
+            # As published: each load checks for a newer file (they are small and not fingerprinted).
+            "headers": {"Content-Type": kind, "Cache-Control": CACHE_CONTROL, **self.headers},
+            "body": payload,
+        }
 
     def _file(self, path: str) -> Path | None:
         relative = "index.html" if path in {"/", "/index.html"} else path.lstrip("/")
@@ -201,19 +218,15 @@ class LocalConsole:
         }
 
 
-def _reply(status: int, payload: bytes, content_type: str) -> dict[str, Any]:
-    return {
-        "statusCode": status,
-        # Each load checks for a newer file (the files are small and not fingerprinted).
-        "headers": {"Content-Type": content_type, "Cache-Control": "no-cache", **_SECURITY_HEADERS},
-        "body": payload,
-    }
-
-
 def _error(status: int, code: str, message: str, request_id: str) -> dict[str, Any]:
     body = {"error": {"code": code, "message": message, "details": {}, "request_id": request_id}}
     return {
         "statusCode": status,
-        "headers": {"Content-Type": "application/json", "X-Request-Id": request_id, **_SECURITY_HEADERS},
+        "headers": {
+            "Content-Type": "application/json",
+            "X-Request-Id": request_id,
+            "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+            **_SECURITY_HEADERS,
+        },
         "body": json.dumps(body),
     }

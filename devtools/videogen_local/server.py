@@ -23,6 +23,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any, cast
 from urllib.parse import parse_qs, urlsplit
 
+from videogen.domain.console import ConsoleConfig
 from videogen.exceptions import PayloadTooLargeException, ValidationException
 from videogen_local.api_keys import KeyStore
 from videogen_local.cloud import LocalCloud, LocalFunction
@@ -131,7 +132,9 @@ class LocalApiGateway:
         self.s3 = LocalS3Endpoint(cloud)
         #: The web console at /: its files, its config, and browser sessions (accepted like keys).
         self.sessions = ConsoleSessions(keys)
-        self.console = LocalConsole(site_dir(cloud.template), self.sessions, f"/{self.stage}")
+        self.console = LocalConsole(
+            site_dir(cloud.template), self.sessions, ConsoleConfig.local(f"/{self.stage}")
+        )
 
     def _find_route(self, method: str, path: str) -> tuple[ApiRoute, dict[str, str]] | None:
         for route in self.routes:

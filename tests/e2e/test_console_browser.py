@@ -19,10 +19,13 @@ from typing import Any
 import pytest
 
 from tests.support.api import ApiCaller
+from tests.support.cognito_fake import cognito_fake
 from tests.support.http import serving
 from tests.support.waiting import wait_until
 from videogen_local.browser import VIEWPORTS, axe_violations, chromium, chromium_path
+from videogen.domain.console import ConsoleConfig
 from videogen_local.cloud import LocalCloud
+from videogen_local.console import LocalConsole
 from videogen_local.server import LocalApiServer
 
 if chromium_path() is None:
@@ -416,3 +419,43 @@ def test_the_keyboard_reaches_everything_and_focus_follows_the_page(
         outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
         assert outline != "none", order[-1]
     assert order == ["script-format", "script-file", "script"]
+
+
+def test_deployed_sign_in_goes_through_the_hosted_ui_with_pkce(page: Any, server: LocalApiServer) -> None:
+    """The deployed console's sign-in, against a fake of Cognito's Hosted UI: the authorization code with
+    PKCE, the ID token as the API's bearer (checked as API Gateway's Cognito authorizer checks it), and
+    signing out through the Hosted UI's /logout."""
+    redirect = server.console_url
+    with cognito_fake(redirect_uris=[redirect]) as cognito:
+        config = ConsoleConfig.model_validate({"api_base": "/v1", "auth": cognito.auth_config(redirect)})
+        gateway = server.gateway
+        gateway.console = LocalConsole(gateway.console.root, gateway.sessions, config)
+
+        def authorizer(headers: dict[str, str]) -> str | None:
+            value = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
+            try:
+                return str(cognito.verify(value.partition(" ")[2])["sub"])
+            except ValueError:
+                return None
+
+        gateway._authorize = authorizer  # type: ignore[method-assign]  # API Gateway's Cognito authorizer
+
+        page.goto(server.console_url)
+        page.click("main button:has-text('Sign in')")
+        page.wait_for_url(f"{cognito.base_url}/**")
+        page.fill("#username", "alice@example.com")
+        page.fill("#password", "Correct-Horse-1")
+        page.click("button:has-text('Sign in')")
+        page.wait_for_selector("#project-list")
+
+        assert page.inner_text("#who") == "Signed in as alice@example.com"
+        assert "code=" not in page.url and "state=" not in page.url
+        # One code exchange, accepted: the fake checked the verifier against the S256 challenge.
+        assert cognito.token_requests == [("authorization_code", 200)]
+        project_id = _create(page, FIXED)  # the API took the ID token as the caller
+        owner = ApiCaller(gateway.cloud, cognito.sub("alice@example.com"))
+        assert owner.get(f"/projects/{project_id}").status == 200
+
+        page.click("#sign-out")
+        page.wait_for_selector("main button:has-text('Sign in')")
+        assert cognito.signed_out
