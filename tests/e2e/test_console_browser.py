@@ -22,8 +22,8 @@ from tests.support.api import ApiCaller
 from tests.support.cognito_fake import cognito_fake
 from tests.support.http import serving
 from tests.support.waiting import wait_until
-from videogen_local.browser import VIEWPORTS, axe_violations, chromium, chromium_path
 from videogen.domain.console import ConsoleConfig
+from videogen_local.browser import VIEWPORTS, axe_violations, chromium, chromium_path
 from videogen_local.cloud import LocalCloud
 from videogen_local.console import LocalConsole
 from videogen_local.server import LocalApiServer

@@ -96,7 +96,7 @@ def check(
         "Every project setting in order, with its kind of control, choices or bounds, default and "
         "description: what a client builds its settings form from (the same definitions the API checks)."
     ),
-    responses={200: ok("The settings.", SettingsResponse)},
+    responses={200: ok("The settings.", SettingsResponse), **errors()},
     tags=["scripts"],
 )
 def settings() -> Response[SettingsResponse]:
