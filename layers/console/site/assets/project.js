@@ -38,7 +38,9 @@ export async function render(main, { id, notice, isCurrent }) {
   const actionResult = h("div", { id: "action-result" });
   const progressBox = h("section", { id: "progress", "aria-live": "polite" });
   const playerBox = h("section", { id: "player" });
-  const board = h("ol", { class: "board", id: "storyboard" });
+  // Stills keep the video's shape: a 9:16 project's cards are portrait.
+  const shape = { "9:16": "portrait", "1:1": "square" }[project.settings.aspect_ratio] || "landscape";
+  const board = h("ol", { class: `board ${shape}`, id: "storyboard" });
   const musicBox = h("section", { id: "music" });
   const deleteButton = h("button", { type: "button", class: "danger", id: "delete", onclick: () => remove() }, "Delete project");
 
