@@ -456,6 +456,19 @@ def test_deployed_sign_in_goes_through_the_hosted_ui_with_pkce(page: Any, server
         owner = ApiCaller(gateway.cloud, cognito.sub("alice@example.com"))
         assert owner.get(f"/projects/{project_id}").status == 200
 
+        # An ID token about to expire is renewed with the refresh token before the next call.
+        page.evaluate(
+            "() => { const s = JSON.parse(localStorage.getItem('videogen.session'));"
+            " s.expiresAt = Date.now() + 30000; localStorage.setItem('videogen.session', JSON.stringify(s)); }"
+        )
+        page.goto(server.console_url + "#/")
+        page.wait_for_selector("#project-list li")
+        assert cognito.token_requests[-1] == ("refresh_token", 200)
+        renewed = page.evaluate(
+            "() => JSON.parse(localStorage.getItem('videogen.session')).expiresAt - Date.now()"
+        )
+        assert renewed > 3000 * 1000
+
         page.click("#sign-out")
         page.wait_for_selector("main button:has-text('Sign in')")
         assert cognito.signed_out

@@ -35,7 +35,7 @@ export async function call(method, path, { body, query, headers = {} } = {}) {
     if (value !== undefined && value !== null && value !== "") url.searchParams.set(name, value);
   }
   const sent = { ...headers, Accept: "application/json" };
-  const token = settings.token();
+  const token = await settings.token();
   if (token) sent.Authorization = `Bearer ${token}`;
   if (body !== undefined) sent["Content-Type"] = "application/json";
   const abort = new AbortController();

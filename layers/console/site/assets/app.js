@@ -104,6 +104,8 @@ async function show() {
   state.cleanup = null;
   hideBanner();
   const target = route();
+  await auth.bearer(state.config); // renews a deployed session's ID token when it is about to expire
+  if (serial !== state.serial) return;
   const session = auth.current();
   const nav = document.getElementById("nav");
   nav.hidden = !session;
@@ -167,7 +169,7 @@ async function start() {
   }
   api.configure({
     base: state.config.api_base,
-    token: () => (auth.current() || {}).token,
+    token: () => auth.bearer(state.config),
     unauthorized: () => signedOut("Your session has ended: sign in again."),
   });
   const url = new URL(location.href);

@@ -17,8 +17,8 @@ export function current() {
   return null;
 }
 
-function keep(token, owner, expiresInSeconds) {
-  const session = { token, owner, expiresAt: Date.now() + expiresInSeconds * 1000 };
+function keep(token, owner, expiresInSeconds, refreshToken = null) {
+  const session = { token, owner, expiresAt: Date.now() + expiresInSeconds * 1000, refreshToken };
   localStorage.setItem(KEY, JSON.stringify(session));
   return session;
 }
@@ -74,7 +74,24 @@ export async function completeCognito(auth, href) {
   }
   if (!tokens) return null;
   const who = claims(tokens.idToken);
-  return keep(tokens.idToken, who.email || who["cognito:username"] || who.sub, (tokens.expiresAt - Date.now()) / 1000);
+  const owner = who.email || who["cognito:username"] || who.sub;
+  return keep(tokens.idToken, owner, (tokens.expiresAt - Date.now()) / 1000, tokens.refreshToken);
+}
+
+/** The bearer token for the next API call. Deployed, an ID token about to expire is renewed first with
+ *  the refresh token (Cognito's last 30 days), so an open console does not sign its user out each hour. */
+export async function bearer(config) {
+  const raw = JSON.parse(localStorage.getItem(KEY) || "null");
+  if (raw && raw.refreshToken && config.auth.kind === "cognito" && raw.expiresAt - Date.now() < 120000) {
+    try {
+      const pkce = await import("./pkce.js");
+      const tokens = await pkce.refreshTokens(config.auth, raw.refreshToken);
+      keep(tokens.idToken, raw.owner, (tokens.expiresAt - Date.now()) / 1000, tokens.refreshToken || raw.refreshToken);
+    } catch {
+      // Refused or unreachable: the call goes out with what there is, and a 401 leads to sign-in.
+    }
+  }
+  return (current() || {}).token;
 }
 
 /** End the session; deployed, also Cognito's (returns where to go, or null). */
