@@ -459,7 +459,8 @@ def test_deployed_sign_in_goes_through_the_hosted_ui_with_pkce(page: Any, server
         # An ID token about to expire is renewed with the refresh token before the next call.
         page.evaluate(
             "() => { const s = JSON.parse(localStorage.getItem('videogen.session'));"
-            " s.expiresAt = Date.now() + 30000; localStorage.setItem('videogen.session', JSON.stringify(s)); }"
+            " s.expiresAt = Date.now() + 30000;"
+            " localStorage.setItem('videogen.session', JSON.stringify(s)); }"
         )
         page.goto(server.console_url + "#/")
         page.wait_for_selector("#project-list li")
