@@ -36,7 +36,13 @@ def frame_of(aspect: str, size: str | None) -> tuple[int, int]:
 
 
 def run_image_command(
-    prompt: str, output: Path, out: TextIO, *, style: str = "", seed: int = 0, aspect: str = "16:9",
+    prompt: str,
+    output: Path,
+    out: TextIO,
+    *,
+    style: str = "",
+    seed: int = 0,
+    aspect: str = "16:9",
     size: str | None = None,
 ) -> int:
     """Draw ``prompt`` to the PNG ``output`` and print its motifs; returns the exit status."""

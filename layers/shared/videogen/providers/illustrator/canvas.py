@@ -94,7 +94,9 @@ class Canvas:
     def ellipse(self, cx: float, cy: float, rx: float, ry: float, fill: Sequence[int]) -> None:
         self.draw.ellipse((cx - rx, cy - ry, cx + rx, cy + ry), fill=tuple(fill))
 
-    def poly(self, points: Sequence[Point], fill: Sequence[int], outline: Sequence[int] | None = None) -> None:
+    def poly(
+        self, points: Sequence[Point], fill: Sequence[int], outline: Sequence[int] | None = None
+    ) -> None:
         self.draw.polygon(list(points), fill=tuple(fill), outline=tuple(outline) if outline else None)
 
     def rect(self, x0: float, y0: float, x1: float, y1: float, fill: Sequence[int]) -> None:
@@ -103,7 +105,9 @@ class Canvas:
     def line(self, points: Sequence[Point], fill: Sequence[int], width: float) -> None:
         self.draw.line(list(points), fill=tuple(fill), width=max(1, round(width)), joint="curve")
 
-    def glow(self, cx: float, cy: float, radius: float, color: RGB, strength: int = 40, rings: int = 6) -> None:
+    def glow(  # noqa: PLR0917 - a centre, a radius and a colour, as Pillow's own shapes take them
+        self, cx: float, cy: float, radius: float, color: RGB, strength: int = 40, rings: int = 6
+    ) -> None:
         """A soft halo: translucent discs, largest first."""
         for step in range(rings, 0, -1):
             r = radius * step / rings
@@ -122,10 +126,14 @@ class Canvas:
                 roughness *= 0.55
             values = heights
         else:
-            waves = [(self.rng.uniform(1, 3.5), self.rng.uniform(0, 2 * math.pi), self.rng.uniform(0.3, 1))
-                     for _ in range(3)]
-            values = [sum(a * math.sin(f * 2 * math.pi * i / samples + p) for f, p, a in waves)
-                      for i in range(samples + 1)]
+            waves = [
+                (self.rng.uniform(1, 3.5), self.rng.uniform(0, 2 * math.pi), self.rng.uniform(0.3, 1))
+                for _ in range(3)
+            ]
+            values = [
+                sum(a * math.sin(f * 2 * math.pi * i / samples + p) for f, p, a in waves)
+                for i in range(samples + 1)
+            ]
         peak = max(abs(v) for v in values) or 1.0
         step = self.w / (len(values) - 1)
         return [(i * step, base - amplitude * v / peak) for i, v in enumerate(values)]

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Final
 
 from videogen.providers.illustrator.lexicon import (
+    PHRASES,
     SUBJECTS,
     VOCABULARY,
-    PHRASES,
     Kind,
     Style,
     TimeOfDay,
@@ -29,17 +29,38 @@ MAX_SUBJECTS: Final = 6
 #: Places the fallback chooses among when no word of the prompt is near a known one.
 FALLBACK_PLACES: Final = ("countryside", "forest", "mountain", "sea", "city", "desert")
 #: The interior a prompt set inside gets when it names no room, from the first subject that suggests one.
-IMPLIED_ROOMS: Final = {"station": "concourse", "train": "compartment", "market": "concourse",
-                        "campfire": "room", "tower": "room", "lighthouse": "room", "house": "room"}
+IMPLIED_ROOMS: Final = {
+    "station": "concourse",
+    "train": "compartment",
+    "market": "concourse",
+    "campfire": "room",
+    "tower": "room",
+    "lighthouse": "room",
+    "house": "room",
+}
 #: Subjects an interior already shows as itself, so they are not drawn again inside it.
-ROOM_SHOWS: Final = {"compartment": frozenset({"train"}), "concourse": frozenset({"station", "train"}),
-                     "cafe": frozenset(), "kitchen": frozenset({"campfire"})}
+ROOM_SHOWS: Final = {
+    "compartment": frozenset({"train"}),
+    "concourse": frozenset({"station", "train"}),
+    "cafe": frozenset(),
+    "kitchen": frozenset({"campfire"}),
+}
 #: Subjects that can stand inside a room; the others are seen through its window.
 INDOOR: Final = frozenset({"people", "crowd", "cat", "dog", "campfire", "fish"})
+#: Subjects at home on the water; on a sea the others stand on the far shore (landmarks) or on a beach in
+#: front (things).
+AFLOAT: Final = frozenset({"lighthouse", "harbour", "ship", "boat", "whale", "fish", "bridge", "birds"})
+WATER_PLACES: Final = frozenset({"sea", "island"})
 #: Weather a weather word brings with it.
 WEATHER_BRINGS: Final = {"storm": ("rain", "lightning"), "lightning": ("storm",)}
-_DEFAULT_TIMES: Final = (TimeOfDay.MORNING, TimeOfDay.NOON, TimeOfDay.NOON, TimeOfDay.AFTERNOON,
-                         TimeOfDay.AFTERNOON, TimeOfDay.DUSK)
+_DEFAULT_TIMES: Final = (
+    TimeOfDay.MORNING,
+    TimeOfDay.NOON,
+    TimeOfDay.NOON,
+    TimeOfDay.AFTERNOON,
+    TimeOfDay.AFTERNOON,
+    TimeOfDay.DUSK,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +90,7 @@ class ScenePlan:
     seed: int  # seeds the renderer's random choices (shapes, not what is drawn)
     hue: float  # a small palette shift, so scenes of one story differ a little
     fallback: bool  # True when the place came from no known word (the closest theme)
+    named: tuple[str, ...] = ()  # the place and room the prompt itself named (listed with the subjects)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -81,7 +103,8 @@ class ScenePlan:
         Args:
             drawn: the subjects the renderer drew (default: all planned), listed before the weather.
         """
-        names = (*drawn, *self.weather) if drawn is not None else self.names
+        subjects = tuple(drawn) if drawn is not None else tuple(placed.subject for placed in self.subjects)
+        names = (*self.named, *subjects, *self.weather)
         where = f"{self.setting}/{self.room or self.place}"
         if self.setting == "interior":
             where += f"+window:{self.place}"
@@ -91,12 +114,12 @@ class ScenePlan:
         )
 
 
-def style_of(style: str, prompt: str = "") -> Style:
-    """The rendering a style setting asks for (its first style word), else the prompt's, else flat."""
-    for text in (style, prompt):
-        for name in find(text):
-            if name.startswith("style:"):
-                return Style(name.removeprefix("style:"))
+def style_of(style: str) -> Style:
+    """The rendering a style setting asks for: its first style word ("oil painting, soft light" is a
+    watercolor), else flat. The prompt's words do not choose it: "a hand-painted sign" is not a style."""
+    for name in find(style):
+        if name.startswith("style:"):
+            return Style(name.removeprefix("style:"))
     return Style.FLAT
 
 
@@ -119,8 +142,10 @@ def plan_scene(prompt: str, seed: int, width: int, height: int, style: str = "")
     room = ""
     if setting == "interior":
         rooms = [name for name in subjects if SUBJECTS[name].kind is Kind.ROOM]
-        room = rooms[0] if rooms else next(
-            (IMPLIED_ROOMS[name] for name in subjects if name in IMPLIED_ROOMS), "room"
+        room = (
+            rooms[0]
+            if rooms
+            else next((IMPLIED_ROOMS[name] for name in subjects if name in IMPLIED_ROOMS), "room")
         )
     place, fallback = _place(prompt, subjects, digest)
     time = _time(names, subjects, place, rng)
@@ -136,7 +161,9 @@ def plan_scene(prompt: str, seed: int, width: int, height: int, style: str = "")
         drawn.remove("people")
     if place == "space" and time is not TimeOfDay.NIGHT:
         time = TimeOfDay.NIGHT
-    placements = _place_subjects(drawn[:MAX_SUBJECTS], setting, width, height, rng)
+    placements = _place_subjects(
+        drawn[:MAX_SUBJECTS], setting=setting, place=place, width=width, height=height, rng=rng
+    )
     return ScenePlan(
         setting=setting,
         place=place,
@@ -144,16 +171,21 @@ def plan_scene(prompt: str, seed: int, width: int, height: int, style: str = "")
         time=time,
         weather=weather,
         subjects=placements,
-        style=style_of(style, prompt),
+        style=style_of(style),
         seed=int.from_bytes(digest[16:24], "big"),
         hue=rng.uniform(-0.04, 0.04),
         fallback=fallback,
+        named=tuple(
+            name for name in subjects if name in (place, room) or (name in shown and setting == "interior")
+        ),
     )
 
 
 def _setting(names: list[str], subjects: list[str]) -> str:
     """Interior or exterior: the first INT./EXT./inside/outside word, else whether a room is named before
     any place (a kitchen by the sea is a kitchen with the sea in its window)."""
+    if "cave" in subjects:
+        return "exterior"  # a cave is drawn from inside, looking out of its mouth
     for name in names:
         if name.startswith("setting:"):
             return name.removeprefix("setting:")
@@ -182,7 +214,9 @@ def _place(prompt: str, subjects: list[str], digest: bytes) -> tuple[str, bool]:
         return implied[0], False
     if subjects:
         # Rooms and weather alone: the window (or the world) is a town's or the countryside's.
-        return ("city" if any(SUBJECTS[name].kind is Kind.ROOM for name in subjects) else "countryside"), False
+        return (
+            "city" if any(SUBJECTS[name].kind is Kind.ROOM for name in subjects) else "countryside"
+        ), False
     return _closest_place(prompt, digest), True
 
 
@@ -226,18 +260,49 @@ def _weather(subjects: list[str]) -> tuple[str, ...]:
 #: How big each subject is drawn, as a fraction of the frame height (landmarks stand in the middle
 #: distance; things stand nearer, at the depth range given).
 _SIZES: Final = {
-    "lighthouse": 0.62, "volcano": 0.5, "lava": 0.5, "station": 0.42, "harbour": 0.3, "bridge": 0.3,
-    "castle": 0.42, "house": 0.34, "market": 0.3, "tower": 0.62, "windmill": 0.5, "tent": 0.22,
-    "waterfall": 0.55, "river": 0.3, "road": 0.3, "flowers": 0.3, "wheat": 0.3, "train": 0.2, "ship": 0.26,
-    "boat": 0.14, "car": 0.12, "bus": 0.16, "rocket": 0.5, "campfire": 0.14, "fish": 0.08, "whale": 0.2,
-    "horse": 0.22, "dog": 0.1, "cat": 0.09, "people": 0.26, "crowd": 0.14, "moon": 0.12, "stars": 0.0,
-    "planet": 0.3, "birds": 0.03, "rainbow": 0.6, "sun": 0.1,
+    "lighthouse": 0.62,
+    "volcano": 0.5,
+    "lava": 0.5,
+    "station": 0.42,
+    "harbour": 0.3,
+    "bridge": 0.3,
+    "castle": 0.42,
+    "house": 0.34,
+    "market": 0.3,
+    "tower": 0.62,
+    "windmill": 0.5,
+    "tent": 0.22,
+    "waterfall": 0.55,
+    "river": 0.3,
+    "road": 0.3,
+    "flowers": 0.3,
+    "wheat": 0.3,
+    "train": 0.2,
+    "ship": 0.26,
+    "boat": 0.14,
+    "car": 0.12,
+    "bus": 0.16,
+    "rocket": 0.5,
+    "campfire": 0.14,
+    "fish": 0.08,
+    "whale": 0.3,
+    "horse": 0.22,
+    "dog": 0.15,
+    "cat": 0.14,
+    "people": 0.26,
+    "crowd": 0.14,
+    "moon": 0.12,
+    "stars": 0.0,
+    "planet": 0.3,
+    "birds": 0.03,
+    "rainbow": 0.6,
+    "sun": 0.1,
 }
 _DEPTHS: Final = {Kind.LANDMARK: (0.05, 0.2), Kind.THING: (0.45, 0.8), Kind.SKY: (0.0, 0.0)}
 
 
 def _place_subjects(
-    names: list[str], setting: str, width: int, height: int, rng: random.Random
+    names: list[str], *, setting: str, place: str, width: int, height: int, rng: random.Random
 ) -> tuple[Placement, ...]:
     """Spread the subjects over distinct columns, landmarks behind, things in front."""
     columns = [0.2, 0.5, 0.8, 0.35, 0.65, 0.1, 0.9]
@@ -254,6 +319,11 @@ def _place_subjects(
             low, high = 0.55, 0.85
         x = free.pop(0) if free else rng.uniform(0.1, 0.9)
         scale = _SIZES.get(name, 0.2) * rng.uniform(0.85, 1.15) * (0.8 if tall else 1.0)
+        if setting == "exterior" and place in WATER_PLACES and name not in AFLOAT:
+            if kind is Kind.LANDMARK:
+                low, high, scale = 0.0, 0.01, scale * 0.6
+            elif kind is Kind.THING:
+                low, high = 0.86, 0.95
         placements.append(
             Placement(
                 subject=name,
@@ -265,5 +335,6 @@ def _place_subjects(
             )
         )
     # Far things first: a painter's order.
-    return tuple(sorted(placements, key=lambda placed: (SUBJECTS[placed.subject].kind is not Kind.SKY,
-                                                         placed.depth)))
+    return tuple(
+        sorted(placements, key=lambda placed: (SUBJECTS[placed.subject].kind is not Kind.SKY, placed.depth))
+    )

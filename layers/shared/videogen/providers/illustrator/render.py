@@ -10,7 +10,7 @@ from PIL import Image
 from videogen.providers.illustrator.canvas import Canvas
 from videogen.providers.illustrator.lexicon import SUBJECTS, Kind
 from videogen.providers.illustrator.motifs import DRAWERS
-from videogen.providers.illustrator.motifs.rooms import interior
+from videogen.providers.illustrator.motifs.rooms import fireplace, interior
 from videogen.providers.illustrator.motifs.scenery import PLACES, cave_mouth, clouds, sky
 from videogen.providers.illustrator.motifs.sky import WEATHER_DRAWERS
 from videogen.providers.illustrator.planner import INDOOR, ScenePlan
@@ -33,10 +33,7 @@ def render(plan: ScenePlan, width: int, height: int) -> Picture:
     """Paint ``plan`` as an RGB image of exactly ``width`` x ``height``."""
     scale = 2 if width * height <= SUPERSAMPLE_PIXELS else 1
     canvas = Canvas(plan, width * scale, height * scale)
-    if plan.setting == "interior":
-        drawn = _paint_interior(canvas)
-    else:
-        drawn = _paint_exterior(canvas)
+    drawn = _paint_interior(canvas) if plan.setting == "interior" else _paint_exterior(canvas)
     image = canvas.image.reduce(scale) if scale > 1 else canvas.image
     styled = apply_style(image, plan.style, random.Random(plan.seed ^ 0x5F))
     # No text is drawn: scene titles are an overlay of the video (videogen.media.segments), not the picture.
@@ -49,12 +46,12 @@ def _paint_exterior(c: Canvas) -> tuple[str, ...]:
     outside = plan.place not in ("underwater",)
     if outside:
         sky(c)
+        if plan.place != "space":
+            clouds(c)
         for placed in plan.subjects:
             if SUBJECTS[placed.subject].kind is Kind.SKY and placed.subject != "birds":
                 DRAWERS[placed.subject](c, placed)
                 drawn.append(placed.subject)
-        if plan.place != "space":
-            clouds(c)
     PLACES.get(plan.place, PLACES["countryside"])(c) if outside else PLACES["underwater"](c)
     cave = plan.place == "cave"
     for placed in plan.subjects:
@@ -93,6 +90,9 @@ def _paint_interior(c: Canvas) -> tuple[str, ...]:
     interior(c, view)
     drawn = list(seen)
     for placed in inside:
-        DRAWERS[placed.subject](c, replace(placed, scale=placed.scale * 1.7))
+        if placed.subject == "campfire":
+            fireplace(c, placed)
+        else:
+            DRAWERS[placed.subject](c, replace(placed, scale=placed.scale * 1.7))
         drawn.append(placed.subject)
     return tuple(drawn)

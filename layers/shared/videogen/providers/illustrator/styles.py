@@ -34,67 +34,106 @@ def _flat(image: Image.Image, rng: random.Random) -> Image.Image:
 
 def _watercolor(image: Image.Image, rng: random.Random) -> Image.Image:
     """Soft edges, colours pooling darker at their borders, lightened, on textured paper."""
-    radius = max(1.0, image.height / 260)
-    soft = image.filter(ImageFilter.GaussianBlur(radius))
-    edges = soft.convert("L").filter(ImageFilter.FIND_EDGES).point(lambda v: 255 - min(110, v * 4))
+    small = _reduced(image, 640)
+    radius = max(1.0, small.height / 260)
+    blurred = small.filter(ImageFilter.GaussianBlur(radius))
+    soft = blurred.resize(image.size, Image.Resampling.BILINEAR)
+    edges = (
+        blurred.convert("L")
+        .filter(ImageFilter.FIND_EDGES)
+        .point(lambda v: 255 - min(110, v * 5))
+        .resize(image.size, Image.Resampling.BILINEAR)
+    )
     pooled = ImageChops.multiply(soft, Image.merge("RGB", (edges, edges, edges)))
     light = Image.blend(pooled, Image.new("RGB", image.size, (250, 245, 232)), 0.2)
-    blots = _noise(image.size, max(4, image.height // 12), rng, 215, 255)
-    grain = _noise(image.size, 2, rng, 225, 255)
+    blots = _noise(image.size, max(4, image.height // 12), rng, 228, 255)
+    grain = _noise(image.size, 2, rng, 236, 255)
     paper = ImageChops.multiply(blots, grain)
     return ImageChops.multiply(light, Image.merge("RGB", (paper, paper, paper)))
 
 
+def _reduced(image: Image.Image, longest: int) -> Image.Image:
+    """``image`` reduced by a whole factor until its longer side is at most about ``longest`` (filters
+    cost per pixel: soft or thick results are computed small and enlarged)."""
+    factor = max(1, round(max(image.size) / longest))
+    return image.reduce(factor) if factor > 1 else image
+
+
+def _outlines(image: Image.Image, threshold: int) -> Image.Image:
+    """A mask of the borders between the picture's flat areas: edges of a posterised copy, so gradients
+    and fine texture give few lines and shapes give clean ones. Found on a copy of at most 960 px and
+    enlarged, which also gives a large frame its thicker lines."""
+    small = _reduced(image, 960)
+    flat = ImageOps.posterize(small.filter(ImageFilter.BoxBlur(0.6)), 2)
+    r, g, b = flat.filter(ImageFilter.FIND_EDGES).split()
+    edges = ImageChops.lighter(ImageChops.lighter(r, g), b).point(lambda v: 255 if v > threshold else 0)
+    if edges.size != image.size:
+        edges = edges.resize(image.size, Image.Resampling.BILINEAR).point(lambda v: 255 if v > 60 else 0)
+    return edges
+
+
 def _ink(image: Image.Image, rng: random.Random) -> Image.Image:
-    """Black line art on cream paper: the picture's edges as lines, its shadows hatched, a faint wash."""
-    gray = image.convert("L").filter(ImageFilter.BoxBlur(max(0.5, image.height / 900)))
-    lines = gray.filter(ImageFilter.FIND_EDGES).point(lambda v: 255 if v > 18 else 0)
-    if image.height >= 400:
-        lines = lines.filter(ImageFilter.MaxFilter(3))
-    spacing = max(3, image.height // 110)
-    hatch = Image.new("L", image.size, 0)
-    # Diagonal hatching: one line of the pattern, shifted a pixel per row.
-    row = bytes(255 if i % spacing == 0 else 0 for i in range(image.width + image.height))
-    hatch = Image.frombytes("L", image.size, b"".join(row[y % spacing : y % spacing + image.width]
-                                                      for y in range(image.height)))
-    shadow = gray.point(lambda v: 255 if v < 80 else 0)
+    """Black line art on cream paper: the outlines of the picture's shapes, its shadows hatched, a faint
+    grey wash."""
+    gray = image.convert("L")
+    lines = _outlines(image, 40)
+    spacing = max(3, image.height // 90)
+    # Diagonal hatching: one row of the pattern, shifted a pixel per row.
+    row = bytes(255 if i % spacing == 0 else 0 for i in range(image.width + spacing))
+    hatch = Image.frombytes(
+        "L", image.size, b"".join(row[y % spacing : y % spacing + image.width] for y in range(image.height))
+    )
+    shadow = gray.point(lambda v: 255 if v < 70 else 0)
     ink = ImageChops.lighter(lines, ImageChops.multiply(hatch, shadow))
-    paper = _noise(image.size, 3, rng, 232, 250)
-    wash = ImageOps.posterize(gray, 2).point(lambda v: 255 - (255 - v) // 5)
-    base = ImageChops.multiply(Image.merge("RGB", (paper, paper, paper.point(lambda v: v - 18))),
-                               Image.merge("RGB", (wash, wash, wash)))
-    return Image.composite(Image.new("RGB", image.size, (25, 25, 35)), base, ink)
+    paper = _noise(image.size, 3, rng, 236, 252)
+    wash = ImageOps.posterize(gray, 2).point(lambda v: 255 - (255 - v) // 4)
+    base = ImageChops.multiply(
+        Image.merge("RGB", (paper, paper, paper.point(lambda v: v - 16))),
+        Image.merge("RGB", (wash, wash, wash)),
+    )
+    return Image.composite(Image.new("RGB", image.size, (30, 28, 36)), base, ink)
 
 
 def _neon(image: Image.Image, rng: random.Random) -> Image.Image:
-    """Near black, with every outline glowing in its own saturated colour."""
+    """Near black, with every outline glowing in the picture's own colour, saturated."""
     del rng
-    vivid = ImageEnhance.Color(image).enhance(2.2)
-    edges = vivid.filter(ImageFilter.FIND_EDGES).point(lambda v: min(255, v * 4))
-    if image.height >= 400:
-        edges = edges.filter(ImageFilter.MaxFilter(3))
-    glow = edges.filter(ImageFilter.GaussianBlur(max(1.0, image.height / 120)))
-    dark = ImageChops.multiply(image, Image.new("RGB", image.size, (40, 30, 70)))
-    return ImageChops.add(ImageChops.add(dark, ImageEnhance.Brightness(glow).enhance(1.8)), edges)
+    vivid = ImageEnhance.Brightness(ImageEnhance.Color(image).enhance(3.0)).enhance(1.6)
+    lines = _outlines(image, 40)
+    tubes = Image.composite(vivid, Image.new("RGB", image.size, (0, 0, 0)), lines)
+    small = _reduced(tubes, 480)
+    glow = small.filter(ImageFilter.GaussianBlur(max(1.0, small.height / 110))).resize(
+        image.size, Image.Resampling.BILINEAR
+    )
+    dark = ImageChops.multiply(image, Image.new("RGB", image.size, (45, 35, 80)))
+    return ImageChops.add(ImageChops.add(dark, ImageEnhance.Brightness(glow).enhance(2.5)), tubes)
 
 
 def _noir(image: Image.Image, rng: random.Random) -> Image.Image:
     """Greyscale with hard contrast, light falling through blinds, a vignette and film grain."""
-    gray = ImageOps.autocontrast(image.convert("L"), cutoff=2)
-    hard = gray.point(lambda v: max(0, min(255, round((v - 128) * 1.7 + 118))))
+    gray = ImageOps.autocontrast(image.convert("L"), cutoff=1)
+    # An S-curve: hard light, but shadows keep their shapes.
+    hard = gray.point(lambda v: round(255 / (1 + 2.718 ** (-(v - 110) / 28))))
     w, h = image.size
     blinds = Image.new("L", (1, 64), 0)
-    blinds.putdata([255 if (i // 8) % 2 == 0 else 175 for i in range(64)])
+    blinds.putdata([255 if (i // 8) % 2 == 0 else 205 for i in range(64)])
     blinds = blinds.resize((w, h), Image.Resampling.NEAREST).rotate(
-        -25, resample=Image.Resampling.NEAREST, expand=False, fillcolor=255)
+        -25, resample=Image.Resampling.NEAREST, expand=False, fillcolor=255
+    )
     lit = ImageChops.multiply(hard, blinds)
-    vignette = Image.radial_gradient("L").resize((w, h), Image.Resampling.BILINEAR).point(
-        lambda v: 255 - max(0, v - 110) * 255 // 180)
-    grain = _noise((w, h), 1, rng, 220, 255)
+    vignette = (
+        Image.radial_gradient("L")
+        .resize((w, h), Image.Resampling.BILINEAR)
+        .point(lambda v: 255 - max(0, v - 130) * 255 // 220)
+    )
+    grain = _noise((w, h), 1, rng, 225, 255)
     out = ImageChops.multiply(ImageChops.multiply(lit, vignette), grain)
     return Image.merge("RGB", (out, out, out))
 
 
 _STYLES: dict[Style, Callable[[Image.Image, random.Random], Image.Image]] = {
-    Style.FLAT: _flat, Style.WATERCOLOR: _watercolor, Style.INK: _ink, Style.NEON: _neon, Style.NOIR: _noir,
+    Style.FLAT: _flat,
+    Style.WATERCOLOR: _watercolor,
+    Style.INK: _ink,
+    Style.NEON: _neon,
+    Style.NOIR: _noir,
 }

@@ -24,8 +24,16 @@ def lighthouse(c: Canvas, p: Placement) -> None:
     """A striped tower on a rock, its lantern lit and its beam sweeping out over the water."""
     x, y, s = _where(c, p)
     rock = c.lit((75, 70, 70))
-    c.poly([(x - s * 0.3, y + s * 0.03), (x - s * 0.2, y - s * 0.06), (x + s * 0.05, y - s * 0.09),
-            (x + s * 0.25, y - s * 0.05), (x + s * 0.33, y + s * 0.03)], rock)
+    c.poly(
+        [
+            (x - s * 0.3, y + s * 0.03),
+            (x - s * 0.2, y - s * 0.06),
+            (x + s * 0.05, y - s * 0.09),
+            (x + s * 0.25, y - s * 0.05),
+            (x + s * 0.33, y + s * 0.03),
+        ],
+        rock,
+    )
     base, top = y - s * 0.06, y - s * 0.78
     half_base, half_top = s * 0.09, s * 0.055
     bands = 5
@@ -44,18 +52,36 @@ def lighthouse(c: Canvas, p: Placement) -> None:
     side = -1 if p.flip else 1
     reach = c.w * 0.9
     spread = s * 0.16
-    c.poly([(x, ly - s * 0.015), (x + side * reach, ly - spread - reach * 0.08),
-            (x + side * reach, ly + spread - reach * 0.02), (x, ly + s * 0.015)], (*lantern, beam_alpha // 2))
-    c.poly([(x, ly - s * 0.01), (x + side * reach, ly - spread * 0.4 - reach * 0.05),
-            (x + side * reach, ly + spread * 0.4 - reach * 0.05), (x, ly + s * 0.01)], (*lantern, beam_alpha))
-    c.poly([(x, ly), (x - side * reach * 0.3, ly - spread * 0.6), (x - side * reach * 0.3, ly + spread * 0.3)],
-           (*lantern, beam_alpha // 3))
+    c.poly(
+        [
+            (x, ly - s * 0.015),
+            (x + side * reach, ly - spread - reach * 0.08),
+            (x + side * reach, ly + spread - reach * 0.02),
+            (x, ly + s * 0.015),
+        ],
+        (*lantern, beam_alpha // 2),
+    )
+    c.poly(
+        [
+            (x, ly - s * 0.01),
+            (x + side * reach, ly - spread * 0.4 - reach * 0.05),
+            (x + side * reach, ly + spread * 0.4 - reach * 0.05),
+            (x, ly + s * 0.01),
+        ],
+        (*lantern, beam_alpha),
+    )
+    c.poly(
+        [(x, ly), (x - side * reach * 0.3, ly - spread * 0.6), (x - side * reach * 0.3, ly + spread * 0.3)],
+        (*lantern, beam_alpha // 3),
+    )
     c.glow(x, ly, s * 0.16, lantern, 45 if c.dark else 25)
     c.rect(x - half_top, lamp_top, x + half_top, top - s * 0.012, (*lantern, 255))
     for k in (-0.5, 0.0, 0.5):
         c.line([(x + half_top * k, lamp_top), (x + half_top * k, top)], c.lit((40, 40, 45)), s * 0.006)
-    c.poly([(x - half_top * 1.25, lamp_top), (x + half_top * 1.25, lamp_top), (x, lamp_top - s * 0.07)],
-           c.lit((190, 35, 40)))
+    c.poly(
+        [(x - half_top * 1.25, lamp_top), (x + half_top * 1.25, lamp_top), (x, lamp_top - s * 0.07)],
+        c.lit((190, 35, 40)),
+    )
 
 
 def volcano(c: Canvas, p: Placement) -> None:
@@ -120,15 +146,25 @@ def station(c: Canvas, p: Placement) -> None:
     w = s * 1.6
     brick = c.lit((150, 80, 60))
     c.rect(x - w / 2, y - s * 0.55, x + w / 2, y, brick)
-    arch = [(x + math.cos(math.pi * i / 24) * w * 0.42, y - s * 0.55 - math.sin(math.pi * i / 24) * s * 0.45)
-            for i in range(25)]
+    arch = [
+        (x + math.cos(math.pi * i / 24) * w * 0.42, y - s * 0.55 - math.sin(math.pi * i / 24) * s * 0.45)
+        for i in range(25)
+    ]
     c.poly(arch, c.lit((120, 150, 170), 230))
     for i in range(1, 8):
         a = math.pi * i / 8
-        c.line([(x, y - s * 0.55), (x + math.cos(a) * w * 0.42, y - s * 0.55 - math.sin(a) * s * 0.45)],
-               c.lit((60, 60, 70)), s * 0.012)
-    c.draw.arc((x - w * 0.42, y - s, x + w * 0.42, y - s * 0.1), 180, 360, fill=c.lit((60, 60, 70)),
-               width=max(1, round(s * 0.02)))
+        c.line(
+            [(x, y - s * 0.55), (x + math.cos(a) * w * 0.42, y - s * 0.55 - math.sin(a) * s * 0.45)],
+            c.lit((60, 60, 70)),
+            s * 0.012,
+        )
+    c.draw.arc(
+        (x - w * 0.42, y - s, x + w * 0.42, y - s * 0.1),
+        180,
+        360,
+        fill=c.lit((60, 60, 70)),
+        width=max(1, round(s * 0.02)),
+    )
     glow = _window_color(c)
     for i in range(5):
         ax = x - w * 0.4 + w * 0.2 * i
@@ -169,10 +205,18 @@ def harbour(c: Canvas, p: Placement) -> None:
     while hx < x1 - s * 0.2:
         hw, hh = s * c.rng.uniform(0.25, 0.35), s * c.rng.uniform(0.4, 0.6)
         c.rect(hx, quay_top - hh, hx + hw, quay_top, c.lit(c.rng.choice(colors)))
-        c.poly([(hx - hw * 0.05, quay_top - hh), (hx + hw / 2, quay_top - hh - hw * 0.45),
-                (hx + hw * 1.05, quay_top - hh)], c.lit((150, 60, 50)))
+        c.poly(
+            [
+                (hx - hw * 0.05, quay_top - hh),
+                (hx + hw / 2, quay_top - hh - hw * 0.45),
+                (hx + hw * 1.05, quay_top - hh),
+            ],
+            c.lit((150, 60, 50)),
+        )
         for k in (0.25, 0.65):
-            c.rect(hx + hw * k, quay_top - hh * 0.7, hx + hw * (k + 0.15), quay_top - hh * 0.45, _window_color(c))
+            c.rect(
+                hx + hw * k, quay_top - hh * 0.7, hx + hw * (k + 0.15), quay_top - hh * 0.45, _window_color(c)
+            )
         hx += hw + s * 0.02
     for k in range(6):
         bx = x0 + (x1 - x0) * (k + 0.5) / 6
@@ -183,13 +227,17 @@ def harbour(c: Canvas, p: Placement) -> None:
 
 
 def _small_boat(c: Canvas, x: float, y: float, s: float, color: tuple[int, int, int], *, mast: bool) -> None:
-    c.poly([(x - s * 0.5, y - s * 0.15), (x + s * 0.55, y - s * 0.18), (x + s * 0.35, y), (x - s * 0.4, y)],
-           c.lit(color))
+    c.poly(
+        [(x - s * 0.5, y - s * 0.15), (x + s * 0.55, y - s * 0.18), (x + s * 0.35, y), (x - s * 0.4, y)],
+        c.lit(color),
+    )
     c.rect(x - s * 0.5, y - s * 0.17, x + s * 0.55, y - s * 0.13, c.lit((245, 245, 240)))
     if mast:
         c.line([(x, y - s * 0.15), (x, y - s * 0.9)], c.lit((80, 60, 40)), s * 0.025)
-        c.poly([(x + s * 0.02, y - s * 0.88), (x + s * 0.02, y - s * 0.22), (x + s * 0.4, y - s * 0.22)],
-               c.lit((250, 248, 240)))
+        c.poly(
+            [(x + s * 0.02, y - s * 0.88), (x + s * 0.02, y - s * 0.22), (x + s * 0.4, y - s * 0.22)],
+            c.lit((250, 248, 240)),
+        )
     else:
         c.rect(x - s * 0.15, y - s * 0.4, x + s * 0.15, y - s * 0.15, c.lit((240, 240, 235)))
     c.line([(x - s * 0.6, y + s * 0.02), (x + s * 0.6, y + s * 0.02)], (255, 255, 255, 90), s * 0.02)
@@ -206,7 +254,9 @@ def bridge(c: Canvas, p: Placement) -> None:
     x = -span * c.rng.uniform(0, 0.5)
     while x < c.w + span:
         c.rect(x - span * 0.09, deck, x + span * 0.09, y + s * 0.05, stone)
-        c.draw.arc((x, deck + s * 0.1, x + span, y + s * 0.8), 180, 360, fill=stone, width=max(1, round(s * 0.1)))
+        c.draw.arc(
+            (x, deck + s * 0.1, x + span, y + s * 0.8), 180, 360, fill=stone, width=max(1, round(s * 0.1))
+        )
         x += span
     c.rect(0, deck - s * 0.06, c.w, deck, c.lit((120, 108, 95)))
     step = s * 0.12
@@ -223,22 +273,32 @@ def castle(c: Canvas, p: Placement) -> None:
     w = s * 1.3
     wall_top = y - s * 0.45
     c.rect(x - w / 2, wall_top, x + w / 2, y, stone)
-    _crenels(c, x - w / 2, x + w / 2, wall_top, s * 0.05, stone)
+    _crenels(c, (x - w / 2, x + w / 2), wall_top, s * 0.05, stone)
     for tx, th in ((x - w / 2, 0.8), (x + w / 2, 0.8), (x, 1.0)):
         tw = s * (0.22 if tx != x else 0.28)
         top = y - s * th
         c.rect(tx - tw / 2, top, tx + tw / 2, y, stone if tx != x else dark)
         c.poly([(tx - tw * 0.62, top), (tx + tw * 0.62, top), (tx, top - s * 0.3)], c.lit((60, 80, 150)))
         c.line([(tx, top - s * 0.3), (tx, top - s * 0.42)], c.lit((60, 50, 40)), s * 0.01)
-        c.poly([(tx, top - s * 0.42), (tx + s * 0.1, top - s * 0.39), (tx, top - s * 0.36)], c.lit((210, 40, 40)))
+        c.poly(
+            [(tx, top - s * 0.42), (tx + s * 0.1, top - s * 0.39), (tx, top - s * 0.36)], c.lit((210, 40, 40))
+        )
         for k in (-1, 1):
-            c.rect(tx + k * tw * 0.15 - s * 0.015, top + s * 0.12, tx + k * tw * 0.15 + s * 0.015, top + s * 0.2,
-                   _window_color(c))
+            c.rect(
+                tx + k * tw * 0.15 - s * 0.015,
+                top + s * 0.12,
+                tx + k * tw * 0.15 + s * 0.015,
+                top + s * 0.2,
+                _window_color(c),
+            )
     c.rect(x - s * 0.08, y - s * 0.18, x + s * 0.08, y, c.lit((50, 40, 35)))
     c.ellipse(x, y - s * 0.18, s * 0.08, s * 0.08, c.lit((50, 40, 35)))
 
 
-def _crenels(c: Canvas, x0: float, x1: float, top: float, size: float, fill: tuple[int, int, int, int]) -> None:
+def _crenels(
+    c: Canvas, span: tuple[float, float], top: float, size: float, fill: tuple[int, int, int, int]
+) -> None:
+    x0, x1 = span
     x = x0
     while x < x1 - size:
         c.rect(x, top - size, x + size, top, fill)
@@ -263,14 +323,20 @@ def house(c: Canvas, p: Placement) -> None:
         c.glow(x, y - h * 0.5, s * 0.5, (255, 200, 110), 14)
     for i in range(5):
         r = s * (0.04 + i * 0.025)
-        c.ellipse(x - w / 2 + s * 0.25 + i * s * 0.06, y - h - s * 0.5 - i * s * 0.1, r, r, (220, 220, 225, 120))
+        c.ellipse(
+            x - w / 2 + s * 0.25 + i * s * 0.06, y - h - s * 0.5 - i * s * 0.1, r, r, (220, 220, 225, 120)
+        )
 
 
 def market(c: Canvas, p: Placement) -> None:
     """A row of stalls under striped awnings, with crates of fruit and a few shoppers."""
     _, y, s = _where(c, p)
-    stripes = [((220, 60, 60), (250, 245, 235)), ((40, 120, 190), (250, 245, 235)), ((240, 180, 40), (250, 245, 235)),
-               ((60, 150, 90), (250, 245, 235))]
+    stripes = [
+        ((220, 60, 60), (250, 245, 235)),
+        ((40, 120, 190), (250, 245, 235)),
+        ((240, 180, 40), (250, 245, 235)),
+        ((60, 150, 90), (250, 245, 235)),
+    ]
     count = max(3, round(c.w / (s * 1.0)))
     width = c.w / count
     for i in range(count):
@@ -281,16 +347,35 @@ def market(c: Canvas, p: Placement) -> None:
         for k in range(6):
             sx0 = x0 + (x1 - x0) * k / 6
             sx1 = x0 + (x1 - x0) * (k + 1) / 6
-            c.poly([(sx0, top), (sx1, top), (sx1 + width * 0.02, top + s * 0.2), (sx0 + width * 0.02, top + s * 0.2)],
-                   c.lit(a if k % 2 else b))
-            c.ellipse((sx0 + sx1) / 2 + width * 0.01, top + s * 0.2, (sx1 - sx0) / 2, s * 0.04, c.lit(a if k % 2 else b))
+            c.poly(
+                [
+                    (sx0, top),
+                    (sx1, top),
+                    (sx1 + width * 0.02, top + s * 0.2),
+                    (sx0 + width * 0.02, top + s * 0.2),
+                ],
+                c.lit(a if k % 2 else b),
+            )
+            c.ellipse(
+                (sx0 + sx1) / 2 + width * 0.01,
+                top + s * 0.2,
+                (sx1 - sx0) / 2,
+                s * 0.04,
+                c.lit(a if k % 2 else b),
+            )
         c.line([(x0 + width * 0.03, top), (x0 + width * 0.03, y)], c.lit((90, 70, 50)), s * 0.02)
         c.line([(x1, top), (x1, y)], c.lit((90, 70, 50)), s * 0.02)
         c.rect(x0, y - s * 0.28, x1, y, c.lit((150, 105, 65)))
         for _ in range(12):
             fx, fy = c.rng.uniform(x0 + width * 0.05, x1 - width * 0.05), y - s * c.rng.uniform(0.28, 0.34)
             r = s * 0.035
-            c.ellipse(fx, fy, r, r, c.lit(c.rng.choice(((230, 60, 40), (250, 160, 30), (120, 180, 50), (240, 220, 60)))))
+            c.ellipse(
+                fx,
+                fy,
+                r,
+                r,
+                c.lit(c.rng.choice(((230, 60, 40), (250, 160, 30), (120, 180, 50), (240, 220, 60)))),
+            )
 
 
 def tower(c: Canvas, p: Placement) -> None:
@@ -300,7 +385,9 @@ def tower(c: Canvas, p: Placement) -> None:
     w = s * 0.18
     c.rect(x - w / 2, y - s * 0.8, x + w / 2, y, stone)
     c.rect(x - w * 0.6, y - s * 0.82, x + w * 0.6, y - s * 0.78, c.lit((140, 125, 110)))
-    c.poly([(x - w * 0.6, y - s * 0.82), (x + w * 0.6, y - s * 0.82), (x, y - s * 1.15)], c.lit((80, 100, 90)))
+    c.poly(
+        [(x - w * 0.6, y - s * 0.82), (x + w * 0.6, y - s * 0.82), (x, y - s * 1.15)], c.lit((80, 100, 90))
+    )
     cy, r = y - s * 0.68, w * 0.34
     c.ellipse(x, cy, r * 1.1, r * 1.1, c.lit((70, 60, 50)))
     c.ellipse(x, cy, r, r, c.lit((245, 240, 220)))
@@ -316,8 +403,12 @@ def windmill(c: Canvas, p: Placement) -> None:
     """A tapered mill with a cap and four lattice sails."""
     x, y, s = _where(c, p)
     body = c.lit((230, 220, 200))
-    c.poly([(x - s * 0.14, y), (x + s * 0.14, y), (x + s * 0.09, y - s * 0.6), (x - s * 0.09, y - s * 0.6)], body)
-    c.poly([(x - s * 0.11, y - s * 0.6), (x + s * 0.11, y - s * 0.6), (x, y - s * 0.72)], c.lit((120, 60, 50)))
+    c.poly(
+        [(x - s * 0.14, y), (x + s * 0.14, y), (x + s * 0.09, y - s * 0.6), (x - s * 0.09, y - s * 0.6)], body
+    )
+    c.poly(
+        [(x - s * 0.11, y - s * 0.6), (x + s * 0.11, y - s * 0.6), (x, y - s * 0.72)], c.lit((120, 60, 50))
+    )
     c.rect(x - s * 0.04, y - s * 0.15, x + s * 0.04, y, c.lit((100, 70, 45)))
     hub = (x, y - s * 0.6)
     turn = c.rng.uniform(0, math.pi / 2)
@@ -328,9 +419,12 @@ def windmill(c: Canvas, p: Placement) -> None:
         length = s * 0.5
         end = (hub[0] + dx * length, hub[1] + dy * length)
         c.line([hub, end], c.lit((90, 65, 45)), s * 0.02)
-        sail = [(hub[0] + dx * length * 0.2, hub[1] + dy * length * 0.2),
-                (end[0], end[1]), (end[0] + nx * s * 0.1, end[1] + ny * s * 0.1),
-                (hub[0] + dx * length * 0.2 + nx * s * 0.1, hub[1] + dy * length * 0.2 + ny * s * 0.1)]
+        sail = [
+            (hub[0] + dx * length * 0.2, hub[1] + dy * length * 0.2),
+            (end[0], end[1]),
+            (end[0] + nx * s * 0.1, end[1] + ny * s * 0.1),
+            (hub[0] + dx * length * 0.2 + nx * s * 0.1, hub[1] + dy * length * 0.2 + ny * s * 0.1),
+        ]
         c.poly(sail, c.lit((245, 240, 230), 220), outline=c.lit((90, 65, 45)))
     c.ellipse(hub[0], hub[1], s * 0.025, s * 0.025, c.lit((60, 45, 35)))
 
@@ -351,10 +445,21 @@ def waterfall(c: Canvas, p: Placement) -> None:
     x, y, s = _where(c, p)
     rock = c.lit((105, 95, 90))
     top = y - s
-    c.poly([(x - s * 0.9, y), (x - s * 0.7, top + s * 0.1), (x - s * 0.3, top), (x + s * 0.3, top),
-            (x + s * 0.75, top + s * 0.15), (x + s * 0.95, y)], rock)
-    c.poly([(x - s * 0.9, y), (x - s * 0.7, top + s * 0.1), (x - s * 0.45, top + s * 0.4), (x - s * 0.6, y)],
-           c.lit((85, 78, 74)))
+    c.poly(
+        [
+            (x - s * 0.9, y),
+            (x - s * 0.7, top + s * 0.1),
+            (x - s * 0.3, top),
+            (x + s * 0.3, top),
+            (x + s * 0.75, top + s * 0.15),
+            (x + s * 0.95, y),
+        ],
+        rock,
+    )
+    c.poly(
+        [(x - s * 0.9, y), (x - s * 0.7, top + s * 0.1), (x - s * 0.45, top + s * 0.4), (x - s * 0.6, y)],
+        c.lit((85, 78, 74)),
+    )
     fall = c.lit((150, 200, 230))
     c.rect(x - s * 0.22, top, x + s * 0.22, y, fall)
     for _ in range(18):
@@ -388,8 +493,11 @@ def river(c: Canvas, p: Placement) -> None:
         i = c.rng.randrange(2, 24)
         t = i / 24
         mx = (left[i][0] + right[i][0]) / 2 + c.rng.uniform(-0.3, 0.3) * (right[i][0] - left[i][0])
-        c.line([(mx - c.w * 0.02 * t, left[i][1]), (mx + c.w * 0.02 * t, left[i][1])], (255, 255, 255, 110),
-               c.h * 0.004)
+        c.line(
+            [(mx - c.w * 0.02 * t, left[i][1]), (mx + c.w * 0.02 * t, left[i][1])],
+            (255, 255, 255, 110),
+            c.h * 0.004,
+        )
 
 
 def road(c: Canvas, p: Placement) -> None:
@@ -397,8 +505,15 @@ def road(c: Canvas, p: Placement) -> None:
     vx = c.w * (0.3 + 0.4 * p.x)
     bottom_half = c.w * 0.3
     cx = c.w / 2
-    c.poly([(vx - c.w * 0.005, c.horizon), (vx + c.w * 0.005, c.horizon), (cx + bottom_half, c.h),
-            (cx - bottom_half, c.h)], c.lit((85, 85, 90)))
+    c.poly(
+        [
+            (vx - c.w * 0.005, c.horizon),
+            (vx + c.w * 0.005, c.horizon),
+            (cx + bottom_half, c.h),
+            (cx - bottom_half, c.h),
+        ],
+        c.lit((85, 85, 90)),
+    )
     for k in range(12):
         t0, t1 = (k / 12) ** 1.8, ((k + 0.5) / 12) ** 1.8
         y0, y1 = c.horizon + (c.h - c.horizon) * t0, c.horizon + (c.h - c.horizon) * t1
@@ -445,13 +560,32 @@ def wheat(c: Canvas, p: Placement) -> None:
         for k in range(5):
             ky = top[1] + height * 0.04 * k
             c.ellipse(top[0] - height * 0.02, ky, height * 0.018, height * 0.03, c.lit((235, 195, 95)))
-            c.ellipse(top[0] + height * 0.02, ky + height * 0.02, height * 0.018, height * 0.03, c.lit((215, 170, 75)))
+            c.ellipse(
+                top[0] + height * 0.02,
+                ky + height * 0.02,
+                height * 0.018,
+                height * 0.03,
+                c.lit((215, 170, 75)),
+            )
     del p
 
 
 DRAWERS = {
-    "lighthouse": lighthouse, "volcano": volcano, "lava": lava, "station": station, "harbour": harbour,
-    "bridge": bridge, "castle": castle, "house": house, "market": market, "tower": tower,
-    "windmill": windmill, "tent": tent, "waterfall": waterfall, "river": river, "road": road,
-    "flowers": flowers, "wheat": wheat,
+    "lighthouse": lighthouse,
+    "volcano": volcano,
+    "lava": lava,
+    "station": station,
+    "harbour": harbour,
+    "bridge": bridge,
+    "castle": castle,
+    "house": house,
+    "market": market,
+    "tower": tower,
+    "windmill": windmill,
+    "tent": tent,
+    "waterfall": waterfall,
+    "river": river,
+    "road": road,
+    "flowers": flowers,
+    "wheat": wheat,
 }

@@ -8,6 +8,7 @@ from PIL import Image
 
 from videogen.providers.illustrator.canvas import Canvas, mix, shift
 from videogen.providers.illustrator.lexicon import TimeOfDay
+from videogen.providers.illustrator.planner import AFLOAT
 
 WATER_PLACES = frozenset({"sea", "island"})
 
@@ -49,18 +50,24 @@ def clouds(c: Canvas) -> None:
         cx = c.rng.uniform(-0.1, 1.1) * c.w
         cy = c.rng.uniform(0.02, 0.35 if heavy else 0.45) * c.horizon
         size = c.h * c.rng.uniform(0.05, 0.1) * (1.6 if heavy else 1.0)
-        color = (60, 62, 72, 150) if "storm" in c.weather else (120, 125, 135, 120) if heavy else (
-            255, 255, 255, 60 if c.dark else 130)
+        color = (
+            (60, 62, 72, 150)
+            if "storm" in c.weather
+            else (120, 125, 135, 120)
+            if heavy
+            else (255, 255, 255, 60 if c.dark else 130)
+        )
         if c.dark and not heavy:
-            color = (180, 190, 220, 25)
+            color = (150, 160, 200, 12)
         for _ in range(c.rng.randint(4, 7)):
             dx, dy = c.rng.uniform(-2.2, 2.2) * size, c.rng.uniform(-0.5, 0.3) * size
             r = size * c.rng.uniform(0.7, 1.3)
             c.ellipse(cx + dx, cy + dy, r * 1.4, r, color)
 
 
-def far_land(c: Canvas, *, jagged: bool, color: tuple[int, int, int], layers: int = 2,
-             height: float = 0.08) -> None:
+def far_land(
+    c: Canvas, *, jagged: bool, color: tuple[int, int, int], layers: int = 2, height: float = 0.08
+) -> None:
     """Ranges of hills or mountains on the horizon, fading into the haze with distance."""
     for layer in range(layers):
         depth = 1 - layer / layers
@@ -128,19 +135,41 @@ def desert(c: Canvas) -> None:
 
 
 def sea(c: Canvas) -> None:
-    if c.rng.random() < 0.6:
+    """Open water; a far coast when something stands on it, a beach in front when something walks there."""
+    ashore = [placed for placed in c.plan.subjects if placed.subject not in AFLOAT]
+    if ashore or c.rng.random() < 0.6:
         far_land(c, jagged=c.rng.random() < 0.5, color=(80, 110, 120), layers=1, height=0.04)
     water(c)
+    if any(placed.depth > 0.8 for placed in ashore):
+        beach(c)
+
+
+def beach(c: Canvas) -> None:
+    """A sandy beach across the foreground, with the wash of the last wave."""
+    shore = c.ridge(c.ground_y(0.8), c.h * 0.015, jagged=False)
+    c.fill_below([(x, y + c.h * 0.01) for x, y in shore], (255, 255, 255, 120))
+    c.fill_below(shore, c.lit((225, 200, 150)))
 
 
 def island(c: Canvas) -> None:
     water(c)
+    if any(placed.depth > 0.8 for placed in c.plan.subjects if placed.subject not in AFLOAT):
+        beach(c)
     cx, w = c.w * c.rng.uniform(0.35, 0.65), c.w * c.rng.uniform(0.3, 0.45)
     base = c.ground_y(0.12)
-    hump = [(cx - w / 2 + w * i / 40, base - c.h * 0.12 * math.sin(math.pi * i / 40) ** 0.7) for i in range(41)]
+    hump = [
+        (cx - w / 2 + w * i / 40, base - c.h * 0.12 * math.sin(math.pi * i / 40) ** 0.7) for i in range(41)
+    ]
     c.poly(hump, c.lit((70, 130, 70), far=0.2))
-    c.poly([(cx - w / 2, base), (cx + w / 2, base), (cx + w / 2 * 1.05, base + c.h * 0.01),
-            (cx - w / 2 * 1.05, base + c.h * 0.01)], c.lit((225, 205, 150)))
+    c.poly(
+        [
+            (cx - w / 2, base),
+            (cx + w / 2, base),
+            (cx + w / 2 * 1.05, base + c.h * 0.01),
+            (cx - w / 2 * 1.05, base + c.h * 0.01),
+        ],
+        c.lit((225, 205, 150)),
+    )
     for i in range(c.rng.randint(2, 4)):
         _palm(c, cx - w * 0.3 + w * 0.6 * i / 3, base - c.h * 0.02, c.h * 0.09)
 
@@ -174,8 +203,14 @@ def skyline(c: Canvas, base: float, *, far: bool) -> None:
         bh = c.h * c.rng.uniform(0.12, 0.32) * (1.3 if far else 1.0)
         c.rect(x, base - bh, x + bw, base, body)
         if c.rng.random() < 0.2:
-            c.poly([(x + bw * 0.3, base - bh), (x + bw * 0.5, base - bh - c.h * 0.05),
-                    (x + bw * 0.7, base - bh)], body)
+            c.poly(
+                [
+                    (x + bw * 0.3, base - bh),
+                    (x + bw * 0.5, base - bh - c.h * 0.05),
+                    (x + bw * 0.7, base - bh),
+                ],
+                body,
+            )
         win = max(1.0, c.h * 0.011)
         wy = base - bh + win * 1.5
         while wy < base - win * 2:
@@ -206,8 +241,12 @@ def space(c: Canvas) -> None:
 def underwater(c: Canvas) -> None:
     """Below the surface: blue deepening downwards, light shafts, a sandy floor, weed and bubbles."""
     gradient = Image.linear_gradient("L").resize((c.w, c.h), Image.Resampling.BILINEAR)
-    c.image.paste(Image.composite(Image.new("RGB", (c.w, c.h), (8, 40, 80)),
-                                  Image.new("RGB", (c.w, c.h), (40, 150, 190)), gradient), (0, 0))
+    c.image.paste(
+        Image.composite(
+            Image.new("RGB", (c.w, c.h), (8, 40, 80)), Image.new("RGB", (c.w, c.h), (40, 150, 190)), gradient
+        ),
+        (0, 0),
+    )
     for _ in range(5):
         x = c.rng.uniform(0, c.w)
         spread = c.w * c.rng.uniform(0.04, 0.1)
@@ -240,21 +279,35 @@ def cave_mouth(c: Canvas) -> None:
     for i in range(48):
         a = 2 * math.pi * i / 48
         wobble = 1 + c.rng.uniform(-0.12, 0.08)
-        points.append((cx + math.cos(a) * rx * wobble, cy + math.sin(a) * ry * wobble * (0.8 if a < math.pi else 1)))
+        points.append(
+            (cx + math.cos(a) * rx * wobble, cy + math.sin(a) * ry * wobble * (0.8 if a < math.pi else 1))
+        )
     hole.polygon(points, fill=0)
     c.image.paste(c.lit((55, 45, 40))[:3], (0, 0, c.w, c.h), mask)
     for _ in range(c.rng.randint(6, 12)):
         x = c.rng.uniform(0.1, 0.9) * c.w
         length = c.h * c.rng.uniform(0.06, 0.16)
         top = cy - ry * 0.95
-        c.poly([(x - c.h * 0.02, top - c.h * 0.05), (x + c.h * 0.02, top - c.h * 0.05), (x, top + length)],
-               c.lit((70, 58, 50)))
+        c.poly(
+            [(x - c.h * 0.02, top - c.h * 0.05), (x + c.h * 0.02, top - c.h * 0.05), (x, top + length)],
+            c.lit((70, 58, 50)),
+        )
     c.rect(0, c.h * 0.86, c.w, c.h, c.lit((75, 62, 55)))
     c.horizon = c.h * 0.8
 
 
-PLACES = {"countryside": countryside, "forest": forest, "mountain": mountain, "desert": desert, "sea": sea,
-          "island": island, "city": city, "space": space, "underwater": underwater, "cave": countryside}
+PLACES = {
+    "countryside": countryside,
+    "forest": forest,
+    "mountain": mountain,
+    "desert": desert,
+    "sea": sea,
+    "island": island,
+    "city": city,
+    "space": space,
+    "underwater": underwater,
+    "cave": countryside,
+}
 
 
 def _snowy(c: Canvas, color: tuple[int, int, int]) -> tuple[int, int, int]:
@@ -277,13 +330,20 @@ def tree(c: Canvas, x: float, y: float, size: float, *, conifer: bool, far: floa
             half = size * (0.18 + tier * 0.08)
             c.poly([(x, top), (x - half, top + size * 0.45), (x + half, top + size * 0.45)], crown)
             if "snow" in c.weather:
-                c.poly([(x, top), (x - half * 0.4, top + size * 0.18), (x + half * 0.4, top + size * 0.18)],
-                       c.lit((245, 248, 255)))
+                c.poly(
+                    [(x, top), (x - half * 0.4, top + size * 0.18), (x + half * 0.4, top + size * 0.18)],
+                    c.lit((245, 248, 255)),
+                )
     else:
         r = size * 0.33
         c.ellipse(x, y - size * 0.35 - r * 0.8, r, r, crown)
-        c.ellipse(x - r * 0.3, y - size * 0.35 - r * 1.1, r * 0.6, r * 0.6,
-                  c.lit(shift((60, 130, 70), c.plan.hue), far=far))
+        c.ellipse(
+            x - r * 0.3,
+            y - size * 0.35 - r * 1.1,
+            r * 0.6,
+            r * 0.6,
+            c.lit(shift((60, 130, 70), c.plan.hue), far=far),
+        )
 
 
 def _cactus(c: Canvas, x: float, y: float, size: float) -> None:
@@ -294,7 +354,9 @@ def _cactus(c: Canvas, x: float, y: float, size: float) -> None:
     for side in (-1, 1):
         arm_y = y - size * c.rng.uniform(0.4, 0.7)
         c.rect(x, arm_y - w * 0.8, x + side * size * 0.3, arm_y + w * 0.8, green)
-        c.rect(x + side * size * 0.3 - w * 0.8, arm_y - size * 0.3, x + side * size * 0.3 + w * 0.8, arm_y, green)
+        c.rect(
+            x + side * size * 0.3 - w * 0.8, arm_y - size * 0.3, x + side * size * 0.3 + w * 0.8, arm_y, green
+        )
 
 
 def _palm(c: Canvas, x: float, y: float, size: float) -> None:
@@ -303,5 +365,8 @@ def _palm(c: Canvas, x: float, y: float, size: float) -> None:
     for angle in range(0, 360, 60):
         a = math.radians(angle + 20)
         end = (top[0] + math.cos(a) * size * 0.5, top[1] + math.sin(a) * size * 0.25 + size * 0.12)
-        c.line([top, ((top[0] + end[0]) / 2, min(top[1], end[1]) - size * 0.08), end], c.lit((40, 120, 60)),
-               size * 0.05)
+        c.line(
+            [top, ((top[0] + end[0]) / 2, min(top[1], end[1]) - size * 0.08), end],
+            c.lit((40, 120, 60)),
+            size * 0.05,
+        )

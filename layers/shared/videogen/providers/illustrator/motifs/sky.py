@@ -11,7 +11,7 @@ from videogen.providers.illustrator.planner import Placement
 
 
 def moon(c: Canvas, p: Placement) -> None:
-    """A large moon with its glow and a few craters; a crescent by variant."""
+    """A large full moon with its glow and a few craters."""
     x, s = p.x * c.w, p.scale * c.h
     y = c.horizon * (0.2 + 0.15 * (p.variant % 10) / 10)
     r = s * 0.5
@@ -20,9 +20,6 @@ def moon(c: Canvas, p: Placement) -> None:
     for k in range(4):
         a = k * 1.9 + p.variant
         c.ellipse(x + math.cos(a) * r * 0.45, y + math.sin(a) * r * 0.45, r * 0.15, r * 0.15, (215, 210, 190))
-    if p.variant % 3 == 0:
-        off = r * 0.5
-        c.ellipse(x + off, y - off * 0.3, r, r, mix(c.sky_top, c.haze, y / max(1.0, c.horizon) * 0.7))
 
 
 def stars(c: Canvas, p: Placement) -> None:
@@ -33,8 +30,19 @@ def stars(c: Canvas, p: Placement) -> None:
         c.ellipse(x, y, r, r, (255, 255, 240, 255))
     for _ in range(10):
         x, y, r = c.rng.uniform(0, c.w), c.rng.uniform(0, c.horizon * 0.7), c.h * c.rng.uniform(0.01, 0.02)
-        c.poly([(x, y - r), (x + r * 0.15, y - r * 0.15), (x + r, y), (x + r * 0.15, y + r * 0.15), (x, y + r),
-                (x - r * 0.15, y + r * 0.15), (x - r, y), (x - r * 0.15, y - r * 0.15)], (255, 255, 230, 255))
+        c.poly(
+            [
+                (x, y - r),
+                (x + r * 0.15, y - r * 0.15),
+                (x + r, y),
+                (x + r * 0.15, y + r * 0.15),
+                (x, y + r),
+                (x - r * 0.15, y + r * 0.15),
+                (x - r, y),
+                (x - r * 0.15, y - r * 0.15),
+            ],
+            (255, 255, 230, 255),
+        )
     for k in range(30):
         t = k / 29
         c.glow(c.w * t, c.horizon * (0.7 - 0.5 * t), c.h * 0.07, (200, 190, 255), 6, rings=3)
@@ -47,16 +55,24 @@ def planet(c: Canvas, p: Placement) -> None:
     y = c.horizon * 0.4
     r = s * 0.5
     base = ((210, 170, 120), (120, 160, 210), (200, 110, 90), (150, 200, 170))[p.variant % 4]
-    c.draw.ellipse((x - r * 1.9, y - r * 0.45, x + r * 1.9, y + r * 0.45), outline=(230, 215, 190, 220),
-                   width=max(1, round(r * 0.12)))
+    c.draw.ellipse(
+        (x - r * 1.9, y - r * 0.45, x + r * 1.9, y + r * 0.45),
+        outline=(230, 215, 190, 220),
+        width=max(1, round(r * 0.12)),
+    )
     c.ellipse(x, y, r, r, base)
     for k in range(-3, 4):
         by = y + k * r * 0.25
         half = math.sqrt(max(0.0, r * r - (by - y) ** 2))
         c.rect(x - half, by - r * 0.05, x + half, by + r * 0.05, (*mix(base, (255, 255, 255), 0.25), 140))
     c.draw.chord((x - r, y - r, x + r, y + r), 300, 120, fill=(0, 0, 20, 90))
-    c.draw.arc((x - r * 1.9, y - r * 0.45, x + r * 1.9, y + r * 0.45), 0, 180, fill=(230, 215, 190, 230),
-               width=max(1, round(r * 0.12)))
+    c.draw.arc(
+        (x - r * 1.9, y - r * 0.45, x + r * 1.9, y + r * 0.45),
+        0,
+        180,
+        fill=(230, 215, 190, 230),
+        width=max(1, round(r * 0.12)),
+    )
 
 
 def birds(c: Canvas, p: Placement) -> None:
@@ -71,8 +87,17 @@ def birds(c: Canvas, p: Placement) -> None:
         y = y0 + abs(arm) * s * 1.4 + c.rng.uniform(-0.5, 0.5) * s
         size = s * c.rng.uniform(0.7, 1.2)
         flap = c.rng.uniform(0.2, 0.6)
-        c.line([(x - size, y - size * flap), (x - size * 0.4, y - size * 0.1), (x, y), (x + size * 0.4, y - size * 0.1),
-                (x + size, y - size * flap)], color, max(1.0, size / 4.5))
+        c.line(
+            [
+                (x - size, y - size * flap),
+                (x - size * 0.4, y - size * 0.1),
+                (x, y),
+                (x + size * 0.4, y - size * 0.1),
+                (x + size, y - size * flap),
+            ],
+            color,
+            max(1.0, size / 4.5),
+        )
 
 
 def rainbow(c: Canvas, p: Placement) -> None:
@@ -80,12 +105,24 @@ def rainbow(c: Canvas, p: Placement) -> None:
     cx = p.x * c.w
     r = c.w * 0.45
     band = c.h * 0.018
-    colors = ((230, 60, 60), (250, 150, 40), (250, 230, 60), (80, 190, 80), (60, 130, 220), (90, 70, 180),
-              (150, 80, 190))
+    colors = (
+        (230, 60, 60),
+        (250, 150, 40),
+        (250, 230, 60),
+        (80, 190, 80),
+        (60, 130, 220),
+        (90, 70, 180),
+        (150, 80, 190),
+    )
     for k, color in enumerate(colors):
         rr = r - k * band
-        c.draw.arc((cx - rr, c.horizon - rr, cx + rr, c.horizon + rr), 180, 360, fill=(*color, 150),
-                   width=max(1, round(band)))
+        c.draw.arc(
+            (cx - rr, c.horizon - rr, cx + rr, c.horizon + rr),
+            180,
+            360,
+            fill=(*color, 150),
+            width=max(1, round(band)),
+        )
 
 
 def sun(c: Canvas, p: Placement) -> None:
@@ -96,8 +133,14 @@ def sun(c: Canvas, p: Placement) -> None:
     c.glow(x, y, r * 3.5, (255, 230, 150), 25)
     for k in range(12):
         a = k * math.pi / 6
-        c.line([(x + math.cos(a) * r * 1.3, y + math.sin(a) * r * 1.3), (x + math.cos(a) * r * 1.8, y + math.sin(a) * r * 1.8)],
-               (255, 220, 100, 220), r * 0.12)
+        c.line(
+            [
+                (x + math.cos(a) * r * 1.3, y + math.sin(a) * r * 1.3),
+                (x + math.cos(a) * r * 1.8, y + math.sin(a) * r * 1.8),
+            ],
+            (255, 220, 100, 220),
+            r * 0.12,
+        )
     c.ellipse(x, y, r, r, (255, 225, 110))
 
 
@@ -107,8 +150,11 @@ def rain(c: Canvas) -> None:
     for _ in range(int(c.w * c.h / 1800)):
         x, y = c.rng.uniform(-slant, c.w), c.rng.uniform(0, c.h)
         length = c.h * c.rng.uniform(0.02, 0.05)
-        c.line([(x, y), (x + slant * length / (c.h * 0.03), y + length)], (200, 210, 230, c.rng.randint(60, 140)),
-               max(1.0, c.h * 0.0015))
+        c.line(
+            [(x, y), (x + slant * length / (c.h * 0.03), y + length)],
+            (200, 210, 230, c.rng.randint(60, 140)),
+            max(1.0, c.h * 0.0015),
+        )
 
 
 def storm(c: Canvas) -> None:
@@ -144,8 +190,10 @@ def fog(c: Canvas) -> None:
     draw = ImageDraw.Draw(veil)
     for k in range(12):
         y = c.horizon * 0.6 + (c.h - c.horizon * 0.6) * k / 12
-        draw.ellipse((c.rng.uniform(-0.5, 0.2) * c.w, y - c.h * 0.06, c.rng.uniform(0.8, 1.5) * c.w, y + c.h * 0.06),
-                     fill=70 + k * 6)
+        draw.ellipse(
+            (c.rng.uniform(-0.5, 0.2) * c.w, y - c.h * 0.06, c.rng.uniform(0.8, 1.5) * c.w, y + c.h * 0.06),
+            fill=70 + k * 6,
+        )
     c.image.paste((215, 220, 225), (0, 0, c.w, c.h), veil)
     c.rect(0, 0, c.w, c.h, (215, 220, 225, 70))
 
