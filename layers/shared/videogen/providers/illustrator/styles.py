@@ -6,10 +6,11 @@ grain), so the same plan always gives the same pixels.
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable
 
-from PIL import Image, ImageChops, ImageEnhance, ImageFilter, ImageOps
+from PIL import Image, ImageChops, ImageEnhance, ImageFilter, ImageOps, ImageStat
 
 from videogen.providers.illustrator.lexicon import Style
 
@@ -60,22 +61,24 @@ def _reduced(image: Image.Image, longest: int) -> Image.Image:
 
 
 def _outlines(image: Image.Image, threshold: int) -> Image.Image:
-    """A mask of the borders between the picture's flat areas: edges of a posterised copy, so gradients
-    and fine texture give few lines and shapes give clean ones. Found on a copy of at most 960 px and
+    """A mask of the borders between the picture's shapes: strong edges only, so a sky's gradient gives
+    no lines and a roof's edge does. The picture's tones are spread over the whole range first, so shapes
+    in a dark (night) or pale (fog) picture are outlined too. Found on a copy of at most 960 px and
     enlarged, which also gives a large frame its thicker lines."""
-    small = _reduced(image, 960)
-    flat = ImageOps.posterize(small.filter(ImageFilter.BoxBlur(0.6)), 2)
-    r, g, b = flat.filter(ImageFilter.FIND_EDGES).split()
-    edges = ImageChops.lighter(ImageChops.lighter(r, g), b).point(lambda v: 255 if v > threshold else 0)
+    small = _reduced(image, 960).filter(ImageFilter.BoxBlur(0.6))
+    r, g, b = small.filter(ImageFilter.FIND_EDGES).split()
+    tone = ImageOps.equalize(small.convert("L")).filter(ImageFilter.FIND_EDGES)
+    strongest = ImageChops.lighter(ImageChops.lighter(ImageChops.lighter(r, g), b), tone)
+    edges = strongest.point(lambda v: 255 if v > threshold else 0)
     if edges.size != image.size:
         edges = edges.resize(image.size, Image.Resampling.BILINEAR).point(lambda v: 255 if v > 60 else 0)
     return edges
 
 
 def _ink(image: Image.Image, rng: random.Random) -> Image.Image:
-    """Black line art on cream paper: the outlines of the picture's shapes, its shadows hatched, a faint
-    grey wash."""
-    gray = image.convert("L")
+    """Black line art on cream paper: the outlines of the picture's shapes, its darkest parts hatched, a
+    faint grey wash of its tones."""
+    gray = ImageOps.equalize(image.convert("L"))
     lines = _outlines(image, 40)
     spacing = max(3, image.height // 90)
     # Diagonal hatching: one row of the pattern, shifted a pixel per row.
@@ -83,10 +86,10 @@ def _ink(image: Image.Image, rng: random.Random) -> Image.Image:
     hatch = Image.frombytes(
         "L", image.size, b"".join(row[y % spacing : y % spacing + image.width] for y in range(image.height))
     )
-    shadow = gray.point(lambda v: 255 if v < 70 else 0)
+    shadow = gray.point(lambda v: 255 if v < 40 else 0)
     ink = ImageChops.lighter(lines, ImageChops.multiply(hatch, shadow))
     paper = _noise(image.size, 3, rng, 236, 252)
-    wash = ImageOps.posterize(gray, 2).point(lambda v: 255 - (255 - v) // 4)
+    wash = ImageOps.posterize(gray, 2).point(lambda v: 255 - (255 - v) // 5)
     base = ImageChops.multiply(
         Image.merge("RGB", (paper, paper, paper.point(lambda v: v - 16))),
         Image.merge("RGB", (wash, wash, wash)),
@@ -98,7 +101,7 @@ def _neon(image: Image.Image, rng: random.Random) -> Image.Image:
     """Near black, with every outline glowing in the picture's own colour, saturated."""
     del rng
     vivid = ImageEnhance.Brightness(ImageEnhance.Color(image).enhance(3.0)).enhance(1.6)
-    lines = _outlines(image, 40)
+    lines = _outlines(image, 36)
     tubes = Image.composite(vivid, Image.new("RGB", image.size, (0, 0, 0)), lines)
     small = _reduced(tubes, 480)
     glow = small.filter(ImageFilter.GaussianBlur(max(1.0, small.height / 110))).resize(
@@ -111,6 +114,11 @@ def _neon(image: Image.Image, rng: random.Random) -> Image.Image:
 def _noir(image: Image.Image, rng: random.Random) -> Image.Image:
     """Greyscale with hard contrast, light falling through blinds, a vignette and film grain."""
     gray = ImageOps.autocontrast(image.convert("L"), cutoff=1)
+    # A night scene is lifted towards a mid grey first: noir is hard light, not a black frame.
+    mean = max(1.0, ImageStat.Stat(gray.reduce(8)).mean[0])
+    if mean < 100:
+        gamma = max(0.45, math.log(100 / 255) / math.log(mean / 255))
+        gray = gray.point(lambda v: round(255 * (v / 255) ** gamma))
     # An S-curve: hard light, but shadows keep their shapes.
     hard = gray.point(lambda v: round(255 / (1 + 2.718 ** (-(v - 110) / 28))))
     w, h = image.size

@@ -123,21 +123,36 @@ def volcano(c: Canvas, p: Placement) -> None:
 
 
 def lava(c: Canvas, p: Placement) -> None:
-    """Rivers of molten rock across the foreground, glowing through a dark crust."""
-    _, y, s = _where(c, p)
-    base = c.ground_y(0.55)
-    for _k in range(3):
-        x0 = c.rng.uniform(0.1, 0.9) * c.w
-        points: list[Point] = []
-        for i in range(12):
-            t = i / 11
-            points.append((x0 + math.sin(t * 5 + x0) * c.w * 0.08, base + (c.h - base) * t))
-        width = c.h * 0.05
-        c.line(points, (90, 30, 20, 255), width * 1.5)
-        c.line(points, (255, 100, 25, 255), width)
-        c.line(points, (255, 200, 80, 255), width * 0.35)
-    c.glow(c.w / 2, c.h, c.h * 0.5, (255, 110, 40), 25)
-    del y, s
+    """Tongues of molten rock flowing towards the viewer: a dark crust, a glowing core, bright cracks."""
+    c.glow(c.w / 2, c.h, c.h * 0.6, (255, 110, 40), 25)
+    for k in range(3):
+        x0 = c.w * (0.2 + 0.3 * k + c.rng.uniform(-0.08, 0.08))
+        drift = c.rng.uniform(-0.15, 0.15) * c.w
+        left: list[Point] = []
+        right: list[Point] = []
+        for i in range(13):
+            t = i / 12
+            y = c.ground_y(0.12 + 0.88 * t)
+            cx = x0 + drift * t + math.sin(t * 6 + k) * c.w * 0.015
+            half = c.w * (0.003 + 0.06 * t) * (1 + 0.25 * math.sin(t * 9 + k))
+            left.append((cx - half, y))
+            right.append((cx + half, y))
+        outline = [*left, *reversed(right)]
+        c.poly(outline, (70, 25, 20, 255))
+        core = [((lx + rx) / 2 - (rx - lx) * 0.32, ly) for (lx, ly), (rx, _) in zip(left, right, strict=True)]
+        core_r = [
+            ((lx + rx) / 2 + (rx - lx) * 0.32, ly) for (lx, ly), (rx, _) in zip(left, right, strict=True)
+        ]
+        c.poly([*core, *reversed(core_r)], (255, 105, 25, 255))
+        for i in range(1, 12):
+            (lx, ly), (rx, _) = left[i], right[i]
+            mid = (lx + rx) / 2 + c.rng.uniform(-0.2, 0.2) * (rx - lx)
+            c.line(
+                [(mid - (rx - lx) * 0.15, ly), (mid + (rx - lx) * 0.1, ly + c.h * 0.01)],
+                (255, 220, 100, 255),
+                max(1.0, c.h * 0.004),
+            )
+    del p
 
 
 def station(c: Canvas, p: Placement) -> None:

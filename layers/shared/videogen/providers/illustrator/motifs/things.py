@@ -163,6 +163,7 @@ def ship(c: Canvas, p: Placement) -> None:
     """A ship on the water: a steamer with funnels, or a tall ship under sail, by variant."""
     x, y, s, d = _where(c, p)
     y = min(y, c.ground_y(0.45))
+    x = min(max(x, s * 1.2), c.w - s * 1.2)  # the whole ship in frame
     hull = c.lit((40, 40, 50) if p.variant % 3 else (120, 30, 30))
     L = s * 2.2
     c.poly(
@@ -685,8 +686,8 @@ def crowd(c: Canvas, p: Placement) -> None:
     """Many people in rows, smaller towards the back."""
     _x, y, s, _d = _where(c, p)
     for row in range(3):
-        ry = y - s * 0.35 * (2 - row)
-        size = s * (1.6 + row * 0.35)
+        ry = y - s * 0.3 * (2 - row)
+        size = s * (1.2 + row * 0.3)
         step = size * 0.3
         fx = c.rng.uniform(0, step)
         while fx < c.w:
