@@ -494,6 +494,8 @@ SUBJECTS: Final[dict[str, Subject]] = {
             "soldier",
             "old man",
             "old woman",
+            "keeper",
+            "lighthouse keeper",
             "worker",
             "student",
             "teacher",

@@ -52,7 +52,7 @@ def _paint_exterior(c: Canvas) -> tuple[str, ...]:
             if SUBJECTS[placed.subject].kind is Kind.SKY and placed.subject != "birds":
                 DRAWERS[placed.subject](c, placed)
                 drawn.append(placed.subject)
-    PLACES.get(plan.place, PLACES["countryside"])(c) if outside else PLACES["underwater"](c)
+    PLACES.get(plan.place, PLACES["countryside"])(c)
     cave = plan.place == "cave"
     for placed in plan.subjects:
         kind = SUBJECTS[placed.subject].kind
@@ -80,12 +80,16 @@ def _paint_interior(c: Canvas) -> tuple[str, ...]:
     outside = tuple(placed for placed in plan.subjects if placed.subject not in INDOOR)
     view_plan = replace(plan, setting="exterior", room="", subjects=outside)
     seen: list[str] = []
+    views: dict[tuple[int, int], Image.Image] = {}
 
     def view(width: int, height: int) -> Image.Image:
-        window = Canvas(view_plan, width, height, view=True)
-        names = _paint_exterior(window)
-        seen.extend(name for name in names if name not in seen)
-        return window.image
+        # Windows of one size show the same view: painted once.
+        if (width, height) not in views:
+            window = Canvas(view_plan, width, height, view=True)
+            names = _paint_exterior(window)
+            seen.extend(name for name in names if name not in seen)
+            views[width, height] = window.image
+        return views[width, height]
 
     interior(c, view)
     drawn = list(seen)

@@ -35,7 +35,7 @@ def _flat(image: Image.Image, rng: random.Random) -> Image.Image:
 
 def _watercolor(image: Image.Image, rng: random.Random) -> Image.Image:
     """Soft edges, colours pooling darker at their borders, lightened, on textured paper."""
-    small = _reduced(image, 640)
+    small = _reduced(image, 800)
     radius = max(1.0, small.height / 260)
     blurred = small.filter(ImageFilter.GaussianBlur(radius))
     soft = blurred.resize(image.size, Image.Resampling.BILINEAR)

@@ -147,7 +147,7 @@ def sun(c: Canvas, p: Placement) -> None:
 def rain(c: Canvas) -> None:
     """Slanting streaks of rain over everything."""
     slant = c.h * 0.02
-    for _ in range(int(c.w * c.h / 1800)):
+    for _ in range(int(c.w * c.h / 3000)):
         x, y = c.rng.uniform(-slant, c.w), c.rng.uniform(0, c.h)
         length = c.h * c.rng.uniform(0.02, 0.05)
         c.line(

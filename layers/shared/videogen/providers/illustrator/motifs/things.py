@@ -669,6 +669,7 @@ def people(c: Canvas, p: Placement) -> None:
     """One to three people, standing, walking or waving."""
     x, y, s, d = _where(c, p)
     count = 1 + p.variant % 3
+    x = min(max(x, s * (0.2 + 0.18 * count)), c.w - s * (0.2 + 0.18 * count))  # everyone in frame
     for k in range(count):
         fx = x + (k - (count - 1) / 2) * s * 0.35
         figure(
