@@ -150,3 +150,15 @@ def test_a_tall_frame_keeps_its_subjects_smaller() -> None:
     tall = _plan("a lighthouse", size=(720, 1280))
 
     assert tall.subjects[0].scale < wide.subjects[0].scale
+
+
+def test_planning_loads_no_pillow() -> None:
+    # The plan is the deciding half (plan, then paint): it must not need the painting half's libraries.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import videogen.providers.illustrator.planner as p; p.plan_scene('a ship', 1, 64, 36); "
+        "assert not [m for m in sys.modules if m == 'PIL' or m.startswith('PIL.')], 'PIL loaded'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -73,6 +73,8 @@ class Canvas:
         base = 0.5 if height > width * 1.2 else 0.58
         self.horizon = self.h * (base + self.rng.uniform(-0.04, 0.04))
         self.u = min(self.w, self.h * 1.6)  # the size unit: a frame's height, capped for very wide frames
+        #: The top of a bridge's deck once one is drawn: a train then crosses on it.
+        self.deck: float | None = None
         self.image = Image.new("RGB", (width, height), self.haze)
         self.draw = ImageDraw.Draw(self.image, "RGBA")
 

@@ -274,6 +274,7 @@ def bridge(c: Canvas, p: Placement) -> None:
         )
         x += span
     c.rect(0, deck - s * 0.06, c.w, deck, c.lit((120, 108, 95)))
+    c.deck = deck - s * 0.06
     step = s * 0.12
     x = 0.0
     while x < c.w:

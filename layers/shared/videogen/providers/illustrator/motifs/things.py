@@ -32,6 +32,9 @@ def train(c: Canvas, p: Placement) -> None:
     """A locomotive pulling carriages along rails, smoke or a pantograph by variant."""
     _, y, s, d = _where(c, p)
     steam = p.variant % 2 == 0
+    if c.deck is not None:
+        # Over a bridge: on its deck, as large as the bridge allows.
+        y, s = c.deck, min(s, (c.deck - c.horizon * 0.3) / 1.2)
     rails(c, y, s * 0.1)
     h = s * 0.55
     loco_w = s * 1.3
