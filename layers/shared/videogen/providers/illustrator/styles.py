@@ -48,9 +48,15 @@ def _watercolor(image: Image.Image, rng: random.Random) -> Image.Image:
     pooled = ImageChops.multiply(soft, Image.merge("RGB", (edges, edges, edges)))
     light = Image.blend(pooled, Image.new("RGB", image.size, (250, 245, 232)), 0.2)
     blots = _noise(image.size, max(4, image.height // 12), rng, 228, 255)
-    grain = _noise(image.size, 2, rng, 236, 255)
+    grain = _noise(image.size, max(3, image.height // 180), rng, 238, 255)
     paper = ImageChops.multiply(blots, grain)
-    return ImageChops.multiply(light, Image.merge("RGB", (paper, paper, paper)))
+    return _compressible(ImageChops.multiply(light, Image.merge("RGB", (paper, paper, paper))), 5)
+
+
+def _compressible(image: Image.Image, bits: int) -> Image.Image:
+    """``image`` with ``bits`` per channel: the paper's and the film's textures change every pixel a little,
+    which PNG stores at great cost (2 MB and 0.3 s at 1080p); a few levels less is invisible under them."""
+    return ImageOps.posterize(image, bits)
 
 
 def _reduced(image: Image.Image, longest: int) -> Image.Image:
@@ -88,13 +94,13 @@ def _ink(image: Image.Image, rng: random.Random) -> Image.Image:
     )
     shadow = gray.point(lambda v: 255 if v < 40 else 0)
     ink = ImageChops.lighter(lines, ImageChops.multiply(hatch, shadow))
-    paper = _noise(image.size, 3, rng, 236, 252)
+    paper = _noise(image.size, max(4, image.height // 120), rng, 238, 252)
     wash = ImageOps.posterize(gray, 2).point(lambda v: 255 - (255 - v) // 5)
     base = ImageChops.multiply(
         Image.merge("RGB", (paper, paper, paper.point(lambda v: v - 16))),
         Image.merge("RGB", (wash, wash, wash)),
     )
-    return Image.composite(Image.new("RGB", image.size, (30, 28, 36)), base, ink)
+    return _compressible(Image.composite(Image.new("RGB", image.size, (30, 28, 36)), base, ink), 5)
 
 
 def _neon(image: Image.Image, rng: random.Random) -> Image.Image:
@@ -133,8 +139,8 @@ def _noir(image: Image.Image, rng: random.Random) -> Image.Image:
         .resize((w, h), Image.Resampling.BILINEAR)
         .point(lambda v: 255 - max(0, v - 130) * 255 // 220)
     )
-    grain = _noise((w, h), 1, rng, 225, 255)
-    out = ImageChops.multiply(ImageChops.multiply(lit, vignette), grain)
+    grain = _noise((w, h), max(2, h // 360), rng, 228, 255)
+    out = _compressible(ImageChops.multiply(ImageChops.multiply(lit, vignette), grain), 6)
     return Image.merge("RGB", (out, out, out))
 
 
