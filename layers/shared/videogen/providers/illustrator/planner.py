@@ -310,7 +310,8 @@ def _place_subjects(
     rng.shuffle(first)
     rng.shuffle(rest)
     free = first + rest
-    tall = height > width * 1.2
+    # Sizes are fractions of the height: a narrow frame scales them down so its subjects fit its width.
+    fit = min(1.0, width / max(1, height) * 1.1)
     placements = []
     for name in names:
         kind = SUBJECTS[name].kind
@@ -318,7 +319,7 @@ def _place_subjects(
         if setting == "interior":
             low, high = 0.55, 0.85
         x = free.pop(0) if free else rng.uniform(0.1, 0.9)
-        scale = _SIZES.get(name, 0.2) * rng.uniform(0.85, 1.15) * (0.8 if tall else 1.0)
+        scale = _SIZES.get(name, 0.2) * rng.uniform(0.85, 1.15) * fit
         if setting == "exterior" and place in WATER_PLACES and name not in AFLOAT:
             if kind is Kind.LANDMARK:
                 low, high, scale = 0.0, 0.01, scale * 0.6

@@ -43,6 +43,8 @@ def train(c: Canvas, p: Placement) -> None:
     count = 3
     total = loco_w + count * (car_w + gap)
     left = p.x * c.w - total / 2
+    # However long the train, its locomotive is in the frame.
+    left = min(left, c.w * 0.97 - total) if d > 0 else max(left, c.w * 0.03)
     colors = ((40, 70, 60), (150, 35, 40), (30, 50, 100), (60, 60, 70))
     body = c.lit(colors[p.variant % len(colors)])
     trim = c.lit((230, 190, 80))
@@ -466,6 +468,7 @@ def whale(c: Canvas, p: Placement) -> None:
         c.ellipse(x + d * L * 0.32, cy + s * 0.02, s * 0.05, s * 0.05, (20, 20, 25))
         return
     y = min(y, c.ground_y(0.6))
+    x = min(max(x, s * 2.6), c.w - s * 1.5) if d > 0 else min(max(x, s * 1.5), c.w - s * 2.6)
     c.draw.chord((x - s * 1.4, y - s * 0.5, x + s * 1.0, y + s * 0.5), 180, 360, fill=body)
     c.ellipse(x + d * s * 0.55, y - s * 0.2, s * 0.04, s * 0.04, (20, 20, 25))
     tx = x - d * s * 2.2
