@@ -19,7 +19,7 @@ SAM_CLI_VERSION := 1.170.0
 CFN_LINT_VERSION := 1.58.0
 SAM_STAMP := $(SAM_VENV)/.installed-sam-$(SAM_CLI_VERSION)-cfn-lint-$(CFN_LINT_VERSION)
 
-.PHONY: help venv demo gallery test test-fast lint typecheck openapi openapi-check cost-table sam-validate sam-build bench clean
+.PHONY: help venv browser demo gallery test test-fast lint typecheck openapi openapi-check cost-table sam-validate sam-build bench clean
 
 help:
 	@echo "make demo   - run videogen end to end on the embedded local cloud (no AWS account)"
@@ -38,7 +38,31 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-demo: $(STAMP)
+# The web console's browser tests and screenshots: Debian's Chromium (Playwright's own browser download
+# cannot work offline, so Playwright drives this one) and axe-core from the npm registry.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+AXE_VERSION := 4.10.3
+AXE := build/npm/node_modules/axe-core/axe.min.js
+CHROMIUM_STAMP := build/.chromium-installed
+
+$(CHROMIUM_STAMP):
+	@mkdir -p build
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		echo "Installing Debian's chromium (apt-get)..."; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		$(SUDO) apt-get install -y -q chromium >/dev/null 2>&1 || \
+		{ $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q chromium >/dev/null; }; \
+	fi
+	@chromium --version >/dev/null 2>&1 || { echo "chromium did not install"; exit 1; }
+	@touch $@
+
+$(AXE):
+	@mkdir -p build/npm
+	npm install --silent --no-audit --no-fund --prefix build/npm axe-core@$(AXE_VERSION)
+
+browser: $(CHROMIUM_STAMP) $(AXE)
+
+demo: $(STAMP) browser
 	$(BIN)/python -m videogen_local.demo
 
 # A contact sheet of the offline illustrator's pictures (48 prompts, every style and aspect) to look at.
@@ -92,7 +116,7 @@ sam-build: $(SAM_STAMP) $(STAMP)
 # The end-to-end tests run a second time from the build (--from-build), so the build comes first, and a
 # missing or stale one fails those tests instead of skipping them. One worker per core, a module per worker
 # (module-scoped local clouds stay in one process): the whole suite serially took 15.5 of CI's 20 minutes.
-test: lint typecheck openapi-check sam-validate sam-build
+test: lint typecheck openapi-check sam-validate sam-build browser
 	VIDEOGEN_REQUIRE_BUILD=1 $(BIN)/pytest -n auto --dist loadfile --cov --cov-report=term
 
 # The edit-test loop: every test but the full renders (marked slow), without lint or build (the tests that

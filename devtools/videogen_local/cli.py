@@ -34,6 +34,8 @@ def _serve(args: argparse.Namespace) -> int:
             return 2
         print(f"videogen API on {server.base_url}  (data lives as long as this process; Ctrl-C stops)")
         print(f'  curl -H "Authorization: Bearer <key>" {server.base_url}/projects')
+        print(f"videogen console, signed in as {args.owner} (the link works once, for an hour):")
+        print(f"  {server.signin_url(args.owner)}", flush=True)
         try:
             server.serve_forever()
         except KeyboardInterrupt:
@@ -161,10 +163,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="videogen", description="Script in, video out — on one machine.")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    serve = commands.add_parser("serve", help="serve the API on localhost on the embedded local cloud")
+    serve = commands.add_parser(
+        "serve", help="serve the API (/v1) and the web console (/) on localhost on the embedded local cloud"
+    )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
     serve.add_argument("--verbose", action="store_true", help="log every HTTP request")
+    serve.add_argument(
+        "--owner",
+        default=DEFAULT_OWNER,
+        help=f"whom the printed console link signs in as (default {DEFAULT_OWNER})",
+    )
     _add_from_build(serve)
     serve.set_defaults(func=_serve)
 

@@ -29,6 +29,7 @@ from videogen_local.server import LocalApiGateway, LocalApiServer
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 OUT = ROOT / "out"
+DEMO_OWNER = "demo-user"
 FORMATS = {".md": "md", ".txt": "txt", ".fountain": "fountain", ".json": "json"}
 
 
@@ -186,6 +187,22 @@ def render_example(client: DemoClient, script: Path) -> list[Path]:
     return written
 
 
+def tour_the_console(server: LocalApiServer, client: DemoClient) -> list[Path]:
+    """Screenshots of the console's pages, signed in as the demo's owner; none without Chromium."""
+    from videogen_local.console_tour import photograph_console  # noqa: PLC0415 - Playwright, heavy
+
+    listing = client.call("GET", "/projects?status=COMPLETED&limit=1", quiet=True)
+    newest = listing["items"][0]["id"] if listing and listing.get("items") else None
+    try:
+        shots = photograph_console(server, DEMO_OWNER, newest, OUT / "console")
+    except RuntimeError as exc:  # no Chromium: `make demo` installs it, `python -m` may not have
+        print(f"  skipped: {exc}")
+        return []
+    for shot in shots:
+        print(f"  {shot.relative_to(ROOT)}")
+    return shots
+
+
 def main() -> int:
     OUT.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="videogen-demo-") as home, LocalCloud() as cloud:
@@ -195,7 +212,7 @@ def main() -> int:
         print(
             f"videogen local cloud is up: API on {server.base_url} (moto, no AWS account, no Docker, offline)"
         )
-        client = DemoClient(server.base_url, keys.add("demo-user"))
+        client = DemoClient(server.base_url, keys.add(DEMO_OWNER))
         try:
             walk_the_api(client)
             print("\n=== 2. Rendering examples/ through POST /renders and Step Functions ===")
@@ -204,6 +221,8 @@ def main() -> int:
                 for script in sorted(EXAMPLES.iterdir())
                 if script.suffix in FORMATS
             ]
+            print("\n=== 3. The web console (`videogen serve` serves it at /) ===")
+            shots = tour_the_console(server, client)
         finally:
             server.shutdown()
             server.server_close()
@@ -211,6 +230,8 @@ def main() -> int:
     print("\nDone. Videos (with .srt, .vtt, .jpg, .storyboard.jpg and .manifest.json beside each):")
     for video in made:
         print(f"  {video}")
+    if shots:
+        print(f"The console, page by page at 375 and 1440 px wide: {len(shots)} screenshots in out/console/")
     return 0 if len(made) == len(videos) else 1
 
 

@@ -23,9 +23,11 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any, cast
 from urllib.parse import parse_qs, urlsplit
 
+from videogen.domain.console import ConsoleConfig
 from videogen.exceptions import PayloadTooLargeException, ValidationException
 from videogen_local.api_keys import KeyStore
 from videogen_local.cloud import LocalCloud, LocalFunction
+from videogen_local.console import ConsoleSessions, LocalConsole, site_dir
 from videogen_local.s3_standin import (
     MAX_UPLOAD_BYTES,
     PRESIGN_PREFIX,
@@ -128,6 +130,11 @@ class LocalApiGateway:
         self.routes.sort(key=lambda route: (route.greedy, -len(route.resource)))
         self._invoke_lock = threading.Lock()
         self.s3 = LocalS3Endpoint(cloud)
+        #: The web console at /: its files, its config, and browser sessions (accepted like keys).
+        self.sessions = ConsoleSessions(keys)
+        self.console = LocalConsole(
+            site_dir(cloud.template), self.sessions, ConsoleConfig.local(f"/{self.stage}")
+        )
 
     def _find_route(self, method: str, path: str) -> tuple[ApiRoute, dict[str, str]] | None:
         for route in self.routes:
@@ -154,6 +161,8 @@ class LocalApiGateway:
             return self.s3.serve(raw_path, headers)
         if method == "POST" and is_presigned_path(split.path):
             return self.s3.receive(raw_path, headers, body or b"")
+        if self.console.owns(split.path):
+            return self.console.handle(method, split.path, headers, body, request_id)
         prefix = f"/{self.stage}"
         if split.path != prefix and not split.path.startswith(prefix + "/"):
             return self._error(404, "ROUTE_NOT_FOUND", f"The API lives under {prefix}/.", request_id)
@@ -230,7 +239,7 @@ class LocalApiGateway:
         scheme, _, token = value.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return None
-        return self.keys.owner_of(token.strip())
+        return self.sessions.owner_of(token.strip()) or self.keys.owner_of(token.strip())
 
 
 def _header_is_safe(name: str, value: str) -> bool:
@@ -476,6 +485,14 @@ class LocalApiServer(HTTPServer):
     @property
     def base_url(self) -> str:
         return f"http://{self._url_host()}:{self.server_address[1]}/{self.gateway.stage}"
+
+    @property
+    def console_url(self) -> str:
+        return f"http://{self._url_host()}:{self.server_address[1]}/"
+
+    def signin_url(self, owner: str) -> str:
+        """A one-time link that signs a browser into the console as ``owner``."""
+        return f"{self.console_url}?token={self.gateway.sessions.issue_signin_token(owner)}"
 
     def start_background(self) -> threading.Thread:
         thread = threading.Thread(target=self.serve_forever, name="videogen-api", daemon=True)

@@ -22,6 +22,7 @@ RESOURCES = TEMPLATE.resources
 PARAMETERS: dict[str, dict[str, Any]] = TEMPLATE.body["Parameters"]
 SAMCONFIG = tomllib.loads((ROOT / "samconfig.toml").read_text(encoding="utf-8"))
 FUNCTIONS = sorted(TEMPLATE.resources_of_type("AWS::Serverless::Function"))
+UNCONDITIONAL_FUNCTIONS = [name for name in FUNCTIONS if "Condition" not in RESOURCES[name]]
 
 
 def _alarms() -> dict[str, dict[str, Any]]:
@@ -137,8 +138,26 @@ def test_the_dashboard_is_valid_json_showing_each_signal() -> None:
         "webhook-dlq",
     ]:
         assert signal in shown, signal
-    for function in FUNCTIONS:
+    for function in UNCONDITIONAL_FUNCTIONS:
         assert shown.count(f"physical-{function}") == 2, function  # errors and throttles
+
+
+def test_a_function_under_a_condition_is_watched_by_an_alarm_under_the_same_condition() -> None:
+    # The dashboard is always there, so it cannot name a function a parameter may leave out (PublishConsole,
+    # which runs only during deploys): an alarm with the function's own condition watches it instead.
+    conditional = {name: RESOURCES[name]["Condition"] for name in FUNCTIONS if "Condition" in RESOURCES[name]}
+    assert conditional == {"PublishConsoleFunction": "ConsoleEnabled"}
+    for function, condition in conditional.items():
+        watching = [
+            name
+            for name, resource in TEMPLATE.resources_of_type("AWS::CloudWatch::Alarm").items()
+            if any(
+                dimensions.get("FunctionName") == {"Ref": function}
+                for _, _, dimensions in _metrics_of(resource["Properties"])
+            )
+        ]
+        assert watching, function
+        assert all(RESOURCES[name].get("Condition") == condition for name in watching), function
 
 
 def test_backups_pitr_versioning_lifecycle_and_ttl() -> None:

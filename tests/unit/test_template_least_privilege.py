@@ -118,16 +118,29 @@ def _named_policies(resource: Mapping[str, Any]) -> Iterator[str]:
             yield from _texts(arn)
 
 
+#: Buckets that hold one thing their one writer publishes whole: (bucket, writer). The console bucket is
+#: the site and nothing else, so PublishConsole writes and deletes anywhere in it (rule 3 does not apply);
+#: no other function may.
+SITE_BUCKETS = {("ConsoleBucket", "PublishConsoleFunction")}
+_BUCKET_ARN = re.compile(r"^\$\{(\w*Bucket)\.Arn\}")
+
+
 def _object_key(resource: str) -> str | None:
     """The object pattern of an S3 ARN (``projects/*/images/*``); None for the bucket itself."""
-    normalized = resource.replace("${MediaBucket.Arn}", "arn:aws:s3:::${MediaBucket}")
+    normalized = _BUCKET_ARN.sub(r"arn:aws:s3:::${\1}", resource)
     _, _, rest = normalized.partition(":s3:::")
     _bucket, slash, key = rest.partition("/")
     return key if slash else None
 
 
 def _is_s3(resource: str) -> bool:
-    return ":s3:::" in resource or resource.startswith("${MediaBucket")
+    return ":s3:::" in resource or bool(_BUCKET_ARN.match(resource))
+
+
+def _site_bucket_of(name: str, target: str) -> bool:
+    """Whether ``target`` is in a bucket that ``name`` publishes whole (SITE_BUCKETS)."""
+    match = _BUCKET_ARN.match(target)
+    return bool(match) and (match.group(1) if match else "", name) in SITE_BUCKETS
 
 
 def policy_problems(resources: Mapping[str, Mapping[str, Any]]) -> list[str]:
@@ -154,6 +167,8 @@ def policy_problems(resources: Mapping[str, Mapping[str, Any]]) -> list[str]:
                     problems.append(f"{where}: {action} on Resource '*'")
                 if _S3_WRITE.match(action):
                     for target in targets:
+                        if _site_bucket_of(name, target):
+                            continue
                         key = _object_key(target) if _is_s3(target) else ""
                         if key is None or (key and key.startswith("*")):
                             problems.append(f"{where}: {action} on the whole bucket ({target})")
@@ -211,6 +226,26 @@ def test_ffmpeg_functions_never_write_and_only_the_check_reads_uploads(function:
     assert all("/renders/" in target or "/segments/" in target for target in writes), writes
 
 
+def test_the_console_publisher_touches_only_the_console_bucket() -> None:
+    statements = [s for s, _ in _statements(TEMPLATE.resources["PublishConsoleFunction"])]
+    targets = {t for s in statements for t in _texts(s.get("Resource"))}
+    actions = {str(a) for s in statements for a in _as_list(s["Action"])}
+
+    assert targets == {"${ConsoleBucket.Arn}/*", "${ConsoleBucket.Arn}"}
+    assert actions == {
+        "s3:PutObject",
+        "s3:DeleteObject",
+        "s3:DeleteObjectVersion",
+        "s3:ListBucket",
+        "s3:ListBucketVersions",
+    }
+    # and no other function may touch the console bucket at all
+    for name, resource in TEMPLATE.resources_of_type(*_POLICY_HOLDERS).items():
+        if name != "PublishConsoleFunction":
+            others = [t for s, _ in _statements(resource) for t in _texts(s.get("Resource"))]
+            assert not any("ConsoleBucket" in t for t in others), name
+
+
 # ------------------------------------------------------------------ the checker catches what it should
 
 
@@ -242,6 +277,11 @@ FIXED_NAME_OBJECTS = {"Fn::Sub": "arn:${AWS::Partition}:s3:::${AWS::StackName}-m
         (_function("AmazonS3FullAccess"), "AmazonS3FullAccess"),
         (_function(_allow("s3:PutObject", BUCKET_OBJECTS)), "s3:PutObject on the whole bucket"),
         (_function(_allow(["s3:DeleteObject"], [FIXED_NAME_OBJECTS])), "s3:DeleteObject on the whole bucket"),
+        # Only its publisher may write the whole console bucket (Fn here is not PublishConsoleFunction).
+        (
+            _function(_allow("s3:PutObject", {"Fn::Sub": "${ConsoleBucket.Arn}/*"})),
+            "s3:PutObject on the whole bucket",
+        ),
         (
             _function(_allow("s3:PutLifecycleConfiguration", {"Fn::GetAtt": ["MediaBucket", "Arn"]})),
             "s3:PutLifecycleConfiguration on the whole bucket",

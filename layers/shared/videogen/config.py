@@ -46,6 +46,10 @@ class Config(BaseModel):
     inspect_music_function: str | None = Field(
         None, description="The function that checks music uploads with ffmpeg (API function only)."
     )
+    console_site_dir: str = Field(
+        "/opt/site",
+        description="The console's static files (PublishConsole only: ConsoleSiteLayer unpacks them there).",
+    )
     stability_api_key: str | None = Field(
         None, repr=False, description="Stability AI key, for local runs; deployed, use the parameter below."
     )

@@ -7,7 +7,7 @@ import pytest
 
 from videogen.domain.enums import CaptionOutline, CaptionPosition, CaptionSize, ScriptFormat
 from videogen.domain.settings import ProjectSettings
-from videogen.logic.projects import _settings_from
+from videogen.logic.projects import settings_from
 from videogen.scripts.model import ScriptSettings
 from videogen.scripts.parser import parse_script
 
@@ -117,8 +117,8 @@ def test_json_bad_caption_setting_is_reported_at_its_line(setting: str, valid: s
 def test_script_caption_settings_become_project_settings_under_explicit_ones() -> None:
     parsed = parse_script(FRONT_MATTER)
 
-    from_script = _settings_from(parsed, {}, {})
-    overridden = _settings_from(parsed, {}, {"caption_size": "small", "captions": False})
+    from_script = settings_from(parsed, {}, {})
+    overridden = settings_from(parsed, {}, {"caption_size": "small", "captions": False})
 
     assert from_script == ProjectSettings(
         caption_position=CaptionPosition.TOP,
@@ -131,7 +131,7 @@ def test_script_caption_settings_become_project_settings_under_explicit_ones() -
 
 
 def test_a_script_without_caption_settings_keeps_the_defaults() -> None:
-    settings = _settings_from(parse_script("## A\nText.\n"), {}, {})
+    settings = settings_from(parse_script("## A\nText.\n"), {}, {})
 
     assert settings.captions is True
     assert settings.caption_options() == ProjectSettings().caption_options()

@@ -9,7 +9,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from videogen.api.context import request_id_of
 from videogen.api.errors import error_body, register_error_handlers
-from videogen.api.routes import assets, health, music, projects, renders, scenes, webhooks
+from videogen.api.routes import assets, health, music, projects, renders, scenes, scripts, webhooks
 from videogen.observability import logger
 
 API_TITLE = "videogen API"
@@ -41,6 +41,7 @@ def create_app(allow_origin: str = "*") -> APIGatewayRestResolver:
     app.include_router(music.router)
     app.include_router(renders.router)
     app.include_router(webhooks.router)
+    app.include_router(scripts.router)
     return app
 
 

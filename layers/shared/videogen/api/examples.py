@@ -134,6 +134,14 @@ ATTACH_MUSIC: Examples = {
     "upload": _example("The upload just posted", {"upload_id": "9d1c4e7a2b3f4c5d8e9f0a1b2c3d4e5f"}),
 }
 
+CHECK_SCRIPT: Examples = {
+    "markdown": _example("A Markdown script as it is being written", {"script": _SCRIPT}),
+    "broken": _example(
+        "A scene whose duration is out of range (answered valid false, with the line)",
+        {"script": "## Dawn\nThe sea wakes up.\nDuration: 45s\n", "settings": {"voice": "none"}},
+    ),
+}
+
 CREATE_WEBHOOK: Examples = {
     "completed": _example(
         "Be told when renders complete or fail",
@@ -161,6 +169,92 @@ _DELIVERY = {
 
 # ---------------------------------------------------------------- response bodies, by model name
 RESPONSES: dict[str, Examples] = {
+    "ScriptCheckResponse": {
+        "valid": _example(
+            "Two scenes",
+            {
+                "valid": True,
+                "script_format": "md",
+                "title": None,
+                "scene_count": 2,
+                "estimated_seconds": 6.13,
+                "scenes": [
+                    {
+                        "number": 1,
+                        "title": "Dawn",
+                        "line": 1,
+                        "narration_chars": 17,
+                        "image_prompt": "Dawn. The sea wakes up.",
+                        "estimated_seconds": 2.13,
+                    },
+                    {
+                        "number": 2,
+                        "title": "Noon",
+                        "line": 4,
+                        "narration_chars": 27,
+                        "image_prompt": "Noon. Gulls circle the lamp room.",
+                        "estimated_seconds": 4.0,
+                    },
+                ],
+                "settings": _SETTINGS,
+                "problem": None,
+            },
+        ),
+        "invalid": _example(
+            "A duration out of range",
+            {
+                "valid": False,
+                "script_format": "md",
+                "title": None,
+                "scene_count": 0,
+                "estimated_seconds": 0,
+                "scenes": [],
+                "settings": None,
+                "problem": {
+                    "code": "SCRIPT_PARSE_ERROR",
+                    "message": 'line 3: "Duration: 45s" \u2014 a scene lasts 1 to 30 seconds',
+                    "reason": "duration_out_of_range",
+                    "line": 3,
+                    "column": 11,
+                    "text": "Duration: 45s",
+                    "hint": "use 1s to 30s, or split the scene in two",
+                },
+            },
+        ),
+    },
+    "SettingsResponse": _one(
+        "Two of the settings",
+        {
+            "fields": [
+                {
+                    "name": "aspect_ratio",
+                    "kind": "choice",
+                    "description": "Frame shape: 16:9, 9:16 or 1:1.",
+                    "default": "16:9",
+                    "choices": ["16:9", "9:16", "1:1"],
+                    "minimum": None,
+                    "maximum": None,
+                    "max_length": None,
+                    "max_items": None,
+                    "nullable": False,
+                },
+                {
+                    "name": "seed",
+                    "kind": "integer",
+                    "description": "Seed for the image model; the same seed repeats the same images.",
+                    "default": None,
+                    "choices": [],
+                    "minimum": 0,
+                    "maximum": 4294967295,
+                    "max_length": None,
+                    "max_items": None,
+                    "nullable": True,
+                },
+            ],
+            "script_formats": ["md", "txt", "fountain", "json"],
+            "project_statuses": ["DRAFT", "QUEUED", "RENDERING", "COMPLETED", "FAILED"],
+        },
+    ),
     "WebhookResponse": _one("A webhook", _WEBHOOK),
     "WebhookCreatedResponse": _one(
         "A new webhook and its secret",

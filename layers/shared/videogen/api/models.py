@@ -718,3 +718,92 @@ class DeliveryListResponse(BaseModel):
     """A webhook's recent deliveries, newest first (at most 50)."""
 
     items: list[DeliveryResponse] = Field(description="The deliveries.")
+
+
+class ScriptCheckRequest(BaseModel):
+    """A script to read without storing it, as creating a project would read it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    script: str = Field(
+        description=f"The script, at most {MAX_SCRIPT_BYTES // 1024} KB of UTF-8 (larger is refused with "
+        "413). An empty script is an answer (valid false, reason empty_script), not an error.",
+        examples=["## Dawn\nThe sea wakes up."],
+    )
+    script_format: ScriptFormat = Field(
+        ScriptFormat.MARKDOWN, description="How the script is written: md, txt, fountain or json."
+    )
+    settings: ProjectSettings = Field(
+        default_factory=ProjectSettings, description="Settings over the script's own, as for a new project."
+    )
+
+    @field_validator("script")
+    @classmethod
+    def _limit(cls, value: str) -> str:
+        if len(value.encode("utf-8")) > MAX_SCRIPT_BYTES:
+            _check_script(value)  # raises the same 413 a project's script gets
+        return value
+
+
+class ScriptProblem(BaseModel):
+    """Why a script cannot be read, and where."""
+
+    code: str = Field(description="SCRIPT_PARSE_ERROR.")
+    message: str = Field(description="What is wrong and how to fix it, for a person.")
+    reason: str | None = Field(None, description="The stable, machine-readable reason (see the docs).")
+    line: int | None = Field(None, description="1-based line of the problem.")
+    column: int | None = Field(None, description="1-based column, in characters, on that line.")
+    text: str | None = Field(None, description="The offending text, cut to about 80 characters.")
+    hint: str | None = Field(None, description="A short suggestion for fixing it.")
+
+
+class ScriptCheckScene(BaseModel):
+    """A scene the script would make."""
+
+    number: int = Field(description="1-based position in the video.")
+    title: str | None = Field(None, description="The scene heading, when the script gives one.")
+    line: int = Field(description="Line of the script where the scene starts.")
+    narration_chars: int = Field(description="Characters of narration.")
+    image_prompt: str = Field(description="The prompt its image would be generated from.")
+    estimated_seconds: float = Field(description="Its length before narration exists (speech estimated).")
+
+
+class ScriptCheckResponse(BaseModel):
+    """What a project made from the script would hold, or why none can be made."""
+
+    valid: bool = Field(description="Whether a project can be made from the script.")
+    script_format: ScriptFormat = Field(description="The format it was read as.")
+    title: str | None = Field(None, description="The script's own title, when it gives one.")
+    scene_count: int = Field(description="How many scenes it makes (0 when invalid).")
+    estimated_seconds: float = Field(description="The video's estimated length (0 when invalid).")
+    scenes: list[ScriptCheckScene] = Field(description="The scenes, in order (empty when invalid).")
+    settings: ProjectSettings | None = Field(
+        None, description="The settings a project would get: defaults, the script's, then those sent."
+    )
+    problem: ScriptProblem | None = Field(None, description="Why it cannot be read (null when valid).")
+
+
+class SettingFieldResponse(BaseModel):
+    """One project setting as a form shows it."""
+
+    name: str = Field(description="The setting's name in ProjectSettings.")
+    kind: Literal["choice", "choices", "integer", "boolean", "text"] = Field(
+        description="choice: one of choices; choices: a list of distinct choices; integer: minimum to "
+        "maximum; boolean; text: up to max_length characters."
+    )
+    description: str = Field(description="What it does, for a person.")
+    default: Any = Field(description="Its value when not set.")
+    choices: list[Any] = Field(default_factory=list, description="The values it may take (choice, choices).")
+    minimum: int | None = Field(None, description="The smallest value (integer).")
+    maximum: int | None = Field(None, description="The largest value (integer).")
+    max_length: int | None = Field(None, description="The most characters (text).")
+    max_items: int | None = Field(None, description="The most choices in the list (choices).")
+    nullable: bool = Field(False, description="Whether it may be left unset (null).")
+
+
+class SettingsResponse(BaseModel):
+    """Every project setting, in order, with its choices: what a client builds its settings form from."""
+
+    fields: list[SettingFieldResponse] = Field(description="The settings, in ProjectSettings' order.")
+    script_formats: list[ScriptFormat] = Field(description="The formats a script may be written in.")
+    project_statuses: list[ProjectStatus] = Field(description="The statuses a project may be in.")

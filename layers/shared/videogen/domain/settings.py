@@ -32,7 +32,7 @@ from videogen.domain.enums import (
     Resolution,
 )
 from videogen.domain.limits import MAX_SEED, MAX_STYLE_CHARS
-from videogen.domain.voices import DEFAULT_VOICE_SETTING, validate_voice
+from videogen.domain.voices import DEFAULT_VOICE_SETTING, valid_voice_ids, validate_voice
 from videogen.exceptions import UnknownVoiceException
 
 
@@ -238,3 +238,70 @@ def checked_type(field: FieldInfo) -> Any:
 def is_nullable(field: FieldInfo) -> bool:
     """Whether ProjectSettings itself holds None for the field (its default is None: the seed)."""
     return field.default is None
+
+
+@dataclass(frozen=True, slots=True)
+class SettingDescription:
+    """One setting as a form shows it: its kind of control, its choices or bounds, its default.
+
+    ``kind`` is ``choice`` (one of ``choices``), ``choices`` (a list of distinct ``choices``), ``integer``
+    (``minimum`` to ``maximum``; ``nullable`` when it may be left unset), ``boolean`` or ``text`` (up to
+    ``max_length`` characters).
+    """
+
+    name: str
+    kind: Literal["choice", "choices", "integer", "boolean", "text"]
+    description: str
+    default: Any
+    choices: tuple[Any, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    max_length: int | None = None
+    max_items: int | None = None
+    nullable: bool = False
+
+
+def describe_settings() -> list[SettingDescription]:
+    """Every ProjectSettings field, in order, as a form shows it: read from the model's own JSON schema
+    (so a new field, choice or bound appears without a second list), with the voice's choices from the
+    voice catalogue (its field is a checked string, so the schema has none)."""
+    schema = ProjectSettings.model_json_schema(mode="serialization")
+    definitions = schema.get("$defs", {})
+
+    def resolved(node: Mapping[str, Any]) -> Mapping[str, Any]:
+        ref = node.get("$ref")
+        return {**definitions[ref.rsplit("/", 1)[-1]], **node} if ref else node
+
+    described = []
+    for name, raw in schema["properties"].items():
+        node = resolved(raw)
+        options = [resolved(option) for option in node.get("anyOf", [node])]
+        nullable = any(option.get("type") == "null" for option in options)
+        node = next(option for option in options if option.get("type") != "null")
+        common = {"name": name, "description": raw.get("description", ""), "default": raw.get("default")}
+        if name == "voice":
+            described.append(SettingDescription(kind="choice", choices=tuple(valid_voice_ids()), **common))
+        elif "enum" in node:
+            described.append(SettingDescription(kind="choice", choices=tuple(node["enum"]), **common))
+        elif node.get("type") == "array":
+            items = resolved(node["items"])
+            described.append(
+                SettingDescription(
+                    kind="choices", choices=tuple(items["enum"]), max_items=node.get("maxItems"), **common
+                )
+            )
+        elif node.get("type") == "integer":
+            described.append(
+                SettingDescription(
+                    kind="integer",
+                    minimum=node.get("minimum"),
+                    maximum=node.get("maximum"),
+                    nullable=nullable,
+                    **common,
+                )
+            )
+        elif node.get("type") == "boolean":
+            described.append(SettingDescription(kind="boolean", **common))
+        else:
+            described.append(SettingDescription(kind="text", max_length=node.get("maxLength"), **common))
+    return described

@@ -26,7 +26,7 @@ def new_project_id() -> str:
     return uuid.uuid4().hex
 
 
-def _settings_from(parsed: ParsedScript, base: dict[str, Any], overrides: dict[str, Any]) -> ProjectSettings:
+def settings_from(parsed: ParsedScript, base: dict[str, Any], overrides: dict[str, Any]) -> ProjectSettings:
     """Defaults, then the script's own settings, then what the caller set explicitly."""
     from_script = {
         name: value
@@ -67,7 +67,7 @@ def create_project(
         AuthorizationException: the settings pick a paid image provider the caller may not use (403).
     """
     parsed = parse_script(request.script, request.script_format)
-    settings = _settings_from(parsed, {}, request.settings)
+    settings = settings_from(parsed, {}, request.settings)
     entitlements.check_image_providers(settings.image_providers, caller_groups)
     title = request.title or parsed.title or default_title or "Untitled"
     project_id = project_id or new_project_id()

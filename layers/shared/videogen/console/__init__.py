@@ -1,0 +1,1 @@
+"""The web console's deployment: the CloudFormation custom resource that publishes its static files."""
