@@ -19,13 +19,14 @@ SAM_CLI_VERSION := 1.170.0
 CFN_LINT_VERSION := 1.58.0
 SAM_STAMP := $(SAM_VENV)/.installed-sam-$(SAM_CLI_VERSION)-cfn-lint-$(CFN_LINT_VERSION)
 
-.PHONY: help venv browser demo test test-fast lint typecheck openapi openapi-check cost-table sam-validate sam-build bench clean
+.PHONY: help venv browser demo gallery test test-fast lint typecheck openapi openapi-check cost-table sam-validate sam-build bench clean
 
 help:
 	@echo "make demo   - run videogen end to end on the embedded local cloud (no AWS account)"
 	@echo "make test   - lint, type-check, tests with coverage, OpenAPI drift check, sam validate --lint"
 	@echo "make test-fast - the tests without the full renders (marked slow), for the edit-test loop"
 	@echo "make bench  - benchmarks under bench/"
+	@echo "make gallery - out/gallery.jpg: the offline illustrator's pictures of 48 prompts, to look at"
 
 $(STAMP): pyproject.toml
 	@test -n "$(PY313)" || { echo "Python 3.13 not found (install it, or pyenv install 3.13.0)"; exit 1; }
@@ -63,6 +64,10 @@ browser: $(CHROMIUM_STAMP) $(AXE)
 
 demo: $(STAMP) browser
 	$(BIN)/python -m videogen_local.demo
+
+# A contact sheet of the offline illustrator's pictures (48 prompts, every style and aspect) to look at.
+gallery: $(STAMP)
+	$(BIN)/python -m videogen_local.gallery out/gallery.jpg
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .
@@ -134,6 +139,7 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python bench/voice.py
 	$(BIN)/python bench/webhooks.py
 	$(BIN)/python bench/fallback.py
+	$(BIN)/python bench/illustrator.py
 	$(MAKE) sam-build
 	$(BIN)/python bench/from_build.py
 

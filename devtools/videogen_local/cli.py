@@ -128,6 +128,24 @@ def _watch(args: argparse.Namespace) -> int:
     )
 
 
+def _image(args: argparse.Namespace) -> int:
+    from videogen_local.image import run_image_command  # noqa: PLC0415 - Pillow loads only for this command
+
+    try:
+        return run_image_command(
+            args.prompt,
+            Path(args.output),
+            sys.stdout,
+            style=args.style,
+            seed=args.seed,
+            aspect=args.aspect,
+            size=args.size,
+        )
+    except ValueError as exc:
+        print(f"videogen image: {exc}", file=sys.stderr)
+        return 2
+
+
 def _add_from_build(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--from-build",
@@ -210,6 +228,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_from_build(render)
     render.set_defaults(func=_render)
+
+    image = commands.add_parser(
+        "image", help="draw one picture with the offline illustrator and print what it drew (its motifs)"
+    )
+    image.add_argument("prompt", help="what the picture shows, as a scene's image prompt would say it")
+    image.add_argument(
+        "--style",
+        default="",
+        help="flat, watercolor, ink, neon or noir, or a style text naming one (default flat)",
+    )
+    image.add_argument("--seed", type=int, default=0, help="image seed (default 0)")
+    image.add_argument("--aspect", choices=["16:9", "9:16", "1:1"], default="16:9", help="frame shape (720p)")
+    image.add_argument(
+        "--size", metavar="WxH", help="exact size in pixels, 16 to 2048 a side (overrides --aspect)"
+    )
+    image.add_argument("-o", "--output", required=True, help="the PNG to write")
+    image.set_defaults(func=_image)
 
     keys = commands.add_parser("keys", help="manage local API keys")
     key_commands = keys.add_subparsers(dest="keys_command", required=True)

@@ -139,6 +139,10 @@ def test_create_project_with_invalid_json_returns_400(api: ApiCaller) -> None:
         ({"title": "t", "script": SCRIPT, "settings": {"aspect_ratio": "4:3"}}, "settings.aspect_ratio"),
         ({"title": "t", "script": SCRIPT, "settings": {"resolution": "4k"}}, "settings.resolution"),
         ({"title": "t", "script": SCRIPT, "settings": {"seed": -1}}, "settings.seed"),
+        # The style is free text for every provider (the illustrator reads its style words, the cloud models
+        # the whole text): what it refuses is a style that is not text, or is longer than the limit.
+        ({"title": "t", "script": SCRIPT, "settings": {"style": 7}}, "settings.style"),
+        ({"title": "t", "script": SCRIPT, "settings": {"style": "ink " * 51}}, "settings.style"),
         (
             {"title": "t", "script": SCRIPT, "settings": {"image_provider": "dalle"}},
             "settings.image_provider",

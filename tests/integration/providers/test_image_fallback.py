@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from botocore.response import StreamingBody
 from botocore.stub import Stubber
+from PIL import Image
 
 from tests.support.api import ApiCaller
 from tests.support.cloud import force_render
@@ -179,6 +180,7 @@ def test_stability_down_hands_the_scene_to_bedrock_which_the_scene_and_the_recor
         "image_sha256": hashlib.sha256(data).hexdigest(),
         "content_type": content_type,
         "fallback": shown["fallback"],
+        "motifs": None,  # a cloud model does not say what it drew
         "cached": False,
     }
     assert styled_prompt(request).endswith(", watercolor")
@@ -335,3 +337,25 @@ def test_a_content_filter_refusal_fails_the_scene_without_a_fallback(
         "message": "Stability AI's content filter refused the prompt",
         "render_id": RENDER,
     }
+
+
+def test_a_local_image_records_the_motifs_its_png_carries(api: ApiCaller, settings: Config) -> None:
+    # Given a project drawn by the offline illustrator
+    created = api.post(
+        "/projects", {"title": "Harbour", "script": SCRIPT, "settings": {"image_provider": "local"}}
+    )
+    assert created.status == 201, created.body
+    project_id = str(created.body["id"])
+    force_render(project_id, RENDER)
+
+    # When scene 1's image is made
+    key = generate_scene_image(project_id, RENDER, 1, settings)
+
+    # Then its record says what the picture shows, as the PNG's own videogen:motifs chunk does
+    data, _ = storage.read_object(settings.media_bucket, key)
+    with Image.open(io.BytesIO(data)) as image:
+        carried = image.info["videogen:motifs"]
+    record = ImageProvenance.model_validate(_record(settings, key))
+    assert record.provider == "local"
+    assert record.motifs == carried
+    assert carried.startswith("subjects=") and "; setting=" in carried

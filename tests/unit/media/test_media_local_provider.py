@@ -52,7 +52,7 @@ def test_image_has_exactly_the_requested_size(width: int, height: int) -> None:
     assert image.size == (width, height)
     assert image.mode == "RGB"
     assert result.content_type == "image/png"
-    assert (result.provider, result.model) == ("local", "procedural-v1")
+    assert (result.provider, result.model) == ("local", "procedural-v2")
 
 
 @pytest.mark.parametrize(

@@ -82,20 +82,20 @@ def test_timeout_and_unparsable_causes_are_described() -> None:
 def test_cache_key_changes_with_everything_that_changes_the_image() -> None:
     project = _project()
     request = image_request(project, _scene())
-    base = cache_key(PROJECT_ID, "local", "procedural-v1", request)
+    base = cache_key(PROJECT_ID, "local", "procedural-v2", request)
 
     variants = {
-        cache_key(PROJECT_ID, "stability", "procedural-v1", request),
+        cache_key(PROJECT_ID, "stability", "procedural-v2", request),
         cache_key(PROJECT_ID, "local", "other-model", request),
-        cache_key(PROJECT_ID, "local", "procedural-v1", image_request(_project(seed=5), _scene())),
-        cache_key(PROJECT_ID, "local", "procedural-v1", image_request(_project(style="ink"), _scene())),
+        cache_key(PROJECT_ID, "local", "procedural-v2", image_request(_project(seed=5), _scene())),
+        cache_key(PROJECT_ID, "local", "procedural-v2", image_request(_project(style="ink"), _scene())),
         cache_key(
-            PROJECT_ID, "local", "procedural-v1", image_request(_project(aspect_ratio="9:16"), _scene())
+            PROJECT_ID, "local", "procedural-v2", image_request(_project(aspect_ratio="9:16"), _scene())
         ),
-        cache_key(PROJECT_ID, "local", "procedural-v1", image_request(project, _scene(number=2))),
+        cache_key(PROJECT_ID, "local", "procedural-v2", image_request(project, _scene(number=2))),
     }
 
-    assert base == cache_key(PROJECT_ID, "local", "procedural-v1", image_request(_project(), _scene()))
+    assert base == cache_key(PROJECT_ID, "local", "procedural-v2", image_request(_project(), _scene()))
     assert base.startswith(f"projects/{PROJECT_ID}/images/")
     assert base not in variants
     assert len(variants) == 6

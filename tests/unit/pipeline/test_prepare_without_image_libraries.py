@@ -89,7 +89,7 @@ print(json.dumps(results))
 #: building providers: the keys must not change, or every cached image would be paid for again.
 CASES: list[tuple[str, str, str, str]] = [
     # (image_provider, STABILITY_API, BEDROCK_MODEL_ID, model in the key)
-    ("local", "rest", "stability.stable-image-core-v1:1", "procedural-v1"),
+    ("local", "rest", "stability.stable-image-core-v1:1", "procedural-v2"),
     ("stability", "rest", "stability.stable-image-core-v1:1", "core"),
     ("stability", "grpc", "stability.stable-image-core-v1:1", "stable-diffusion-xl-1024-v1-0"),
     ("bedrock", "rest", "stability.stable-image-core-v1:1", "stability.stable-image-core-v1:1"),

@@ -28,7 +28,7 @@ from videogen.providers.catalog import ProviderIdentity
 
 STABILITY = ProviderIdentity("stability", "core")
 BEDROCK = ProviderIdentity("bedrock", "stability.stable-image-core-v1:1")
-LOCAL = ProviderIdentity("local", "procedural-v1")
+LOCAL = ProviderIdentity("local", "procedural-v2")
 
 
 def down() -> ProviderUnavailableException:

@@ -95,7 +95,7 @@ def test_unknown_provider_is_a_configuration_error(name: str) -> None:
 @pytest.mark.parametrize(
     ("name", "config", "expected"),
     [
-        ("local", ProviderConfig(), ("local", "procedural-v1")),
+        ("local", ProviderConfig(), ("local", "procedural-v2")),
         (
             "stability",
             ProviderConfig(stability_api_key=KEY, stability_base_url="http://127.0.0.1:9"),

@@ -75,6 +75,13 @@ class ImageProvenance(BaseModel):
         default_factory=list,
         description="The providers tried before this one and passed over, in order (empty: the first drew).",
     )
+    motifs: str | None = Field(
+        None,
+        description=(
+            "What the picture shows, as its provider said (the local illustrator's videogen:motifs line: "
+            "subjects, setting, time of day and style); null when the provider does not say."
+        ),
+    )
     generated_at: datetime = Field(
         description=(
             "When the image was drawn (for a cached image found without a record: when that record was "

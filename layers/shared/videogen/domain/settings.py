@@ -143,7 +143,11 @@ class ProjectSettings(BaseModel):
     style: str = Field(
         "",
         max_length=MAX_STYLE_CHARS,
-        description="A visual style appended to every image prompt, e.g. 'watercolor, soft light'.",
+        description=(
+            "A visual style appended to every image prompt, e.g. 'watercolor, soft light'. The offline "
+            "illustrator draws by its words: flat, watercolor (or painting), ink (or sketch), neon or noir; "
+            "any other style is drawn flat."
+        ),
     )
     seed: Annotated[int | None, BeforeValidator(json_number)] = Field(
         None,

@@ -84,6 +84,7 @@ def provenance_of(
     *,
     cached: bool,
     fallback: list[SkippedProvider] | None = None,
+    motifs: str | None = None,
 ) -> ImageProvenance:
     """The record of how the image ``data`` stored at ``key`` was made."""
     return ImageProvenance(
@@ -99,6 +100,7 @@ def provenance_of(
         image_sha256=hashlib.sha256(data).hexdigest(),
         content_type=content_type,
         fallback=list(fallback or []),
+        motifs=motifs,
         generated_at=projects.now(),
         cached=cached,
     )
@@ -187,7 +189,14 @@ def generate_scene_image(
         image, identity = drawn.value, drawn.identity
         key = keys[chain.index(identity)]
         record = provenance_of(
-            identity, request, key, image.data, image.content_type, cached=False, fallback=drawn.skipped
+            identity,
+            request,
+            key,
+            image.data,
+            image.content_type,
+            cached=False,
+            fallback=drawn.skipped,
+            motifs=image.motifs,
         )
         # The record first: an image in the cache always has its record (a step that stops between the two
         # writes draws again, and writes both).

@@ -28,6 +28,8 @@ class GeneratedImage:
     height: int
     provider: str
     model: str
+    #: What the picture shows, when its provider says (the local illustrator's motifs line); else None.
+    motifs: str | None = None
 
 
 class ImageProvider(Protocol):

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-#: The local provider's procedural painter (bump it when its pictures change: cached images go stale).
-LOCAL_MODEL: Final = "procedural-v1"
+#: The local provider's illustrator (bump it when its pictures change: cached images go stale).
+LOCAL_MODEL: Final = "procedural-v2"
 #: Stability's v2beta REST model (Stable Image Core).
 STABILITY_REST_MODEL: Final = "core"
 #: Stability's gRPC engine.
