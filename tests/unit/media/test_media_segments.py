@@ -60,12 +60,44 @@ def test_segment_size_shrinks_for_bigger_frames() -> None:
     assert segments.segment_size(3840, 2160) >= 1
 
 
-def test_motion_expressions_enter_the_scene_where_the_clip_starts() -> None:
-    z, x, y = segments.motion_expressions(Motion.PAN_RIGHT, length=11, first=5)
+def test_the_camera_enters_the_scene_where_the_clip_starts() -> None:
+    x0, y0, x1, y1, x2, y2, x3, y3 = segments.camera_corners(Motion.PAN_RIGHT, length=11, first=5)
 
-    assert z == "1.15"
-    assert x == "(iw-iw/zoom)*(0.5+0.1*on)"
-    assert y == "(ih-ih/zoom)/2"
+    assert x0 == "(W-W*(1/1.15))*(0.5+0.1*on)+((1/1.15)-1)/2"
+    assert (y1, x2, x3, y3) == (y0, x0, x1, y2)
+
+
+def _corners_at(motion: Motion, length: int, frame: int, size: tuple[int, int]) -> list[float]:
+    """The camera's corners evaluated the way ffmpeg evaluates them, at output frame ``frame``."""
+    width, height = size
+    values = []
+    for corner in segments.camera_corners(motion, length, 0):
+        python = corner.replace("W", str(width)).replace("H", str(height)).replace("on", str(frame))
+        values.append(eval(python))  # noqa: S307 - our own arithmetic, digits and + - * / ( ) only
+    return values
+
+
+@pytest.mark.parametrize("motion", list(Motion))
+def test_every_move_keeps_the_view_inside_the_picture_and_undistorted(motion: Motion) -> None:
+    # Given a 1280x720 frame and a 31-frame scene
+    for frame in (0, 15, 30):
+        x0, y0, x1, _, _, y2, _, _ = _corners_at(motion, 31, frame, (1280, 720))
+        scale_x, scale_y = (x1 - x0) / 1280, (y2 - y0) / 720
+
+        # Then the frame's edges (output index -0.5 and W-0.5, in source indices) stay inside the picture,
+        # and both axes scale alike
+        assert x0 - scale_x / 2 >= -0.5 - 1e-9 and x0 + scale_x * 1279.5 <= 1279.5 + 1e-9
+        assert y0 - scale_y / 2 >= -0.5 - 1e-9 and y0 + scale_y * 719.5 <= 719.5 + 1e-9
+        assert scale_x == pytest.approx(scale_y)
+        assert 1 / segments.MAX_ZOOM - 1e-9 <= scale_x <= 1 + 1e-9
+
+
+def test_a_zoom_in_shows_the_whole_picture_first_and_the_close_view_last() -> None:
+    first = _corners_at(Motion.ZOOM_IN, 31, 0, (1280, 720))
+    last = _corners_at(Motion.ZOOM_IN, 31, 30, (1280, 720))
+
+    assert first[0] == pytest.approx(0) and first[2] == pytest.approx(1280)
+    assert (last[2] - last[0]) == pytest.approx(1280 / segments.MAX_ZOOM)
 
 
 def _jobs(
@@ -109,9 +141,10 @@ def test_segment_graph_keeps_caption_text_out_of_the_filtergraph(tmp_path: Path)
     assert "ass=filename=" in graph
     assert "it's" not in graph and "c:d" not in graph
     assert "it's [a], b; c:d" in (job.captions or "")
-    # scene 1's body and tail, scene 2's head and body, each plane moved apart; the fade sits between bodies
-    assert graph.count("mergeplanes=") == 4
-    assert graph.count("zoompan=") == 12
+    # each scene moved once (luma and chroma by one transform), then cut into body and tail, head and body;
+    # the fade sits between the bodies
+    assert graph.count("perspective=") == 2
+    assert graph.count("trim=") == 4
     assert "[b0][x1][b1]concat=n=3" in graph
 
 

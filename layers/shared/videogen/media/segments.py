@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 #: Bump whenever a change to assembly changes the pixels the same inputs make (filters, fitting, fonts,
 #: ffmpeg): every stored segment then gets a new digest and is rendered again.
-MEDIA_VERSION: Final = "segments-1"
+MEDIA_VERSION: Final = "segments-2"
 #: Zoom at the close end of a zoom, and throughout a pan (a pan needs room to move).
 MAX_ZOOM: Final = 1.15
 #: Scenes per segment at 720p. Small segments render in parallel (as many Lambdas, or local worker
@@ -344,68 +344,91 @@ def video_segments(
     )
 
 
-def motion_expressions(motion: Motion, length: int, first: int) -> tuple[str, str, str]:
-    """zoompan's z, x and y: a linear move over a scene of ``length`` frames, entered at frame ``first``.
+def camera_corners(motion: Motion, length: int, first: int) -> tuple[str, ...]:
+    """perspective's x0, y0, x1, y1, x2, y2, x3, y3: the points of the picture (``W`` x ``H``, the frame's
+    size) that land on the frame's corners, for a linear move over a scene of ``length`` frames entered
+    at frame ``first``.
 
-    ``on`` counts one zoompan's output frames from 0, so progress through the scene is (on+first)/(length-1).
+    ``on`` counts the filter's output frames from 0, so progress through the scene is
+    (on+first)/(length-1). The view at zoom z is the picture's W/z x H/z rectangle (centred, or sliding
+    across for a pan). perspective maps output pixel index i to source index x0 + i*(x1-x0)/W, so the
+    corners sit half a source pixel less half an output pixel outside the view: every pixel centre lands
+    exactly where it belongs (sub-pixel, on every frame).
     """
     step = 1 / max(1, length - 1)
     progress = f"({expr_number(first * step)}+{expr_number(step)}*on)"
-    centre_x, centre_y = "(iw-iw/zoom)/2", "(ih-ih/zoom)/2"
     rise = MAX_ZOOM - 1
     if motion is Motion.ZOOM_IN:
-        return f"1+{expr_number(rise)}*{progress}", centre_x, centre_y
-    if motion is Motion.ZOOM_OUT:
-        return f"{expr_number(MAX_ZOOM)}-{expr_number(rise)}*{progress}", centre_x, centre_y
-    if motion is Motion.PAN_RIGHT:
-        return expr_number(MAX_ZOOM), f"(iw-iw/zoom)*{progress}", centre_y
-    return expr_number(MAX_ZOOM), f"(iw-iw/zoom)*(1-{progress})", centre_y
+        zoom = f"(1+{expr_number(rise)}*{progress})"
+    elif motion is Motion.ZOOM_OUT:
+        zoom = f"({expr_number(MAX_ZOOM)}-{expr_number(rise)}*{progress})"
+    else:
+        zoom = expr_number(MAX_ZOOM)
+    scale = f"(1/{zoom})"  # picture pixels per frame pixel
+    slack_x, slack_y = f"(W-W*{scale})", f"(H-H*{scale})"
+    left = {
+        Motion.PAN_RIGHT: f"{slack_x}*{progress}",
+        Motion.PAN_LEFT: f"{slack_x}*(1-{progress})",
+    }.get(motion, f"{slack_x}/2")
+    x0 = f"{left}+({scale}-1)/2"
+    y0 = f"{slack_y}/2+({scale}-1)/2"
+    x1, y2 = f"{x0}+W*{scale}", f"{y0}+H*{scale}"
+    return x0, y0, x1, y0, x0, y2, x1, y2
 
 
-PLANES: Final = ("y", "u", "v")
+#: The picture's conversion to the video's pixel format, once per clip before it moves: BT.601 limited
+#: range, and chroma sited as H.264 players assume it (left, between two rows; swscale's default is
+#: centred, which puts colour half a pixel beside brightness).
+_TO_VIDEO_PIXELS: Final = (
+    "scale=out_color_matrix=bt601:out_range=tv:out_h_chr_pos=0:out_v_chr_pos=128,format=yuv420p"
+)
 
 
-def _planes(clip: int, piece: str = "") -> list[str]:
-    """Link labels of one clip's (or one piece's) Y, U and V planes."""
-    return [f"[{plane}{clip}{piece}]" for plane in PLANES]
+def _move(number: int, clip: ClipJob, fps: int) -> str:
+    """Clip ``number``'s picture, repeated for each of its frames and moved by one perspective transform
+    (luma and chroma alike), as a chain from input ``number``."""
+    corners = camera_corners(clip.motion, clip.length, clip.first)
+    names = ("x0", "y0", "x1", "y1", "x2", "y2", "x3", "y3")
+    points = ":".join(f"{name}={filter_value(value)}" for name, value in zip(names, corners, strict=True))
+    # The picture is decoded and converted once; loop repeats that frame by reference.
+    return (
+        f"[{number}:v]{_TO_VIDEO_PIXELS},loop=loop={clip.frames - 1}:size=1:start=0,settb=1/{fps},"
+        f"setpts=N,perspective={points}:interpolation=linear:eval=frame,setsar=1"
+    )
 
 
 def segment_graph(job: SegmentJob, burn_in: BurnIn | None) -> str:
-    """The filtergraph of one segment: every clip cut into head, body and tail, all joined by one concat.
+    """The filtergraph of one segment: every clip moved, cut into head, body and tail, all joined by one
+    concat.
 
-    Input ``n`` is clip ``n``'s fitted image. A head and the tail before it are cross-faded on their own,
-    so every frame passes at most one xfade. Each plane is moved by its own zoompan (see
-    ``videogen.media.assemble``), then the three are merged. (Chaining xfade after xfade instead makes
-    every frame pass through all later ones: measured 35% more filter time for six scenes, growing with the
-    number of scenes.)
+    Input ``n`` is clip ``n``'s fitted picture at the frame's size. Each clip is moved once
+    (``camera_corners``), then split: a head and the tail before it are cross-faded on their own, so
+    every frame passes at most one xfade. (Chaining xfade after xfade instead makes every frame pass
+    through all later ones: measured 35% more filter time for six scenes, growing with the number of
+    scenes.)
     """
-    width, height, fps = job.encoding.width, job.encoding.height, job.encoding.fps
+    fps = job.encoding.fps
     clips = job.clips
     parts: list[str] = []
     pieces: list[str] = []
     for number, clip in enumerate(clips):
         following = clips[number + 1].overlap if number + 1 < len(clips) else 0
         spans = {
-            "h": (clip.first, clip.overlap),
-            "b": (clip.first + clip.overlap, clip.frames - clip.overlap - following),
-            "t": (clip.first + clip.frames - following, following),
+            "h": (0, clip.overlap),
+            "b": (clip.overlap, clip.frames - clip.overlap - following),
+            "t": (clip.frames - following, following),
         }
         used = {name: span for name, span in spans.items() if span[1] > 0}
-        # Limited range here, or a full-range JPEG would give a full-range video.
-        planes = "".join(_planes(number))
-        parts.append(f"[{number}:v]format=pix_fmts=yuv420p:color_ranges=tv,extractplanes=y+u+v{planes}")
-        for plane in PLANES:
-            outputs = "".join(_planes(number, name)[PLANES.index(plane)] for name in used)
-            parts.append(f"[{plane}{number}]split={len(used)}{outputs}")
-        for name, (first, count) in used.items():
-            z, x, y = motion_expressions(clip.motion, clip.length, first)
-            moved = _planes(number, name + "m")
-            for plane, source, target in zip(PLANES, _planes(number, name), moved, strict=True):
-                size = f"{width}x{height}" if plane == "y" else f"{width // 2}x{height // 2}"
-                parts.append(f"{source}zoompan=z={z}:x={x}:y={y}:d={count}:s={size}:fps={fps}{target}")
-            parts.append(
-                f"{''.join(moved)}mergeplanes=map0s=0:map1s=1:map2s=2:format=yuv420p,setsar=1[{name}{number}]"
-            )
+        moved = _move(number, clip, fps)
+        if len(used) == 1:
+            parts.append(f"{moved}[{next(iter(used))}{number}]")
+        else:
+            parts.append(f"{moved},split={len(used)}" + "".join(f"[{name}{number}s]" for name in used))
+            for name, (start, count) in used.items():
+                parts.append(
+                    f"[{name}{number}s]trim=start_frame={start}:end_frame={start + count},"
+                    f"setpts=PTS-STARTPTS[{name}{number}]"
+                )
         if "h" in used:
             kind = XFADE_TRANSITIONS[clip.fade or Transition.FADE]
             seconds = expr_number(clip.overlap / fps)
