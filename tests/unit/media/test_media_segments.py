@@ -92,6 +92,43 @@ def test_every_move_keeps_the_view_inside_the_picture_and_undistorted(motion: Mo
         assert 1 / segments.MAX_ZOOM - 1e-9 <= scale_x <= 1 + 1e-9
 
 
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080), (720, 1280), (1080, 1080), (320, 180)])
+@pytest.mark.parametrize("motion", [Motion.PAN_LEFT, Motion.PAN_RIGHT])
+def test_a_pan_places_every_frame_within_a_fiftieth_of_a_pixel_on_the_chroma_grid(
+    motion: Motion, size: tuple[int, int]
+) -> None:
+    # Given a 90-frame pan entered at its 10th frame
+    clip = segments.ClipJob(1, "a.png", 90, 10, 80, 0, motion, None)
+
+    plan = segments.pan_plan(clip, *size)
+
+    # Then every frame has its offsets, all even, the scale is within 0.2% of MAX_ZOOM's, the view lies
+    # inside the padded picture and the worst frame is within a fiftieth of a source pixel
+    width, height = size
+    (crop_w, crop_h), (scaled_w, scaled_h) = plan.crop, plan.scaled
+    assert len(plan.offsets) == 80
+    numbers = [plan.pad, crop_w, crop_h, scaled_w, scaled_h, plan.top, plan.lift]
+    assert all(n % 2 == 0 for n in numbers + [v for pair in plan.offsets for v in pair])
+    assert crop_w / scaled_w == pytest.approx(1 / segments.MAX_ZOOM, rel=2e-3)
+    assert crop_h / scaled_h == pytest.approx(crop_w / scaled_w, rel=2e-4)
+    assert all(x >= 0 and x + crop_w <= width + 2 * plan.pad for x, _ in plan.offsets)
+    assert all(0 <= k <= scaled_w - width for _, k in plan.offsets)
+    assert plan.top >= 0 and plan.top + crop_h <= height + 2 * plan.pad
+    assert plan.error <= 0.05
+
+
+def test_pan_commands_move_both_crops_from_the_second_frame() -> None:
+    clip = segments.ClipJob(1, "a.png", 30, 0, 30, 0, Motion.PAN_RIGHT, None)
+    plan = segments.pan_plan(clip, 320, 180)
+
+    document = segments.pan_commands(plan, 3, 30)
+
+    lines = document.splitlines()
+    assert len(lines) == 29
+    source_x, output_x = plan.offsets[1]
+    assert lines[0] == f"0.0166666667 crop@pan3 x {source_x}, crop@view3 x {output_x};"
+
+
 def test_a_zoom_in_shows_the_whole_picture_first_and_the_close_view_last() -> None:
     first = _corners_at(Motion.ZOOM_IN, 31, 0, (1280, 720))
     last = _corners_at(Motion.ZOOM_IN, 31, 30, (1280, 720))
@@ -135,15 +172,16 @@ def test_segment_graph_keeps_caption_text_out_of_the_filtergraph(tmp_path: Path)
     job = _jobs([36, 36], size=4, cues=[Cue(0.0, 1.0, "it's [a], b; c:d")])[0]
     burn_in = segments.BurnIn(tmp_path / "captions.ass", tmp_path / "fonts")
 
-    graph = segments.segment_graph(job, burn_in)
+    graph = segments.segment_graph(job, burn_in, {1: tmp_path / "camera-1.cmd"})
 
     assert "xfade=transition=fade:duration=0.5:offset=0" in graph
     assert "ass=filename=" in graph
     assert "it's" not in graph and "c:d" not in graph
     assert "it's [a], b; c:d" in (job.captions or "")
-    # each scene moved once (luma and chroma by one transform), then cut into body and tail, head and body;
-    # the fade sits between the bodies
-    assert graph.count("perspective=") == 2
+    # each scene moved once (luma and chroma by one transform: scene 1 zooms, scene 2 pans), then cut into
+    # body and tail, head and body; the fade sits between the bodies
+    assert graph.count("perspective=") == 1
+    assert "sendcmd=f=" in graph and "crop@pan1=" in graph and "crop@view1=" in graph
     assert graph.count("trim=") == 4
     assert "[b0][x1][b1]concat=n=3" in graph
 

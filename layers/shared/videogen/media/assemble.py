@@ -53,6 +53,7 @@ from videogen.media.segments import (
     Motion,
     Overlay,
     SegmentJob,
+    camera_files,
     frame_spans,
     motion_for_index,
     segment_graph,
@@ -142,11 +143,15 @@ def render_segment(
             fitted = list(pool.map(fit, range(len(job.clips))))
         _release_freed_memory()
         burn_in = _write_overlay(job.captions, scratch) if job.captions else None
+        cameras = {}
+        for number, document in camera_files(job).items():
+            cameras[number] = scratch / f"camera-{number}.cmd"
+            cameras[number].write_text(document, encoding="utf-8")
         args = [*BASE_ARGS]
         for path in fitted:
             # One still frame per input, at the video's rate (the links xfade joins must agree on it).
             args += ["-framerate", str(job.encoding.fps), "-i", str(path)]
-        args += ["-filter_complex", segment_graph(job, burn_in), "-map", "[out]", "-an"]
+        args += ["-filter_complex", segment_graph(job, burn_in, cameras), "-map", "[out]", "-an"]
         output.parent.mkdir(parents=True, exist_ok=True)
         scenes = ", ".join(str(number) for number in dict.fromkeys(job.scenes))
         run_ffmpeg(
