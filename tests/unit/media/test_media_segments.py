@@ -129,6 +129,15 @@ def test_pan_commands_move_both_crops_from_the_second_frame() -> None:
     assert lines[0] == f"0.0166666667 crop@pan3 x {source_x}, crop@view3 x {output_x};"
 
 
+def test_a_one_frame_pan_is_placed_without_commands() -> None:
+    clip = segments.ClipJob(2, "b.png", 1, 0, 1, 0, Motion.PAN_RIGHT, None)
+    job = segments.SegmentJob(0, 0, 1, (clip,), segments.Encoding(320, 180, 30), None)
+
+    assert segments.camera_files(job) == {}
+    graph = segments.segment_graph(job, None)
+    assert "sendcmd" not in graph and "crop@pan0=" in graph
+
+
 def test_a_zoom_in_shows_the_whole_picture_first_and_the_close_view_last() -> None:
     first = _corners_at(Motion.ZOOM_IN, 31, 0, (1280, 720))
     last = _corners_at(Motion.ZOOM_IN, 31, 30, (1280, 720))
