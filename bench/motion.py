@@ -9,8 +9,12 @@ planes), and a smooth path (a cubic in time, per dot and axis) is fitted to its 
   wobble   the worst frame-to-frame step away from the smooth path's step (px): a hitch, or a stair step
   chroma   the RMS distance between a dot's colour and its brightness (px): colour shimmering on edges
 
-and the floor: the same chart moved along the exact path, drawn mathematically frame by frame and encoded
-with the same x264 settings, so it measures the encoder and the tracker, not the motion.
+for videogen at its default settings (crf 23); for the floor, the same chart moved along the exact path,
+drawn mathematically frame by frame (each chroma sample at its H.264 siting) and encoded with the same x264
+settings, so it measures the encoder and the tracker, not the motion; and for videogen lossless (crf 0),
+the motion alone. At crf 23 the encoder itself moves a small dot's colour ~0.2 px from its brightness and
+a pan's steps by up to 0.4-0.6 px (the floor's figures): the chroma and wobble targets can only be met by
+the motion alone, so read them in the lossless columns.
 
     .venv/bin/python bench/motion.py                           # zoom in and pan right, 720p and 1080p
     .venv/bin/python bench/motion.py --sizes 720p --moves zoom_in
