@@ -95,17 +95,17 @@ def test_prepare_fits_a_portrait_image_whole_over_a_blurred_backdrop(tmp_path: P
     source.paste(BLUE, (0, 100, 100, 200))
     path = _save(tmp_path / "p.png", source)
 
-    out = prepare_image(path, (100, 200), (160, 90), tmp_path / "out.jpg", 1)
+    out = prepare_image(path, (100, 200), (160, 90), tmp_path / "out.ppm", 1)
 
-    # Then it is twice the frame, the whole picture shows in the middle, the sides are a dim backdrop
+    # Then it is the frame's size, the whole picture shows in the middle, the sides are a dim backdrop
     with Image.open(out) as fitted:
-        assert fitted.size == (320, 180)
-        top, bottom = fitted.getpixel((160, 10)), fitted.getpixel((160, 170))
+        assert fitted.size == (160, 90)
+        top, bottom = fitted.getpixel((80, 5)), fitted.getpixel((80, 85))
         assert isinstance(top, tuple)
         assert isinstance(bottom, tuple)
         assert top[0] > 180 > top[2]
         assert bottom[2] > 180 > bottom[0]
-        side = fitted.getpixel((5, 90))
+        side = fitted.getpixel((3, 45))
         assert isinstance(side, tuple)
         assert max(side) < 160
 
@@ -115,11 +115,11 @@ def test_prepare_flattens_transparency_onto_black(tmp_path: Path) -> None:
     rgba.paste((0, 0, 0, 0), (100, 0, 200, 100))  # right half transparent
     path = _save(tmp_path / "t.png", rgba)
 
-    out = prepare_image(path, (200, 100), (200, 100), tmp_path / "out.jpg", 1)
+    out = prepare_image(path, (200, 100), (200, 100), tmp_path / "out.ppm", 1)
 
     with Image.open(out) as fitted:
         assert fitted.mode == "RGB"
-        right = fitted.getpixel((350, 100))
+        right = fitted.getpixel((175, 50))
         assert isinstance(right, tuple)
         assert max(right) < 30
 
@@ -132,11 +132,11 @@ def test_prepare_turns_a_photo_as_its_exif_says(tmp_path: Path) -> None:
     exif[0x0112] = 6
     path = _save(tmp_path / "r.jpg", stored, exif=exif, quality=95)
 
-    out = prepare_image(path, inspect_image(path, 1), (160, 90), tmp_path / "out.jpg", 1)
+    out = prepare_image(path, inspect_image(path, 1), (160, 90), tmp_path / "out.ppm", 1)
 
     # Then it is shown upright: the red half on top, the blue half below
     with Image.open(out) as fitted:
-        top, bottom = fitted.getpixel((160, 20)), fitted.getpixel((160, 160))
+        top, bottom = fitted.getpixel((80, 10)), fitted.getpixel((80, 80))
         assert isinstance(top, tuple)
         assert isinstance(bottom, tuple)
         assert top[0] > 180 > top[2]
@@ -147,9 +147,9 @@ def test_prepare_scales_sixteen_bit_greyscale_instead_of_clipping_it(tmp_path: P
     grey = Image.new("I;16", (160, 90), 32768)  # mid-grey on a 16-bit scale
     path = _save(tmp_path / "g.png", grey)
 
-    out = prepare_image(path, (160, 90), (160, 90), tmp_path / "out.jpg", 1)
+    out = prepare_image(path, (160, 90), (160, 90), tmp_path / "out.ppm", 1)
 
     with Image.open(out) as fitted:
-        value = fitted.getpixel((160, 90))
+        value = fitted.getpixel((80, 45))
         assert isinstance(value, tuple)
         assert 110 < value[0] < 150

@@ -60,12 +60,90 @@ def test_segment_size_shrinks_for_bigger_frames() -> None:
     assert segments.segment_size(3840, 2160) >= 1
 
 
-def test_motion_expressions_enter_the_scene_where_the_clip_starts() -> None:
-    z, x, y = segments.motion_expressions(Motion.PAN_RIGHT, length=11, first=5)
+def test_the_camera_enters_the_scene_where_the_clip_starts() -> None:
+    x0, y0, x1, y1, x2, y2, x3, y3 = segments.camera_corners(Motion.PAN_RIGHT, length=11, first=5)
 
-    assert z == "1.15"
-    assert x == "(iw-iw/zoom)*(0.5+0.1*on)"
-    assert y == "(ih-ih/zoom)/2"
+    assert x0 == "(W-W*(1/1.15))*(0.5+0.1*on)+((1/1.15)-1)/2"
+    assert (y1, x2, x3, y3) == (y0, x0, x1, y2)
+
+
+def _corners_at(motion: Motion, length: int, frame: int, size: tuple[int, int]) -> list[float]:
+    """The camera's corners evaluated the way ffmpeg evaluates them, at output frame ``frame``."""
+    width, height = size
+    values = []
+    for corner in segments.camera_corners(motion, length, 0):
+        python = corner.replace("W", str(width)).replace("H", str(height)).replace("on", str(frame))
+        values.append(eval(python))  # noqa: S307 - our own arithmetic, digits and + - * / ( ) only
+    return values
+
+
+@pytest.mark.parametrize("motion", list(Motion))
+def test_every_move_keeps_the_view_inside_the_picture_and_undistorted(motion: Motion) -> None:
+    # Given a 1280x720 frame and a 31-frame scene
+    for frame in (0, 15, 30):
+        x0, y0, x1, _, _, y2, _, _ = _corners_at(motion, 31, frame, (1280, 720))
+        scale_x, scale_y = (x1 - x0) / 1280, (y2 - y0) / 720
+
+        # Then the frame's edges (output index -0.5 and W-0.5, in source indices) stay inside the picture,
+        # and both axes scale alike
+        assert x0 - scale_x / 2 >= -0.5 - 1e-9 and x0 + scale_x * 1279.5 <= 1279.5 + 1e-9
+        assert y0 - scale_y / 2 >= -0.5 - 1e-9 and y0 + scale_y * 719.5 <= 719.5 + 1e-9
+        assert scale_x == pytest.approx(scale_y)
+        assert 1 / segments.MAX_ZOOM - 1e-9 <= scale_x <= 1 + 1e-9
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080), (720, 1280), (1080, 1080), (320, 180)])
+@pytest.mark.parametrize("motion", [Motion.PAN_LEFT, Motion.PAN_RIGHT])
+def test_a_pan_places_every_frame_within_a_fiftieth_of_a_pixel_on_the_chroma_grid(
+    motion: Motion, size: tuple[int, int]
+) -> None:
+    # Given a 90-frame pan entered at its 10th frame
+    clip = segments.ClipJob(1, "a.png", 90, 10, 80, 0, motion, None)
+
+    plan = segments.pan_plan(clip, *size)
+
+    # Then every frame has its offsets, all even, the scale is within 0.2% of MAX_ZOOM's, the view lies
+    # inside the padded picture and the worst frame is within a fiftieth of a source pixel
+    width, height = size
+    (crop_w, crop_h), (scaled_w, scaled_h) = plan.crop, plan.scaled
+    assert len(plan.offsets) == 80
+    numbers = [plan.pad, crop_w, crop_h, scaled_w, scaled_h, plan.top, plan.lift]
+    assert all(n % 2 == 0 for n in numbers + [v for pair in plan.offsets for v in pair])
+    assert crop_w / scaled_w == pytest.approx(1 / segments.MAX_ZOOM, rel=2e-3)
+    assert crop_h / scaled_h == pytest.approx(crop_w / scaled_w, rel=2e-4)
+    assert all(x >= 0 and x + crop_w <= width + 2 * plan.pad for x, _ in plan.offsets)
+    assert all(0 <= k <= scaled_w - width for _, k in plan.offsets)
+    assert plan.top >= 0 and plan.top + crop_h <= height + 2 * plan.pad
+    assert plan.error <= 0.05
+
+
+def test_pan_commands_move_both_crops_from_the_second_frame() -> None:
+    clip = segments.ClipJob(1, "a.png", 30, 0, 30, 0, Motion.PAN_RIGHT, None)
+    plan = segments.pan_plan(clip, 320, 180)
+
+    document = segments.pan_commands(plan, 3, 30)
+
+    lines = document.splitlines()
+    assert len(lines) == 29
+    source_x, output_x = plan.offsets[1]
+    assert lines[0] == f"0.0166666667 crop@pan3 x {source_x}, crop@view3 x {output_x};"
+
+
+def test_a_one_frame_pan_is_placed_without_commands() -> None:
+    clip = segments.ClipJob(2, "b.png", 1, 0, 1, 0, Motion.PAN_RIGHT, None)
+    job = segments.SegmentJob(0, 0, 1, (clip,), segments.Encoding(320, 180, 30), None)
+
+    assert segments.camera_files(job) == {}
+    graph = segments.segment_graph(job, None)
+    assert "sendcmd" not in graph and "crop@pan0=" in graph
+
+
+def test_a_zoom_in_shows_the_whole_picture_first_and_the_close_view_last() -> None:
+    first = _corners_at(Motion.ZOOM_IN, 31, 0, (1280, 720))
+    last = _corners_at(Motion.ZOOM_IN, 31, 30, (1280, 720))
+
+    assert first[0] == pytest.approx(0) and first[2] == pytest.approx(1280)
+    assert (last[2] - last[0]) == pytest.approx(1280 / segments.MAX_ZOOM)
 
 
 def _jobs(
@@ -103,15 +181,17 @@ def test_segment_graph_keeps_caption_text_out_of_the_filtergraph(tmp_path: Path)
     job = _jobs([36, 36], size=4, cues=[Cue(0.0, 1.0, "it's [a], b; c:d")])[0]
     burn_in = segments.BurnIn(tmp_path / "captions.ass", tmp_path / "fonts")
 
-    graph = segments.segment_graph(job, burn_in)
+    graph = segments.segment_graph(job, burn_in, {1: tmp_path / "camera-1.cmd"})
 
     assert "xfade=transition=fade:duration=0.5:offset=0" in graph
     assert "ass=filename=" in graph
     assert "it's" not in graph and "c:d" not in graph
     assert "it's [a], b; c:d" in (job.captions or "")
-    # scene 1's body and tail, scene 2's head and body, each plane moved apart; the fade sits between bodies
-    assert graph.count("mergeplanes=") == 4
-    assert graph.count("zoompan=") == 12
+    # each scene moved once (luma and chroma by one transform: scene 1 zooms, scene 2 pans), then cut into
+    # body and tail, head and body; the fade sits between the bodies
+    assert graph.count("perspective=") == 1
+    assert "sendcmd=f=" in graph and "crop@pan1=" in graph and "crop@view1=" in graph
+    assert graph.count("trim=") == 4
     assert "[b0][x1][b1]concat=n=3" in graph
 
 
