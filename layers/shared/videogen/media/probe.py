@@ -130,9 +130,18 @@ def count_video_frames(path: Path) -> int:
 
 
 def decoded_digest(path: Path) -> str:
-    """SHA-256 of every decoded video frame and audio frame of ``path`` (ffmpeg's framemd5): equal for
-    two files that show and sound exactly the same, whatever their bytes. x264's frame threads may code a
-    frame differently from run to run under load (seen: one frame, the same pixels); this does not move.
+    """SHA-256 of every decoded video frame and audio frame of ``path`` (``decoded_frames``): equal for
+    two files that show and sound exactly the same, whatever their bytes.
+
+    Raises:
+        VideoAssemblyException: ffmpeg could not read the file.
+    """
+    return hashlib.sha256("\n".join(decoded_frames(path)).encode()).hexdigest()
+
+
+def decoded_frames(path: Path) -> list[str]:
+    """ffmpeg's framemd5 of ``path``, one line per decoded frame: stream (0 video, 1 audio), dts, pts,
+    duration, size and the MD5 of the frame's pixels or samples.
 
     Raises:
         VideoAssemblyException: ffmpeg could not read the file.
@@ -148,7 +157,7 @@ def decoded_digest(path: Path) -> str:
     frames = [line for line in finished.stdout.splitlines() if line and not line.startswith("#")]
     if not frames:
         raise _unprobed()
-    return hashlib.sha256("\n".join(frames).encode()).hexdigest()
+    return frames
 
 
 def _unprobed() -> VideoAssemblyException:
