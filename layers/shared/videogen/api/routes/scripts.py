@@ -103,19 +103,7 @@ def settings() -> Response[SettingsResponse]:
     caller(router)
     body = SettingsResponse(
         fields=[
-            SettingFieldResponse(
-                name=item.name,
-                kind=item.kind,
-                description=item.description,
-                default=item.default,
-                choices=list(item.choices),
-                minimum=item.minimum,
-                maximum=item.maximum,
-                max_length=item.max_length,
-                max_items=item.max_items,
-                nullable=item.nullable,
-            )
-            for item in describe_settings()
+            SettingFieldResponse.model_validate(item, from_attributes=True) for item in describe_settings()
         ],
         script_formats=list(ScriptFormat),
         project_statuses=list(ProjectStatus),
