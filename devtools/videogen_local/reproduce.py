@@ -85,7 +85,7 @@ def _compare(manifest: RenderManifest, video: Path, stream: TextIO) -> None:
     elif expected.sha256 == actual:
         print(f"Reproduced byte for byte: {video.name} sha256 {actual}", file=stream)
     elif expected.decoded_sha256 is not None and expected.decoded_sha256 == decoded_digest(video):
-        # x264's frame threads, busy, may code a frame another way that decodes to the same pixels.
+        # Another x264 build, say, may code a frame another way that decodes to the same pixels.
         print(
             f"Reproduced frame for frame and sample for sample: {video.name} decodes to exactly the "
             f"manifest's pictures and sound (the file's bytes differ: sha256 {actual})",
