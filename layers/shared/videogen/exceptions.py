@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, ClassVar, Final
 
-from videogen.domain.limits import MAX_MUSIC_BYTES
+from videogen.domain.limits import MAX_MUSIC_BYTES, MAX_PICTURE_BYTES
 
 
 class VideoGeneratorException(Exception):  # noqa: N818 - the seed's public name
@@ -127,6 +127,25 @@ class InboxFolderException(ValidationException, code="INVALID_INBOX_KEY"):
 
 class MusicNotFoundException(ValidationException, code="MUSIC_NOT_FOUND", status=422):
     """A script names a music file that is not where it says (the drop folder: beside the script)."""
+
+
+class InvalidPictureException(ValidationException, code="INVALID_PICTURE", status=422):
+    """A scene picture that cannot be used: not JPEG, PNG or WebP, animated, damaged, too large or too
+    small; ``details["reason"]`` names the rule (``not_an_image``, ``unsupported_type``, ``animated``,
+    ``too_many_pixels``, ``too_small``, ``too_large``, ``damaged``), for clients to tell them apart."""
+
+    @classmethod
+    def too_large(cls, size: int) -> InvalidPictureException:
+        """The picture file is over the size limit (declared, stored or on disk: one message for all)."""
+        return cls(
+            f"The picture is {size / 2**20:.1f} MB; the limit is {MAX_PICTURE_BYTES // 2**20} MB.",
+            {"reason": "too_large", "size_bytes": size, "max_bytes": MAX_PICTURE_BYTES},
+        )
+
+
+class PictureNotFoundException(ValidationException, code="PICTURE_NOT_FOUND", status=422):
+    """A scene's picture is not there: a script names a file that is not beside it, or a scene waits for a
+    picture that was never uploaded. ``details`` name the scene and the file."""
 
 
 class ScriptParsingException(VideoGeneratorException, code="SCRIPT_PARSE_ERROR", status=422):

@@ -4,6 +4,8 @@ Bucket:
     projects/{project_id}/                  everything produced for a project, nothing outside it
         images/{digest}.png                 a scene's image, named by the hash of exactly what drew it
         images/{digest}.png.json            how that image was made (domain.provenance.ImageProvenance)
+        images/picture-{digest}.png         a scene's own picture (the user's), checked and stored as PNG,
+                                            named by the hash of the file uploaded; its record beside it
         narration/{digest}.wav, .json       a narration and its timings, named by the hash of voice and text
         scenes/{n:04d}/narration.wav, .json scene n's narration where assembly reads it
         music/{upload_id}                   checked background music: one key per upload, so a new track
@@ -64,6 +66,13 @@ IMAGE_CONTENT_TYPE = "image/png"
 def image_key(project_id: str, digest: str) -> str:
     """A scene image, named by the digest of its request: the same request is never paid for twice."""
     return f"{project_prefix(project_id)}images/{digest}.png"
+
+
+def picture_key(project_id: str, digest: str) -> str:
+    """A user's picture for a scene, as checked and stored (PNG), named by the SHA-256 of the uploaded file:
+    the same file attached twice is stored once. Beside the generated images, so whoever reads those (the
+    storyboard, assembly) reads it too."""
+    return f"{project_prefix(project_id)}images/picture-{digest[:32]}.png"
 
 
 def image_provenance_key(image_key: str) -> str:

@@ -25,3 +25,14 @@ MAX_MUSIC_BYTES = 50 * 1024 * 1024
 AUDIO_TYPE_PATTERN = r"^[Aa][Uu][Dd][Ii][Oo]/[A-Za-z0-9][A-Za-z0-9.+-]{0,60}$"
 #: Audio files taken as a script's music when they sit beside it with its name (story.md → story.mp3).
 MUSIC_SUFFIXES = (".mp3", ".m4a", ".aac", ".wav", ".flac", ".ogg", ".opus")
+#: A scene's own picture (a script's ``Picture:``, an API upload): JPEG, PNG or WebP, at most 20 MB and 40
+#: megapixels (checked from the header before anything is decoded), at least 64 pixels on each side.
+MAX_PICTURE_BYTES = 20 * 1024 * 1024
+MAX_PICTURE_PIXELS = 40_000_000
+MIN_PICTURE_SIDE = 64
+#: The picture files a script may name, and that the drop folder keeps for the script naming them.
+PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
+#: The media types a picture upload may declare.
+PICTURE_CONTENT_TYPES = ("image/jpeg", "image/png", "image/webp")
+#: A path a script may give: at most this long, in at most this many folders.
+MAX_PICTURE_PATH_CHARS = 255
