@@ -35,6 +35,18 @@ class RenderFailure(BaseModel):
     render_id: str | None = None  # the render that failed
 
 
+class PictureRef(BaseModel):
+    """A scene's own picture as a script names it: the path, relative to the script's folder, and where the
+    script wrote it (so a missing or unusable file is reported at its line and column)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str = Field(description="The file, relative to the script's folder, with '/' between folders.")
+    line: int = Field(ge=1, description="Line of the script where the picture is named.")
+    column: int = Field(ge=1, description="Column of that line where the path starts.")
+    text: str = Field("", description="The text of that line, for error messages.")
+
+
 class SceneSpec(BaseModel):
     """One scene as a script describes it: what a new scene set is written from (the parsers make it,
     the data access stores it)."""
@@ -51,6 +63,9 @@ class SceneSpec(BaseModel):
     )
     transition: Transition = Field(Transition.FADE, description="How this scene hands over to the next.")
     line: int = Field(ge=1, description="Line of the script where the scene starts.")
+    picture: PictureRef | None = Field(
+        None, description="The user's own picture for the scene, used instead of a generated image."
+    )
 
 
 @dataclass(frozen=True, slots=True)
