@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from videogen.domain.enums import Transition
+from videogen.scripts.assembly import picture_words
 from videogen.scripts.errors import FieldProblem, Location, Reason, excerpt, script_error
 from videogen.scripts.scene_values import parse_duration, parse_transition
 from videogen.scripts.source import byte_location, location_at
@@ -105,3 +106,15 @@ def test_script_error_without_text_or_place_points_at_line_one() -> None:
         "hint": "write something",
         "reason": "empty_script",
     }
+
+
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [
+        ("photos/harbour_at-dawn.jpg", "Harbour at dawn"),
+        ("IMG.0042.jpeg", "IMG 0042"),
+        ("___.png", "Picture"),
+    ],
+)
+def test_picture_words_read_the_file_name_for_a_picture_only_scene_prompt(path: str, words: str) -> None:
+    assert picture_words(path) == words

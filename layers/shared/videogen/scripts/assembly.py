@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 from videogen.domain.enums import ScriptFormat, Transition
 from videogen.domain.limits import MAX_NARRATION_CHARS, MAX_SCENES
-from videogen.domain.models import SceneSpec
+from videogen.domain.models import PictureRef, SceneSpec
 from videogen.scripts.errors import Location, Reason, script_error
 from videogen.scripts.model import ParsedScript, ScriptSettings
 from videogen.scripts.prompts import derive_image_prompt
-from videogen.scripts.text import join_paragraphs
+from videogen.scripts.text import collapse, join_paragraphs
 
 
 @dataclass(slots=True)
@@ -28,13 +28,24 @@ class SceneDraft:
     image_prompt: str | None = None
     duration: float | None = None
     transition: Transition = Transition.FADE
+    picture: PictureRef | None = None  # the user's own picture, shown instead of a generated image
     #: A draft without content is skipped, unless this is set: then it is an ``empty_scene`` error.
     must_have_content: bool = False
     directives: set[str] = field(default_factory=set)
 
     def has_content(self) -> bool:
         """Whether the scene has anything to show or say."""
-        return bool(self.title or self.image_prompt or self.prompt_text or any(self.paragraphs))
+        return bool(
+            self.title or self.image_prompt or self.picture or self.prompt_text or any(self.paragraphs)
+        )
+
+
+def picture_words(path: str) -> str:
+    """The words of a picture's file name (``photos/harbour_at-dawn.jpg`` → ``Harbour at dawn``)."""
+    name = path.rsplit("/", 1)[-1]
+    stem = name[: name.rfind(".")] if "." in name else name
+    words = collapse(stem.replace("_", " ").replace("-", " ").replace(".", " ")) or "picture"
+    return words[:1].upper() + words[1:]
 
 
 def build_script(
@@ -76,6 +87,7 @@ def build_script(
             "split the script into several projects or merge short scenes",
             Location(extra.line, extra.column, extra.text),
         )
+    # A scene with its own picture keeps a derived prompt too: the picture may be taken away later.
     # The project style is applied once, when the image is requested (it can change without a new script).
     specs: list[SceneSpec] = []
     for number, draft in enumerate(scenes, start=1):
@@ -91,6 +103,9 @@ def build_script(
         prompt = draft.image_prompt or derive_image_prompt(
             draft.prompt_title or draft.title or "", draft.prompt_text or narration
         )
+        if not prompt and draft.picture is not None:
+            # A scene of only a picture says nothing else; its file name keeps the prompt non-empty.
+            prompt = derive_image_prompt(picture_words(draft.picture.path), "")
         specs.append(
             SceneSpec(
                 number=number,
@@ -101,6 +116,7 @@ def build_script(
                 duration=draft.duration,
                 transition=draft.transition,
                 line=draft.line,
+                picture=draft.picture,
             )
         )
     return ParsedScript(format=script_format, title=title, settings=settings, scenes=specs)

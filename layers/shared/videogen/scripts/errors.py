@@ -17,29 +17,32 @@ Every problem with a script raises :class:`~videogen.exceptions.ScriptParsingExc
 
 Reasons:
 
-===========================  =================================================================================
-``unsupported_format``       the format name or file extension is not one of md, txt, fountain, json
-``script_too_large``         more than 100 KB of UTF-8; points at the first byte past the limit
-``invalid_utf8``             bytes that are not UTF-8 (or a lone surrogate); points at the first bad byte
-``control_character``        a NUL or other control character (tab and newline are fine)
-``empty_script``             no scene at all
-``too_many_scenes``          more than 200 scenes; points at the first scene over the limit
-``empty_scene``              a scene with directives (duration, transition) but no title, text or image
-``narration_too_long``       more than 1,500 characters of narration; points at the scene's first line
-``title_too_long``           a script or scene title over 200 characters
-``image_prompt_too_long``    an explicit image prompt over 2,000 characters
-``empty_image_prompt``       an ``Image:`` directive without a prompt
-``invalid_duration``         a duration that is not a number of seconds or milliseconds
-``duration_out_of_range``    a duration outside 1 to 30 seconds
-``unknown_transition``       a transition that is not one of the known names or aliases
-``duplicate_directive``      the same directive twice in one scene
-``invalid_front_matter``     front matter that is not a small, flat YAML mapping (or uses anchors/aliases)
-``unknown_setting``          a setting name videogen does not know (front matter, JSON ``settings``)
-``invalid_setting``          a setting with a bad value (fps, seed, aspect ratio, style length, ...)
-``invalid_json``             JSON syntax error, or JSON nested too deeply
-``invalid_field``            JSON of the wrong shape: wrong type, a missing ``scenes``, not an object
-``unknown_field``            a JSON field the script format does not have
-===========================  =================================================================================
+============================  ================================================================================
+``unsupported_format``        the format name or file extension is not one of md, txt, fountain, json
+``script_too_large``          more than 100 KB of UTF-8; points at the first byte past the limit
+``invalid_utf8``              bytes that are not UTF-8 (or a lone surrogate); points at the first bad byte
+``control_character``         a NUL or other control character (tab and newline are fine)
+``empty_script``              no scene at all
+``too_many_scenes``           more than 200 scenes; points at the first scene over the limit
+``empty_scene``               a scene with directives (duration, transition) but no title, text or image
+``narration_too_long``        more than 1,500 characters of narration; points at the scene's first line
+``title_too_long``            a script or scene title over 200 characters
+``image_prompt_too_long``     an explicit image prompt over 2,000 characters
+``empty_image_prompt``        an ``Image:`` directive without a prompt
+``invalid_duration``          a duration that is not a number of seconds or milliseconds
+``duration_out_of_range``     a duration outside 1 to 30 seconds
+``unknown_transition``        a transition that is not one of the known names or aliases
+``duplicate_directive``       the same directive twice in one scene
+``invalid_front_matter``      front matter that is not a small, flat YAML mapping (or uses anchors/aliases)
+``unknown_setting``           a setting name videogen does not know (front matter, JSON ``settings``)
+``invalid_setting``           a setting with a bad value (fps, seed, aspect ratio, style length, ...)
+``invalid_json``              JSON syntax error, or JSON nested too deeply
+``invalid_field``             JSON of the wrong shape: wrong type, a missing ``scenes``, not an object
+``unknown_field``             a JSON field the script format does not have
+``invalid_picture_path``      a scene's picture path that is empty, absolute, a URL, climbs out with ``..``,
+                              holds a control character, or is too long or too deeply nested
+``unsupported_picture_type``  a scene's picture that is not a JPEG, PNG or WebP file by its suffix
+============================  ================================================================================
 """
 
 from __future__ import annotations
@@ -78,6 +81,8 @@ class Reason(StrEnum):
     INVALID_JSON = "invalid_json"
     INVALID_FIELD = "invalid_field"
     UNKNOWN_FIELD = "unknown_field"
+    INVALID_PICTURE_PATH = "invalid_picture_path"
+    UNSUPPORTED_PICTURE_TYPE = "unsupported_picture_type"
 
 
 @dataclass(frozen=True, slots=True)

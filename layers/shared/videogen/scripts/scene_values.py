@@ -1,4 +1,4 @@
-"""The values of scene directives, as a script writes them: durations and transitions.
+"""The values of scene directives, as a script writes them: durations, transitions and picture paths.
 
 No regular expression with nested quantifiers touches user text: every parse is linear.
 """
@@ -7,10 +7,17 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 
 from videogen.domain.enums import Transition
-from videogen.domain.limits import MAX_SCENE_SECONDS, MIN_SCENE_SECONDS
-from videogen.scripts.errors import FieldProblem, Reason
+from videogen.domain.limits import (
+    MAX_PICTURE_PATH_CHARS,
+    MAX_SCENE_SECONDS,
+    MIN_SCENE_SECONDS,
+    PICTURE_SUFFIXES,
+)
+from videogen.domain.models import PictureRef
+from videogen.scripts.errors import FieldProblem, Location, Reason
 from videogen.scripts.text import collapse
 
 # Bounded counts, no nesting: "4", "4.5 s", "1500ms", "4 sec", ".5s".
@@ -42,6 +49,28 @@ _TRANSITION_ALIASES: dict[str, Transition] = {
     "circle": Transition.CIRCLE,
     "iris": Transition.CIRCLE,
     "iris out": Transition.CIRCLE,
+}
+#: The keys that name a scene's own picture (``Picture: boat.jpg``), for the formats' directive readers.
+PICTURE_KEYS = {"picture": "picture", "photo": "picture"}
+#: How many folders deep a picture may sit below the script's folder.
+MAX_PICTURE_FOLDERS = 8
+#: Quotes and brackets a writer may put around a path (``"my photo.jpg"``, ``<my photo.jpg>``).
+_PATH_WRAPPERS = (('"', '"'), ("'", "'"), ("<", ">"), ("\u201c", "\u201d"), ("\u2018", "\u2019"))
+# "C:", "c:\\", "D:/": a Windows drive.
+_DRIVE = re.compile(r"[A-Za-z]:")
+# "http:", "S3://", "file:": the scheme of a URL (a drive letter is one character, a scheme two or more).
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{1,20}:")
+_URL_SCHEMES = ("file", "data", "http", "https", "ftp")
+_PICTURE_TYPES = "JPEG, PNG or WebP (" + ", ".join(PICTURE_SUFFIXES) + ")"
+_PATH_HINT = "write the path from the script's folder, e.g. harbour.jpg or photos/harbour.jpg"
+#: What to say about a suffix that is close to a picture but not one videogen reads.
+_SUFFIX_ADVICE: dict[str, tuple[str, str]] = {
+    ".gif": (
+        "GIF pictures (often animated) cannot be used",
+        "open it in an image editor and save the frame you want as PNG",
+    ),
+    ".heic": ("HEIC photos (the iPhone's format) cannot be used", "export the photo as JPEG"),
+    ".heif": ("HEIF photos cannot be used", "export the photo as JPEG"),
 }
 _TRANSITION_HINT = (
     "use one of " + ", ".join(t.value for t in Transition) + ' (or e.g. "crossfade", "fade to black")'
@@ -103,3 +132,104 @@ def parse_transition(value: str) -> Transition:
             _TRANSITION_HINT,
         )
     return found
+
+
+def parse_picture_path(value: str) -> str:
+    """The path of a scene's own picture as a script writes it, checked and normalized.
+
+    The path is relative to the script's folder. Surrounding quotes or ``<...>`` go; backslashes are folder
+    separators; ``.`` segments and repeated slashes go (``./photos//a.jpg`` → ``photos/a.jpg``). Spaces
+    inside names stay.
+
+    Returns:
+        The path with ``/`` between folders.
+
+    Raises:
+        FieldProblem: ``invalid_picture_path`` for an empty, absolute or URL path, a ``..`` segment, a
+            control character, more than MAX_PICTURE_PATH_CHARS characters or MAX_PICTURE_FOLDERS folders;
+            ``unsupported_picture_type`` when the suffix is not one of PICTURE_SUFFIXES.
+    """
+    path = _unwrapped(value.strip())
+    shown = collapse(path)[:60]
+    if not path:
+        raise FieldProblem(Reason.INVALID_PICTURE_PATH, "the picture has no file name", _PATH_HINT)
+    if len(path) > MAX_PICTURE_PATH_CHARS:
+        raise _bad_path(
+            f"the picture path is {len(path):,} characters; the limit is {MAX_PICTURE_PATH_CHARS}",
+            "use a shorter file or folder name",
+        )
+    if any(unicodedata.category(char) in ("Cc", "Cs") for char in path):
+        raise _bad_path("the picture path holds a tab or another control character", _PATH_HINT)
+    scheme = _SCHEME.match(path)
+    if "://" in path or (scheme and scheme.group()[:-1].lower() in _URL_SCHEMES):
+        raise _bad_path(
+            f'"{shown}" is a web address; a picture is a file beside the script',
+            "save the picture beside the script and write its file name, e.g. harbour.jpg",
+        )
+    if path.startswith(("/", "\\", "~")) or _DRIVE.match(path):
+        raise _bad_path(
+            f'"{shown}" is an absolute path; a picture is named relative to the script\'s folder',
+            "put the picture beside the script (or in a folder next to it) and " + _PATH_HINT,
+        )
+    written = path.replace("\\", "/")
+    segments = [segment for segment in written.split("/") if segment not in ("", ".")]
+    if ".." in segments:
+        raise _bad_path(
+            f'"{shown}" goes up out of the script\'s folder with ".."',
+            "move the picture into the script's folder (or a folder inside it) and " + _PATH_HINT,
+        )
+    if not segments or written.endswith("/"):
+        raise _bad_path(f'"{shown}" names a folder, not a picture file', _PATH_HINT)
+    if len(segments) - 1 > MAX_PICTURE_FOLDERS:
+        raise _bad_path(
+            f'"{shown}" is {len(segments) - 1} folders deep; the limit is {MAX_PICTURE_FOLDERS}',
+            "move the picture closer to the script",
+        )
+    _check_picture_suffix(segments[-1])
+    return "/".join(segments)
+
+
+def picture_at(value: str, at: Location) -> PictureRef:
+    """The picture a scene names with ``value``, written at ``at``; its column is where the path itself
+    starts (after any space, quote or ``<`` before it).
+
+    Raises:
+        FieldProblem: as :func:`parse_picture_path`.
+    """
+    path = parse_picture_path(value)
+    written = value.strip()
+    inner = _unwrapped(written)
+    lead = len(value) - len(value.lstrip())
+    if inner != written:
+        lead += 1 + len(written[1:]) - len(written[1:].lstrip())
+    return PictureRef(path=path, line=at.line, column=at.column + lead, text=at.text)
+
+
+def _unwrapped(path: str) -> str:
+    """``path`` without one pair of quotes or angle brackets around it."""
+    for opening, closing in _PATH_WRAPPERS:
+        if len(path) >= 2 and path.startswith(opening) and path.endswith(closing):
+            return path[1:-1].strip()
+    return path
+
+
+def _bad_path(problem: str, hint: str) -> FieldProblem:
+    return FieldProblem(Reason.INVALID_PICTURE_PATH, problem, hint)
+
+
+def _check_picture_suffix(name: str) -> None:
+    """Raise unsupported_picture_type unless the file name ends in one of PICTURE_SUFFIXES."""
+    dot = name.rfind(".")
+    suffix = name[dot:].lower() if dot > 0 else ""
+    if suffix in PICTURE_SUFFIXES:
+        return
+    if not suffix:
+        problem = f'"{collapse(name)[:60]}" has no file type; a picture is a {_PICTURE_TYPES} file'
+        hint = "write the file name with its suffix, e.g. harbour.jpg"
+    else:
+        problem, hint = _SUFFIX_ADVICE.get(
+            suffix,
+            (f"{suffix} files cannot be used", "save the picture as JPEG or PNG"),
+        )
+        problem = f"{problem}; a picture is a {_PICTURE_TYPES} file"
+    raise FieldProblem(Reason.UNSUPPORTED_PICTURE_TYPE, problem, hint)
