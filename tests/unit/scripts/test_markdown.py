@@ -520,3 +520,50 @@ def test_markdown_unclosed_front_matter_is_a_scene_break_at_the_top() -> None:
 
     assert script.title is None
     assert [s.narration for s in script.scenes] == ["title: Not closed\n\nStory."]
+
+
+def test_markdown_picture_directive_names_the_scenes_own_picture_at_its_path() -> None:
+    script = parse_script('## Boat\nMira folds a boat.\n**picture:**  "photos/my boat.jpg"\n', "md")
+
+    picture = script.scenes[0].picture
+    assert picture is not None
+    assert (picture.path, picture.line, picture.column) == ("photos/my boat.jpg", 3, 16)
+    assert picture.text == '**picture:**  "photos/my boat.jpg"'
+    # The prompt is still derived, as for a scene without a picture.
+    assert script.scenes[0].image_prompt == "Boat. Mira folds a boat."
+    assert script.scenes[0].image_prompt_explicit is False
+
+
+def test_markdown_photo_is_another_name_for_picture() -> None:
+    script = parse_script("## Boat\nPHOTO: <boat.webp>\n", "md")
+
+    picture = script.scenes[0].picture
+    assert picture is not None
+    assert (picture.path, picture.line, picture.column) == ("boat.webp", 2, 9)
+
+
+def test_markdown_scene_with_only_a_picture_is_a_scene() -> None:
+    script = parse_script("Picture: boat.png\n\n---\n\nThe sea.\n", "md")
+
+    first, second = script.scenes
+    assert (first.title, first.narration, first.line, first.image_prompt) == (None, "", 1, "Boat.")
+    assert first.picture is not None
+    assert first.picture.path == "boat.png"
+    assert (second.narration, second.picture) == ("The sea.", None)
+
+
+def test_markdown_scene_without_picture_has_none() -> None:
+    assert parse_script("## Boat\nText.\n", "md").scenes[0].picture is None
+
+
+def test_markdown_second_picture_in_a_scene_is_a_duplicate_directive() -> None:
+    error = parse_error("## Boat\nPicture: a.jpg\nText.\nPhoto: b.jpg\n", "md")
+
+    assert where(error) == ("duplicate_directive", 4, 8)
+    assert "already has a Picture line" in error.message
+
+
+def test_markdown_bad_picture_is_reported_at_the_path() -> None:
+    error = parse_error("## Boat\n\n  Picture:   ../boat.jpg\n", "md")
+
+    assert where(error) == ("invalid_picture_path", 3, 14)

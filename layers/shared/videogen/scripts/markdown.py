@@ -14,9 +14,11 @@ The shape, and the choices made where Markdown leaves room:
 * **Scenes** — start at every heading of level 2 or deeper (its text is the scene title) and at every
   thematic break (``---``, ``***``, ``___``). Text before the first scene is the narration of a first,
   untitled scene. A break with nothing after it before the next scene adds nothing.
-* **Directives** — lines ``Image: ...`` (or ``Image prompt:``), ``Duration: ...`` and ``Transition:
-  ...``, key case-insensitive (``**Image:**`` bold keys too), each at most once per scene. A directive
-  line also ends the paragraph it interrupts.
+* **Directives** — lines ``Image: ...`` (or ``Image prompt:``), ``Duration: ...``, ``Transition: ...`` and
+  ``Picture: <path>`` (or ``Photo:``), key case-insensitive (``**Image:**`` bold keys too), each at most
+  once per scene. A directive line also ends the paragraph it interrupts. ``Picture:`` names the user's
+  own JPEG, PNG or WebP file, relative to the script's folder (``photos/harbour.jpg``, quotes or
+  ``<...>`` around it allowed), shown instead of a generated image; a scene may hold only a picture.
 * **Narration** — every other line. Lines of a paragraph join with a space, paragraphs with a blank line.
   Inline Markdown is undone for the voice: emphasis markers, backticks, ``[text](url)`` links (their
   text stays), and leading ``>`` quote and ``-``/``*``/``+`` bullet markers.
@@ -32,9 +34,15 @@ from videogen.domain.enums import ScriptFormat
 from videogen.scripts.assembly import SceneDraft, build_script
 from videogen.scripts.errors import FieldProblem, Location, Reason, problem_error, script_error
 from videogen.scripts.model import ParsedScript, ScriptSettings
-from videogen.scripts.scene_values import parse_duration, parse_transition
+from videogen.scripts.scene_values import PICTURE_KEYS, parse_duration, parse_transition, picture_at
 from videogen.scripts.setting_values import SETTING_KEYS, normalize_setting_key, read_header
-from videogen.scripts.text import clean_image_prompt, clean_title, collapse, strip_emphasis
+from videogen.scripts.text import (
+    clean_image_prompt,
+    clean_title,
+    collapse,
+    split_directive,
+    strip_emphasis,
+)
 
 if TYPE_CHECKING:
     from yaml.nodes import Node
@@ -48,7 +56,13 @@ MAX_FRONT_MATTER_DEPTH = 8
 _YAML_KEY = re.compile(r"[A-Za-z_][\w -]{0,40}:(?:\s|$)")
 # Each "[" only scans to the next bracket, so repeated brackets cannot make this quadratic.
 _LINK = re.compile(r"!?\[([^\[\]\n]*)\]\([^()\s]*\)")
-_DIRECTIVES = {"image": "image", "image prompt": "image", "duration": "duration", "transition": "transition"}
+_DIRECTIVES = {
+    "image": "image",
+    "image prompt": "image",
+    "duration": "duration",
+    "transition": "transition",
+    **PICTURE_KEYS,
+}
 _FRONT_MATTER_HINT = "write one `key: value` setting per line between the two `---` lines"
 _YAML_NULL = "tag:yaml.org,2002:null"
 
@@ -191,7 +205,7 @@ def _unknown_setting(key: str) -> FieldProblem:
         f'"{collapse(key)[:40]}" is not a setting videogen knows',
         "front matter settings are: title, "
         + ", ".join(SETTING_KEYS)
-        + "; scene directives (Image:, Duration:, Transition:) go inside a scene",
+        + "; scene directives (Image:, Duration:, Transition:, Picture:) go inside a scene",
     )
 
 
@@ -252,7 +266,7 @@ class _BodyReader:
                 self._end_paragraph()
                 self._current = None
                 continue
-            directive = _directive(raw)
+            directive = split_directive(raw, _DIRECTIVES)
             if directive is not None:
                 self._apply(directive, line_no, raw)
                 continue
@@ -302,6 +316,8 @@ class _BodyReader:
                 scene.image_prompt = clean_image_prompt(value)
             elif name == "duration":
                 scene.duration = parse_duration(value)
+            elif name == "picture":
+                scene.picture = picture_at(value, at)
             else:
                 scene.transition = parse_transition(value)
         except FieldProblem as problem:
@@ -339,25 +355,6 @@ def _is_thematic_break(raw: str) -> bool:
     """Whether the line is ``---``, ``***`` or ``___`` (three or more, spaces allowed between)."""
     marks = raw.replace(" ", "").replace("\t", "")
     return len(marks) >= 3 and marks[0] in "-*_" and marks == marks[0] * len(marks)
-
-
-def _directive(raw: str) -> tuple[str, str, int] | None:
-    """(name, value, 1-based column of the value) of a directive line, or None for narration."""
-    colon = raw.find(":", 0, 40)
-    if colon <= 0:
-        return None
-    key_part = raw[:colon]
-    name = _DIRECTIVES.get(" ".join(key_part.strip().strip("*_").split()).lower())
-    if name is None:
-        return None
-    start = colon + 1
-    if key_part.lstrip().startswith(("*", "_")):
-        # "**Image:** a red door": the closing bold markers sit after the colon.
-        while start < len(raw) and raw[start] in "*_":
-            start += 1
-    while start < len(raw) and raw[start] in " \t":
-        start += 1
-    return name, raw[start:], start + 1
 
 
 def _inline(raw: str) -> str:

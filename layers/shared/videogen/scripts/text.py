@@ -7,7 +7,7 @@ between them for the voice and the captions. Everything here runs in time linear
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from videogen.domain.limits import MAX_IMAGE_PROMPT_CHARS, MAX_TITLE_CHARS
 from videogen.scripts.errors import FieldProblem, Reason
@@ -83,6 +83,30 @@ def strip_emphasis(line: str) -> str:
         pieces.append(line[i:j])
         i = j
     return "".join(piece for index, piece in enumerate(pieces) if index not in matched)
+
+
+def split_directive(raw: str, names: Mapping[str, str]) -> tuple[str, str, int] | None:
+    """(name, value, 1-based column of the value) of a directive line such as ``Image: a red door``.
+
+    The key (before a colon in the first 40 characters) is looked up in ``names`` (lower-case keys, single
+    spaces) after its bold markers go: ``**Image:** a red door`` is a directive too. None: the line is not
+    one of ``names``.
+    """
+    colon = raw.find(":", 0, 40)
+    if colon <= 0:
+        return None
+    key_part = raw[:colon]
+    name = names.get(" ".join(key_part.strip().strip("*_").split()).lower())
+    if name is None:
+        return None
+    start = colon + 1
+    if key_part.lstrip().startswith(("*", "_")):
+        # "**Image:** a red door": the closing bold markers sit after the colon.
+        while start < len(raw) and raw[start] in "*_":
+            start += 1
+    while start < len(raw) and raw[start] in " \t":
+        start += 1
+    return name, raw[start:], start + 1
 
 
 def clean_title(raw: str | None) -> str | None:
