@@ -274,3 +274,50 @@ def test_json_unterminated_string_is_a_syntax_error_not_a_depth_error() -> None:
     error = parse_error('{"scenes": [{"narration": "never closed' + "[" * 100, "json")
 
     assert where(error) == ("invalid_json", 1, 27)
+
+
+def test_json_picture_is_placed_where_its_text_starts() -> None:
+    script = parse_script(
+        '{"scenes": [\n  {"narration": "Hi.",\n   "picture" :  "./photos\\\\my boat.jpg"}\n]}', "json"
+    )
+
+    picture = script.scenes[0].picture
+    assert picture is not None
+    assert (picture.path, picture.line, picture.column) == ("photos/my boat.jpg", 3, 18)
+    assert picture.text == '   "picture" :  "./photos\\\\my boat.jpg"}'
+    assert script.scenes[0].image_prompt == "Hi."
+
+
+def test_json_scene_with_only_a_picture_is_a_scene_and_null_means_none() -> None:
+    script = parse_script(
+        '{"scenes": [{"picture": "boat.png"}, {"narration": "Sea.", "picture": null}]}', "json"
+    )
+
+    first, second = script.scenes
+    assert (first.narration, first.title, first.image_prompt) == ("", None, "Boat.")
+    assert first.picture is not None
+    assert first.picture.path == "boat.png"
+    assert second.picture is None
+
+
+@pytest.mark.parametrize("value", ["3", "true", '["a.jpg"]', '{"path": "a.jpg"}'])
+def test_json_picture_that_is_not_text_is_an_invalid_field(value: str) -> None:
+    error = parse_error('{"scenes": [{"narration": "Hi.", "picture": ' + value + "}]}", "json")
+
+    assert where(error) == ("invalid_field", 1, 34)
+    assert "scenes[0].picture: must be text" in error.message
+
+
+def test_json_bad_picture_names_the_field() -> None:
+    error = parse_error('{"scenes": [{"narration": "Hi."}, {"picture": "boat.gif"}]}', "json")
+
+    assert where(error) == ("unsupported_picture_type", 1, 36)
+    assert error.message.startswith('line 1: "{') and "scenes[1].picture: GIF pictures" in error.message
+
+
+def test_json_picture_in_angle_brackets_is_placed_at_the_path() -> None:
+    script = parse_script('{"scenes": [{"picture": " <my boat.jpg>"}]}', "json")
+
+    picture = script.scenes[0].picture
+    assert picture is not None
+    assert (picture.path, picture.line, picture.column) == ("my boat.jpg", 1, 28)

@@ -1,9 +1,12 @@
 """JSON scripts: ``{"title", "settings": {...}, "scenes": [{"title", "narration", "image_prompt",
-"duration", "transition"}]}``, validated by a pydantic model with the limits every format has.
+"duration", "transition", "picture"}]}``, validated by a pydantic model with the limits every format has.
 
-* ``scenes`` is required (1 to 200); every other field is optional. A scene needs a title, narration or
-  an image prompt; ``{}`` is an ``empty_scene`` error rather than skipped, since JSON says exactly what
-  it means.
+* ``scenes`` is required (1 to 200); every other field is optional. A scene needs a title, narration,
+  an image prompt or a picture; ``{}`` is an ``empty_scene`` error rather than skipped, since JSON says
+  exactly what it means.
+* ``picture`` is the path of the user's own JPEG, PNG or WebP file, relative to the script's folder
+  (``"photos/harbour.jpg"``), shown instead of a generated image; the same path rules as Markdown's
+  ``Picture:``. Its place in the scene (line and column) is where the string's text starts.
 * ``duration`` is a number of seconds or a written duration (``"4.5s"``, ``"1500ms"``); ``transition``
   takes the names and aliases Markdown takes. Settings are those of front matter, with their exact names.
 * Text is normalized as in every format (whitespace collapsed, paragraphs split at blank lines).
@@ -26,10 +29,17 @@ from pydantic_core import ErrorDetails
 
 from videogen.domain.enums import ScriptFormat, Transition
 from videogen.domain.limits import MAX_NARRATION_CHARS, MAX_SCENES, MIN_SCENES
+from videogen.domain.models import PictureRef
 from videogen.scripts.assembly import SceneDraft, build_script
 from videogen.scripts.errors import FieldProblem, Location, Reason, problem_error, script_error
 from videogen.scripts.model import ParsedScript, ScriptSettings
-from videogen.scripts.scene_values import check_duration, parse_duration, parse_transition
+from videogen.scripts.scene_values import (
+    check_duration,
+    parse_duration,
+    parse_picture_path,
+    parse_transition,
+    picture_at,
+)
 from videogen.scripts.setting_values import SETTING_KEYS, setting_value
 from videogen.scripts.source import escaped_text, location_at
 from videogen.scripts.text import clean_image_prompt, clean_title, join_paragraphs, split_paragraphs
@@ -123,6 +133,12 @@ def _transition(value: object) -> Transition:
     return parse_transition(value)
 
 
+def _picture(value: object) -> object:
+    text = _text(value)
+    # A checked path here, so a bad one is reported with the field's JSON path like any other field.
+    return parse_picture_path(text) if isinstance(text, str) else text
+
+
 def _setting(key: str) -> BeforeValidator:
     """The before-validator of one setting: the same check front matter gets."""
 
@@ -149,6 +165,7 @@ class _JsonScene(BaseModel):
     image_prompt: Annotated[str | None, BeforeValidator(_image_prompt)] = None
     duration: Annotated[float | None, BeforeValidator(_duration)] = None
     transition: Annotated[Transition, BeforeValidator(_transition)] = Transition.FADE
+    picture: Annotated[str | None, BeforeValidator(_picture)] = None
 
 
 def _none_is_empty(value: object) -> object:
@@ -203,11 +220,24 @@ def parse_json_script(text: str) -> ParsedScript:
                 image_prompt=scene.image_prompt,
                 duration=scene.duration,
                 transition=scene.transition,
+                picture=_picture_ref(text, offsets, index, scene.picture),
                 must_have_content=True,
             )
         )
     settings = ScriptSettings.model_validate(script.settings.model_dump())
     return build_script(ScriptFormat.JSON, script.title, settings, drafts)
+
+
+def _picture_ref(text: str, offsets: dict[Path, int], index: int, path: str | None) -> PictureRef | None:
+    """The checked ``picture`` of scene ``index``, placed where its path starts in the string."""
+    if path is None:
+        return None
+    key = offsets[("scenes", index, "picture")]
+    colon = text.index(":", _DECODER.raw_decode(text, key)[1])
+    quote = text.index('"', colon)
+    written = _DECODER.raw_decode(text, quote)[0]
+    # Checked with the scene already; read again, as every format reads it, to place where the path starts.
+    return picture_at(written, location_at(text, quote + 1))
 
 
 def _check_depth(text: str) -> None:
