@@ -460,3 +460,73 @@ def test_fountain_speech_may_run_to_the_end_of_the_file() -> None:
     script = fountain("INT. A - DAY\n\nBOB\nLast words.")
 
     assert script.scenes[0].narration == "BOB: Last words."
+
+
+def test_fountain_picture_note_names_the_scenes_own_picture() -> None:
+    script = parse_script(
+        "INT. KITCHEN - DAY\n\nMira folds a boat. [[ picture:  photos/boat.jpg ]]\n\n"
+        "EXT. STREET - DAY\n\nRain.\n",
+        "fountain",
+    )
+
+    kitchen, street = script.scenes
+    assert kitchen.picture is not None
+    assert (kitchen.picture.path, kitchen.picture.line, kitchen.picture.column) == ("photos/boat.jpg", 3, 33)
+    assert kitchen.picture.text == "Mira folds a boat. [[ picture:  photos/boat.jpg ]]"
+    assert kitchen.narration == "Mira folds a boat."
+    assert kitchen.image_prompt == "Interior, kitchen, day. Mira folds a boat."
+    assert street.picture is None
+
+
+def test_fountain_picture_note_belongs_to_the_scene_it_sits_in() -> None:
+    script = parse_script(
+        'INT. KITCHEN - DAY\n\nAction.\n\n[[PICTURE:\nlate.webp]]\n\nEXT. SEA [[Photo: "sea.png"]]\n',
+        "fountain",
+    )
+
+    kitchen, sea = script.scenes
+    assert kitchen.picture is not None
+    assert (kitchen.picture.path, kitchen.picture.line, kitchen.picture.column) == ("late.webp", 6, 1)
+    assert kitchen.picture.text == "late.webp]]"
+    assert sea.picture is not None
+    assert (sea.picture.path, sea.picture.line, sea.picture.column) == ("sea.png", 8, 20)
+
+
+def test_fountain_other_notes_are_still_ignored() -> None:
+    script = parse_script("INT. KITCHEN - DAY\n\nAction. [[Note: boat.jpg]] [[picture this]]\n", "fountain")
+
+    assert (script.scenes[0].narration, script.scenes[0].picture) == ("Action.", None)
+
+
+def test_fountain_picture_note_before_any_heading_is_a_scene_of_its_own() -> None:
+    script = parse_script(
+        "Title: Boat\n\n[[Picture: cover.jpg]]\n\nINT. KITCHEN - DAY\n\nAction.\n", "fountain"
+    )
+
+    cover, kitchen = script.scenes
+    assert (cover.title, cover.narration, cover.line) == (None, "", 3)
+    assert cover.picture is not None
+    assert (cover.picture.path, cover.picture.line, cover.picture.column) == ("cover.jpg", 3, 12)
+    assert kitchen.picture is None
+
+
+def test_fountain_picture_note_in_the_title_page_is_ignored() -> None:
+    script = parse_script("Title: Boat [[Picture: cover.jpg]]\n\nINT. KITCHEN - DAY\n", "fountain")
+
+    assert script.title == "Boat"
+    assert [scene.picture for scene in script.scenes] == [None]
+
+
+def test_fountain_second_picture_note_in_a_scene_is_a_duplicate_directive() -> None:
+    error = parse_error(
+        "INT. KITCHEN - DAY\n\n[[Picture: a.jpg]] Action.\n\nMore. [[Picture: b.jpg]]\n", "fountain"
+    )
+
+    assert where(error) == ("duplicate_directive", 5, 18)
+    assert "already has a Picture note" in error.message
+
+
+def test_fountain_picture_note_inside_boneyard_is_removed_with_it() -> None:
+    script = parse_script("INT. KITCHEN - DAY\n\n/* [[Picture: old.gif]] */ Action.\n", "fountain")
+
+    assert script.scenes[0].picture is None

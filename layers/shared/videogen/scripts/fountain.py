@@ -25,6 +25,11 @@ What each element becomes:
   transition before the first scene has nothing to end and is ignored, and so is ``FADE IN:``.
 * **Notes** ``[[...]]`` and **boneyard** ``/* ... */`` are removed first (both may span lines; a note may
   not span an empty line, as in Fountain). An unclosed ``/*`` or ``[[`` is kept as text.
+* **Picture notes** ``[[Picture: <path>]]`` (or ``Photo:``, any case) are the one kind of note read: the
+  scene the note sits in (after its heading, before the next) shows the user's own JPEG, PNG or WebP file,
+  relative to the script's folder, instead of a generated image; at most one per scene. A picture note
+  before the first heading opens an untitled scene, as action does; one in the title page is ignored like
+  any other note.
 * **Sections** (``#``), **synopses** (``=``) and **page breaks** (``===``) are ignored.
 * **Emphasis** markers (``*``, ``**``, ``_``) are stripped from all text; ``\\*`` keeps a literal star.
 """
@@ -35,11 +40,13 @@ import re
 from dataclasses import dataclass, field
 
 from videogen.domain.enums import ScriptFormat, Transition
+from videogen.domain.models import PictureRef
 from videogen.scripts.assembly import SceneDraft, build_script
-from videogen.scripts.errors import FieldProblem, Location, problem_error
+from videogen.scripts.errors import FieldProblem, Location, Reason, problem_error, script_error
 from videogen.scripts.model import ParsedScript, ScriptSettings
+from videogen.scripts.scene_values import PICTURE_KEYS, picture_at
 from videogen.scripts.setting_values import SETTING_KEYS, normalize_setting_key, read_header
-from videogen.scripts.text import clean_title, collapse, join_paragraphs, strip_emphasis
+from videogen.scripts.text import clean_title, collapse, join_paragraphs, split_directive, strip_emphasis
 
 # Bounded and unnested: a short key of letters, digits, spaces, then a colon.
 _TITLE_KEY = re.compile(r"([A-Za-z][A-Za-z0-9 _'-]{0,40}):(.*)")
@@ -61,9 +68,11 @@ def parse_fountain(text: str) -> ParsedScript:
     Raises:
         ScriptParsingException: for any problem, at its line (see videogen.scripts.errors).
     """
-    lines = remove_notes_and_boneyard(text).split("\n")
+    cleaned, notes = _without_notes_and_boneyard(text)
+    lines = cleaned.split("\n")
     body_start, title, settings = _title_page(lines)
-    drafts = _BodyReader(lines, body_start).read()
+    pictures = [note for note in _picture_notes(text, notes) if note.at.line > body_start]
+    drafts = _BodyReader(lines, body_start, pictures).read()
     return build_script(ScriptFormat.FOUNTAIN, title, settings, drafts)
 
 
@@ -91,8 +100,14 @@ class _Finder:
 
 def remove_notes_and_boneyard(text: str) -> str:
     """``text`` without ``[[notes]]`` and ``/* boneyard */``, their line breaks kept so line numbers hold."""
+    return _without_notes_and_boneyard(text)[0]
+
+
+def _without_notes_and_boneyard(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """``text`` without notes and boneyard, and the (start, end) offsets of each removed note's text."""
+    notes: list[tuple[int, int]] = []
     if "[[" not in text and "/*" not in text:
-        return text
+        return text, notes
     note_open, note_close = _Finder(text, "[["), _Finder(text, "]]")
     bone_open, bone_close = _Finder(text, "/*"), _Finder(text, "*/")
     empty_line = _Finder(text, "\n\n")
@@ -118,9 +133,42 @@ def remove_notes_and_boneyard(text: str) -> str:
             continue
         pieces.append(text[i:note])
         pieces.append("\n" * text.count("\n", note, end))
+        notes.append((note + 2, end))
         i = end + 2
     pieces.append(text[i:])
-    return "".join(pieces)
+    return "".join(pieces), notes
+
+
+@dataclass(frozen=True, slots=True)
+class _PictureNote:
+    """A ``[[Picture: path]]`` note: the path as written and where it starts."""
+
+    value: str
+    at: Location
+
+
+def _picture_notes(text: str, notes: list[tuple[int, int]]) -> list[_PictureNote]:
+    """The picture notes among ``notes`` (in text order), placed in one pass over ``text``."""
+    found: list[_PictureNote] = []
+    source_lines: list[str] = []
+    line, line_start, scanned = 1, 0, 0
+    for start, end in notes:
+        directive = split_directive(text[start:end], PICTURE_KEYS)
+        if directive is None:
+            continue
+        offset = start + directive[2] - 1
+        while offset < end and text[offset] in " \t\n":  # "[[Picture:" with the path on the next line
+            offset += 1
+        newlines = text.count("\n", scanned, offset)
+        if newlines:
+            line += newlines
+            line_start = text.rfind("\n", scanned, offset) + 1
+        scanned = offset
+        source_lines = source_lines or text.split("\n")
+        found.append(
+            _PictureNote(text[offset:end], Location(line, offset - line_start + 1, source_lines[line - 1]))
+        )
+    return found
 
 
 # --- title page --------------------------------------------------------------------------------------
@@ -174,6 +222,7 @@ class _Scene:
     action: list[str] = field(default_factory=list)
     spoken: list[str] = field(default_factory=list)
     transition: Transition = Transition.FADE
+    picture: PictureRef | None = None
 
     def draft(self) -> SceneDraft:
         """The scene as the common assembly takes it: dialogue narrates when there is any."""
@@ -185,15 +234,18 @@ class _Scene:
             paragraphs=self.spoken or self.action,
             prompt_text=join_paragraphs(self.action) if self.spoken and self.action else None,
             transition=self.transition,
+            picture=self.picture,
         )
 
 
 class _BodyReader:
     """Reads the lines after the title page into scenes, element by element."""
 
-    def __init__(self, lines: list[str], start: int) -> None:
+    def __init__(self, lines: list[str], start: int, pictures: list[_PictureNote]) -> None:
         self._lines = lines
         self._start = start
+        self._pictures = pictures
+        self._next_picture = 0
         self._scenes: list[_Scene] = []
         self._current: _Scene | None = None
         self._action: list[str] = []
@@ -205,8 +257,31 @@ class _BodyReader:
         i = self._start
         while i < len(self._lines):
             i = self._element(i)
+            self._place_pictures(before_line=i + 1)
         self._flush()
         return [scene.draft() for scene in self._scenes]
+
+    def _place_pictures(self, before_line: int) -> None:
+        """Give the picture notes above ``before_line`` (1-based) to the open scene, or open one for them."""
+        while self._next_picture < len(self._pictures):
+            note = self._pictures[self._next_picture]
+            if note.at.line >= before_line:
+                return
+            self._next_picture += 1
+            if self._current is None:
+                self._current = _Scene(line=note.at.line, text=note.at.text)
+                self._scenes.append(self._current)
+            if self._current.picture is not None:
+                raise script_error(
+                    Reason.DUPLICATE_DIRECTIVE,
+                    "this scene already has a Picture note",
+                    "keep one of the two notes",
+                    note.at,
+                )
+            try:
+                self._current.picture = picture_at(note.value, note.at)
+            except FieldProblem as problem:
+                raise problem_error(problem, note.at) from None
 
     def _blank(self, i: int) -> bool:
         """Whether line ``i`` is empty; the title page and both ends of the text count as empty."""
