@@ -119,3 +119,32 @@ def test_story_fountain_storm_picture_comes_from_action_not_dialogue(story: dict
         "Exterior, river mouth, storm. Waves toss the little boat between the rocks."
     )
     assert story["md"].scenes[3].image_prompt == ("The Storm. Look, a paper boat in this weather!")
+
+
+# A story with the user's own pictures, in each format's way of naming one (fixtures stay picture-free:
+# they are rendered elsewhere, where no picture file sits beside them).
+PICTURE_STORY = {
+    "md": "Mira folds a boat.\nPicture: photos/boat.jpg\n\n---\n\nPicture: sea.png\n\n---\n\nThe end.\n",
+    "txt": "Mira folds a boat.\nPicture: photos/boat.jpg\n\nPicture: sea.png\n\nThe end.\n",
+    "fountain": (
+        "INT. KITCHEN - DAY\n\nMira folds a boat. [[Picture: photos/boat.jpg]]\n\n"
+        "EXT. SEA\n\n[[Picture: sea.png]]\n\nEXT. BEACH\n\nThe end.\n"
+    ),
+    "json": (
+        '{"scenes": [{"narration": "Mira folds a boat.", "picture": "photos/boat.jpg"},\n'
+        '  {"picture": "sea.png"}, {"narration": "The end."}]}'
+    ),
+}
+
+
+@pytest.mark.parametrize("fmt", list(PICTURE_STORY))
+def test_pictures_are_the_same_scenes_in_every_format(fmt: str) -> None:
+    scenes = parse_script(PICTURE_STORY[fmt], fmt).scenes
+
+    assert [scene.narration for scene in scenes] == ["Mira folds a boat.", "", "The end."]
+    assert [scene.picture.path if scene.picture else None for scene in scenes] == [
+        "photos/boat.jpg",
+        "sea.png",
+        None,
+    ]
+    assert all(scene.image_prompt for scene in scenes)

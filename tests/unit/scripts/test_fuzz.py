@@ -15,6 +15,7 @@ from videogen.domain.enums import FPS_CHOICES, ScriptFormat
 from videogen.domain.limits import (
     MAX_IMAGE_PROMPT_CHARS,
     MAX_NARRATION_CHARS,
+    MAX_PICTURE_PATH_CHARS,
     MAX_SCENE_SECONDS,
     MAX_SCENES,
     MAX_SEED,
@@ -22,7 +23,9 @@ from videogen.domain.limits import (
     MAX_TITLE_CHARS,
     MIN_SCENE_SECONDS,
     MIN_SCENES,
+    PICTURE_SUFFIXES,
 )
+from videogen.domain.models import PictureRef
 from videogen.exceptions import ScriptParsingException
 from videogen.scripts.errors import EXCERPT_CHARS, Reason
 from videogen.scripts.model import ParsedScript, ScriptSettings
@@ -47,6 +50,11 @@ VOCABULARY = [
     "duration: 1500ms",
     "Transition: crossfade",
     "Transition: zoom",
+    "Picture: boat.jpg",
+    '**Photo:** "my boat.png"',
+    "Picture: ../boat.gif",
+    "[[Picture: <kitchen.webp>]]",
+    "[[photo:",
     "title: Front",
     "fps: 30",
     "seed: 7",
@@ -83,6 +91,7 @@ VOCABULARY = [
     "[link](http://example.com)",
     '{"scenes": [{"narration": "x"}]}',
     '{"narration": "y", "duration": 99}',
+    '{"picture": "a.jpg"}',
     "[",
     "]",
     "{",
@@ -136,6 +145,18 @@ def check_invariants(script: ParsedScript) -> None:
         assert 0 < len(scene.image_prompt) <= MAX_IMAGE_PROMPT_CHARS
         assert scene.title is None or 0 < len(scene.title) <= MAX_TITLE_CHARS
         assert scene.duration is None or MIN_SCENE_SECONDS <= scene.duration <= MAX_SCENE_SECONDS
+        if scene.picture is not None:
+            check_picture(scene.picture)
+
+
+def check_picture(picture: PictureRef) -> None:
+    segments = picture.path.split("/")
+    assert all(segment not in ("", ".", "..") for segment in segments)
+    assert "\\" not in picture.path
+    assert picture.path.lower().endswith(PICTURE_SUFFIXES)
+    assert len(picture.path) <= MAX_PICTURE_PATH_CHARS
+    assert picture.line >= 1
+    assert picture.column >= 1
 
 
 @FUZZ
@@ -202,6 +223,9 @@ scene_objects = st.fixed_dictionaries(
         "duration": st.one_of(st.none(), st.floats(allow_nan=True), st.integers(), st.text(max_size=8)),
         "transition": st.one_of(
             st.none(), st.sampled_from(["cut", "fade to black", "zoom", ""]), st.integers()
+        ),
+        "picture": st.one_of(
+            st.none(), st.sampled_from(["a.jpg", " <my boat.PNG>", "../x.gif", ""]), st.text(max_size=20)
         ),
         "extra": json_values(st.integers()),
     },
