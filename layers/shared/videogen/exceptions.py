@@ -132,7 +132,8 @@ class MusicNotFoundException(ValidationException, code="MUSIC_NOT_FOUND", status
 class InvalidPictureException(ValidationException, code="INVALID_PICTURE", status=422):
     """A scene picture that cannot be used: not JPEG, PNG or WebP, animated, damaged, too large or too
     small; ``details["reason"]`` names the rule (``not_an_image``, ``unsupported_type``, ``animated``,
-    ``too_many_pixels``, ``too_small``, ``too_large``, ``damaged``), for clients to tell them apart."""
+    ``too_many_pixels``, ``too_small``, ``extreme_shape``, ``too_large``, ``damaged``), for clients to tell
+    them apart."""
 
     @classmethod
     def too_large(cls, size: int) -> InvalidPictureException:
