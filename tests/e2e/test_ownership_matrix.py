@@ -10,12 +10,14 @@ cannot fill, the matrix fails and says so.
 
 from __future__ import annotations
 
+import io
 import json
 import uuid
 from typing import Any
 
 import boto3
 import pytest
+from PIL import Image
 
 from tests.support.api import ApiCaller, ApiResult
 from tests.support.assets import store_asset, store_video
@@ -103,6 +105,16 @@ def _project_with_everything(owner: ApiCaller) -> str:
     upload_id = _body("PUT", "/projects/{project_id}/music")["upload_id"]  # type: ignore[index]
     storage.s3_client().put_object(
         Bucket=bucket, Key=f"uploads/{project_id}/{upload_id}", Body=music, ContentType="audio/ogg"
+    )
+    # And a picture waiting under the upload id the document's PUT .../picture example names.
+    picture = io.BytesIO()
+    Image.new("RGB", (320, 180), (20, 120, 200)).save(picture, "JPEG")
+    picture_id = _body("PUT", "/projects/{project_id}/scenes/{number}/picture")["upload_id"]  # type: ignore[index]
+    storage.s3_client().put_object(
+        Bucket=bucket,
+        Key=f"uploads/{project_id}/{picture_id}",
+        Body=picture.getvalue(),
+        ContentType="image/jpeg",
     )
     return project_id
 

@@ -46,6 +46,12 @@ class Config(BaseModel):
     inspect_music_function: str | None = Field(
         None, description="The function that checks music uploads with ffmpeg (API function only)."
     )
+    inspect_picture_function: str | None = Field(
+        None,
+        description=(
+            "The function that checks scene pictures with Pillow (the API and ingestion functions only)."
+        ),
+    )
     console_site_dir: str = Field(
         "/opt/site",
         description="The console's static files (PublishConsole only: ConsoleSiteLayer unpacks them there).",

@@ -168,6 +168,8 @@ def test_stability_down_hands_the_scene_to_bedrock_which_the_scene_and_the_recor
     assert record.pop("generated_at")
     assert record == {
         "format": "videogen.image-provenance/1",
+        "source": "generated",
+        "picture": None,
         "provider": "bedrock",
         "model": "stability.stable-image-core-v1:1",
         "seed": request.seed,

@@ -9,7 +9,17 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from videogen.api.context import request_id_of
 from videogen.api.errors import error_body, register_error_handlers
-from videogen.api.routes import assets, health, music, projects, renders, scenes, scripts, webhooks
+from videogen.api.routes import (
+    assets,
+    health,
+    music,
+    pictures,
+    projects,
+    renders,
+    scenes,
+    scripts,
+    webhooks,
+)
 from videogen.observability import logger
 
 API_TITLE = "videogen API"
@@ -39,6 +49,7 @@ def create_app(allow_origin: str = "*") -> APIGatewayRestResolver:
     app.include_router(scenes.router)
     app.include_router(assets.router)
     app.include_router(music.router)
+    app.include_router(pictures.router)
     app.include_router(renders.router)
     app.include_router(webhooks.router)
     app.include_router(scripts.router)

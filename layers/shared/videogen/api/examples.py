@@ -134,6 +134,27 @@ ATTACH_MUSIC: Examples = {
     "upload": _example("The upload just posted", {"upload_id": "9d1c4e7a2b3f4c5d8e9f0a1b2c3d4e5f"}),
 }
 
+SCENE_WITH_PICTURE: Examples = _one(
+    "The scene shows the user's photo",
+    {
+        **_SCENE,
+        "image_provider": "user",
+        "image_model": "picture",
+        "picture_name": "harbour-at-dawn.jpg",
+        "picture_sha256": "5f1c0a4e9b7d3c2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a",
+        "version": 2,
+    },
+)
+UPLOAD_PICTURE: Examples = {
+    "jpeg": _example(
+        "A 3.1 MB photo for scene 2",
+        {"filename": "harbour-at-dawn.jpg", "content_type": "image/jpeg", "size": 3250585},
+    ),
+}
+ATTACH_PICTURE: Examples = {
+    "upload": _example("The upload just posted", {"upload_id": "4f0b2c9e8d7a6b5c4d3e2f1a0b9c8d7e"}),
+}
+
 CHECK_SCRIPT: Examples = {
     "markdown": _example("A Markdown script as it is being written", {"script": _SCRIPT}),
     "broken": _example(
@@ -288,6 +309,25 @@ RESPONSES: dict[str, Examples] = {
             },
             "expires_in": 900,
             "max_bytes": 52428800,
+        },
+    ),
+    "PictureUploadResponse": _one(
+        "A presigned POST form",
+        {
+            "upload_id": "4f0b2c9e8d7a6b5c4d3e2f1a0b9c8d7e",
+            "url": "https://media.s3.amazonaws.com/",
+            "fields": {
+                "Content-Type": "image/jpeg",
+                "x-amz-meta-filename": "harbour-at-dawn.jpg",
+                "key": f"uploads/{PROJECT_ID}/4f0b2c9e8d7a6b5c4d3e2f1a0b9c8d7e",
+                "x-amz-algorithm": "AWS4-HMAC-SHA256",
+                "x-amz-credential": "ASIA.../20250501/us-east-1/s3/aws4_request",
+                "x-amz-date": "20250501T093000Z",
+                "policy": "eyJleHBpcmF0aW9uIjogIjIwMjUtMDUtMDFUMDk6NDU6MDBaIn0=",
+                "x-amz-signature": "...",
+            },
+            "expires_in": 900,
+            "max_bytes": 20971520,
         },
     ),
     "MusicResponse": _one(

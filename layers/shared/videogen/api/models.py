@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -31,10 +31,12 @@ from videogen.domain.limits import (
     MAX_IMAGE_PROMPT_CHARS,
     MAX_MUSIC_BYTES,
     MAX_NARRATION_CHARS,
+    MAX_PICTURE_BYTES,
     MAX_SCENE_SECONDS,
     MAX_SCRIPT_BYTES,
     MAX_TITLE_CHARS,
     MIN_SCENE_SECONDS,
+    PICTURE_CONTENT_TYPES,
 )
 from videogen.domain.models import Project, RenderFailure, RenderProgress, Scene
 from videogen.domain.provenance import SceneFallback, SkippedProvider
@@ -395,12 +397,27 @@ class SceneResponse(BaseModel):
         description="The providers of image_providers tried before image_provider and passed over, in "
         "order, with why (empty: the first provider drew it).",
     )
+    picture_name: str | None = Field(
+        None,
+        description=(
+            "The user's own picture the scene shows instead of a generated image: the file the script "
+            "named or the upload's name (null: the image is generated from image_prompt)."
+        ),
+    )
+    picture_sha256: str | None = Field(
+        None,
+        description=(
+            "SHA-256 of that picture as given, once it is checked and attached (null with a picture_name: "
+            "the script names a picture not uploaded yet, and renders wait for it)."
+        ),
+    )
     version: int = Field(description="Increases with every change; send it back as If-Match.")
     updated_at: datetime = Field(description="When the scene last changed (UTC).")
 
     @classmethod
     def from_domain(cls, scene: Scene) -> SceneResponse:
-        # Every field has the Scene attribute's name; the scene's storage details (image_key) stay out.
+        # Every field has the Scene attribute's name; the scene's storage details (image_key, picture_key)
+        # stay out.
         return cls.model_validate(scene, from_attributes=True)
 
 
@@ -479,10 +496,13 @@ class AssetResponse(BaseModel):
     expires_in: int = Field(description="Seconds the download URL stays valid.")
 
 
-class MusicUploadRequest(BaseModel):
-    """A music file the caller is about to upload: its name, type and size, checked before any byte moves."""
+class _FileUploadRequest(BaseModel):
+    """A file the caller is about to upload: its name (kept for display), type and size."""
 
     model_config = ConfigDict(extra="forbid")
+
+    #: What to call a file whose name has nothing printable left.
+    _unnamed: ClassVar[str] = "file"
 
     filename: str = Field(
         min_length=1,
@@ -490,6 +510,24 @@ class MusicUploadRequest(BaseModel):
         description="The file's name on your machine, kept for display (e.g. theme.mp3).",
         json_schema_extra={"pattern": NOT_BLANK},
     )
+
+    @field_validator("filename")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        if is_blank(value):
+            raise ValueError("the file name is blank")
+        # Only shown back to the caller: folders, control characters and lone surrogates are dropped
+        # rather than refused.
+        name = value.replace("\\", "/").rsplit("/", 1)[-1]
+        name = "".join(c for c in name if c.isprintable() and not 0xD800 <= ord(c) <= 0xDFFF).strip()
+        return name or cls._unnamed
+
+
+class MusicUploadRequest(_FileUploadRequest):
+    """A music file the caller is about to upload: its name, type and size, checked before any byte moves."""
+
+    _unnamed: ClassVar[str] = "music"
+
     # The pattern and the maximum are checked by logic, which answers 422 INVALID_MUSIC with a message
     # about music (not a generic pattern mismatch); the document states the same rules.
     content_type: str = Field(
@@ -506,16 +544,30 @@ class MusicUploadRequest(BaseModel):
 
     _size_is_a_number = field_validator("size", mode="before")(json_number)
 
-    @field_validator("filename")
-    @classmethod
-    def _plain_name(cls, value: str) -> str:
-        if is_blank(value):
-            raise ValueError("the file name is blank")
-        # Only shown back to the caller: folders, control characters and lone surrogates are dropped
-        # rather than refused.
-        name = value.replace("\\", "/").rsplit("/", 1)[-1]
-        name = "".join(c for c in name if c.isprintable() and not 0xD800 <= ord(c) <= 0xDFFF).strip()
-        return name or "music"
+
+class PictureUploadRequest(_FileUploadRequest):
+    """A scene picture the caller is about to upload: its name, type and size, checked before any byte
+    moves."""
+
+    _unnamed: ClassVar[str] = "picture"
+
+    # Checked by logic, which answers 422 INVALID_PICTURE with a message about pictures; the document
+    # states the same rules.
+    content_type: str = Field(
+        min_length=1,
+        max_length=100,
+        description="Its media type: image/jpeg, image/png or image/webp.",
+        json_schema_extra={"enum": list(PICTURE_CONTENT_TYPES)},
+    )
+    size: int = Field(
+        ge=1,
+        description=(
+            f"Its size in bytes; over {MAX_PICTURE_BYTES // 2**20} MB is refused (422 INVALID_PICTURE)."
+        ),
+        json_schema_extra={"maximum": MAX_PICTURE_BYTES},
+    )
+
+    _size_is_a_number = field_validator("size", mode="before")(json_number)
 
 
 class MusicUploadResponse(BaseModel):
@@ -528,6 +580,25 @@ class MusicUploadResponse(BaseModel):
     )
     expires_in: int = Field(description="Seconds the upload form stays valid (at most 15 minutes).")
     max_bytes: int = Field(description="The largest file the upload accepts.")
+
+
+class PictureUploadResponse(MusicUploadResponse):
+    """Where to upload the picture: an HTML-form POST of ``fields`` and then the file, to ``url``."""
+
+    upload_id: str = Field(
+        description="Send it to PUT /projects/{id}/scenes/{n}/picture once the upload has finished."
+    )
+
+
+class PictureAttachRequest(BaseModel):
+    """Use an uploaded file as a scene's picture."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    upload_id: str = Field(
+        pattern=r"^[0-9a-f]{32}$",
+        description="The upload_id from POST /projects/{id}/scenes/{n}/picture/uploads.",
+    )
 
 
 class MusicAttachRequest(BaseModel):
@@ -765,6 +836,13 @@ class ScriptCheckScene(BaseModel):
     line: int = Field(description="Line of the script where the scene starts.")
     narration_chars: int = Field(description="Characters of narration.")
     image_prompt: str = Field(description="The prompt its image would be generated from.")
+    picture: str | None = Field(
+        None,
+        description=(
+            "The user's own picture the script names for the scene (a path relative to the script), shown "
+            "instead of a generated image: through the API, upload it to the scene once the project exists."
+        ),
+    )
     estimated_seconds: float = Field(description="Its length before narration exists (speech estimated).")
 
 

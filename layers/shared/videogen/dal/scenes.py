@@ -45,6 +45,9 @@ def _to_domain(item: SceneItem) -> Scene:
         image_provider=item.image_provider,
         image_model=item.image_model,
         fallback=_fallback(item.fallback),
+        picture_name=item.picture_name,
+        picture_key=item.picture_key,
+        picture_sha256=item.picture_sha256,
     )
 
 
@@ -74,6 +77,7 @@ def write_scene_set(project_id: str, scene_set: str, scenes: Sequence[SceneSpec]
                         duration=spec.duration,
                         transition=spec.transition.value,
                         line=spec.line,
+                        picture_name=spec.picture.path if spec.picture else None,
                         image_stale=True,
                         updated_at=stamp,
                         version=1,

@@ -128,6 +128,11 @@ class SceneItem(BaseItem):
     image_provider = UnicodeAttribute(null=True)
     image_model = UnicodeAttribute(null=True)
     fallback = UnicodeAttribute(null=True)
+    # The user's own picture: the file the script or upload named, and once checked, where its stored PNG
+    # is and the SHA-256 of the file as given (picture_key set: it is the scene's image).
+    picture_name = UnicodeAttribute(null=True)
+    picture_key = UnicodeAttribute(null=True)
+    picture_sha256 = UnicodeAttribute(null=True)
     updated_at = UTCDateTimeAttribute()
     version = VersionAttribute()
 

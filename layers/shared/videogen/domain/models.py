@@ -137,6 +137,14 @@ class Scene:
     image_provider: str | None = None  # who drew the image at image_key
     image_model: str | None = None
     fallback: tuple[SkippedProvider, ...] = ()  # the providers passed over before image_provider
+    picture_name: str | None = None  # the user's own picture, as the script or the upload named it
+    picture_key: str | None = None  # that picture, checked and stored: it is the scene's image
+    picture_sha256: str | None = None  # SHA-256 of the file as the user gave it
+
+    @property
+    def awaits_picture(self) -> bool:
+        """The script names a picture for this scene that has not been attached yet."""
+        return self.picture_name is not None and self.picture_key is None
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,12 +54,37 @@ class SceneFallback(BaseModel):
         )
 
 
+#: How a scene image made from the user's own picture names its provider and model (the scene, the API and
+#: the provenance record say "user"/"picture" where a generated image names e.g. "local"/"procedural-v2").
+USER_PICTURE_PROVIDER = "user"
+USER_PICTURE_MODEL = "picture"
+
+
+class UserPicture(BaseModel):
+    """The user's own file a scene image was made from (checked, turned upright, stored as PNG)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str | None = Field(None, description="The file's name as the user gave it (script path or upload).")
+    sha256: str = Field(description="SHA-256 of the file as the user gave it, hex.")
+    format: str = Field(description="Its format: JPEG, PNG or WEBP.")
+    width: int = Field(description="Its width in pixels, upright.")
+    height: int = Field(description="Its height in pixels, upright.")
+    size: int = Field(description="Its size in bytes.")
+
+
 class ImageProvenance(BaseModel):
     """How one stored image was made: enough to check it, or to ask for it again with the same request."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     format: Literal["videogen.image-provenance/1"] = "videogen.image-provenance/1"
+    source: Literal["generated", "user picture"] = Field(
+        "generated", description="Whether a provider drew the image or it is the user's own picture."
+    )
+    picture: UserPicture | None = Field(
+        None, description="The user's file, for a user picture (null for a generated image)."
+    )
     provider: str = Field(description="Who drew the image: local, stability or bedrock.")
     model: str = Field(description="The provider's model or engine.")
     seed: int = Field(description="The seed asked for (a provider may reduce it to its own range).")

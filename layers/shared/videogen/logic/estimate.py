@@ -50,7 +50,7 @@ def render_shape(
     scene_count = len(project_scenes)
     return costs.RenderShape(
         scenes=scene_count,
-        images_to_generate=len(images.needed),
+        images_to_generate=images.to_generate,
         images_cached=len(images.ready),
         narration_seconds=sum(reading_seconds(text) for text in spoken),
         narration_characters=sum(len(text) for text in spoken),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from videogen.config import Config
 from videogen.dal import storage
@@ -99,29 +99,44 @@ def has_fresh_image(scene: Scene, expected_key: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class ImagePlan:
-    """A render's scenes split by image: those to generate, and those whose image is stored (in order)."""
+    """A render's scenes split by image: those to generate, and those whose image is stored (in order).
+    ``pictures`` are the scenes of ``needed`` that show the user's own picture: GenerateImage only records
+    it as their image, and nobody pays for it."""
 
     needed: list[int]
     ready: list[int]
+    pictures: list[int] = field(default_factory=list)
+
+    @property
+    def to_generate(self) -> int:
+        """How many images a provider will be asked for (or found in its cache)."""
+        return len(self.needed) - len(self.pictures)
 
 
 def plan_images(project: Project, scenes: list[Scene], settings: Config) -> ImagePlan:
     """Which scenes need a new image: not fresh (``has_fresh_image``) for any provider of the project's
-    list (a fallback's image is as good as the first provider's), or fresh but missing from S3."""
+    list (a fallback's image is as good as the first provider's), or fresh but missing from S3. A scene
+    with the user's own picture is ready when the picture is its recorded image (and stored)."""
     chain = image_identities(project, settings)
     needed: list[int] = []
     ready: list[int] = []
+    pictures: list[int] = []
     for scene in scenes:
-        expected = next(
-            (
-                key
-                for key in (scene_image_key(project, scene, identity) for identity in chain)
-                if has_fresh_image(scene, key)
-            ),
-            None,
-        )
+        if scene.picture_key is not None:
+            expected: str | None = scene.picture_key if scene.image_key == scene.picture_key else None
+        else:
+            expected = next(
+                (
+                    key
+                    for key in (scene_image_key(project, scene, identity) for identity in chain)
+                    if has_fresh_image(scene, key)
+                ),
+                None,
+            )
         if expected is not None and storage.object_exists(settings.media_bucket, expected):
             ready.append(scene.number)
         else:
             needed.append(scene.number)
-    return ImagePlan(needed, ready)
+            if scene.picture_key is not None:
+                pictures.append(scene.number)
+    return ImagePlan(needed, ready, pictures)

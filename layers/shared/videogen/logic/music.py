@@ -11,16 +11,14 @@ Music changes only while no render runs, so a render always hears the track it s
 
 from __future__ import annotations
 
-import mimetypes
 import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
-from videogen.dal import assets, functions, projects, storage
+from videogen.dal import assets, functions, storage
 from videogen.domain import layout
 from videogen.domain.enums import AssetKind
 from videogen.domain.limits import AUDIO_TYPE_PATTERN, MAX_MUSIC_BYTES
@@ -28,11 +26,9 @@ from videogen.domain.models import Asset, Project
 from videogen.exceptions import (
     ConfigurationException,
     InvalidMusicException,
-    ResourceConflictException,
     UploadNotReceivedException,
 )
-from videogen.logic.projects import BUSY
-from videogen.logic.renders import touch_project
+from videogen.logic.projects import idle_project
 from videogen.observability import logger
 
 _AUDIO_TYPE = re.compile(AUDIO_TYPE_PATTERN)
@@ -47,14 +43,7 @@ class MusicUpload:
 
 
 def _editable(owner_id: str, project_id: str) -> Project:
-    project = projects.get_project(owner_id, project_id)
-    touch_project(project)
-    if project.status in BUSY:
-        raise ResourceConflictException(
-            "The project is being rendered; change its music when the render has finished.",
-            {"status": project.status.value},
-        )
-    return project
+    return idle_project(owner_id, project_id, "its music")
 
 
 def start_upload(
@@ -94,23 +83,6 @@ def start_upload(
     )
     logger.info("Music upload offered", extra={"upload_id": upload_id, "size": size})
     return MusicUpload(upload_id=upload_id, url=post.url, fields=post.fields, expires_in=min(expires_in, 900))
-
-
-def stage_local_file(project_id: str, path: Path, *, bucket: str) -> str:
-    """Put a file from this machine where a presigned upload would land (``videogen render``'s music).
-
-    Returns the upload id to pass to ``attach_music``, which checks the file as it checks any upload.
-    """
-    upload_id = uuid.uuid4().hex
-    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    storage.upload_file(
-        bucket,
-        layout.upload_key(project_id, upload_id),
-        path,
-        content_type,
-        metadata={"filename": quote(path.name, safe="")},
-    )
-    return upload_id
 
 
 def attach_music(

@@ -107,6 +107,22 @@ def get_project(owner_id: str, project_id: str) -> Project:
     return project
 
 
+def idle_project(owner_id: str, project_id: str, change: str) -> Project:
+    """The project, for a change (``change`` names it: "its music") that must wait while it renders.
+
+    Raises:
+        ResourceNotFoundException: no such project of this owner (404).
+        ResourceConflictException: the project is being rendered (409).
+    """
+    project = get_project(owner_id, project_id)
+    if project.status in BUSY:
+        raise ResourceConflictException(
+            f"The project is being rendered; change {change} when the render has finished.",
+            {"status": project.status.value},
+        )
+    return project
+
+
 def list_projects(owner_id: str, status: ProjectStatus | None, limit: int, cursor: str | None) -> ProjectPage:
     return projects.list_projects(owner_id, status=status, limit=limit, cursor=cursor)
 

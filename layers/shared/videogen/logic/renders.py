@@ -18,6 +18,7 @@ from videogen.domain.limits import MAX_RENDER_PIXEL_SECONDS
 from videogen.domain.models import Project, Render, RenderFailure, Scene
 from videogen.exceptions import (
     BudgetExceededException,
+    PictureNotFoundException,
     RateLimitException,
     RenderTooLargeException,
     ResourceConflictException,
@@ -55,6 +56,30 @@ def scenes_to_render(project: Project) -> tuple[Project, list[Scene]]:
             break
         project = latest
     raise ResourceConflictException("The project has no scenes to render.", {"project_id": project.id})
+
+
+def check_pictures_attached(project_id: str, project_scenes: list[Scene]) -> None:
+    """Refuse a render while a scene waits for the picture its script names (the API's scripts cannot bring
+    files: the picture is uploaded to the scene after the project is created).
+
+    Raises:
+        PictureNotFoundException: one or more scenes wait for their picture (422), every one named.
+    """
+    waiting = [scene for scene in project_scenes if scene.awaits_picture]
+    if not waiting:
+        return
+    first = waiting[0]
+    named = ", ".join(f"scene {scene.number} ({scene.picture_name!r})" for scene in waiting[:10])
+    more = f" and {len(waiting) - 10} more" if len(waiting) > 10 else ""
+    raise PictureNotFoundException(
+        f"The script names pictures that have not been given: {named}{more}. Upload each with POST "
+        f"/v1/projects/{project_id}/scenes/{first.number}/picture/uploads, then PUT .../picture; or DELETE "
+        ".../picture to draw the scene instead.",
+        {
+            "scenes": [scene.number for scene in waiting],
+            "pictures": [scene.picture_name for scene in waiting],
+        },
+    )
 
 
 def check_render_size(project: Project, project_scenes: list[Scene]) -> None:
@@ -95,6 +120,7 @@ def estimate_render(
     """
     settings = settings or get_config()
     project, project_scenes = scenes_to_render(projects.get_project(owner_id, project_id))
+    check_pictures_attached(project.id, project_scenes)
     check_render_size(project, project_scenes)
     return estimate.estimate(project, project_scenes, settings, stop_after)
 
@@ -255,6 +281,7 @@ def start_render(
     current = projects.get_project(owner_id, project_id)
     repair_stalled_claim(current, state_machine_arn, request_id)
     current, project_scenes = scenes_to_render(current)
+    check_pictures_attached(current.id, project_scenes)
     check_render_size(current, project_scenes)
     moment = datetime.now(UTC)
     budget = None

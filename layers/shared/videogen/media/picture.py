@@ -36,8 +36,10 @@ ACCEPTED_FORMATS: Final = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": 
 #: The longer side may be at most this many times the shorter: a longer strip cannot usefully fill a
 #: 16:9 or 9:16 frame (it would be a sliver between two blurred bands).
 MAX_PICTURE_ASPECT: Final = 8
-#: The largest side of a stored picture, by default: 4K, more than any frame videogen renders.
-STORED_MAX_SIDE: Final = 3840
+#: The largest side of a stored picture, by default. Assembly fits a picture to the frame before it moves
+#: it (``media.assemble``), so nothing beyond the frame's long side (1920 at 1080p) is ever shown; 2560
+#: leaves a margin and stores a 40 MP photo in a third of the pixels 3840 would.
+STORED_MAX_SIDE: Final = 2560
 #: zlib level of the stored PNG: 1 wrote a 3840x2880 photo in 1.2 s where Pillow's default 6 took 3.8 s,
 #: for a file 24% larger (11.4 MB, 9.2 MB). Encoding is most of a store's time; a smaller file saves less.
 STORED_COMPRESS_LEVEL: Final = 1

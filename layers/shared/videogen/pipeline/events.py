@@ -50,6 +50,18 @@ class InspectMusicStep(BaseModel):
     request_id: str = Field("unknown", max_length=128)
 
 
+class InspectPictureStep(BaseModel):
+    """InspectPicture: an uploaded file to check before it becomes a scene's picture (invoked by the API,
+    ingestion and ``videogen render``)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    key: str = Field(pattern=r"^uploads/[0-9a-f]{32}/[0-9a-f]{32}$")
+    project_id: str = Field(pattern=r"^[0-9a-f]{32}$")
+    name: str | None = Field(None, max_length=1024)
+    request_id: str = Field("unknown", max_length=128)
+
+
 class ExecutionStatusChange(BaseModel):
     """What reconcile reads of Step Functions' "Execution Status Change" event on EventBridge."""
 

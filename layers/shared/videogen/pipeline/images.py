@@ -13,9 +13,17 @@ from videogen.config import Config
 from videogen.dal import projects, scenes, storage
 from videogen.domain import layout
 from videogen.domain.enums import ImageProviderName
-from videogen.domain.provenance import ImageProvenance, SceneFallback, SkippedProvider
+from videogen.domain.models import Scene
+from videogen.domain.provenance import (
+    USER_PICTURE_MODEL,
+    USER_PICTURE_PROVIDER,
+    ImageProvenance,
+    SceneFallback,
+    SkippedProvider,
+)
 from videogen.exceptions import (
     ConfigurationException,
+    PictureNotFoundException,
     ProviderAccessException,
     RateLimitException,
     ResourceNotFoundException,
@@ -138,6 +146,27 @@ def cached_provenance(
     return record
 
 
+def _use_picture(scene_set: str, render_id: str, scene: Scene, key: str, settings: Config) -> str:
+    """Record the user's picture (at ``key``) as the scene's image: nothing is drawn.
+
+    Raises:
+        PictureNotFoundException: the stored picture is gone (attach it again).
+    """
+    project_id, scene_number = scene.project_id, scene.number
+    if not storage.object_exists(settings.media_bucket, key):
+        raise PictureNotFoundException(
+            f"Scene {scene_number}'s picture is no longer stored: attach it again (PUT "
+            f"/v1/projects/{project_id}/scenes/{scene_number}/picture), or remove it to draw the scene.",
+            {"scene": scene_number},
+        )
+    scenes.mark_image(
+        project_id, scene_set, scene_number, key, provider=USER_PICTURE_PROVIDER, model=USER_PICTURE_MODEL
+    )
+    projects.add_scene_done(project_id, render_id, scene_number)
+    logger.info("Scene shows the user's picture", extra={"scene": scene_number})
+    return key
+
+
 @tracer.capture_method
 def generate_scene_image(
     project_id: str, render_id: str, scene_number: int, settings: Config, *, deadline: float | None = None
@@ -160,6 +189,8 @@ def generate_scene_image(
     if not project.scene_set:
         raise ConfigurationException("The project has no scenes to draw.")
     scene = scenes.get_scene(project_id, project.scene_set, scene_number)
+    if scene.picture_key is not None:
+        return _use_picture(project.scene_set, render_id, scene, scene.picture_key, settings)
     request = image_request(project, scene)
     chain = image_identities(project, settings)
     keys = [cache_key(project_id, identity.name, identity.model, request) for identity in chain]

@@ -60,6 +60,7 @@ def _check_response(check: ScriptCheck) -> ScriptCheckResponse:
                 line=scene.line,
                 narration_chars=len(scene.narration),
                 image_prompt=scene.image_prompt,
+                picture=scene.picture.path if scene.picture else None,
                 estimated_seconds=round(seconds, 2),
             )
             for scene, seconds in zip(check.scenes, check.scene_seconds, strict=True)

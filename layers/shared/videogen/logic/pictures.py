@@ -1,0 +1,236 @@
+"""A scene's own picture: the user's JPEG, PNG or WebP, used instead of a generated image.
+
+1. ``start_upload`` hands out a presigned POST to ``uploads/{project}/{upload}``, outside the project, whose
+   policy makes S3 refuse another key, another content type and anything over 20 MB. A script's picture
+   (``videogen render``, the drop folder) is copied to the same place instead.
+2. ``attach_picture`` has the InspectPicture function decode the file with Pillow. A usable one is stored,
+   upright and as PNG, at ``layout.picture_key`` (named by the file's SHA-256) with its provenance record;
+   then the scene points at it, in one conditional write while the project is idle. A refused file is
+   deleted and the scene is left as it was: nothing is ever half-attached.
+3. From then on the picture is the scene's image: renders neither generate nor pay for one
+   (``logic.images.plan_images``), and the scene's image prompt goes unused until ``remove_picture``.
+
+Pictures change only while no render runs, so a render always shows the pictures it started with.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, unquote
+
+from videogen.dal import functions, scenes, storage
+from videogen.dal.tables import SceneItem
+from videogen.domain import layout
+from videogen.domain.limits import MAX_PICTURE_BYTES, PICTURE_CONTENT_TYPES
+from videogen.domain.models import PictureRef, Project, Scene
+from videogen.domain.provenance import USER_PICTURE_MODEL, USER_PICTURE_PROVIDER
+from videogen.exceptions import (
+    ConfigurationException,
+    InvalidPictureException,
+    PictureNotFoundException,
+    ResourceNotFoundException,
+    UploadNotReceivedException,
+    VideoGeneratorException,
+)
+from videogen.logic.projects import idle_project
+from videogen.observability import logger
+
+#: Scene numbers in paths are 1..9999; anything else is simply not found.
+_SCENE_NUMBER = re.compile(r"[1-9][0-9]{0,3}")
+#: The stored picture keys InspectPicture may answer with (it writes nothing else).
+_PICTURE_KEY = re.compile(r"projects/[0-9a-f]{32}/images/picture-[0-9a-f]{32}\.png")
+
+
+@dataclass(frozen=True, slots=True)
+class PictureUpload:
+    upload_id: str
+    url: str
+    fields: dict[str, str]
+    expires_in: int
+
+
+def _editable_scene(owner_id: str, project_id: str, number: str) -> tuple[Project, Scene]:
+    """The project (the write is conditional on its version) and the scene to change.
+
+    Raises:
+        ResourceNotFoundException: no such project, or no such scene in its current script (404).
+        ResourceConflictException: the project is being rendered (409).
+    """
+    project = idle_project(owner_id, project_id, "its scenes' pictures")
+    if not _SCENE_NUMBER.fullmatch(number) or not project.scene_set:
+        raise ResourceNotFoundException(f"Scene {number[:20]!r} does not exist in this project.")
+    return project, scenes.get_scene(project_id, project.scene_set, int(number))
+
+
+def start_upload(
+    owner_id: str,
+    project_id: str,
+    number: str,
+    *,
+    filename: str,
+    content_type: str,
+    size: int,
+    bucket: str,
+    expires_in: int,
+) -> PictureUpload:
+    """A presigned POST for one scene picture.
+
+    Raises:
+        InvalidPictureException: the declared type is not JPEG, PNG or WebP, or the size is over 20 MB (422).
+        ResourceNotFoundException: no such project or scene (404).
+        ResourceConflictException: the project is being rendered (409).
+    """
+    _editable_scene(owner_id, project_id, number)
+    content_type = content_type.lower()
+    if content_type not in PICTURE_CONTENT_TYPES:
+        raise InvalidPictureException(
+            f"{content_type[:60]!r} is not a picture type videogen takes: upload a JPEG, PNG or WebP "
+            "(image/jpeg, image/png or image/webp).",
+            {"reason": "unsupported_type", "content_type": content_type[:100]},
+        )
+    if size > MAX_PICTURE_BYTES:
+        raise InvalidPictureException.too_large(size)
+    upload_id = uuid.uuid4().hex
+    post = storage.presigned_post(
+        bucket,
+        layout.upload_key(project_id, upload_id),
+        content_type=content_type,
+        max_bytes=MAX_PICTURE_BYTES,
+        expires_in=expires_in,
+        metadata={"filename": quote(filename, safe="")},
+    )
+    logger.info("Picture upload offered", extra={"upload_id": upload_id, "scene": number, "size": size})
+    return PictureUpload(
+        upload_id=upload_id, url=post.url, fields=post.fields, expires_in=min(expires_in, 900)
+    )
+
+
+def attach_picture(
+    owner_id: str,
+    project_id: str,
+    number: str,
+    upload_id: str,
+    *,
+    bucket: str,
+    inspect_function: str | None,
+    name: str | None = None,
+) -> Scene:
+    """Check an upload and make it the scene's picture (replacing an earlier one, or its generated image).
+
+    Args:
+        name: what to call the picture (a script's path); by default, the uploaded file's name.
+
+    Raises:
+        UploadNotReceivedException: nothing was uploaded with this id, or it expired (409).
+        InvalidPictureException: the file is not a usable JPEG, PNG or WebP (422, ``details["reason"]``).
+        ResourceNotFoundException: no such project or scene (404).
+        ResourceConflictException: the project is being rendered, or changed meanwhile (409).
+    """
+    project, scene = _editable_scene(owner_id, project_id, number)
+    if not inspect_function:
+        raise ConfigurationException("Picture uploads are not configured (INSPECT_PICTURE_FUNCTION).")
+    staged = layout.upload_key(project_id, upload_id)
+    info = storage.head_object(bucket, staged)
+    if info is None:
+        raise UploadNotReceivedException(
+            f"Nothing has arrived for upload {upload_id}: POST the file to the upload URL first "
+            "(an upload not used within a day is removed).",
+            {"upload_id": upload_id},
+        )
+    if info.size > MAX_PICTURE_BYTES:
+        storage.delete_objects(bucket, [staged])
+        raise InvalidPictureException.too_large(info.size)
+    shown_name = name or unquote(info.metadata.get("filename", "")) or None
+    verdict: dict[str, Any] = functions.invoke(
+        inspect_function,
+        {"key": staged, "project_id": project_id, "name": shown_name, "request_id": upload_id},
+    )
+    # The upload has done its part either way: what is usable of it is stored under the project.
+    storage.delete_objects(bucket, [staged])
+    if not verdict.get("valid"):
+        error = verdict.get("error") or {}
+        raise InvalidPictureException(
+            str(error.get("message") or "The picture cannot be used."), dict(error.get("details") or {})
+        )
+    key = str(verdict["key"])
+    if not _PICTURE_KEY.fullmatch(key) or not key.startswith(layout.project_prefix(project_id)):
+        raise ConfigurationException("InspectPicture answered with a key outside the project's pictures.")
+    # One conditional write, while the project is idle at the version read first: a render claimed or a
+    # script replaced meanwhile leaves the scene as it was (the stored picture stays for a retry).
+    updated = scenes.update_scene(
+        project_id,
+        str(project.scene_set),
+        scene.number,
+        expected_version=None,
+        actions=[
+            SceneItem.picture_name.set(shown_name or "picture"),
+            SceneItem.picture_key.set(key),
+            SceneItem.picture_sha256.set(str(verdict["sha256"])),
+            SceneItem.image_key.set(key),
+            SceneItem.image_stale.set(False),
+            SceneItem.image_provider.set(USER_PICTURE_PROVIDER),
+            SceneItem.image_model.set(USER_PICTURE_MODEL),
+            SceneItem.fallback.remove(),
+        ],
+        project_version=project.version,
+    )
+    logger.info(
+        "Picture attached",
+        extra={"scene": scene.number, "sha256": verdict["sha256"], "size": verdict.get("size")},
+    )
+    return updated
+
+
+def remove_picture(owner_id: str, project_id: str, number: str) -> Scene:
+    """Give the scene back to generated images: the next render draws it from its image prompt. Removing a
+    picture that is not there changes nothing.
+
+    Raises:
+        ResourceNotFoundException: no such project or scene (404).
+        ResourceConflictException: the project is being rendered (409).
+    """
+    project, scene = _editable_scene(owner_id, project_id, number)
+    if scene.picture_name is None and scene.picture_key is None:
+        return scene
+    # The stored PNG stays: it is named by its content, and another scene (or a later attach) may use it;
+    # the project's deletion removes it with everything else.
+    updated = scenes.update_scene(
+        project_id,
+        str(project.scene_set),
+        scene.number,
+        expected_version=None,
+        actions=[
+            SceneItem.picture_name.remove(),
+            SceneItem.picture_key.remove(),
+            SceneItem.picture_sha256.remove(),
+            SceneItem.image_key.remove(),
+            SceneItem.image_provider.remove(),
+            SceneItem.image_model.remove(),
+            SceneItem.image_stale.set(True),
+        ],
+        project_version=project.version,
+    )
+    logger.info("Picture removed", extra={"scene": scene.number})
+    return updated
+
+
+def located(ref: PictureRef, exc: VideoGeneratorException) -> VideoGeneratorException:
+    """``exc`` (a picture a script names that is missing or unusable), placed at the script's line and column
+    where the picture is named, as a script error is: same type and code, the place in its message and
+    details."""
+    text = " ".join(ref.text.split())[:80]
+    details = {**exc.details, "line": ref.line, "column": ref.column, "text": text, "picture": ref.path}
+    return type(exc)(f'line {ref.line}: "{text}" — {exc.message}', details)
+
+
+def missing_picture(ref: PictureRef, folder: str) -> PictureNotFoundException:
+    """The error for a picture a script names that is not in ``folder`` (as the user knows it)."""
+    error = PictureNotFoundException(
+        f"there is no picture {ref.path!r} in {folder}: put the picture there first, then the script "
+        "(the path is relative to the script's folder).",
+        {"hint": f"put {ref.path} beside the script"},
+    )
+    return located(ref, error)  # type: ignore[return-value]
