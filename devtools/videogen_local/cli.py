@@ -116,6 +116,7 @@ def _reproduce(args: argparse.Namespace) -> int:
         sys.stderr,
         sys.stderr,
         music=Path(args.music) if args.music else None,
+        pictures=Path(args.pictures) if args.pictures else None,
         from_build=args.from_build,
     )
 
@@ -186,6 +187,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="MANIFEST",
         help="render again what a render's manifest.json describes (its script, settings and seed) and say "
         "whether the video came out byte for byte the same",
+    )
+    render.add_argument(
+        "--pictures",
+        metavar="DIR",
+        help="with --from-manifest: the folder the script's own pictures are in, by the paths the script "
+        "gives (default: the manifest's folder); each must be the file the manifest's SHA-256 names",
     )
     render.add_argument("-o", "--output", help="the MP4 to write (default: SCRIPT's name .mp4 here)")
     render.add_argument("--aspect", choices=["16:9", "9:16", "1:1"], help="frame shape")

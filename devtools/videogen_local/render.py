@@ -20,18 +20,22 @@ from videogen.dal.tables import bind_table
 from videogen.domain import costs
 from videogen.domain.enums import ProjectStatus, StopAfter
 from videogen.domain.layout import outputs_of
-from videogen.domain.models import NewProject, Project
+from videogen.domain.models import NewProject, PictureRef, Project, SceneSpec
 from videogen.domain.music import find_music
 from videogen.domain.settings import ProjectSettings
 from videogen.exceptions import (
     InvalidMusicException,
+    InvalidPictureException,
     MusicNotFoundException,
+    PictureNotFoundException,
     ScriptParsingException,
     VideoGeneratorException,
 )
 from videogen.logic import music as music_logic
+from videogen.logic import pictures as picture_logic
 from videogen.logic import projects as project_logic
 from videogen.logic import renders
+from videogen.logic.uploads import stage_local_file
 from videogen.media.probe import probe
 from videogen.scripts.parser import detect_format, parse_script
 from videogen.scripts.source import decode_source
@@ -94,7 +98,7 @@ class ProgressBar:
         self._last = ""
 
 
-def format_script_error(path: Path, exc: ScriptParsingException) -> str:
+def format_script_error(path: Path, exc: VideoGeneratorException) -> str:
     """`file:line:column: message` plus the hint, like a compiler, for the terminal."""
     details = exc.details
     where = f"{path}:{details.get('line', 1)}:{details.get('column', 1)}"
@@ -117,19 +121,58 @@ def music_beside(script_path: Path, named: str | None) -> Path | None:
 
 
 def create_script_project(script_path: Path, settings_overrides: dict[str, Any], owner_id: str) -> Project:
-    """A project of the script, as the API would create it (inside a started LocalCloud)."""
+    """A project of the script, as the API would create it, with the pictures it names beside it attached
+    as uploads would be (inside a started LocalCloud).
+
+    Raises:
+        ScriptParsingException: the script cannot be read.
+        PictureNotFoundException, InvalidPictureException: a picture it names is missing, outside its
+            folder or unusable (at the line and column that names it).
+    """
     settings = get_config()
     bind_table(settings.table_name, settings.aws_region)
     text = decode_source(script_path.read_bytes())
-    return project_logic.create_project(
+    script_format = detect_format(script_path.name)
+    pictures = script_pictures(script_path, parse_script(text, script_format).scenes)
+    project = project_logic.create_project(
         owner_id,
-        NewProject(
-            title=None,
-            script=text,
-            settings=settings_overrides,
-            script_format=detect_format(script_path.name),
-        ),
+        NewProject(title=None, script=text, settings=settings_overrides, script_format=script_format),
     )
+    for number, (path, ref) in pictures.items():
+        upload_id = stage_local_file(project.id, path, bucket=settings.media_bucket)
+        try:
+            picture_logic.attach_picture(
+                owner_id,
+                project.id,
+                str(number),
+                upload_id,
+                bucket=settings.media_bucket,
+                inspect_function=settings.inspect_picture_function,
+                name=ref.path,
+            )
+        except InvalidPictureException as exc:
+            raise picture_logic.located(ref, exc) from exc
+    return project
+
+
+def script_pictures(script_path: Path, scenes: list[SceneSpec]) -> dict[int, tuple[Path, PictureRef]]:
+    """The file of each scene's picture, beside the script (the parser has refused absolute paths and
+    '..'; a link that leads out of the script's folder is refused here).
+
+    Raises:
+        PictureNotFoundException: a named picture is not a file in the script's folder (or below it).
+    """
+    folder = script_path.resolve().parent
+    found: dict[int, tuple[Path, PictureRef]] = {}
+    for scene in scenes:
+        ref = scene.picture
+        if ref is None:
+            continue
+        path = (folder / ref.path).resolve()
+        if not path.is_relative_to(folder) or not path.is_file():
+            raise picture_logic.missing_picture(ref, f"{folder}{os.sep}")
+        found[scene.number] = (path, ref)
+    return found
 
 
 def estimate_script(
@@ -169,7 +212,7 @@ def render_script(
     project = create_script_project(script_path, settings_overrides, owner_id)
     if music is not None:
         # The same check an API upload gets: InspectMusic decodes it.
-        upload_id = music_logic.stage_local_file(project.id, music, bucket=settings.media_bucket)
+        upload_id = stage_local_file(project.id, music, bucket=settings.media_bucket)
         music_logic.attach_music(
             owner_id,
             project.id,
@@ -222,9 +265,12 @@ def local_name(output: Path, name: str, suffix: str) -> Path:
 def _explain(
     exc: VideoGeneratorException | RenderFailed, script: Path, music: Path | None, log_path: Path | None
 ) -> tuple[str, int]:
-    """What `videogen render` prints for an error, and its exit status: 2 for a bad script or music, 1 for
-    a render that failed."""
+    """What `videogen render` prints for an error, and its exit status: 2 for a bad script, music or
+    picture, 1 for a render that failed."""
     if isinstance(exc, ScriptParsingException):
+        return format_script_error(script, exc), 2
+    if isinstance(exc, PictureNotFoundException | InvalidPictureException) and "line" in exc.details:
+        # A picture the script names: at its line and column, as a script error.
         return format_script_error(script, exc), 2
     if isinstance(exc, MusicNotFoundException):
         return f"videogen: {script}: {exc.message}", 2

@@ -28,10 +28,14 @@ def run_manifest_command(
     error_stream: TextIO,
     *,
     music: Path | None = None,
+    pictures: Path | None = None,
     from_build: Path | None = None,
 ) -> int:
     """Exit 0 on a video (the same or not: the comparison is printed), 2 on an unusable manifest or a
-    missing music file, 1 on a failed render."""
+    missing music file or picture, 1 on a failed render.
+
+    ``pictures``: the folder the script's own pictures are in (default: the manifest's folder).
+    """
     try:
         manifest = RenderManifest.model_validate_json(manifest_path.read_bytes())
     except OSError as exc:
@@ -62,6 +66,10 @@ def run_manifest_command(
     with tempfile.TemporaryDirectory(prefix="videogen-manifest-") as folder:
         script = Path(folder) / f"{target.stem}.{manifest.script.format}"
         script.write_text(manifest.script.text, encoding="utf-8")
+        missing = _gather_pictures(manifest, pictures or manifest_path.parent, Path(folder))
+        if missing:
+            print(f"videogen: {manifest_path}: {missing}", file=error_stream)
+            return 2
         status = run_render_command(
             script,
             target,
@@ -75,6 +83,37 @@ def run_manifest_command(
         return status
     _compare(manifest, target, stream)
     return 0
+
+
+def _gather_pictures(manifest: RenderManifest, source: Path, folder: Path) -> str | None:
+    """Copy the user's pictures the manifest's scenes showed from ``source`` into ``folder`` (beside the
+    script written there), by the paths the script gives; returns what is wrong, or None."""
+    from videogen.scripts.parser import parse_script  # noqa: PLC0415 - only for manifests with pictures
+
+    shown = {
+        scene.number: scene.image.picture
+        for scene in manifest.scenes
+        if scene.image is not None and scene.image.picture is not None
+    }
+    if not shown:
+        return None
+    for spec in parse_script(manifest.script.text, manifest.script.format).scenes:
+        expected = shown.get(spec.number)
+        if spec.picture is None or expected is None:
+            continue
+        found = (source / spec.picture.path).resolve()
+        if not found.is_relative_to(source.resolve()) or not found.is_file():
+            return (
+                f"scene {spec.number} showed the picture {spec.picture.path!r}, which is not in {source}: "
+                "give its folder with --pictures DIR"
+            )
+        data = found.read_bytes()
+        if hashlib.sha256(data).hexdigest() != expected.sha256:
+            return f"{found} is not the picture scene {spec.number} showed (its SHA-256 differs)"
+        copy = folder / spec.picture.path
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_bytes(data)
+    return None
 
 
 def _compare(manifest: RenderManifest, video: Path, stream: TextIO) -> None:

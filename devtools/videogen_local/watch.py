@@ -1,8 +1,9 @@
 """``videogen watch``: a folder on disk as the drop folder, on the local cloud.
 
 * ``ROOT/inbox/NAME`` is uploaded to ``s3://<media bucket>/inbox/<owner>/NAME`` when it is new or changed
-  (and has stopped changing). The upload is an ordinary S3 PUT, so the bucket notification that
-  template.yaml declares runs the same ingest handler as when deployed.
+  (and has stopped changing); so are pictures in folders below it (``ROOT/inbox/photos/dawn.jpg``), which a
+  script names by their path. Music and pictures go first. The upload is an ordinary S3 PUT, so the
+  bucket notification that template.yaml declares runs the same ingest handler as when deployed.
 * ``s3://<media bucket>/outbox/<owner>/`` is mirrored to ``ROOT/outbox/``: the same files as in the cloud,
   result.json and error.json last, and files the cloud removes are removed here too (only those this
   watcher wrote: nothing else in ROOT/outbox/ is touched).
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import boto3
 
-from videogen.domain.limits import MUSIC_SUFFIXES
+from videogen.domain.limits import MUSIC_SUFFIXES, PICTURE_SUFFIXES
 from videogen.ingest.inbox import INBOX, OUTBOX, InboxFile, is_owner_id
 from videogen.logic.outbox import ERROR_FILE, RESULT_FILE
 from videogen_local.api_keys import DEFAULT_OWNER
@@ -71,26 +72,33 @@ class DropFolderWatcher:
         self.inbox.mkdir(parents=True, exist_ok=True)
         uploaded = []
         files = [p for p in self.inbox.iterdir() if not p.name.startswith(".") and p.is_file()]
-        # Music first, and no script while music is still being written: a script's music must be in
-        # the inbox when the script arrives.
-        files.sort(key=lambda path: (not _is_music(path), path.name))
-        music_settling = any(_is_music(p) and self._settling(p) for p in files)
+        # Pictures may sit in folders below the inbox (a script names them by a relative path).
+        files += [
+            path
+            for path in self.inbox.glob("*/**/*")
+            if path.is_file() and _is_picture(path) and not _hidden(path.relative_to(self.inbox))
+        ]
+        # Music and pictures first, and no script while one is still being written: a script's files must
+        # be in the inbox when the script arrives.
+        files.sort(key=lambda path: (not _is_companion(path), path.relative_to(self.inbox).as_posix()))
+        companions_settling = any(_is_companion(p) and self._settling(p) for p in files)
         for path in files:
+            name = path.relative_to(self.inbox).as_posix()
             stat = path.stat()
             fingerprint = (stat.st_size, stat.st_mtime_ns)
-            if self._uploaded.get(path.name) == fingerprint:
+            if self._uploaded.get(name) == fingerprint:
                 continue
-            if self._settling(path) or (music_settling and not _is_music(path)):
+            if self._settling(path) or (companions_settling and not _is_companion(path)):
                 continue  # still being written: take it when it stops changing
-            if path.name not in self._uploaded and self._answered_already(path):
-                self._uploaded[path.name] = fingerprint
+            if name not in self._uploaded and self._answered_already(path):
+                self._uploaded[name] = fingerprint
                 continue
-            key = f"{INBOX}{self.owner}/{path.name}"
+            key = f"{INBOX}{self.owner}/{name}"
             content_type = mimetypes.guess_type(path.name)[0] or "text/plain"
             self._s3.put_object(Bucket=self.bucket, Key=key, Body=path.read_bytes(), ContentType=content_type)
-            self._uploaded[path.name] = fingerprint
+            self._uploaded[name] = fingerprint
             uploaded.append(key)
-            self._report(f"↑ {path.name}")
+            self._report(f"↑ {name}")
         return uploaded
 
     def _settling(self, path: Path) -> bool:
@@ -152,8 +160,17 @@ class DropFolderWatcher:
             stop.wait(interval)
 
 
-def _is_music(path: Path) -> bool:
-    return path.name.lower().endswith(MUSIC_SUFFIXES)
+def _is_picture(path: Path) -> bool:
+    return path.name.lower().endswith(PICTURE_SUFFIXES)
+
+
+def _is_companion(path: Path) -> bool:
+    """Music or a picture: a file a script may name, uploaded before any script."""
+    return path.name.lower().endswith(MUSIC_SUFFIXES + PICTURE_SUFFIXES)
+
+
+def _hidden(relative: Path) -> bool:
+    return any(part.startswith(".") for part in relative.parts)
 
 
 def _summary(answer: Path) -> str:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote_plus
 
 from videogen.domain.enums import ScriptFormat
-from videogen.domain.limits import MUSIC_SUFFIXES
+from videogen.domain.limits import MUSIC_SUFFIXES, PICTURE_SUFFIXES
 from videogen.exceptions import InboxFolderException, ScriptParsingException, UnsafeInboxKeyException
 from videogen.scripts.parser import detect_format
 
@@ -40,6 +40,9 @@ _OWNER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # After one decoding, an encoded dot, slash or backslash can only be a second layer of encoding.
 _ENCODED_PATH_CHARS = re.compile(r"%(?:2e|2f|5c)", re.IGNORECASE)
+#: Image files, in any folder of the owner's: pictures for the scripts that name them (the kinds a script may
+#: not name too, so a stray GIF or HEIC is not answered as a script in an unknown format).
+_IMAGE_SUFFIXES = (*PICTURE_SUFFIXES, ".gif", ".heic", ".heif", ".avif", ".bmp", ".tif", ".tiff")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +70,14 @@ class InboxFile:
         name, read when that script arrives."""
         return not self.folders and self.file_name.lower().endswith(MUSIC_SUFFIXES)
 
+    @property
+    def is_picture(self) -> bool:
+        """An image file in the owner's folder or below: a scene picture for the script that names it, read
+        when that script arrives."""
+        return self.file_name.lower().endswith(_IMAGE_SUFFIXES)
+
     def beside(self, file_name: str) -> str:
-        """The key of another file in the same inbox folder."""
+        """The key of another file in the same inbox folder (``file_name`` may hold folders)."""
         return f"{INBOX}{self.owner}/{file_name}"
 
     @property

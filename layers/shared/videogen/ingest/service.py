@@ -17,20 +17,21 @@ invocation died in between) is started under its name; a render whose start fail
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import quote_plus
 
 from aws_lambda_powertools.metrics import MetricUnit
 
 from videogen.config import Config
-from videogen.dal import assets, executions, storage
+from videogen.dal import assets, executions, scenes, storage
 from videogen.domain import layout
-from videogen.domain.enums import ProjectStatus, ScriptFormat
+from videogen.domain.enums import ProjectStatus
 from videogen.domain.limits import MAX_SCRIPT_BYTES
-from videogen.domain.models import NewProject, Project
+from videogen.domain.models import NewProject, PictureRef, Project
 from videogen.domain.music import find_music
 from videogen.exceptions import (
+    InvalidPictureException,
     MusicNotFoundException,
     PayloadTooLargeException,
     ResourceConflictException,
@@ -40,9 +41,11 @@ from videogen.exceptions import (
 from videogen.ingest.inbox import DroppedObject, InboxFile, parse_inbox_key
 from videogen.logic import outbox
 from videogen.logic.music import attach_music
+from videogen.logic.pictures import attach_picture, located, missing_picture
 from videogen.logic.projects import create_project, get_project
 from videogen.logic.renders import repair_stalled_claim, start_render
 from videogen.observability import logger, metrics
+from videogen.scripts.model import ParsedScript
 from videogen.scripts.parser import parse_script
 from videogen.scripts.source import UTF8_BOM, decode_source
 
@@ -84,13 +87,18 @@ def ingest_object(dropped: DroppedObject, settings: Config, request_id: str) -> 
             "Inbox music kept for the script that names it or shares its name", extra={"key": key[:300]}
         )
         return IngestOutcome(key, "ignored")
+    if inbox.is_picture:
+        logger.info("Inbox picture kept for the script that names it", extra={"key": key[:300]})
+        return IngestOutcome(key, "ignored")
 
     project_id = dropped.project_id()
     logger.append_keys(project_id=project_id, owner_id=inbox.owner)
     try:
-        project, created, music_key = _create(dropped, inbox, project_id)
-        if project is not None and music_key is not None:
-            _ensure_music(project, music_key, settings)
+        project, created, files = _create(dropped, inbox, project_id)
+        if project is not None and files.music is not None:
+            _ensure_music(project, files.music, settings)
+        if project is not None and files.pictures:
+            _ensure_pictures(project, files.pictures, settings)
     except VideoGeneratorException as exc:
         if exc.retryable:
             raise
@@ -116,16 +124,29 @@ def ingest_object(dropped: DroppedObject, settings: Config, request_id: str) -> 
     return IngestOutcome(key, "created" if created else "duplicate", project.id)
 
 
+@dataclass(frozen=True, slots=True)
+class ScriptFiles:
+    """The files a dropped script brings from its inbox folder: its music, and each scene's picture (by
+    scene number: the inbox key and where the script names it)."""
+
+    music: str | None = None
+    pictures: dict[int, tuple[str, PictureRef]] = field(default_factory=dict)
+
+
 def _create(
     dropped: DroppedObject, inbox: InboxFile, project_id: str
-) -> tuple[Project | None, bool, str | None]:
+) -> tuple[Project | None, bool, ScriptFiles]:
     """The object's project, created now (True) or by an earlier delivery (False), None if superseded;
-    and the key of its music in the inbox, if it has any."""
+    and the files it brings from its inbox folder, every one found there before the project is created."""
     script_format = inbox.check()
     text = read_script(dropped)
     if text is None:
-        return None, False, None
-    music_key = _music_key(dropped.bucket, inbox, text, script_format)
+        return None, False, ScriptFiles()
+    parsed = parse_script(text, script_format)
+    files = ScriptFiles(
+        music=_music_key(dropped.bucket, inbox, parsed.settings.music),
+        pictures=_picture_keys(dropped.bucket, inbox, parsed),
+    )
     try:
         project = create_project(
             inbox.owner,
@@ -135,18 +156,17 @@ def _create(
             outbox_prefix=inbox.outbox_prefix,
         )
     except ResourceConflictException:
-        return get_project(inbox.owner, project_id), False, music_key
-    return project, True, music_key
+        return get_project(inbox.owner, project_id), False, files
+    return project, True, files
 
 
-def _music_key(bucket: str, inbox: InboxFile, text: str, script_format: ScriptFormat) -> str | None:
-    """The script's music in its inbox folder: the file its ``music:`` setting names, else an audio file
-    with the script's name (story.md → story.mp3). Music must be uploaded before its script.
+def _music_key(bucket: str, inbox: InboxFile, named: str | None) -> str | None:
+    """The script's music in its inbox folder: the file its ``music:`` setting (``named``) names, else an
+    audio file with the script's name (story.md → story.mp3). Music must be uploaded before its script.
 
     Raises:
         MusicNotFoundException: the script names a file that is not in its folder (422).
     """
-    named = parse_script(text, script_format).settings.music
     if named and not _plain_file_name(inbox, named):
         raise MusicNotFoundException(
             f"music: {named[:80]!r} must be the name of a file in inbox/{inbox.owner}/, without folders.",
@@ -159,6 +179,30 @@ def _music_key(bucket: str, inbox: InboxFile, text: str, script_format: ScriptFo
         f"inbox/{inbox.owner}/",
     )
     return inbox.beside(found) if found is not None else None
+
+
+def _picture_keys(bucket: str, inbox: InboxFile, parsed: ParsedScript) -> dict[int, tuple[str, PictureRef]]:
+    """Each scene's picture in the script's inbox folder (the script names it relative to its folder; the
+    parser has refused absolute paths and '..'). Pictures must be uploaded before their script.
+
+    Raises:
+        PictureNotFoundException: a named picture is not there (422, at its line and column).
+    """
+    found: dict[int, tuple[str, PictureRef]] = {}
+    folder = f"inbox/{inbox.owner}/"
+    for scene in parsed.scenes:
+        ref = scene.picture
+        if ref is None:
+            continue
+        key = inbox.beside(ref.path)
+        try:
+            safe = parse_inbox_key(quote_plus(key, safe="/")) is not None
+        except UnsafeInboxKeyException:
+            safe = False
+        if not safe or not storage.object_exists(bucket, key):
+            raise missing_picture(ref, folder)
+        found[scene.number] = (key, ref)
+    return found
 
 
 def _plain_file_name(inbox: InboxFile, name: str) -> bool:
@@ -185,6 +229,38 @@ def _ensure_music(project: Project, music_key: str, settings: Config) -> None:
         bucket=settings.media_bucket,
         inspect_function=settings.inspect_music_function,
     )
+
+
+def _ensure_pictures(project: Project, pictures: dict[int, tuple[str, PictureRef]], settings: Config) -> None:
+    """Give each scene the picture its script names before the first render is claimed. Every delivery
+    checks, so one that died halfway is completed by the next; upload ids are derived from the project
+    and scene, so a repeat copies to the same place.
+
+    Raises:
+        InvalidPictureException: a picture cannot be used (422, at its line and column in the script).
+    """
+    if project.render_count or not project.scene_set:
+        return
+    attached = {
+        scene.number for scene in scenes.all_scenes(project.id, project.scene_set) if scene.picture_key
+    }
+    for number, (key, ref) in sorted(pictures.items()):
+        if number in attached:
+            continue
+        upload_id = hashlib.sha256(f"{project.id}\0picture\0{number}".encode()).hexdigest()[:32]
+        storage.copy_object(settings.media_bucket, key, layout.upload_key(project.id, upload_id))
+        try:
+            attach_picture(
+                project.owner_id,
+                project.id,
+                str(number),
+                upload_id,
+                bucket=settings.media_bucket,
+                inspect_function=settings.inspect_picture_function,
+                name=ref.path,
+            )
+        except InvalidPictureException as exc:
+            raise located(ref, exc) from exc
 
 
 def read_script(dropped: DroppedObject) -> str | None:
