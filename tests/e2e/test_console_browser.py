@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from PIL import Image
 
 from tests.support.api import ApiCaller
 from tests.support.cognito_fake import cognito_fake
@@ -264,6 +265,27 @@ def test_music_upload_shows_its_length_and_removes(page: Any, server: LocalApiSe
     page.click("#music-remove")
     page.wait_for_selector("#music-status:has-text('Music removed.')")
     assert page.query_selector("#music-name") is None
+
+
+def test_a_scene_waiting_for_its_picture_takes_an_upload_and_gives_it_back(
+    page: Any, server: LocalApiServer, tmp_path: Any
+) -> None:
+    # Given a script whose second scene names a picture the API cannot read beside it
+    photo = tmp_path / "boats.jpg"
+    Image.new("RGB", (640, 360), (230, 20, 200)).save(photo, "JPEG")
+    _sign_in(page, server)
+    _create(page, "## Dawn\nThe harbour wakes.\n\n## Boats\nPicture: boats.jpg\nBoats leave.\n")
+    assert "Waiting for your picture “boats.jpg”" in page.wait_for_selector("#picture-2").inner_text()
+    assert page.query_selector("#picture-1") is None
+
+    # When the user uploads it to the scene
+    page.set_input_files("#picture-file-2", str(photo))
+
+    # Then the scene shows it, and can give it back to generated images
+    page.wait_for_selector("#picture-2:has-text('Your picture: boats.jpg')")
+    page.click("#picture-remove-2")
+    page.wait_for_selector("#scene-2 .notice:has-text('drawn from its image prompt')")
+    assert page.query_selector("#picture-2") is None
 
 
 def test_delete_asks_first_and_then_removes_the_project(page: Any, server: LocalApiServer) -> None:

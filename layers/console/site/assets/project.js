@@ -21,7 +21,10 @@ const WHAT_TO_DO = {
   RENDER_TOO_LARGE: "Split the script into shorter projects, or lower the resolution.",
   PROVIDER_ACCESS_DENIED: "Pick another image provider in the settings, or add a fallback provider.",
   CONTENT_FILTERED: "Reword the scene's image prompt, then render again.",
+  PICTURE_NOT_FOUND: "Upload the picture the script names to its scene (below), or remove it, then render again.",
 };
+// What a scene picture may be (the API checks again, and decodes it).
+const PICTURE_TYPES = "image/jpeg,image/png,image/webp";
 
 export async function render(main, { id, notice, isCurrent }) {
   const path = `/projects/${id}`;
@@ -135,9 +138,60 @@ export async function render(main, { id, notice, isCurrent }) {
         h("h3", {}, `${scene.number}. ${scene.title || "Untitled scene"}`),
         h("p", { class: "narration" }, scene.narration || h("em", { class: "muted" }, "No narration")),
         h("p", { class: "muted small" }, scene.duration ? `${seconds(scene.duration)} (fixed)` : "Length set by the narration", scene.image_stale ? " · still out of date" : ""),
+        pictureLine(),
         message ? h("p", { class: "notice small", role: "status" }, message) : null,
         h("button", { type: "button", class: "secondary edit", disabled: busy(), onclick: () => edit() }, `Edit scene ${scene.number}`),
+        pictureControls(),
       );
+    }
+
+    // The user's own picture: shown instead of a generated image; a script may name one not uploaded yet.
+    function pictureLine() {
+      if (!scene.picture_name) return null;
+      const waiting = !scene.picture_sha256;
+      return h("p", { class: waiting ? "notice small" : "muted small", id: `picture-${scene.number}` },
+        waiting ? `Waiting for your picture “${scene.picture_name}”: upload it to render.` : `Your picture: ${scene.picture_name}`);
+    }
+
+    function pictureControls() {
+      const id = `picture-file-${scene.number}`;
+      const feedback = h("div", { role: "status", id: `picture-status-${scene.number}` });
+      const input = h("input", { id, type: "file", accept: PICTURE_TYPES, disabled: busy(),
+        onchange: () => input.files[0] && uploadPicture(input.files[0], feedback) });
+      return h("div", { class: "field" },
+        h("label", { for: id }, scene.picture_sha256 ? "Replace your picture" : "Use your own picture (JPEG, PNG or WebP)"), input,
+        scene.picture_name
+          ? h("button", { type: "button", class: "secondary", id: `picture-remove-${scene.number}`, disabled: busy(),
+            onclick: () => removePicture(feedback) }, "Draw this scene instead")
+          : null,
+        feedback);
+    }
+
+    async function uploadPicture(file, feedback) {
+      replace(feedback, h("p", {}, `Uploading ${file.name}…`));
+      try {
+        const form = (await api.post(`${path}/scenes/${scene.number}/picture/uploads`, { filename: file.name, content_type: file.type || "application/octet-stream", size: file.size })).data;
+        await api.uploadForm(form, file);
+        replace(feedback, h("p", {}, "Checking the picture…"));
+        setScene((await api.put(`${path}/scenes/${scene.number}/picture`, { upload_id: form.upload_id })).data);
+        view("Picture added. Render again to see it in the video.");
+      } catch (error) {
+        replace(feedback, problem(error, () => uploadPicture(file, feedback)));
+      }
+    }
+
+    async function removePicture(feedback) {
+      try {
+        setScene((await api.del(`${path}/scenes/${scene.number}/picture`)).data);
+        view("The scene will be drawn from its image prompt at the next render.");
+      } catch (error) {
+        replace(feedback, problem(error, () => removePicture(feedback)));
+      }
+    }
+
+    function setScene(changed) {
+      scene = changed;
+      scenes = scenes.map((item) => (item.number === scene.number ? scene : item));
     }
 
     function edit() {
