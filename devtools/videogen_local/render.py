@@ -140,18 +140,15 @@ def create_script_project(script_path: Path, settings_overrides: dict[str, Any],
     )
     for number, (path, ref) in pictures.items():
         upload_id = stage_local_file(project.id, path, bucket=settings.media_bucket)
-        try:
-            picture_logic.attach_picture(
-                owner_id,
-                project.id,
-                str(number),
-                upload_id,
-                bucket=settings.media_bucket,
-                inspect_function=settings.inspect_picture_function,
-                name=ref.path,
-            )
-        except InvalidPictureException as exc:
-            raise picture_logic.located(ref, exc) from exc
+        picture_logic.attach_script_picture(
+            owner_id,
+            project.id,
+            number,
+            ref,
+            upload_id,
+            bucket=settings.media_bucket,
+            inspect_function=settings.inspect_picture_function,
+        )
     return project
 
 

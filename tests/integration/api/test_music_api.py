@@ -8,11 +8,11 @@ import wave
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from tests.support.api import ApiCaller
 from tests.support.cloud import bucket_keys, force_status
+from tests.support.uploads import store_as_posted
 from videogen.domain.enums import ProjectStatus
 from videogen.domain.limits import MAX_MUSIC_BYTES
 from videogen.media.ffmpeg import BASE_ARGS, run_ffmpeg
@@ -34,16 +34,7 @@ def _offer(api: ApiCaller, project_id: str, **overrides: Any) -> dict[str, Any]:
 
 
 def _upload(api: ApiCaller, offer: dict[str, Any], data: bytes) -> None:
-    """What S3 stores for a form POST of ``offer``: the key, the content type and the metadata fields."""
-    fields = offer["fields"]
-    metadata = {k[len("x-amz-meta-") :]: v for k, v in fields.items() if k.startswith("x-amz-meta-")}
-    boto3.client("s3", region_name="us-east-1").put_object(
-        Bucket=api.cloud.buckets["MediaBucket"],
-        Key=fields["key"],
-        Body=data,
-        ContentType=fields["Content-Type"],
-        Metadata=metadata,
-    )
+    store_as_posted(api.cloud, offer, data)
 
 
 @pytest.fixture(scope="module")

@@ -31,7 +31,6 @@ from videogen.domain.limits import MAX_SCRIPT_BYTES
 from videogen.domain.models import NewProject, PictureRef, Project
 from videogen.domain.music import find_music
 from videogen.exceptions import (
-    InvalidPictureException,
     MusicNotFoundException,
     PayloadTooLargeException,
     ResourceConflictException,
@@ -41,7 +40,7 @@ from videogen.exceptions import (
 from videogen.ingest.inbox import DroppedObject, InboxFile, parse_inbox_key
 from videogen.logic import outbox
 from videogen.logic.music import attach_music
-from videogen.logic.pictures import attach_picture, located, missing_picture
+from videogen.logic.pictures import attach_script_picture, missing_picture
 from videogen.logic.projects import create_project, get_project
 from videogen.logic.renders import repair_stalled_claim, start_render
 from videogen.observability import logger, metrics
@@ -249,18 +248,15 @@ def _ensure_pictures(project: Project, pictures: dict[int, tuple[str, PictureRef
             continue
         upload_id = hashlib.sha256(f"{project.id}\0picture\0{number}".encode()).hexdigest()[:32]
         storage.copy_object(settings.media_bucket, key, layout.upload_key(project.id, upload_id))
-        try:
-            attach_picture(
-                project.owner_id,
-                project.id,
-                str(number),
-                upload_id,
-                bucket=settings.media_bucket,
-                inspect_function=settings.inspect_picture_function,
-                name=ref.path,
-            )
-        except InvalidPictureException as exc:
-            raise located(ref, exc) from exc
+        attach_script_picture(
+            project.owner_id,
+            project.id,
+            number,
+            ref,
+            upload_id,
+            bucket=settings.media_bucket,
+            inspect_function=settings.inspect_picture_function,
+        )
 
 
 def read_script(dropped: DroppedObject) -> str | None:

@@ -26,9 +26,9 @@ from videogen.domain.models import Asset, Project
 from videogen.exceptions import (
     ConfigurationException,
     InvalidMusicException,
-    UploadNotReceivedException,
 )
 from videogen.logic.projects import idle_project
+from videogen.logic.uploads import received_upload, refusal
 from videogen.observability import logger
 
 _AUDIO_TYPE = re.compile(AUDIO_TYPE_PATTERN)
@@ -98,24 +98,13 @@ def attach_music(
     project = _editable(owner_id, project_id)
     if not inspect_function:
         raise ConfigurationException("Music uploads are not configured (INSPECT_MUSIC_FUNCTION).")
-    staged = layout.upload_key(project_id, upload_id)
-    info = storage.head_object(bucket, staged)
-    if info is None:
-        raise UploadNotReceivedException(
-            f"Nothing has arrived for upload {upload_id}: POST the file to the upload URL first "
-            "(an upload not used within a day is removed).",
-            {"upload_id": upload_id},
-        )
-    if info.size > MAX_MUSIC_BYTES:
-        storage.delete_objects(bucket, [staged])
-        raise InvalidMusicException.too_large(info.size)
+    staged, info = received_upload(
+        bucket, project_id, upload_id, max_bytes=MAX_MUSIC_BYTES, too_large=InvalidMusicException.too_large
+    )
     verdict: dict[str, Any] = functions.invoke(inspect_function, {"key": staged, "request_id": upload_id})
     if not verdict.get("valid"):
         storage.delete_objects(bucket, [staged])
-        error = verdict.get("error") or {}
-        raise InvalidMusicException(
-            str(error.get("message") or "The music file cannot be used."), dict(error.get("details") or {})
-        )
+        raise refusal(verdict, InvalidMusicException, "The music file cannot be used.")
     target = layout.music_key(project_id, upload_id)
     storage.copy_object(bucket, staged, target)
     previous = assets.find_asset(project_id, layout.MUSIC_ASSET_ID)

@@ -32,10 +32,10 @@ from videogen.exceptions import (
     InvalidPictureException,
     PictureNotFoundException,
     ResourceNotFoundException,
-    UploadNotReceivedException,
     VideoGeneratorException,
 )
 from videogen.logic.projects import idle_project
+from videogen.logic.uploads import received_upload, refusal
 from videogen.observability import logger
 
 #: Scene numbers in paths are 1..9999; anything else is simply not found.
@@ -132,17 +132,13 @@ def attach_picture(
     project, scene = _editable_scene(owner_id, project_id, number)
     if not inspect_function:
         raise ConfigurationException("Picture uploads are not configured (INSPECT_PICTURE_FUNCTION).")
-    staged = layout.upload_key(project_id, upload_id)
-    info = storage.head_object(bucket, staged)
-    if info is None:
-        raise UploadNotReceivedException(
-            f"Nothing has arrived for upload {upload_id}: POST the file to the upload URL first "
-            "(an upload not used within a day is removed).",
-            {"upload_id": upload_id},
-        )
-    if info.size > MAX_PICTURE_BYTES:
-        storage.delete_objects(bucket, [staged])
-        raise InvalidPictureException.too_large(info.size)
+    staged, info = received_upload(
+        bucket,
+        project_id,
+        upload_id,
+        max_bytes=MAX_PICTURE_BYTES,
+        too_large=InvalidPictureException.too_large,
+    )
     shown_name = name or unquote(info.metadata.get("filename", "")) or None
     verdict: dict[str, Any] = functions.invoke(
         inspect_function,
@@ -151,10 +147,7 @@ def attach_picture(
     # The upload has done its part either way: what is usable of it is stored under the project.
     storage.delete_objects(bucket, [staged])
     if not verdict.get("valid"):
-        error = verdict.get("error") or {}
-        raise InvalidPictureException(
-            str(error.get("message") or "The picture cannot be used."), dict(error.get("details") or {})
-        )
+        raise refusal(verdict, InvalidPictureException, "The picture cannot be used.")
     key = str(verdict["key"])
     if not _PICTURE_KEY.fullmatch(key) or not key.startswith(layout.project_prefix(project_id)):
         raise ConfigurationException("InspectPicture answered with a key outside the project's pictures.")
@@ -215,6 +208,37 @@ def remove_picture(owner_id: str, project_id: str, number: str) -> Scene:
     )
     logger.info("Picture removed", extra={"scene": scene.number})
     return updated
+
+
+def attach_script_picture(
+    owner_id: str,
+    project_id: str,
+    number: int,
+    ref: PictureRef,
+    upload_id: str,
+    *,
+    bucket: str,
+    inspect_function: str | None,
+) -> Scene:
+    """``attach_picture`` for a picture a script names (``ref``), staged as upload ``upload_id``: a file that
+    cannot be used is reported at the line and column that name it.
+
+    Raises:
+        InvalidPictureException: the file is not a usable picture (422, with ``line`` and ``column``).
+        and what ``attach_picture`` raises.
+    """
+    try:
+        return attach_picture(
+            owner_id,
+            project_id,
+            str(number),
+            upload_id,
+            bucket=bucket,
+            inspect_function=inspect_function,
+            name=ref.path,
+        )
+    except InvalidPictureException as exc:
+        raise located(ref, exc) from exc
 
 
 def located(ref: PictureRef, exc: VideoGeneratorException) -> VideoGeneratorException:
