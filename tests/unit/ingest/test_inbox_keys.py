@@ -158,3 +158,21 @@ def test_every_delivery_of_one_upload_names_the_same_project() -> None:
 )
 def test_a_different_upload_names_a_different_project(change: dict[str, str]) -> None:
     assert _dropped(**change).project_id() != _dropped().project_id()
+
+
+@pytest.mark.parametrize(
+    ("raw_key", "picture"),
+    [
+        ("inbox/alice/harbour.jpg", True),
+        ("inbox/alice/photos/2024/Harbour.JPEG", True),
+        ("inbox/alice/stray.gif", True),  # no script may name it, but it is no script either
+        ("inbox/alice/photos/scan.heic", True),
+        ("inbox/alice/harbour.md", False),
+        ("inbox/alice/harbour.mp3", False),
+        ("inbox/alice/jpg", False),
+    ],
+)
+def test_image_files_in_any_folder_are_pictures_kept_for_their_script(raw_key: str, picture: bool) -> None:
+    found = parse_inbox_key(raw_key)
+
+    assert found is not None and found.is_picture is picture

@@ -63,6 +63,27 @@ def test_each_version_of_a_file_goes_up_once_after_it_settled(tmp_path: Path, s3
     assert _keys(s3, "") == ["inbox/alice/story.md"]
 
 
+def test_pictures_in_folders_go_up_before_scripts_which_wait_while_one_is_written(
+    tmp_path: Path, s3: object
+) -> None:
+    inbox = tmp_path / "inbox"
+    (inbox / "photos" / ".hidden").mkdir(parents=True)
+    script = inbox / "story.md"
+    script.write_text("## A\nPicture: photos/a.jpg\n", encoding="utf-8")
+    picture = inbox / "photos" / "a.jpg"
+    picture.write_bytes(b"\xff\xd8 a jpeg")
+    (inbox / "photos" / "notes.txt").write_text("not a picture", encoding="utf-8")
+    (inbox / "photos" / ".hidden" / "b.jpg").write_bytes(b"\xff\xd8")
+    _age(script, 10)
+    watcher = _watcher(tmp_path, s3, settle=5)
+
+    assert watcher.scan_once() == []  # the picture is still being written: the script waits for it
+    _age(picture, 10)
+
+    assert watcher.scan_once() == ["inbox/alice/photos/a.jpg", "inbox/alice/story.md"]
+    assert _keys(s3, "") == ["inbox/alice/photos/a.jpg", "inbox/alice/story.md"]
+
+
 def test_a_file_an_earlier_run_answered_is_not_sent_again(tmp_path: Path, s3: object) -> None:
     (tmp_path / "inbox").mkdir()
     done = tmp_path / "inbox" / "done.md"
