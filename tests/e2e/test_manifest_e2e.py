@@ -55,6 +55,7 @@ def test_a_render_records_how_every_scene_and_the_video_were_made(
     assert manifest.ffmpeg_version.startswith("ffmpeg version")
     assert manifest.encoding is not None
     assert (manifest.encoding.width, manifest.encoding.height, manifest.encoding.fps) == (854, 480, 24)
+    assert manifest.encoding.threads == 3  # fixed: the same pixels on any machine
     assert manifest.segments
     assert sorted({n for segment in manifest.segments for n in segment.scenes}) == [1, 2]
     video = _object(manifest_cloud, layout.output_keys(created["id"], "000001")["video"])

@@ -53,6 +53,7 @@ class EncodingRecord(_Record):
     fps: int
     preset: str
     crf: int
+    threads: int | None = None  # x264's threads (None: a render before they were fixed, x264's default)
 
 
 class SceneTimingRecord(_Record):

@@ -205,10 +205,10 @@ def _x264_args(encoding: Encoding) -> list[str]:
     # With that thread (x264's default whenever it has frame threads) the last frames' types and QPs depend
     # on how far it had got when the input ended, so on the machine's load: seen under load, the last 6 of
     # 45 frames decoded to other pixels while the filtergraph's frames were the same. The frame threads
-    # stay: the same speed and, unloaded, the same bytes as before.
+    # stay: the same speed and, unloaded, the same bytes as before. Their count is fixed (Encoding.threads).
     return [
         "-c:v", "libx264", "-preset", encoding.preset, "-crf", str(encoding.crf),
-        "-x264-params", "sync-lookahead=0",
+        "-threads", str(encoding.threads), "-x264-params", "sync-lookahead=0",
         "-flags", "+cgop", "-pix_fmt", "yuv420p", "-r", str(encoding.fps),
     ]  # fmt: skip
 

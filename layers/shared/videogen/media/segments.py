@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 #: Bump whenever a change to assembly changes the pixels the same inputs make (filters, fitting, fonts,
 #: ffmpeg): every stored segment then gets a new digest and is rendered again.
-MEDIA_VERSION: Final = "segments-2"
+MEDIA_VERSION: Final = "segments-3"
 #: Zoom at the close end of a zoom, and throughout a pan (a pan needs room to move).
 MAX_ZOOM: Final = 1.15
 #: Scenes per segment at 720p. Small segments render in parallel (as many Lambdas, or local worker
@@ -112,6 +112,10 @@ class Encoding:
     fps: int
     preset: str = "veryfast"
     crf: int = 23
+    #: x264's threads. Its frame threads decide how frames are coded, so the same inputs make the same
+    #: pixels only with the same count: fixed, not x264's default of 1.5 per core (on 2 cores, that default
+    #: is this count, so a 2-core machine's bytes are unchanged); a render reproduces on any machine.
+    threads: int = 3
 
 
 @dataclass(frozen=True, slots=True)

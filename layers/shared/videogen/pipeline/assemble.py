@@ -417,6 +417,7 @@ def _assembly_record(render_plan: RenderPlan, outputs: dict[str, OutputRecord]) 
             fps=encoding.fps,
             preset=encoding.preset,
             crf=encoding.crf,
+            threads=encoding.threads,
         ),
         segments=[
             SegmentRecord(index=job.index, key=key, scenes=sorted(set(job.scenes)))
