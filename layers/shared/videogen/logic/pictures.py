@@ -144,15 +144,15 @@ def attach_picture(
         inspect_function,
         {"key": staged, "project_id": project_id, "name": shown_name, "request_id": upload_id},
     )
-    # The upload has done its part either way: what is usable of it is stored under the project.
-    storage.delete_objects(bucket, [staged])
     if not verdict.get("valid"):
+        storage.delete_objects(bucket, [staged])
         raise refusal(verdict, InvalidPictureException, "The picture cannot be used.")
     key = str(verdict["key"])
     if not _PICTURE_KEY.fullmatch(key) or not key.startswith(layout.project_prefix(project_id)):
         raise ConfigurationException("InspectPicture answered with a key outside the project's pictures.")
     # One conditional write, while the project is idle at the version read first: a render claimed or a
-    # script replaced meanwhile leaves the scene as it was (the stored picture stays for a retry).
+    # script replaced meanwhile leaves the scene as it was, and the upload for a retry (which finds the
+    # picture stored already).
     updated = scenes.update_scene(
         project_id,
         str(project.scene_set),
@@ -170,6 +170,7 @@ def attach_picture(
         ],
         project_version=project.version,
     )
+    storage.delete_objects(bucket, [staged])
     logger.info(
         "Picture attached",
         extra={"scene": scene.number, "sha256": verdict["sha256"], "size": verdict.get("size")},
