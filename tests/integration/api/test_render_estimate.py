@@ -221,3 +221,17 @@ def test_dry_run_with_a_malformed_idempotency_key_is_the_same_400_as_a_render(ap
     assert dry.status == 400
     assert dry.body["error"]["details"] == {"header": "Idempotency-Key"}
     assert _error(dry) == _error(real)
+
+
+@pytest.mark.parametrize("query", [DRY_RUN, None])
+def test_a_null_body_is_no_render_request_and_starts_nothing(
+    api: ApiCaller, cloud: LocalCloud, query: dict[str, str] | None
+) -> None:
+    project_id = _project(api)
+
+    result = api.request("POST", f"/projects/{project_id}/renders", query=query, raw_body="null")
+
+    assert result.status == 422, result.body
+    assert result.error_code == "VALIDATION_ERROR"
+    assert result.body["error"]["message"] == "body: Input should be an object"
+    assert api.get(f"/projects/{project_id}").body["status"] == "DRAFT"

@@ -69,7 +69,7 @@ export async function render(main, { id, notice, isCurrent }) {
     renderButton.disabled = busy();
     renderButton.textContent = project.render ? "Render again" : "Render video";
     deleteButton.disabled = busy();
-    for (const button of board.querySelectorAll("button.edit")) button.disabled = busy();
+    for (const control of board.querySelectorAll("button.edit, .picture-control")) control.disabled = busy();
   }
 
   function drawProgress() {
@@ -156,12 +156,12 @@ export async function render(main, { id, notice, isCurrent }) {
     function pictureControls() {
       const id = `picture-file-${scene.number}`;
       const feedback = h("div", { role: "status", id: `picture-status-${scene.number}` });
-      const input = h("input", { id, type: "file", accept: PICTURE_TYPES, disabled: busy(),
+      const input = h("input", { id, type: "file", class: "picture-control", accept: PICTURE_TYPES, disabled: busy(),
         onchange: () => input.files[0] && uploadPicture(input.files[0], feedback) });
       return h("div", { class: "field" },
         h("label", { for: id }, scene.picture_sha256 ? "Replace your picture" : "Use your own picture (JPEG, PNG or WebP)"), input,
         scene.picture_name
-          ? h("button", { type: "button", class: "secondary", id: `picture-remove-${scene.number}`, disabled: busy(),
+          ? h("button", { type: "button", class: "secondary picture-control", id: `picture-remove-${scene.number}`, disabled: busy(),
             onclick: () => removePicture(feedback) }, "Draw this scene instead")
           : null,
         feedback);

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Query
 from pydantic import WithJsonSchema
 
@@ -38,6 +39,20 @@ IdempotencyKey = Annotated[
 #: No body (or {}): the whole video. The body is optional, so its default is an instance (not None): the
 #: document then names RenderRequest as the body's schema, and says the body is not required.
 _WHOLE_VIDEO = RenderRequest()
+
+
+def _refuse_null_body() -> None:
+    """The body is optional, but when sent it is an object: JSON ``null`` is no RenderRequest (the resolver
+    would take it for a missing body and quietly render the whole video).
+
+    Raises:
+        RequestValidationError: the body is ``null`` (422 VALIDATION_ERROR, as any body of the wrong type).
+    """
+    raw = router.current_event.decoded_body
+    if raw and raw.strip() == "null":
+        raise RequestValidationError(
+            [{"type": "model_type", "loc": ("body",), "msg": "Input should be an object", "input": None}]
+        )
 
 
 @router.post(
@@ -77,6 +92,7 @@ def start_render(
     body: Annotated[RenderRequest, Body(openapi_examples=examples.START_RENDER)] = _WHOLE_VIDEO,
 ) -> Response[RenderResponse | RenderEstimateResponse]:
     owner = caller(router, project_id)
+    _refuse_null_body()
     stop_after = body.stop_after
     settings = get_config()
     if idempotency_key is not None and not _IDEMPOTENCY_KEY.match(idempotency_key):
