@@ -277,12 +277,17 @@ def test_a_scene_waiting_for_its_picture_takes_an_upload_and_gives_it_back(
     _create(page, "## Dawn\nThe harbour wakes.\n\n## Boats\nPicture: boats.jpg\nBoats leave.\n")
     assert "Waiting for your picture “boats.jpg”" in page.wait_for_selector("#picture-2").inner_text()
     assert page.query_selector("#picture-1") is None
+    # and the render's dry run says why it cannot start yet
+    waiting = page.wait_for_selector("#estimate:has-text('Cannot render yet')").inner_text()
+    assert "scene 2 ('boats.jpg')" in waiting
 
     # When the user uploads it to the scene
     page.set_input_files("#picture-file-2", str(photo))
 
     # Then the scene shows it, and can give it back to generated images
     page.wait_for_selector("#picture-2:has-text('Your picture: boats.jpg')")
+    ready = page.wait_for_selector("#estimate:has-text('Next render')").inner_text()
+    assert "1 image to draw" in ready  # scene 1's; scene 2 shows the picture
     page.click("#picture-remove-2")
     page.wait_for_selector("#scene-2 .notice:has-text('drawn from its image prompt')")
     assert page.query_selector("#picture-2") is None

@@ -39,6 +39,9 @@ export async function render(main, { id, notice, isCurrent }) {
   const status = h("span", { id: "project-status" });
   const renderButton = h("button", { type: "button", id: "render", onclick: () => startRender() }, "Render video");
   const actionResult = h("div", { id: "action-result" });
+  // What the next render would do and cost (a dry run), or why it cannot start yet.
+  const estimateLine = h("p", { id: "estimate", class: "muted small", "aria-live": "polite" });
+  let estimateAsked = 0;
   const progressBox = h("section", { id: "progress", "aria-live": "polite" });
   const playerBox = h("section", { id: "player" });
   // Stills keep the video's shape: a 9:16 project's cards are portrait.
@@ -52,6 +55,7 @@ export async function render(main, { id, notice, isCurrent }) {
     notice ? h("p", { class: "notice", role: "status" }, notice) : null,
     h("p", { class: "muted small" },
       `${project.settings.aspect_ratio} · ${project.settings.resolution} · ${project.settings.fps} fps · voice ${project.settings.voice} · images ${project.settings.image_provider}`),
+    estimateLine,
     actionResult,
     progressBox,
     playerBox,
@@ -175,6 +179,7 @@ export async function render(main, { id, notice, isCurrent }) {
         replace(feedback, h("p", {}, "Checking the picture…"));
         setScene((await api.put(`${path}/scenes/${scene.number}/picture`, { upload_id: form.upload_id })).data);
         view("Picture added. Render again to see it in the video.");
+        drawEstimate();
       } catch (error) {
         replace(feedback, problem(error, () => uploadPicture(file, feedback)));
       }
@@ -184,6 +189,7 @@ export async function render(main, { id, notice, isCurrent }) {
       try {
         setScene((await api.del(`${path}/scenes/${scene.number}/picture`)).data);
         view("The scene will be drawn from its image prompt at the next render.");
+        drawEstimate();
       } catch (error) {
         replace(feedback, problem(error, () => removePicture(feedback)));
       }
@@ -218,6 +224,7 @@ export async function render(main, { id, notice, isCurrent }) {
               scene = answer.data;
               scenes = scenes.map((item) => (item.number === scene.number ? scene : item));
               view("Saved. Render again to see it in the video.");
+              drawEstimate();
               body.querySelector("button.edit").focus();
             } catch (error) {
               save.disabled = false;
@@ -327,8 +334,34 @@ export async function render(main, { id, notice, isCurrent }) {
     }
   }
 
+  async function drawEstimate() {
+    const asked = ++estimateAsked;
+    if (busy()) {
+      estimateLine.replaceChildren();
+      return;
+    }
+    let text;
+    let warn = false;
+    try {
+      const answer = (await api.post(`${path}/renders`, {}, { query: { dry_run: "true" } })).data;
+      const plan = answer.plan;
+      const draw = plan.images_to_generate;
+      const images = draw ? `${draw} image${draw === 1 ? "" : "s"} to draw` : "every image ready";
+      const price = answer.total_usd < 0.01 ? "under $0.01" : `about $${answer.total_usd.toFixed(2)}`;
+      text = `Next render: about ${seconds(plan.video_seconds)} of video · ${images} · ${price}`;
+    } catch (error) {
+      if (!(error instanceof api.ApiError)) return;
+      text = `Cannot render yet: ${error.message}`;
+      warn = true;
+    }
+    if (asked !== estimateAsked) return; // a later change asked again
+    estimateLine.className = warn ? "notice small" : "muted small";
+    estimateLine.textContent = text;
+  }
+
   function drawAll() {
     heading.textContent = project.title;
+    drawEstimate();
     drawStatus();
     drawProgress();
     drawPlayer();
