@@ -163,7 +163,8 @@ export async function render(main, { id, notice, isCurrent }) {
       const input = h("input", { id, type: "file", class: "picture-control", accept: PICTURE_TYPES, disabled: busy(),
         onchange: () => input.files[0] && uploadPicture(input.files[0], feedback) });
       return h("div", { class: "field" },
-        h("label", { for: id }, scene.picture_sha256 ? "Replace your picture" : "Use your own picture (JPEG, PNG or WebP)"), input,
+        h("label", { for: id }, scene.picture_sha256 ? "Replace your picture" : "Use your own picture",
+          h("span", { class: "muted small" }, " JPEG, PNG or WebP")), input,
         scene.picture_name
           ? h("button", { type: "button", class: "secondary picture-control", id: `picture-remove-${scene.number}`, disabled: busy(),
             onclick: () => removePicture(feedback) }, "Draw this scene instead")
