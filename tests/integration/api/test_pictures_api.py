@@ -240,6 +240,28 @@ def test_delete_gives_the_scene_back_to_generated_images(api: ApiCaller) -> None
     assert plan["images_to_generate"] == 2
 
 
+def test_editing_a_scene_that_shows_a_picture_keeps_the_picture(api: ApiCaller) -> None:
+    project_id = _project(api)
+    attached = _attach(api, project_id, _jpeg())
+    assert attached.status == 200
+
+    edited = api.patch(
+        f"/projects/{project_id}/scenes/2",
+        {"narration": "The boats are far out now.", "image_prompt": "Boats on the horizon"},
+        headers={"If-Match": attached.headers["ETag"]},
+    )
+
+    assert edited.status == 200, edited.body
+    scene = edited.body
+    assert (scene["picture_sha256"], scene["image_provider"], scene["image_stale"]) == (
+        attached.body["picture_sha256"],
+        "user",
+        False,
+    )
+    plan = api.post(f"/projects/{project_id}/renders", query={"dry_run": "true"}).body["plan"]
+    assert (plan["images_to_generate"], plan["images_cached"]) == (1, 1)
+
+
 def test_the_same_file_on_two_scenes_is_stored_once(api: ApiCaller) -> None:
     project_id = _project(api)
     data = _jpeg()

@@ -70,7 +70,8 @@ def get_scene(owner_id: str, project_id: str, number: str) -> Scene:
 def update_scene(
     owner_id: str, project_id: str, number: str, changes: SceneChanges, expected_version: int | None
 ) -> Scene:
-    """Edit a scene; its image becomes stale, so the next render regenerates this scene only."""
+    """Edit a scene; its image becomes stale, so the next render regenerates this scene only (a scene showing
+    the user's own picture keeps it)."""
     project, scene_set = _project_with_scenes(owner_id, project_id)
     touch_project(project)
     logger.append_keys(project_id=project_id)
@@ -83,7 +84,8 @@ def update_scene(
         )
     scene_number = _scene_number(number)
     current = scenes.get_scene(project_id, scene_set, scene_number)
-    actions: list[Action] = [SceneItem.image_stale.set(True)]
+    # A scene showing the user's picture keeps it: no edit makes its image stale.
+    actions: list[Action] = [] if current.picture_key else [SceneItem.image_stale.set(True)]
     if "narration" in changes.fields_set:
         narration = changes.narration or ""
         actions.append(SceneItem.narration.set(narration))
