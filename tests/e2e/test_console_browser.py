@@ -20,6 +20,7 @@ import pytest
 from PIL import Image
 
 from tests.support.api import ApiCaller
+from tests.support.cloud import force_status
 from tests.support.cognito_fake import cognito_fake
 from tests.support.http import serving
 from tests.support.waiting import wait_until
@@ -323,6 +324,23 @@ def test_the_list_filters_by_status_and_pages_by_cursor(
     page.select_option("#status-filter", "COMPLETED")
     page.wait_for_selector("#project-list .empty")
     assert "No completed projects" in page.inner_text("#project-list")
+
+
+def test_the_list_shows_a_render_ending_without_a_reload(
+    page: Any, server: LocalApiServer, cloud: LocalCloud
+) -> None:
+    # Given a project that is rendering (its status set directly: no render runs) when the list opens
+    created = ApiCaller(cloud, OWNER).post("/projects", {"title": "Harbour", "script": FIXED})
+    project_id = created.body["id"]
+    force_status(project_id, "RENDERING")
+    _sign_in(page, server)
+    assert page.inner_text(f"#project-{project_id} .badge") == "Rendering"
+
+    # When it ends
+    force_status(project_id, "COMPLETED")
+
+    # Then its badge says so, the page never reloaded
+    page.wait_for_selector(f"#project-{project_id} .badge:has-text('Completed')", timeout=15_000)
 
 
 @pytest.mark.parametrize("width", sorted(VIEWPORTS))

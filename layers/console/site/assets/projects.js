@@ -4,8 +4,11 @@ import { badge, fill, h, label, when } from "./dom.js";
 import { navigate, problem, settingsCatalogue } from "./app.js";
 
 const PAGE_SIZE = 20;
+// Projects queued or rendering are looked at again this often, while the list is shown.
+const REFRESH_MS = 4000;
+const BUSY = new Set(["QUEUED", "RENDERING"]);
 
-export async function render(main, { params, notice }) {
+export async function render(main, { params, notice, isCurrent }) {
   const status = params.get("status") || "";
   const catalogue = await settingsCatalogue();
   const filter = h(
@@ -18,6 +21,9 @@ export async function render(main, { params, notice }) {
     catalogue.project_statuses.map((value) => h("option", { value, selected: value === status }, label(value))),
   );
   const list = h("ul", { class: "projects", id: "project-list", "aria-live": "polite" });
+  // The badge of each project shown that is still queued or rendering, by id.
+  const watched = new Map();
+  let timer = null;
   const more = h("div", { class: "row" });
   fill(main, 
     h(
@@ -45,12 +51,14 @@ export async function render(main, { params, notice }) {
       );
     }
     for (const item of page.items) {
+      const shown = badge(item.status);
+      if (BUSY.has(item.status)) watched.set(item.id, shown);
       list.append(
         h(
           "li",
-          { class: "card project" },
+          { class: "card project", id: `project-${item.id}` },
           h("a", { href: `#/projects/${item.id}`, class: "title" }, item.title),
-          badge(item.status),
+          shown,
           h(
             "span",
             { class: "muted small" },
@@ -59,6 +67,7 @@ export async function render(main, { params, notice }) {
         ),
       );
     }
+    watch();
     more.replaceChildren();
     if (page.next_cursor) {
       const button = h(
@@ -82,6 +91,29 @@ export async function render(main, { params, notice }) {
       );
       more.append(button);
     }
+  }
+
+  // A render ending shows here without a reload: each watched project is read again until it is idle.
+  async function refresh() {
+    if (isCurrent && !isCurrent()) return;
+    for (const [id, shown] of [...watched]) {
+      try {
+        const project = (await api.get(`/projects/${id}`)).data;
+        if (isCurrent && !isCurrent()) return;
+        const fresh = badge(project.status);
+        shown.replaceWith(fresh);
+        if (BUSY.has(project.status)) watched.set(id, fresh);
+        else watched.delete(id);
+      } catch {
+        watched.delete(id); // gone or unreachable: the next visit shows it as it is
+      }
+    }
+    timer = null;
+    watch();
+  }
+
+  function watch() {
+    if (watched.size && timer === null) timer = setTimeout(refresh, REFRESH_MS);
   }
 
   await load(null);
