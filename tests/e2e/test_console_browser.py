@@ -326,6 +326,44 @@ def test_the_list_filters_by_status_and_pages_by_cursor(
     assert "No completed projects" in page.inner_text("#project-list")
 
 
+def test_a_projects_script_and_settings_are_edited_and_a_stale_edit_is_refused(
+    page: Any, server: LocalApiServer, cloud: LocalCloud
+) -> None:
+    # Given a project, opened for editing: its script, format and settings are filled in
+    _sign_in(page, server)
+    project_id = _create(page, FIXED)
+    page.click("#edit-project")
+    page.wait_for_selector("#script-summary")  # the script is checked as soon as the page opens
+    assert page.input_value("#script") == FIXED
+    assert page.input_value("#setting-resolution") == "720p"
+
+    # When the script gets a third scene, the title and the resolution change, and it is saved
+    page.fill("#script", FIXED + "\n## Dusk\nThe lamp is lit.\n")
+    page.wait_for_selector("#script-summary:has-text('3 scenes')")
+    page.fill("#title", "Harbour, longer")
+    page.select_option("#setting-resolution", "480p")
+    page.click("#create")
+
+    # Then the project page shows the new scenes, and the API the new values
+    page.wait_for_selector("#scene-3")
+    assert "replaced the old ones" in page.inner_text(".notice")
+    stored = ApiCaller(cloud, OWNER).get(f"/projects/{project_id}").body
+    assert (stored["title"], stored["scene_count"], stored["settings"]["resolution"]) == (
+        "Harbour, longer",
+        3,
+        "480p",
+    )
+
+    # And an edit of a copy that another writer changed meanwhile is refused, not applied
+    page.click("#edit-project")
+    page.wait_for_selector("#script-summary")
+    assert ApiCaller(cloud, OWNER).patch(f"/projects/{project_id}", {"title": "Theirs"}).status == 200
+    page.fill("#title", "Mine")
+    page.click("#create")
+    assert "changed elsewhere" in page.wait_for_selector("#edit-conflict").inner_text()
+    assert ApiCaller(cloud, OWNER).get(f"/projects/{project_id}").body["title"] == "Theirs"
+
+
 def test_the_list_shows_a_render_ending_without_a_reload(
     page: Any, server: LocalApiServer, cloud: LocalCloud
 ) -> None:
@@ -356,6 +394,9 @@ def test_every_page_passes_axe_and_fits_the_width(browser: Any, server: LocalApi
     found["project"] = axe_violations(page)
     page.click("#scene-1 button.edit")
     found["scene editor"] = axe_violations(page)
+    page.goto(server.console_url + f"#/projects/{project_id}/edit")
+    page.wait_for_selector("#script-summary")
+    found["project editor"] = axe_violations(page)
     page.goto(server.console_url + "#/")
     page.wait_for_selector("#project-list li")
     found["projects"] = axe_violations(page)

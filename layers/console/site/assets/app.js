@@ -22,6 +22,8 @@ function route() {
   if (path === "/new") return { page: "editor", params };
   const project = /^\/projects\/([0-9a-f]{32})$/.exec(path);
   if (project) return { page: "project", params, id: project[1] };
+  const edit = /^\/projects\/([0-9a-f]{32})\/edit$/.exec(path);
+  if (edit) return { page: "editor", params, id: edit[1] };
   return { page: "projects", params };
 }
 

@@ -1,5 +1,5 @@
 // A new project: paste or drop a script, see what it makes as you type (or where it is wrong), pick the
-// settings, create it.
+// settings, create it. With a project id: the same page edits that project's title, script and settings.
 import * as api from "./api.js";
 import { fill, h, replace, seconds } from "./dom.js";
 import { navigate, problem, settingsCatalogue, flash } from "./app.js";
@@ -61,25 +61,28 @@ export function scriptEditor({ id, value = "", onInput }) {
   return { wrap, area, mark, focusAt };
 }
 
-export async function render(main, { isCurrent }) {
+export async function render(main, { isCurrent, id = null }) {
   const catalogue = await settingsCatalogue();
-  const title = h("input", { id: "title", name: "title", type: "text", maxlength: 200, autocomplete: "off", "aria-describedby": "title-hint" });
+  // Editing: the project as it is now; its version guards the save against a change made meanwhile.
+  const current = id ? (await api.get(`/projects/${id}`)).data : null;
+  const title = h("input", { id: "title", name: "title", type: "text", maxlength: 200, autocomplete: "off", "aria-describedby": "title-hint",
+    value: current ? current.title : "" });
   const format = h(
     "select",
     { id: "script-format", name: "script_format", onchange: () => schedule() },
-    catalogue.script_formats.map((value) => h("option", { value }, FORMAT_NAMES[value] || value)),
+    catalogue.script_formats.map((value) => h("option", { value, selected: current && current.script_format === value }, FORMAT_NAMES[value] || value)),
   );
   const status = h("div", { id: "script-status", class: "check", role: "status", "aria-live": "polite" }, "Write or paste a script: each “## Heading” starts a scene in Markdown.");
-  const editor = scriptEditor({ id: "script", onInput: () => schedule() });
+  const editor = scriptEditor({ id: "script", value: current ? current.script || "" : "", onInput: () => schedule() });
   editor.area.setAttribute("aria-describedby", "script-status");
   const scenes = h("ol", { class: "scene-preview", id: "scene-preview" });
-  const { fieldset, changed } = settingsForm(catalogue);
+  const { fieldset, changed } = settingsForm(catalogue, current ? current.settings : null);
   const fileInput = h("input", {
     id: "script-file", type: "file", accept: ".md,.markdown,.txt,.fountain,.spmd,.json,text/plain,application/json",
     onchange: () => fileInput.files[0] && load(fileInput.files[0]),
   });
   const result = h("div", { id: "create-result" });
-  const create = h("button", { type: "submit", id: "create" }, "Create project");
+  const create = h("button", { type: "submit", id: "create" }, current ? "Save changes" : "Create project");
   let timer = null;
   let serial = 0;
   let lastCheck = null;
@@ -148,6 +151,25 @@ export async function render(main, { isCurrent }) {
     );
   }
 
+  // Only what changed is sent: a new script replaces the scenes (and their edits), so it is sent only when
+  // it differs.
+  async function save() {
+    const body = {};
+    const newTitle = title.value.trim();
+    if (newTitle && newTitle !== current.title) body.title = newTitle;
+    if (editor.area.value !== (current.script || "") || format.value !== current.script_format) {
+      body.script = editor.area.value;
+      body.script_format = format.value;
+    }
+    const settings = changed(current.settings);
+    if (Object.keys(settings).length) body.settings = settings;
+    if (Object.keys(body).length) {
+      await api.patch(`/projects/${id}`, body, { headers: { "If-Match": `"v${current.version}"` } });
+      flash(body.script ? "Saved. The script's scenes replaced the old ones: render again to see them." : "Saved.");
+    }
+    navigate(`#/projects/${id}`);
+  }
+
   const form = h(
     "form",
     {
@@ -157,18 +179,27 @@ export async function render(main, { isCurrent }) {
         event.preventDefault();
         result.replaceChildren();
         create.disabled = true;
-        const body = {
-          title: title.value.trim() || (lastCheck && lastCheck.title) || "Untitled",
-          script: editor.area.value,
-          script_format: format.value,
-          settings: changed(),
-        };
         try {
-          const created = (await api.post("/projects", body)).data;
-          flash(`Created “${created.title}”.`);
-          navigate(`#/projects/${created.id}`);
+          if (current) await save();
+          else {
+            const body = {
+              title: title.value.trim() || (lastCheck && lastCheck.title) || "Untitled",
+              script: editor.area.value,
+              script_format: format.value,
+              settings: changed(),
+            };
+            const created = (await api.post("/projects", body)).data;
+            flash(`Created “${created.title}”.`);
+            navigate(`#/projects/${created.id}`);
+          }
         } catch (error) {
           create.disabled = false;
+          if (error instanceof api.ApiError && error.status === 412) {
+            replace(result, h("div", { class: "error", role: "alert", id: "edit-conflict" },
+              h("p", {}, "This project was changed elsewhere since you opened it. Reload to see the latest version, then make your change again."),
+              h("button", { type: "button", class: "secondary", onclick: () => navigate(`#/projects/${id}/edit?again=${Date.now()}`) }, "Reload")));
+            return;
+          }
           if (error instanceof api.ApiError && error.code === "SCRIPT_PARSE_ERROR") {
             showProblem({ ...error.details, message: error.message });
             editor.focusAt(error.details);
@@ -188,9 +219,9 @@ export async function render(main, { isCurrent }) {
       h("p", { class: "muted small" }, "Or drop a .md, .txt, .fountain or .json file on the editor.")),
     status,
     scenes,
-    h("details", {}, h("summary", {}, "Settings"), fieldset),
+    h("details", { open: Boolean(current) }, h("summary", {}, "Settings"), fieldset),
     result,
-    h("div", { class: "row" }, create, h("a", { href: "#/", class: "button secondary" }, "Cancel")),
+    h("div", { class: "row" }, create, h("a", { href: current ? `#/projects/${id}` : "#/", class: "button secondary" }, "Cancel")),
   );
   editor.wrap.addEventListener("dragover", (event) => { event.preventDefault(); editor.wrap.classList.add("dragging"); });
   editor.wrap.addEventListener("dragleave", () => editor.wrap.classList.remove("dragging"));
@@ -200,6 +231,7 @@ export async function render(main, { isCurrent }) {
     const file = event.dataTransfer && event.dataTransfer.files[0];
     if (file) load(file);
   });
-  fill(main, h("h1", {}, "New project"), form);
+  fill(main, h("h1", {}, current ? `Edit “${current.title}”` : "New project"), form);
+  if (current) schedule(0);
   return () => clearTimeout(timer);
 }

@@ -38,6 +38,7 @@ export async function render(main, { id, notice, isCurrent }) {
   const heading = h("h1", {}, project.title);
   const status = h("span", { id: "project-status" });
   const renderButton = h("button", { type: "button", id: "render", onclick: () => startRender() }, "Render video");
+  const editLink = h("a", { class: "button secondary", id: "edit-project", href: `#/projects/${id}/edit` }, "Edit script and settings");
   const actionResult = h("div", { id: "action-result" });
   // What the next render would do and cost (a dry run), or why it cannot start yet.
   const estimateLine = h("p", { id: "estimate", class: "muted small", "aria-live": "polite" });
@@ -51,7 +52,7 @@ export async function render(main, { id, notice, isCurrent }) {
   const deleteButton = h("button", { type: "button", class: "danger", id: "delete", onclick: () => remove() }, "Delete project");
 
   fill(main, 
-    h("div", { class: "row spread wrap" }, h("div", { class: "row wrap" }, heading, status), h("div", { class: "row" }, renderButton)),
+    h("div", { class: "row spread wrap" }, h("div", { class: "row wrap" }, heading, status), h("div", { class: "row" }, editLink, renderButton)),
     notice ? h("p", { class: "notice", role: "status" }, notice) : null,
     h("p", { class: "muted small" },
       `${project.settings.aspect_ratio} · ${project.settings.resolution} · ${project.settings.fps} fps · voice ${project.settings.voice} · images ${project.settings.image_provider}`),
@@ -71,6 +72,7 @@ export async function render(main, { id, notice, isCurrent }) {
   function drawStatus() {
     replace(status, badge(project.status));
     renderButton.disabled = busy();
+    editLink.hidden = busy(); // a project changes only while no render runs
     renderButton.textContent = project.render ? "Render again" : "Render video";
     deleteButton.disabled = busy();
     for (const control of board.querySelectorAll("button.edit, .picture-control")) control.disabled = busy();
