@@ -290,6 +290,33 @@ def test_a_script_naming_a_picture_waits_for_its_upload_before_a_render(api: Api
     assert allowed.status == 200, allowed.body
 
 
+def test_a_new_script_naming_an_attached_picture_again_keeps_it(api: ApiCaller) -> None:
+    # Given a project whose script names a picture, uploaded
+    script = "## Dawn\nThe harbour wakes.\n\n## Noon\nPicture: boats.jpg\nThe boats.\n"
+    project_id = _project(api, script)
+    attached = _attach(api, project_id, _jpeg(), filename="boats.jpg")
+    assert attached.status == 200
+
+    # When the script is rewritten: the picture moves to scene 3, and a new scene names another file
+    rewritten = (
+        "## Night\nPicture: stars.png\nStars.\n\n## Dawn\nThe harbour wakes.\n\n"
+        "## Noon\nPicture: boats.jpg\nThe boats.\n"
+    )
+    assert api.patch(f"/projects/{project_id}", {"script": rewritten}).status == 200
+
+    # Then scene 3 shows the stored picture at once; scene 1 waits for its upload
+    scenes = api.get(f"/projects/{project_id}/scenes").body["items"]
+    assert [(s["picture_name"], s["picture_sha256"]) for s in scenes] == [
+        ("stars.png", None),
+        (None, None),
+        ("boats.jpg", attached.body["picture_sha256"]),
+    ]
+    assert (scenes[2]["image_provider"], scenes[2]["image_stale"]) == ("user", False)
+    refused = api.post(f"/projects/{project_id}/renders", query={"dry_run": "true"})
+    assert refused.status == 422
+    assert refused.body["error"]["details"]["scenes"] == [1]
+
+
 def test_another_owners_project_has_no_picture_routes(api: ApiCaller) -> None:
     project_id = _project(api)
     mallory = api.as_owner("owner-mallory")

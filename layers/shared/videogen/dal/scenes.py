@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from pynamodb.exceptions import PynamoDBException, UpdateError
 from pynamodb.expressions.update import Action
@@ -14,7 +14,7 @@ from videogen.dal.projects import now
 from videogen.dal.tables import BaseItem, SceneItem, read_item
 from videogen.domain.enums import Transition
 from videogen.domain.models import Scene, SceneSpec
-from videogen.domain.provenance import SkippedProvider
+from videogen.domain.provenance import USER_PICTURE_MODEL, USER_PICTURE_PROVIDER, SkippedProvider
 from videogen.exceptions import (
     PreconditionFailedException,
     ResourceNotFoundException,
@@ -57,12 +57,24 @@ def _fallback(stored: str | None) -> tuple[SkippedProvider, ...]:
     return tuple(SkippedProvider.model_validate(entry) for entry in json.loads(stored))
 
 
-def write_scene_set(project_id: str, scene_set: str, scenes: Sequence[SceneSpec]) -> None:
-    """Store every scene of a new set (not yet visible: the project does not point at it)."""
+def write_scene_set(
+    project_id: str,
+    scene_set: str,
+    scenes: Sequence[SceneSpec],
+    pictures: Mapping[str, tuple[str, str]] | None = None,
+) -> None:
+    """Store every scene of a new set (not yet visible: the project does not point at it).
+
+    Args:
+        pictures: pictures already checked and stored, by the name a scene gives (its stored key and the
+            SHA-256 of the file): a scene naming one shows it at once, as if it had been attached.
+    """
     stamp = now()
     try:
         with SceneItem.batch_write() as batch:
             for spec in scenes:
+                name = spec.picture.path if spec.picture else None
+                stored = (pictures or {}).get(name) if name else None
                 batch.save(
                     SceneItem(
                         pk=table_keys.project_pk(project_id),
@@ -77,8 +89,13 @@ def write_scene_set(project_id: str, scene_set: str, scenes: Sequence[SceneSpec]
                         duration=spec.duration,
                         transition=spec.transition.value,
                         line=spec.line,
-                        picture_name=spec.picture.path if spec.picture else None,
-                        image_stale=True,
+                        picture_name=name,
+                        picture_key=stored[0] if stored else None,
+                        picture_sha256=stored[1] if stored else None,
+                        image_key=stored[0] if stored else None,
+                        image_provider=USER_PICTURE_PROVIDER if stored else None,
+                        image_model=USER_PICTURE_MODEL if stored else None,
+                        image_stale=not stored,
                         updated_at=stamp,
                         version=1,
                     )

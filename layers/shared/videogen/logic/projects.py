@@ -127,6 +127,18 @@ def list_projects(owner_id: str, status: ProjectStatus | None, limit: int, curso
     return projects.list_projects(owner_id, status=status, limit=limit, cursor=cursor)
 
 
+def _stored_pictures(project_id: str, project: Project) -> dict[str, tuple[str, str]]:
+    """The pictures the project's scenes show, by name: a new script naming one again keeps it (rather than
+    waiting for the same file to be uploaded again)."""
+    if not project.scene_set:
+        return {}
+    return {
+        scene.picture_name: (scene.picture_key, scene.picture_sha256)
+        for scene in scenes.all_scenes(project_id, project.scene_set)
+        if scene.picture_name and scene.picture_key and scene.picture_sha256
+    }
+
+
 def update_project(
     owner_id: str,
     project_id: str,
@@ -160,7 +172,7 @@ def update_project(
         parsed = parse_script(changes.script or current.script or "", ScriptFormat(script_format))
         new_set = scenes.new_scene_set_id()
         scene_count = len(parsed.scenes)
-        scenes.write_scene_set(project_id, new_set, parsed.scenes)
+        scenes.write_scene_set(project_id, new_set, parsed.scenes, _stored_pictures(project_id, current))
     try:
         updated = projects.update_project(
             owner_id,
