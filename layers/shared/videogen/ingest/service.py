@@ -213,14 +213,21 @@ def _plain_file_name(inbox: InboxFile, name: str) -> bool:
     return found is not None and not found.folders and found.file_name == name
 
 
+def _stage(project: Project, inbox_key: str, purpose: str, settings: Config) -> str:
+    """Copy a file of the inbox where a presigned upload would land, under an upload id derived from the
+    project and what the file is for: a repeated delivery copies to the same place. Returns the id."""
+    upload_id = hashlib.sha256(f"{project.id}\0{purpose}".encode()).hexdigest()[:32]
+    storage.copy_object(settings.media_bucket, inbox_key, layout.upload_key(project.id, upload_id))
+    return upload_id
+
+
 def _ensure_music(project: Project, music_key: str, settings: Config) -> None:
     """Give the project its music before its first render is claimed. Every delivery checks, so one that
     died after creating the project is repaired by the next; the upload id is derived from the project,
     so a repeat copies to the same place."""
     if project.render_count or assets.find_asset(project.id, layout.MUSIC_ASSET_ID) is not None:
         return
-    upload_id = hashlib.sha256(f"{project.id}\0music".encode()).hexdigest()[:32]
-    storage.copy_object(settings.media_bucket, music_key, layout.upload_key(project.id, upload_id))
+    upload_id = _stage(project, music_key, "music", settings)
     attach_music(
         project.owner_id,
         project.id,
@@ -246,8 +253,7 @@ def _ensure_pictures(project: Project, pictures: dict[int, tuple[str, PictureRef
     for number, (key, ref) in sorted(pictures.items()):
         if number in attached:
             continue
-        upload_id = hashlib.sha256(f"{project.id}\0picture\0{number}".encode()).hexdigest()[:32]
-        storage.copy_object(settings.media_bucket, key, layout.upload_key(project.id, upload_id))
+        upload_id = _stage(project, key, f"picture\0{number}", settings)
         attach_script_picture(
             project.owner_id,
             project.id,

@@ -12,11 +12,9 @@ Music changes only while no render runs, so a render always hears the track it s
 from __future__ import annotations
 
 import re
-import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 from videogen.dal import assets, functions, storage
 from videogen.domain import layout
@@ -28,18 +26,10 @@ from videogen.exceptions import (
     InvalidMusicException,
 )
 from videogen.logic.projects import idle_project
-from videogen.logic.uploads import received_upload, refusal
+from videogen.logic.uploads import Upload, offer_upload, received_upload, refusal
 from videogen.observability import logger
 
 _AUDIO_TYPE = re.compile(AUDIO_TYPE_PATTERN)
-
-
-@dataclass(frozen=True, slots=True)
-class MusicUpload:
-    upload_id: str
-    url: str
-    fields: dict[str, str]
-    expires_in: int
 
 
 def _editable(owner_id: str, project_id: str) -> Project:
@@ -55,7 +45,7 @@ def start_upload(
     size: int,
     bucket: str,
     expires_in: int,
-) -> MusicUpload:
+) -> Upload:
     """A presigned POST for one music file.
 
     Raises:
@@ -72,17 +62,16 @@ def start_upload(
     content_type = content_type.lower()
     if size > MAX_MUSIC_BYTES:
         raise InvalidMusicException.too_large(size)
-    upload_id = uuid.uuid4().hex
-    post = storage.presigned_post(
+    upload = offer_upload(
         bucket,
-        layout.upload_key(project_id, upload_id),
+        project_id,
+        filename=filename,
         content_type=content_type,
         max_bytes=MAX_MUSIC_BYTES,
         expires_in=expires_in,
-        metadata={"filename": quote(filename, safe="")},
     )
-    logger.info("Music upload offered", extra={"upload_id": upload_id, "size": size})
-    return MusicUpload(upload_id=upload_id, url=post.url, fields=post.fields, expires_in=min(expires_in, 900))
+    logger.info("Music upload offered", extra={"upload_id": upload.upload_id, "size": size})
+    return upload
 
 
 def attach_music(

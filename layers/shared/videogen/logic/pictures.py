@@ -16,10 +16,8 @@ Pictures change only while no render runs, so a render always shows the pictures
 from __future__ import annotations
 
 import re
-import uuid
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 from videogen.dal import functions, scenes, storage
 from videogen.dal.tables import SceneItem
@@ -31,25 +29,15 @@ from videogen.exceptions import (
     ConfigurationException,
     InvalidPictureException,
     PictureNotFoundException,
-    ResourceNotFoundException,
     VideoGeneratorException,
 )
 from videogen.logic.projects import idle_project
-from videogen.logic.uploads import received_upload, refusal
+from videogen.logic.scenes import scene_number, scenes_in
+from videogen.logic.uploads import Upload, offer_upload, received_upload, refusal
 from videogen.observability import logger
 
-#: Scene numbers in paths are 1..9999; anything else is simply not found.
-_SCENE_NUMBER = re.compile(r"[1-9][0-9]{0,3}")
 #: The stored picture keys InspectPicture may answer with (it writes nothing else).
 _PICTURE_KEY = re.compile(r"projects/[0-9a-f]{32}/images/picture-[0-9a-f]{32}\.png")
-
-
-@dataclass(frozen=True, slots=True)
-class PictureUpload:
-    upload_id: str
-    url: str
-    fields: dict[str, str]
-    expires_in: int
 
 
 def _editable_scene(owner_id: str, project_id: str, number: str) -> tuple[Project, Scene]:
@@ -60,9 +48,8 @@ def _editable_scene(owner_id: str, project_id: str, number: str) -> tuple[Projec
         ResourceConflictException: the project is being rendered (409).
     """
     project = idle_project(owner_id, project_id, "its scenes' pictures")
-    if not _SCENE_NUMBER.fullmatch(number) or not project.scene_set:
-        raise ResourceNotFoundException(f"Scene {number[:20]!r} does not exist in this project.")
-    return project, scenes.get_scene(project_id, project.scene_set, int(number))
+    scene_set = scenes_in(project)
+    return project, scenes.get_scene(project_id, scene_set, scene_number(number))
 
 
 def start_upload(
@@ -75,7 +62,7 @@ def start_upload(
     size: int,
     bucket: str,
     expires_in: int,
-) -> PictureUpload:
+) -> Upload:
     """A presigned POST for one scene picture.
 
     Raises:
@@ -93,19 +80,18 @@ def start_upload(
         )
     if size > MAX_PICTURE_BYTES:
         raise InvalidPictureException.too_large(size)
-    upload_id = uuid.uuid4().hex
-    post = storage.presigned_post(
+    upload = offer_upload(
         bucket,
-        layout.upload_key(project_id, upload_id),
+        project_id,
+        filename=filename,
         content_type=content_type,
         max_bytes=MAX_PICTURE_BYTES,
         expires_in=expires_in,
-        metadata={"filename": quote(filename, safe="")},
     )
-    logger.info("Picture upload offered", extra={"upload_id": upload_id, "scene": number, "size": size})
-    return PictureUpload(
-        upload_id=upload_id, url=post.url, fields=post.fields, expires_in=min(expires_in, 900)
+    logger.info(
+        "Picture upload offered", extra={"upload_id": upload.upload_id, "scene": number, "size": size}
     )
+    return upload
 
 
 def attach_picture(
@@ -242,7 +228,7 @@ def attach_script_picture(
         raise located(ref, exc) from exc
 
 
-def located(ref: PictureRef, exc: VideoGeneratorException) -> VideoGeneratorException:
+def located[E: VideoGeneratorException](ref: PictureRef, exc: E) -> E:
     """``exc`` (a picture a script names that is missing or unusable), placed at the script's line and column
     where the picture is named, as a script error is: same type and code, the place in its message and
     details."""
@@ -258,4 +244,4 @@ def missing_picture(ref: PictureRef, folder: str) -> PictureNotFoundException:
         "(the path is relative to the script's folder).",
         {"hint": f"put {ref.path} beside the script"},
     )
-    return located(ref, error)  # type: ignore[return-value]
+    return located(ref, error)

@@ -41,18 +41,27 @@ def _decode_cursor(cursor: str) -> int:
     return after
 
 
-def _scene_number(value: str) -> int:
+def scene_number(value: str) -> int:
     """Scene numbers in paths are 1..9999; anything else is simply not found."""
     if not value.isdigit() or not 0 < int(value) < 10_000:
         raise ResourceNotFoundException(f"Scene {value[:20]!r} does not exist in this project.")
     return int(value)
 
 
+def scenes_in(project: Project) -> str:
+    """The project's current scene set.
+
+    Raises:
+        ResourceNotFoundException: the project has no scenes (404).
+    """
+    if not project.scene_set:
+        raise ResourceNotFoundException("This project has no scenes.", {"project_id": project.id})
+    return project.scene_set
+
+
 def _project_with_scenes(owner_id: str, project_id: str) -> tuple[Project, str]:
     project = projects.get_project(owner_id, project_id)
-    if not project.scene_set:
-        raise ResourceNotFoundException("This project has no scenes.", {"project_id": project_id})
-    return project, project.scene_set
+    return project, scenes_in(project)
 
 
 def list_scenes(owner_id: str, project_id: str, limit: int, cursor: str | None) -> ScenePage:
@@ -64,7 +73,7 @@ def list_scenes(owner_id: str, project_id: str, limit: int, cursor: str | None) 
 
 def get_scene(owner_id: str, project_id: str, number: str) -> Scene:
     _, scene_set = _project_with_scenes(owner_id, project_id)
-    return scenes.get_scene(project_id, scene_set, _scene_number(number))
+    return scenes.get_scene(project_id, scene_set, scene_number(number))
 
 
 def update_scene(
@@ -82,8 +91,8 @@ def update_scene(
             "The project is being rendered; change its scenes when the render has finished.",
             {"status": project.status.value},
         )
-    scene_number = _scene_number(number)
-    current = scenes.get_scene(project_id, scene_set, scene_number)
+    wanted = scene_number(number)
+    current = scenes.get_scene(project_id, scene_set, wanted)
     # A scene showing the user's picture keeps it: no edit makes its image stale.
     actions: list[Action] = [] if current.picture_key else [SceneItem.image_stale.set(True)]
     if "narration" in changes.fields_set:
@@ -108,10 +117,10 @@ def update_scene(
     updated = scenes.update_scene(
         project_id,
         scene_set,
-        scene_number,
+        wanted,
         expected_version=expected_version,
         actions=actions,
         project_version=project.version,
     )
-    logger.info("Scene updated", extra={"scene": scene_number, "fields": sorted(changes.fields_set)})
+    logger.info("Scene updated", extra={"scene": wanted, "fields": sorted(changes.fields_set)})
     return updated

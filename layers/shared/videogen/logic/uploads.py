@@ -1,12 +1,13 @@
-"""Presigned uploads (music, scene pictures) as they arrive: found, sized and judged alike; and files from
-this machine staged where such an upload would land (``videogen render``'s music and pictures), so the same
-checks judge them."""
+"""Presigned uploads (music, scene pictures): offered, then found, sized and judged as they arrive, alike for
+both; and files from this machine staged where such an upload would land (``videogen render``'s music and
+pictures), so the same checks judge them."""
 
 from __future__ import annotations
 
 import mimetypes
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -15,6 +16,38 @@ from videogen.dal import storage
 from videogen.dal.storage import ObjectInfo
 from videogen.domain import layout
 from videogen.exceptions import UploadNotReceivedException, VideoGeneratorException
+
+#: A presigned POST is valid for at most this long, whatever the configuration asks.
+MAX_UPLOAD_SECONDS = 900
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """A presigned POST for one file: where to send it, the form's fields, and its limits."""
+
+    upload_id: str
+    url: str
+    fields: dict[str, str]
+    expires_in: int
+    max_bytes: int
+
+
+def offer_upload(
+    bucket: str, project_id: str, *, filename: str, content_type: str, max_bytes: int, expires_in: int
+) -> Upload:
+    """A presigned POST to ``uploads/{project}/{new id}``, outside the project, whose policy makes S3 refuse
+    another key, another content type and anything over ``max_bytes``; the file's name rides along as
+    metadata (for display)."""
+    upload_id = uuid.uuid4().hex
+    post = storage.presigned_post(
+        bucket,
+        layout.upload_key(project_id, upload_id),
+        content_type=content_type,
+        max_bytes=max_bytes,
+        expires_in=expires_in,
+        metadata={"filename": quote(filename, safe="")},
+    )
+    return Upload(upload_id, post.url, post.fields, min(expires_in, MAX_UPLOAD_SECONDS), max_bytes)
 
 
 def stage_local_file(project_id: str, path: Path, *, bucket: str) -> str:

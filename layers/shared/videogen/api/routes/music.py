@@ -19,7 +19,6 @@ from videogen.api.routes.caller import caller
 from videogen.api.routes.docs import ProjectId, errors, ok
 from videogen.api.routes.replies import json_reply, stored_file
 from videogen.config import get_config
-from videogen.domain.limits import MAX_MUSIC_BYTES
 from videogen.domain.models import Asset
 from videogen.logic import music as logic
 
@@ -56,14 +55,7 @@ def start_music_upload(
         bucket=settings.media_bucket,
         expires_in=settings.presign_seconds,
     )
-    answer = MusicUploadResponse(
-        upload_id=upload.upload_id,
-        url=upload.url,
-        fields=upload.fields,
-        expires_in=upload.expires_in,
-        max_bytes=MAX_MUSIC_BYTES,
-    )
-    return json_reply(answer, 201)
+    return json_reply(MusicUploadResponse.model_validate(upload, from_attributes=True), 201)
 
 
 @router.put(

@@ -23,10 +23,9 @@ from videogen.api.models import (
 )
 from videogen.api.routes.caller import caller
 from videogen.api.routes.docs import ProjectId, errors, ok
-from videogen.api.routes.replies import json_reply, versioned
-from videogen.api.routes.scenes import SceneNumber
+from videogen.api.routes.replies import json_reply
+from videogen.api.routes.scenes import SceneNumber, scene_response
 from videogen.config import get_config
-from videogen.domain.limits import MAX_PICTURE_BYTES
 from videogen.logic import pictures as logic
 
 router = Router()
@@ -60,14 +59,7 @@ def start_picture_upload(
         bucket=settings.media_bucket,
         expires_in=settings.presign_seconds,
     )
-    answer = PictureUploadResponse(
-        upload_id=upload.upload_id,
-        url=upload.url,
-        fields=upload.fields,
-        expires_in=upload.expires_in,
-        max_bytes=MAX_PICTURE_BYTES,
-    )
-    return json_reply(answer, 201)
+    return json_reply(PictureUploadResponse.model_validate(upload, from_attributes=True), 201)
 
 
 @router.put(
@@ -101,7 +93,7 @@ def set_picture(
         bucket=settings.media_bucket,
         inspect_function=settings.inspect_picture_function,
     )
-    return versioned(SceneResponse.from_domain(scene), scene.version)
+    return scene_response(scene)
 
 
 @router.delete(
@@ -116,4 +108,4 @@ def set_picture(
 )
 def remove_picture(project_id: ProjectId, number: SceneNumber) -> Response[SceneResponse]:
     scene = logic.remove_picture(caller(router, project_id), project_id, number)
-    return versioned(SceneResponse.from_domain(scene), scene.version)
+    return scene_response(scene)

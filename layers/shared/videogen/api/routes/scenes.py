@@ -23,7 +23,7 @@ router = Router()
 SceneNumber = Annotated[str, Path(description="The scene's 1-based number.")]
 
 
-def _scene_response(scene: Scene) -> Response[SceneResponse]:
+def scene_response(scene: Scene) -> Response[SceneResponse]:
     return versioned(SceneResponse.from_domain(scene), scene.version)
 
 
@@ -55,7 +55,7 @@ def list_scenes(
     tags=["scenes"],
 )
 def get_scene(project_id: ProjectId, number: SceneNumber) -> Response[SceneResponse]:
-    return _scene_response(logic.get_scene(caller(router), project_id, number))
+    return scene_response(logic.get_scene(caller(router), project_id, number))
 
 
 @router.patch(
@@ -86,4 +86,4 @@ def update_scene(
         duration=body.duration,
         transition=body.transition,
     )
-    return _scene_response(logic.update_scene(owner, project_id, number, changes, expected))
+    return scene_response(logic.update_scene(owner, project_id, number, changes, expected))
