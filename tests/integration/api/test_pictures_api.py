@@ -266,10 +266,13 @@ def test_the_same_file_on_two_scenes_is_stored_once(api: ApiCaller) -> None:
     project_id = _project(api)
     data = _jpeg()
 
-    assert _attach(api, project_id, data, scene=1).status == 200
-    assert _attach(api, project_id, data, scene=2).status == 200
+    first = _attach(api, project_id, data, scene=1)
+    second = _attach(api, project_id, data, scene=2)
 
+    assert (first.status, second.status) == (200, 200)
     assert len([key for key in bucket_keys(api.cloud) if key.endswith(".png")]) == 1
+    # the second answer comes from the stored picture's record, not a second decode: the same file
+    assert second.body["picture_sha256"] == first.body["picture_sha256"] == hashlib.sha256(data).hexdigest()
 
 
 def test_a_script_naming_a_picture_waits_for_its_upload_before_a_render(api: ApiCaller) -> None:

@@ -356,7 +356,7 @@ def test_truncated_images_stay_refused_for_the_rest_of_the_process(tmp_path: Pat
 
 def _stored(source: Path, tmp_path: Path, **params: Any) -> tuple[tuple[int, int], Image.Image]:
     out = tmp_path / "stored.png"
-    size = store_picture(source, out, **params)
+    size = store_picture(source, out, **params).size
     with Image.open(out) as stored:
         assert stored.format == "PNG"
         assert stored.mode == "RGB"
@@ -534,3 +534,16 @@ def test_store_refuses_a_truncated_jpeg_as_damaged_and_writes_nothing(tmp_path: 
 
     assert info.value.details == {"reason": "damaged", "format": "JPEG"}
     assert not out.exists()
+
+
+def test_storing_describes_the_file_as_checking_it_does(tmp_path: Path) -> None:
+    # One decode answers both: the upright size, format, byte count and hash of the file as given.
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90 degrees clockwise to display
+    path = _save(tmp_path / "turned.jpg", Image.new("RGB", (300, 200), RED), exif=exif)
+
+    stored = store_picture(path, tmp_path / "stored.png")
+
+    assert stored.source == check_picture(path)
+    assert (stored.source.width, stored.source.height) == (200, 300)
+    assert stored.size == (200, 300)

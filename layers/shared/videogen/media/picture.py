@@ -66,6 +66,19 @@ class CheckedPicture:
     sha256: str
 
 
+@dataclass(frozen=True, slots=True)
+class StoredPicture:
+    """A picture written in videogen's one form: the file it was made from, and the stored size."""
+
+    source: CheckedPicture
+    width: int
+    height: int
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.width, self.height
+
+
 def check_picture(path: Path) -> CheckedPicture:
     """Check the picture at ``path`` against every rule, decoding it fully, and describe it.
 
@@ -82,14 +95,20 @@ def check_picture(path: Path) -> CheckedPicture:
     with _open_checked(data) as image:
         name = ACCEPTED_FORMATS[image.format or ""]
         _decode(image, name)
-        width, height = image.size
-        if image.getexif().get(ExifTags.Base.Orientation, 1) in _QUARTER_TURNS:
-            width, height = height, width
+        return _described(image, name, data)
+
+
+def _described(image: Image.Image, name: str, data: bytes) -> CheckedPicture:
+    """The picture ``image`` (opened from ``data``, before any draft) as it will be shown."""
+    width, height = image.size
+    if image.getexif().get(ExifTags.Base.Orientation, 1) in _QUARTER_TURNS:
+        width, height = height, width
     return CheckedPicture(name, width, height, len(data), hashlib.sha256(data).hexdigest())
 
 
-def store_picture(path: Path, out: Path, *, max_side: int = STORED_MAX_SIDE) -> tuple[int, int]:
-    """Write the picture at ``path`` to ``out`` in videogen's one form, and return its (width, height).
+def store_picture(path: Path, out: Path, *, max_side: int = STORED_MAX_SIDE) -> StoredPicture:
+    """Write the picture at ``path`` to ``out`` in videogen's one form; return what :func:`check_picture`
+    says of the file, and the stored size (one decode does both).
 
     The form: PNG, 8-bit RGB, upright (EXIF orientation applied), colours converted to sRGB from an
     embedded ICC profile (with LittleCMS; dropped unconverted if Pillow lacks it or the profile is
@@ -107,6 +126,7 @@ def store_picture(path: Path, out: Path, *, max_side: int = STORED_MAX_SIDE) -> 
     data = _read(path)
     with _open_checked(data) as image:
         name = ACCEPTED_FORMATS[image.format or ""]
+        source = _described(image, name, data)
         target = _fitted(image.size, max_side)
         if name == "JPEG" and target != image.size:
             image.draft(image.mode, target)  # DCT scaling by 1/2..1/8, only while the result >= target
@@ -122,7 +142,7 @@ def store_picture(path: Path, out: Path, *, max_side: int = STORED_MAX_SIDE) -> 
         rgb = rgb.convert("RGB")
     rgb.info.clear()  # PNG's encoder would carry an ICC profile over from here
     rgb.save(out, format="PNG", compress_level=STORED_COMPRESS_LEVEL)
-    return rgb.size
+    return StoredPicture(source, *rgb.size)
 
 
 def _read(path: Path) -> bytes:

@@ -27,15 +27,13 @@ from videogen.domain.provenance import (
     ImageProvenance,
     UserPicture,
 )
-from videogen.exceptions import InvalidPictureException
-from videogen.media.picture import CheckedPicture, check_picture, store_picture
+from videogen.exceptions import InvalidPictureException, ResourceNotFoundException
+from videogen.media.picture import CheckedPicture, StoredPicture, store_picture
 from videogen.media.workdir import render_workdir
 from videogen.observability import logger, tracer
 
 
-def picture_provenance(
-    key: str, stored: bytes, size: tuple[int, int], checked: CheckedPicture, name: str | None
-) -> ImageProvenance:
+def picture_provenance(key: str, data: bytes, stored: StoredPicture, name: str | None) -> ImageProvenance:
     """The record of a scene image that is the user's picture: no provider, prompt or seed drew it."""
     return ImageProvenance(
         source="user picture",
@@ -45,18 +43,18 @@ def picture_provenance(
         prompt="",
         negative_prompt="",
         style="",
-        width=size[0],
-        height=size[1],
+        width=stored.width,
+        height=stored.height,
         cache_key=key,
-        image_sha256=hashlib.sha256(stored).hexdigest(),
+        image_sha256=hashlib.sha256(data).hexdigest(),
         content_type=layout.IMAGE_CONTENT_TYPE,
         picture=UserPicture(
             name=name,
-            sha256=checked.sha256,
-            format=checked.format,
-            width=checked.width,
-            height=checked.height,
-            size=checked.size,
+            sha256=stored.source.sha256,
+            format=stored.source.format,
+            width=stored.source.width,
+            height=stored.source.height,
+            size=stored.source.size,
         ),
         generated_at=projects.now(),
         cached=False,
@@ -67,7 +65,8 @@ def picture_provenance(
 def inspect_picture(
     key: str, project_id: str, name: str | None, settings: Config, work_base: Path
 ) -> dict[str, Any]:
-    """Download the upload at ``key``, check it and store it under the project.
+    """Download the upload at ``key``, check it and store it under the project. A file stored before (the
+    same bytes) is not decoded again: its record answers.
 
     Returns:
         {"valid": True, "key", "sha256", "format", "width", "height", "size"} or
@@ -80,22 +79,12 @@ def inspect_picture(
     with render_workdir(work_base, f"picture-{uuid.uuid4().hex}") as work:
         local = work / "upload"
         storage.download_file(bucket, key, local)
+        with local.open("rb") as upload:
+            target = layout.picture_key(project_id, hashlib.file_digest(upload, "sha256").hexdigest())
         try:
-            checked = check_picture(local)
-            target = layout.picture_key(project_id, checked.sha256)
-            record_key = layout.image_provenance_key(target)
-            if not (storage.object_exists(bucket, target) and storage.object_exists(bucket, record_key)):
-                out = work / "picture.png"
-                size = store_picture(local, out)
-                stored = out.read_bytes()
-                record = picture_provenance(target, stored, size, checked, name)
-                storage.put_bytes(
-                    bucket,
-                    record_key,
-                    record.model_dump_json(indent=2).encode("utf-8"),
-                    layout.PROVENANCE_CONTENT_TYPE,
-                )
-                storage.put_bytes(bucket, target, stored, layout.IMAGE_CONTENT_TYPE)
+            checked = _stored_before(bucket, target) or _store(
+                bucket, target, local, work / "picture.png", name
+            )
         except InvalidPictureException as exc:
             logger.info(
                 "Picture refused", extra={"reason": exc.details.get("reason"), "size": local.stat().st_size}
@@ -114,3 +103,38 @@ def inspect_picture(
         "height": checked.height,
         "size": checked.size,
     }
+
+
+def _stored_before(bucket: str, target: str) -> CheckedPicture | None:
+    """The file stored at ``target`` earlier, as its record describes it; None when it is not stored (or
+    its record is missing or unreadable: it is then stored again)."""
+    if not storage.object_exists(bucket, target):
+        return None
+    try:
+        document = storage.read_object(bucket, layout.image_provenance_key(target))[0]
+        picture = ImageProvenance.model_validate_json(document).picture
+    except (ResourceNotFoundException, ValueError):
+        return None
+    if picture is None:
+        return None
+    return CheckedPicture(picture.format, picture.width, picture.height, picture.size, picture.sha256)
+
+
+def _store(bucket: str, target: str, local: Path, out: Path, name: str | None) -> CheckedPicture:
+    """Check the file at ``local`` and store it at ``target``, its record first (a stored picture always has
+    its record).
+
+    Raises:
+        InvalidPictureException: the file breaks a rule (nothing is stored).
+    """
+    stored = store_picture(local, out)
+    data = out.read_bytes()
+    record = picture_provenance(target, data, stored, name)
+    storage.put_bytes(
+        bucket,
+        layout.image_provenance_key(target),
+        record.model_dump_json(indent=2).encode("utf-8"),
+        layout.PROVENANCE_CONTENT_TYPE,
+    )
+    storage.put_bytes(bucket, target, data, layout.IMAGE_CONTENT_TYPE)
+    return stored.source
