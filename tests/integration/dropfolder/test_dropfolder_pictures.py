@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from tests.support.dropfolder import SCRIPT, DropBucket
+from tests.support.logs import LogCapture
 
 NAMED = SCRIPT.replace("## Gulls\n", "## Gulls\nPicture: photos/gulls.jpg\n")
 PICTURE_LINE = NAMED.splitlines().index("Picture: photos/gulls.jpg") + 1
@@ -72,9 +73,11 @@ def test_a_picture_that_is_not_an_image_gets_error_json_and_no_render(drop: Drop
     assert drop.keys("uploads/") == []
 
 
-def test_a_picture_alone_is_no_error(drop: DropBucket) -> None:
+def test_a_picture_alone_is_no_error(drop: DropBucket, logs: LogCapture) -> None:
     drop.put("inbox/alice/photos/gulls.jpg", _jpeg())
     drop.put("inbox/alice/stray.gif", b"GIF89a")
 
+    kept = [entry["key"] for entry in logs.entries() if entry["message"].startswith("Inbox picture kept")]
+    assert kept == ["inbox/alice/photos/gulls.jpg", "inbox/alice/stray.gif"]  # both were looked at
     assert drop.keys("outbox/") == []
     assert drop.projects() == []
