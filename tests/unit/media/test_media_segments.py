@@ -60,73 +60,132 @@ def test_segment_size_shrinks_for_bigger_frames() -> None:
     assert segments.segment_size(3840, 2160) >= 1
 
 
-def test_the_camera_enters_the_scene_where_the_clip_starts() -> None:
-    x0, y0, x1, y1, x2, y2, x3, y3 = segments.camera_corners(Motion.PAN_RIGHT, length=11, first=5)
-
-    assert x0 == "(W-W*(1/1.15))*(0.5+0.1*on)+((1/1.15)-1)/2"
-    assert (y1, x2, x3, y3) == (y0, x0, x1, y2)
-
-
-def _corners_at(motion: Motion, length: int, frame: int, size: tuple[int, int]) -> list[float]:
-    """The camera's corners evaluated the way ffmpeg evaluates them, at output frame ``frame``."""
-    width, height = size
-    values = []
-    for corner in segments.camera_corners(motion, length, 0):
-        python = corner.replace("W", str(width)).replace("H", str(height)).replace("on", str(frame))
-        values.append(eval(python))  # noqa: S307 - our own arithmetic, digits and + - * / ( ) only
-    return values
-
-
 @pytest.mark.parametrize("motion", list(Motion))
-def test_every_move_keeps_the_view_inside_the_picture_and_undistorted(motion: Motion) -> None:
-    # Given a 1280x720 frame and a 31-frame scene
-    for frame in (0, 15, 30):
-        x0, y0, x1, _, _, y2, _, _ = _corners_at(motion, 31, frame, (1280, 720))
-        scale_x, scale_y = (x1 - x0) / 1280, (y2 - y0) / 720
+def test_the_camera_enters_the_scene_where_the_clip_starts(motion: Motion) -> None:
+    # Given a scene of 11 frames, and a clip of its last 6
+    whole = segments.ClipJob(1, "a.png", 11, 0, 11, 0, motion, None)
+    tail = segments.ClipJob(1, "a.png", 11, 5, 6, 0, motion, None)
 
-        # Then the frame's edges (output index -0.5 and W-0.5, in source indices) stay inside the picture,
-        # and both axes scale alike
-        assert x0 - scale_x / 2 >= -0.5 - 1e-9 and x0 + scale_x * 1279.5 <= 1279.5 + 1e-9
-        assert y0 - scale_y / 2 >= -0.5 - 1e-9 and y0 + scale_y * 719.5 <= 719.5 + 1e-9
-        assert scale_x == pytest.approx(scale_y)
-        assert 1 / segments.MAX_ZOOM - 1e-9 <= scale_x <= 1 + 1e-9
+    # Then the clip's views are the scene's from its 6th frame on
+    assert segments.camera_plan(tail, 320, 180).views == segments.camera_plan(whole, 320, 180).views[5:]
+
+
+def _exact_view(
+    motion: Motion, progress: float, zoom: float, picture: tuple[int, int], frame: tuple[int, int]
+):
+    """Where the frame's left/top edge lies in the (unpadded) picture and its scale, per axis, on the exact
+    path at ``progress``: the view is the picture's 1/zoom, centred for a zoom, sliding across for a pan
+    (``zoom``: a pan's own zoom; a zoom's is computed here)."""
+    if motion is Motion.ZOOM_IN:
+        zoom = 1 + (segments.MAX_ZOOM - 1) * progress
+    elif motion is Motion.ZOOM_OUT:
+        zoom = segments.MAX_ZOOM - (segments.MAX_ZOOM - 1) * progress
+    places = []
+    for axis in (0, 1):
+        size = picture[axis]
+        share = 0.5
+        if axis == 0 and motion is Motion.PAN_RIGHT:
+            share = progress
+        elif axis == 0 and motion is Motion.PAN_LEFT:
+            share = 1 - progress
+        places.append(((size - size / zoom) * share, size / zoom / frame[axis]))
+    return places
+
+
+def _view_misses(
+    plan: segments.CameraPlan, view: segments.View, frame: tuple[int, int], exact
+) -> list[float]:
+    """Per axis, the larger distance, in frame pixels, of the frame's two edges from their exact places."""
+    misses = []
+    for axis in (0, 1):
+        scale = view.crop[axis] / view.scaled[axis]
+        start = view.at[axis] + view.offset[axis] * scale - plan.pad
+        exact_start, exact_scale = exact[axis]
+        misses.append(
+            max(abs(start + edge * scale - exact_start - edge * exact_scale) for edge in (0, frame[axis]))
+            / exact_scale
+        )
+    return misses
 
 
 @pytest.mark.parametrize("size", [(1280, 720), (1920, 1080), (720, 1280), (1080, 1080), (320, 180)])
-@pytest.mark.parametrize("motion", [Motion.PAN_LEFT, Motion.PAN_RIGHT])
-def test_a_pan_places_every_frame_within_a_fiftieth_of_a_pixel_on_the_chroma_grid(
+@pytest.mark.parametrize("motion", list(Motion))
+def test_every_move_places_every_frame_within_a_tenth_of_a_pixel_on_the_chroma_grid(
     motion: Motion, size: tuple[int, int]
 ) -> None:
-    # Given a 90-frame pan entered at its 10th frame
+    # Given a 90-frame scene entered at its 10th frame
     clip = segments.ClipJob(1, "a.png", 90, 10, 80, 0, motion, None)
 
-    plan = segments.pan_plan(clip, *size)
+    plan = segments.camera_plan(clip, *size)
 
-    # Then every frame has its offsets, all even, the scale is within 0.2% of MAX_ZOOM's, the view lies
-    # inside the padded picture and the worst frame is within a fiftieth of a source pixel
-    width, height = size
-    (crop_w, crop_h), (scaled_w, scaled_h) = plan.crop, plan.scaled
-    assert len(plan.offsets) == 80
-    numbers = [plan.pad, crop_w, crop_h, scaled_w, scaled_h, plan.top, plan.lift]
-    assert all(n % 2 == 0 for n in numbers + [v for pair in plan.offsets for v in pair])
-    assert crop_w / scaled_w == pytest.approx(1 / segments.MAX_ZOOM, rel=2e-3)
-    assert crop_h / scaled_h == pytest.approx(crop_w / scaled_w, rel=2e-4)
-    assert all(x >= 0 and x + crop_w <= width + 2 * plan.pad for x, _ in plan.offsets)
-    assert all(0 <= k <= scaled_w - width for _, k in plan.offsets)
-    assert plan.top >= 0 and plan.top + crop_h <= height + 2 * plan.pad
-    assert plan.error <= 0.05
+    # Then every frame has its view, every number even, the crop inside the padded picture and the frame
+    # inside the scaled crop; each edge of the frame is within a tenth of a frame pixel of the exact path,
+    # as the plan's own error says. A pan moves across within a twentieth; its height stays put, at the
+    # closest aspect to its width's scale.
+    assert plan.picture == segments.picture_size(motion, *size)
+    assert len(plan.views) == 80
+    pans = motion in (Motion.PAN_LEFT, Motion.PAN_RIGHT)
+    pan_zoom = plan.views[0].scaled[0] / plan.views[0].crop[0]
+    worst = [0.0, 0.0]
+    for number, view in enumerate(plan.views, start=10):
+        numbers = [plan.pad, *view.crop, *view.at, *view.scaled, *view.offset]
+        assert all(n % 2 == 0 for n in numbers)
+        for axis in (0, 1):
+            assert view.at[axis] >= 0 and view.at[axis] + view.crop[axis] <= plan.picture[axis] + 2 * plan.pad
+            assert 0 <= view.offset[axis] <= view.scaled[axis] - size[axis]
+        exact = _exact_view(motion, number / 89, pan_zoom, plan.picture, size)
+        worst = [max(pair) for pair in zip(worst, _view_misses(plan, view, size, exact), strict=True)]
+    if pans:
+        assert worst[0] <= 0.05 and worst[0] <= plan.error + 1e-9
+        assert worst[1] <= 0.2
+    else:
+        assert max(worst) <= 0.125 and max(worst) <= plan.error + 1e-9
 
 
-def test_pan_commands_move_both_crops_from_the_second_frame() -> None:
-    clip = segments.ClipJob(1, "a.png", 30, 0, 30, 0, Motion.PAN_RIGHT, None)
-    plan = segments.pan_plan(clip, 320, 180)
+def test_a_pan_scales_by_max_zoom_and_keeps_one_size() -> None:
+    clip = segments.ClipJob(1, "a.png", 90, 0, 90, 0, Motion.PAN_LEFT, None)
 
-    document = segments.pan_commands(plan, 3, 30)
+    plan = segments.camera_plan(clip, 1280, 720)
 
-    lines = document.splitlines()
-    assert len(lines) == 29
-    source_x, output_x = plan.offsets[1]
-    assert lines[0] == f"0.0166666667 crop@pan3 x {source_x}, crop@view3 x {output_x};"
+    assert {(view.crop, view.scaled) for view in plan.views} == {(plan.views[0].crop, plan.views[0].scaled)}
+    crop, scaled = plan.views[0].crop, plan.views[0].scaled
+    assert crop[0] / scaled[0] == pytest.approx(1 / segments.MAX_ZOOM, rel=2e-3)
+    assert crop[1] / scaled[1] == pytest.approx(crop[0] / scaled[0], rel=2e-4)
+
+
+def test_a_zoom_picture_is_fitted_larger_than_the_frame_and_a_pan_picture_at_it() -> None:
+    assert segments.picture_size(Motion.ZOOM_IN, 1280, 720) == (1536, 864)
+    assert segments.picture_size(Motion.ZOOM_OUT, 1080, 1920) == (1296, 2304)
+    assert segments.picture_size(Motion.PAN_RIGHT, 1280, 720) == (1280, 720)
+
+
+def test_camera_commands_change_only_what_moves_from_the_second_frame() -> None:
+    pan = segments.camera_plan(segments.ClipJob(1, "a.png", 30, 0, 30, 0, Motion.PAN_RIGHT, None), 320, 180)
+    zoom = segments.camera_plan(segments.ClipJob(1, "a.png", 30, 0, 30, 0, Motion.ZOOM_IN, None), 320, 180)
+
+    pan_lines = segments.camera_commands(pan, 3, 30).splitlines()
+    zoom_lines = segments.camera_commands(zoom, 0, 30).splitlines()
+
+    # A pan moves its two horizontal offsets (on frames where they change)
+    view = pan.views[1]
+    assert pan_lines[0] == f"0.0166666667 crop@cam3 x {view.at[0]}, crop@view3 x {view.offset[0]};"
+    assert all(" y " not in line and "scale@" not in line and " w " not in line for line in pan_lines)
+    # A zoom's sizes change too: each command names what changed from the frame before
+    assert len(zoom_lines) == 29
+    first, second = zoom.views[0], zoom.views[1]
+    expected = []
+    if second.crop[0] != first.crop[0]:
+        expected.append(f"crop@cam0 w {second.crop[0]}")
+    assert zoom_lines[0].startswith(f"0.0166666667 {expected[0]}" if expected else "0.0166666667 ")
+    assert any("scale@cam0 w" in line for line in zoom_lines)
+    assert (
+        segments.camera_commands(
+            segments.camera_plan(segments.ClipJob(1, "a.png", 1, 0, 1, 0, Motion.ZOOM_IN, None), 320, 180),
+            0,
+            30,
+        )
+        == ""
+    )
 
 
 def test_a_one_frame_pan_is_placed_without_commands() -> None:
@@ -135,15 +194,30 @@ def test_a_one_frame_pan_is_placed_without_commands() -> None:
 
     assert segments.camera_files(job) == {}
     graph = segments.segment_graph(job, None)
-    assert "sendcmd" not in graph and "crop@pan0=" in graph
+    assert "sendcmd" not in graph and "crop@cam0=" in graph
+
+
+def test_a_moving_clip_without_its_camera_file_is_refused() -> None:
+    clip = segments.ClipJob(2, "b.png", 30, 0, 30, 0, Motion.ZOOM_OUT, None)
+    job = segments.SegmentJob(0, 0, 30, (clip,), segments.Encoding(320, 180, 30), None)
+
+    with pytest.raises(ValueError, match="camera file"):
+        segments.segment_graph(job, None)
 
 
 def test_a_zoom_in_shows_the_whole_picture_first_and_the_close_view_last() -> None:
-    first = _corners_at(Motion.ZOOM_IN, 31, 0, (1280, 720))
-    last = _corners_at(Motion.ZOOM_IN, 31, 30, (1280, 720))
+    clip = segments.ClipJob(1, "a.png", 31, 0, 31, 0, Motion.ZOOM_IN, None)
+    plan = segments.camera_plan(clip, 1280, 720)
+    first, last = plan.views[0], plan.views[-1]
 
-    assert first[0] == pytest.approx(0) and first[2] == pytest.approx(1280)
-    assert (last[2] - last[0]) == pytest.approx(1280 / segments.MAX_ZOOM)
+    # The first view is the whole picture (1536 px scaled to the frame's 1280), the last its 1/MAX_ZOOM
+    assert (first.crop, first.at, first.scaled, first.offset) == (
+        (1536, 864),
+        (128, 128),
+        (1280, 720),
+        (0, 0),
+    )
+    assert last.crop[0] / last.scaled[0] * 1280 == pytest.approx(1536 / segments.MAX_ZOOM, abs=0.1)
 
 
 def _jobs(
@@ -181,16 +255,16 @@ def test_segment_graph_keeps_caption_text_out_of_the_filtergraph(tmp_path: Path)
     job = _jobs([36, 36], size=4, cues=[Cue(0.0, 1.0, "it's [a], b; c:d")])[0]
     burn_in = segments.BurnIn(tmp_path / "captions.ass", tmp_path / "fonts")
 
-    graph = segments.segment_graph(job, burn_in, {1: tmp_path / "camera-1.cmd"})
+    graph = segments.segment_graph(job, burn_in, {0: tmp_path / "camera-0.cmd", 1: tmp_path / "camera-1.cmd"})
 
     assert "xfade=transition=fade:duration=0.5:offset=0" in graph
     assert "ass=filename=" in graph
     assert "it's" not in graph and "c:d" not in graph
     assert "it's [a], b; c:d" in (job.captions or "")
-    # each scene moved once (luma and chroma by one transform: scene 1 zooms, scene 2 pans), then cut into
-    # body and tail, head and body; the fade sits between the bodies
-    assert graph.count("perspective=") == 1
-    assert "sendcmd=f=" in graph and "crop@pan1=" in graph and "crop@view1=" in graph
+    # each scene moved once (luma and chroma by one crop and scale: scene 1 zooms, scene 2 pans), then cut
+    # into body and tail, head and body; the fade sits between the bodies
+    assert graph.count("sendcmd=f=") == 2 and graph.count("scale@cam") == 2
+    assert "crop@cam1=" in graph and "crop@view1=" in graph
     assert graph.count("trim=") == 4
     assert "[b0][x1][b1]concat=n=3" in graph
 

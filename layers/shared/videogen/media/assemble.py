@@ -6,19 +6,18 @@ How the video is made, and why:
   Each is then turned as its EXIF says and fitted to the frame: a cover-crop when that keeps at
   least 80% of the picture, else the whole picture over a blurred, darkened copy of itself (no distortion,
   no black bars, nothing important cut off a portrait photo in a landscape video).
-* **Motion.** Each clip's picture, fitted to the frame, is converted once to the video's pixels (chroma
-  sited as H.264 players assume it: left of its two luma columns, between its two rows) and repeated
-  (``loop``) by reference for its frames. Every frame then places the view with sub-pixel precision,
-  luma and chroma by the same transform, so a zoom or pan glides instead of stepping
-  (``videogen.media.segments``): a zoom by ``perspective`` (1/256 px), a pan by a fixed-size swscale
-  between two whole-pixel crops paired to land within 1/50 px (a fixed-size scale costs a tenth of
-  perspective's per-frame transform, and a pan's scale never changes; a zoom's does, and whole-pixel
-  sizes cannot follow a slow zoom closely, so zooms keep perspective). Measured with ``bench/motion.py``
-  (a dot chart tracked frame by frame, lossless): the dots' RMS distance from a smooth path fell from
-  0.17-0.20 px to 0.01 px, the worst frame-to-frame step from 0.47-0.84 px to 0.04-0.05 px, colour
-  against brightness from 0.3-0.7 px to 0.04-0.07 px; at the default crf 23 the motion now measures as
-  the exact path encoded alike does. Before, ``zoompan`` moved each plane on a 2x source with its crop on
-  whole source pixels: half-pixel stair steps in brightness, whole-pixel ones in colour.
+* **Motion.** Each clip's picture, fitted (to the frame for a pan, to 1.2 times it for a zoom), is converted
+  once to the video's pixels (chroma sited as H.264 players assume it: left of its two luma columns,
+  between its two rows) and repeated (``loop``) by reference for its frames. Every frame then places the
+  view with sub-pixel precision, luma and chroma by the same transform, so a zoom or pan glides instead
+  of stepping (``videogen.media.segments.camera_plan``): swscale scales a whole-pixel crop of the picture
+  and the frame is cut from it at a whole-pixel offset, the two chosen together so that the view lands
+  within 1/8 px (typically 1/100) of its exact place. A pan keeps one size throughout; a zoom's sizes
+  change every frame. Measured with ``bench/motion.py`` (a dot chart tracked frame by frame): at the
+  default crf 23 the motion measures as the exact path encoded alike does. Before, ``zoompan`` moved
+  each plane on a 2x source with its crop on whole source pixels: half-pixel stair steps in brightness,
+  whole-pixel ones in colour; then ``perspective`` moved zooms as smoothly at ~5x the filter time (7.5
+  against ~1.5 ms a 720p frame).
 * **Segments.** One filtergraph with N image inputs holds every decoded image and filter queue at once:
   ffmpeg's memory grew ~25 MB per 720p scene (measured: 10 scenes 412 MB, 40 scenes 1.16 GB). Scenes are
   therefore rendered in segments of a few scenes (``videogen.media.segments``), each its own ffmpeg and
@@ -61,6 +60,7 @@ from videogen.media.segments import (
     camera_files,
     frame_spans,
     motion_for_index,
+    picture_size,
     segment_graph,
     video_segments,
 )
@@ -138,7 +138,8 @@ def render_segment(
     def fit(number: int) -> Path:
         clip = job.clips[number]
         size = inspect_image(images[number], clip.scene)
-        return prepare_image(images[number], size, frame, scratch / f"clip-{number}.ppm", clip.scene)
+        target = picture_size(clip.motion, *frame)
+        return prepare_image(images[number], size, target, scratch / f"clip-{number}.ppm", clip.scene)
 
     try:
         # Pillow releases the GIL while it resamples: the clips' images are fitted side by side. The threads'

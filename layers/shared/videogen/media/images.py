@@ -46,10 +46,11 @@ def prepare_image(
 ) -> Path:
     """Fit ``source`` to the frame and save it as an uncompressed PPM, which ffmpeg reads at once.
 
-    The camera moves the picture with sub-pixel precision (``videogen.media.segments.camera_corners``),
-    so it needs no larger source than the frame. A PPM is written and read about as fast as memory is
-    copied (a 720p q95 JPEG took ~15 ms each way) and keeps the picture as Pillow fitted it: no second
-    lossy step, and no chroma subsampling before ffmpeg sites the chroma where the video needs it.
+    ``frame`` is the size the camera moves it at (``videogen.media.segments.picture_size``): the frame
+    for a pan, a little more for a zoom, whose close end then shows the picture's own detail. A PPM is
+    written and read about as fast as memory is copied (a 720p q95 JPEG took ~15 ms each way) and keeps
+    the picture as Pillow fitted it: no second lossy step, and no chroma subsampling before ffmpeg sites
+    the chroma where the video needs it.
     """
     try:
         with Image.open(source) as opened:

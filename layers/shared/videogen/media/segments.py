@@ -14,6 +14,7 @@ keep their digests).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 
 #: Bump whenever a change to assembly changes the pixels the same inputs make (filters, fitting, fonts,
 #: ffmpeg): every stored segment then gets a new digest and is rendered again.
-MEDIA_VERSION: Final = "segments-3"
+MEDIA_VERSION: Final = "segments-4"
 #: Zoom at the close end of a zoom, and throughout a pan (a pan needs room to move).
 MAX_ZOOM: Final = 1.15
 #: Scenes per segment at 720p. Small segments render in parallel (as many Lambdas, or local worker
@@ -348,36 +349,14 @@ def video_segments(
     )
 
 
-def camera_corners(motion: Motion, length: int, first: int) -> tuple[str, ...]:
-    """perspective's x0, y0, x1, y1, x2, y2, x3, y3: the points of the picture (``W`` x ``H``, the frame's
-    size) that land on the frame's corners, for a linear move over a scene of ``length`` frames entered
-    at frame ``first``.
-
-    ``on`` counts the filter's output frames from 0, so progress through the scene is
-    (on+first)/(length-1). The view at zoom z is the picture's W/z x H/z rectangle (centred, or sliding
-    across for a pan). perspective maps output pixel index i to source index x0 + i*(x1-x0)/W, so the
-    corners sit half a source pixel less half an output pixel outside the view: every pixel centre lands
-    exactly where it belongs (sub-pixel, on every frame).
-    """
-    step = 1 / max(1, length - 1)
-    progress = f"({expr_number(first * step)}+{expr_number(step)}*on)"
+def _zoom_at(motion: Motion, progress: float) -> float:
+    """The camera's zoom ``progress`` (0 to 1) of the way through a scene: 1 shows the whole picture."""
     rise = MAX_ZOOM - 1
     if motion is Motion.ZOOM_IN:
-        zoom = f"(1+{expr_number(rise)}*{progress})"
-    elif motion is Motion.ZOOM_OUT:
-        zoom = f"({expr_number(MAX_ZOOM)}-{expr_number(rise)}*{progress})"
-    else:
-        zoom = expr_number(MAX_ZOOM)
-    scale = f"(1/{zoom})"  # picture pixels per frame pixel
-    slack_x, slack_y = f"(W-W*{scale})", f"(H-H*{scale})"
-    left = {
-        Motion.PAN_RIGHT: f"{slack_x}*{progress}",
-        Motion.PAN_LEFT: f"{slack_x}*(1-{progress})",
-    }.get(motion, f"{slack_x}/2")
-    x0 = f"{left}+({scale}-1)/2"
-    y0 = f"{slack_y}/2+({scale}-1)/2"
-    x1, y2 = f"{x0}+W*{scale}", f"{y0}+H*{scale}"
-    return x0, y0, x1, y0, x0, y2, x1, y2
+        return 1 + rise * progress
+    if motion is Motion.ZOOM_OUT:
+        return MAX_ZOOM - rise * progress
+    return MAX_ZOOM
 
 
 #: The picture's conversion to the video's pixel format, once per clip before it moves: BT.601 limited
@@ -386,48 +365,86 @@ def camera_corners(motion: Motion, length: int, first: int) -> tuple[str, ...]:
 _TO_VIDEO_PIXELS: Final = (
     "scale=out_color_matrix=bt601:out_range=tv:out_h_chr_pos=0:out_v_chr_pos=128,format=yuv420p"
 )
-
-
+_SCALE_CHROMA: Final = "in_h_chr_pos=0:out_h_chr_pos=0:in_v_chr_pos=128:out_v_chr_pos=128"
+#: Smeared edges around a moving picture: room for the offsets that place the view (``pan_plan``,
+#: ``zoom_plan``).
+CAMERA_PAD: Final = 128
 #: Off-screen margin of a pan's scaled picture: the output crop's choice of offsets that, with the source
 #: crop's, places the view on a lattice of ~1/50 px (``pan_plan``).
 PAN_MARGIN: Final = 120
-_SCALE_CHROMA: Final = "in_h_chr_pos=0:out_h_chr_pos=0:in_v_chr_pos=128:out_v_chr_pos=128"
+#: A zooming clip's picture is fitted at this many times the frame's size, so that every frame scales it
+#: down, by between ZOOM_PICTURE / MAX_ZOOM and ZOOM_PICTURE. Never near 1: a whole-pixel crop c scaled to
+#: whole-pixel s cannot express c/s just below 1 (the nearest ratios are 1 and 1 - 2/s), so a slow zoom's
+#: first steps would jump. The close end shows the picture's own detail, where the source has it.
+ZOOM_PICTURE: Final = 1.2
+#: How far a zoom's scaled picture may exceed the frame: the sizes and offsets to choose from that place
+#: each frame's view within 1/8 px of its exact place, typically 1/100 (``zoom_plan``; bench/motion.py).
+ZOOM_MARGIN: Final = 240
 
 
 @dataclass(frozen=True, slots=True)
-class PanPlan:
-    """A pan done by swscale instead of perspective: the picture, padded by ``pad`` on every side, is
-    cropped to ``crop`` at (x, ``top``), scaled to ``scaled`` and cropped to the frame at (x, ``lift``),
-    with each frame's two x offsets in ``offsets``. Every number is even (4:2:0 chroma stays on its grid).
+class View:
+    """One frame's view of a clip's padded picture: the part of size ``crop`` at ``at`` is scaled to
+    ``scaled`` (swscale, bilinear), and the frame is cut from that at ``offset``. Every number is even
+    (4:2:0 chroma stays on its grid)."""
 
-    The scale is exactly crop/scaled (the pan's zoom, within 0.2% of MAX_ZOOM); the view's sub-pixel
-    position comes from pairing a whole-pixel source offset with a whole-pixel offset in the scaled
-    picture, whose step is a fraction of a source pixel (``PAN_MARGIN``). A fixed-size scale costs a
-    tenth of perspective's per-frame transform (measured 1 vs 10 ms of CPU a 720p frame).
+    crop: tuple[int, int]
+    at: tuple[int, int]
+    scaled: tuple[int, int]
+    offset: tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class CameraPlan:
+    """A clip's camera move as crops and scales of its picture (fitted to ``picture``, then padded by
+    ``pad`` on every side with its smeared edges), one ``View`` per frame of the clip.
+
+    swscale maps output pixel j's centre to (j + 1/2) * crop/scaled in the crop, so a view places the frame
+    at ``at + offset * crop/scaled`` with a scale of crop/scaled picture pixels per frame pixel. Whole-pixel
+    numbers reach sub-pixel places because the offsets are paired: a whole-pixel source offset with a
+    whole-pixel offset in the scaled picture, whose step is a fraction of a source pixel. A fixed-size
+    scale costs about a tenth of a general transform (measured 1 against 10 ms of CPU a 720p frame for
+    ``perspective``); a zoom's changes size every frame and is re-initialised, still ~1.5 ms.
     """
 
+    picture: tuple[int, int]
     pad: int
-    crop: tuple[int, int]
-    scaled: tuple[int, int]
-    top: int
-    lift: int
-    offsets: tuple[tuple[int, int], ...]  # per frame: (source crop x, output crop x)
-    error: float  # the largest distance of a frame's view from its exact place, in source pixels
+    views: tuple[View, ...]
+    error: float  # the largest distance of a frame pixel from its exact place, in frame pixels
 
 
 def _even(value: float) -> int:
     return 2 * round(value / 2)
 
 
-def pan_plan(clip: ClipJob, width: int, height: int) -> PanPlan:
-    """The crops and scale that pan clip's ``width`` x ``height`` picture across a frame of the same size,
-    for its frames (``first`` to ``first + frames`` of a scene of ``length`` frames)."""
-    motion, length, first, frames = clip.motion, clip.length, clip.first, clip.frames
-    pad = _even(PAN_MARGIN + 8)
+def picture_size(motion: Motion, width: int, height: int) -> tuple[int, int]:
+    """The size a clip's picture is fitted to before it moves in a ``width`` x ``height`` frame."""
+    if motion in (Motion.ZOOM_IN, Motion.ZOOM_OUT):
+        return _even(width * ZOOM_PICTURE), _even(height * ZOOM_PICTURE)
+    return width, height
+
+
+@functools.lru_cache(maxsize=64)
+def camera_plan(clip: ClipJob, width: int, height: int) -> CameraPlan:
+    """How clip's picture moves through its frames (``first`` to ``first + frames`` of a scene of
+    ``length``) in a ``width`` x ``height`` frame."""
+    if clip.motion in (Motion.PAN_LEFT, Motion.PAN_RIGHT):
+        return pan_plan(clip, width, height)
+    return zoom_plan(clip, width, height)
+
+
+def _progress(clip: ClipJob) -> list[float]:
+    step = 1 / max(1, clip.length - 1)
+    return [number * step for number in range(clip.first, clip.first + clip.frames)]
+
+
+def pan_plan(clip: ClipJob, width: int, height: int) -> CameraPlan:
+    """A pan: one crop size and one scale (the pan's zoom, within 0.2% of MAX_ZOOM) for every frame; only
+    the two horizontal offsets move. Vertically the view stays put: the closest aspect, one offset pair."""
+    pad = CAMERA_PAD
     scaled_w = width + PAN_MARGIN
     crop_w = _even(scaled_w / MAX_ZOOM)
     ratio = crop_w / scaled_w  # picture pixels per frame pixel
-    # Vertically the view stays put: the closest aspect, and one offset pair for the whole pan.
     scaled_h, crop_h = min(
         ((h, _even(h * ratio)) for h in range(height, height + 65, 2)),
         key=lambda hc: abs(hc[1] / hc[0] - ratio),
@@ -439,72 +456,116 @@ def pan_plan(clip: ClipJob, width: int, height: int) -> PanPlan:
     )
     top = _even(top_target - lift * crop_h / scaled_h)
     slack = width - width * ratio
-    step = 1 / max(1, length - 1)
-    offsets = []
+    views = []
     worst = 0.0
-    for number in range(first, first + frames):
-        progress = number * step
-        left = slack * (progress if motion is Motion.PAN_RIGHT else 1 - progress)
+    for progress in _progress(clip):
+        left = slack * (progress if clip.motion is Motion.PAN_RIGHT else 1 - progress)
         target = pad + left
-        best = min(
+        miss, offset = min(
             (abs(target - k * ratio - _even(target - k * ratio)), k) for k in range(0, PAN_MARGIN + 1, 2)
         )
-        worst = max(worst, best[0])
-        offsets.append((_even(target - best[1] * ratio), best[1]))
-    return PanPlan(pad, (crop_w, crop_h), (scaled_w, scaled_h), top, lift, tuple(offsets), worst)
+        worst = max(worst, miss)
+        at = _even(target - offset * ratio)
+        views.append(View((crop_w, crop_h), (at, top), (scaled_w, scaled_h), (offset, lift)))
+    return CameraPlan((width, height), pad, tuple(views), worst / ratio)
 
 
-def pan_commands(plan: PanPlan, number: int, fps: int) -> str:
-    """The sendcmd document that moves clip ``number``'s crops frame by frame (times on the clip's own
-    frames, half a frame early so rounding never delays one)."""
+def _zoom_axis(frame: int, picture: int, pad: int, zoom: float) -> tuple[float, int, int, int, int]:
+    """One axis of a zoom's view: (error in frame pixels, crop, at, scaled, offset), the best pairing.
+
+    The view is centred: the frame's centre must land on the picture's, and crop/scaled must be the
+    zoom's scale, whose error moves the frame's edges by half the frame times it.
+    """
+    ratio = picture / zoom / frame  # picture pixels per frame pixel
+    centre = pad + picture / 2
+    limit = picture + 2 * pad
+    best: tuple[float, int, int, int, int] = (math.inf, 0, 0, 0, 0)
+    for scaled in range(frame, frame + ZOOM_MARGIN + 1, 2):
+        crop = _even(scaled * ratio)
+        actual = crop / scaled
+        edge = abs(actual - ratio) * frame / 2
+        if edge >= best[0]:
+            continue
+        for offset in range(0, scaled - frame + 1, 2):
+            start = centre - (offset + frame / 2) * actual
+            at = _even(start)
+            error = edge + abs(start - at)
+            if error < best[0] and at >= 0 and at + crop <= limit:
+                best = (error, crop, at, scaled, offset)
+    return (best[0] / ratio, *best[1:])
+
+
+def zoom_plan(clip: ClipJob, width: int, height: int) -> CameraPlan:
+    """A zoom: every frame its own crop and scale (``_zoom_axis`` per axis) of the picture fitted at
+    ``ZOOM_PICTURE`` times the frame, centred."""
+    picture = picture_size(clip.motion, width, height)
+    pad = CAMERA_PAD
+    views = []
+    worst = 0.0
+    for progress in _progress(clip):
+        zoom = _zoom_at(clip.motion, progress)
+        miss_x, crop_w, at_x, scaled_w, offset_x = _zoom_axis(width, picture[0], pad, zoom)
+        miss_y, crop_h, at_y, scaled_h, offset_y = _zoom_axis(height, picture[1], pad, zoom)
+        worst = max(worst, miss_x, miss_y)
+        views.append(View((crop_w, crop_h), (at_x, at_y), (scaled_w, scaled_h), (offset_x, offset_y)))
+    return CameraPlan(picture, pad, tuple(views), worst)
+
+
+def camera_commands(plan: CameraPlan, number: int, fps: int) -> str:
+    """The sendcmd document that moves clip ``number``'s crops and scale frame by frame, from its second
+    frame, each only where it changes (times on the clip's own frames, half a frame early so rounding
+    never delays one); empty when nothing moves."""
     lines = []
-    for index, (source_x, output_x) in enumerate(plan.offsets[1:], start=1):
-        time = expr_number((index - 0.5) / fps)
-        lines.append(f"{time} crop@pan{number} x {source_x}, crop@view{number} x {output_x};")
-    return "\n".join(lines) + "\n"
+    for index in range(1, len(plan.views)):
+        view, before = plan.views[index], plan.views[index - 1]
+        changes = []
+        for name, target, values, old in (
+            ("crop@cam", ("w", "h"), view.crop, before.crop),
+            ("crop@cam", ("x", "y"), view.at, before.at),
+            ("scale@cam", ("w", "h"), view.scaled, before.scaled),
+            ("crop@view", ("x", "y"), view.offset, before.offset),
+        ):
+            changes += [
+                f"{name}{number} {option} {value}"
+                for option, value, was in zip(target, values, old, strict=True)
+                if value != was
+            ]
+        if changes:
+            lines.append(f"{expr_number((index - 0.5) / fps)} {', '.join(changes)};")
+    return "".join(f"{line}\n" for line in lines)
 
 
 def _move(number: int, clip: ClipJob, encoding: Encoding, camera: Path | None) -> str:
     """Clip ``number``'s picture, repeated for each of its frames and moved, luma and chroma alike, as a
-    chain from input ``number``: a pan by ``pan_plan``'s crops and scale (its per-frame offsets in the
-    sendcmd file ``camera``), a zoom by one perspective transform (``camera_corners``)."""
-    fps = encoding.fps
+    chain from input ``number``: ``camera_plan``'s crops and scale, its first view in the filters'
+    options and the rest in the sendcmd file ``camera`` (``camera_commands``)."""
+    plan = camera_plan(clip, encoding.width, encoding.height)
+    if camera is None and camera_commands(plan, number, encoding.fps):
+        raise ValueError(f"clip {number} moves: it needs its camera file")
+    fps, pad, view = encoding.fps, plan.pad, plan.views[0]
     # The picture is decoded and converted once; loop repeats that frame by reference.
     repeat = f"loop=loop={clip.frames - 1}:size=1:start=0,settb=1/{fps},setpts=N"
-    if clip.motion in (Motion.PAN_LEFT, Motion.PAN_RIGHT):
-        # A one-frame pan has nothing to move (and sendcmd refuses an empty document).
-        if camera is None and clip.frames > 1:
-            raise ValueError(f"clip {number} pans: it needs its camera file")
-        plan = pan_plan(clip, encoding.width, encoding.height)
-        commands = f"sendcmd=f={filter_value(str(camera))}," if camera is not None and clip.frames > 1 else ""
-        pad = plan.pad
-        (crop_w, crop_h), (scaled_w, scaled_h) = plan.crop, plan.scaled
-        source_x, output_x = plan.offsets[0]
-        return (
-            f"[{number}:v]{_TO_VIDEO_PIXELS},pad=w=iw+{2 * pad}:h=ih+{2 * pad}:x={pad}:y={pad},"
-            f"fillborders=left={pad}:right={pad}:top={pad}:bottom={pad}:mode=smear,{repeat},"
-            f"{commands}crop@pan{number}=w={crop_w}:h={crop_h}:x={source_x}:y={plan.top},"
-            f"scale=w={scaled_w}:h={scaled_h}:flags=bilinear:{_SCALE_CHROMA},"
-            f"crop@view{number}=w={encoding.width}:h={encoding.height}:x={output_x}:y={plan.lift},setsar=1"
-        )
-    corners = camera_corners(clip.motion, clip.length, clip.first)
-    names = ("x0", "y0", "x1", "y1", "x2", "y2", "x3", "y3")
-    points = ":".join(f"{name}={filter_value(value)}" for name, value in zip(names, corners, strict=True))
+    commands = f"sendcmd=f={filter_value(str(camera))}," if camera is not None else ""
+    (crop_w, crop_h), (at_x, at_y) = view.crop, view.at
+    (scaled_w, scaled_h), (offset_x, offset_y) = view.scaled, view.offset
     return (
-        f"[{number}:v]{_TO_VIDEO_PIXELS},{repeat},"
-        f"perspective={points}:interpolation=linear:eval=frame,setsar=1"
+        f"[{number}:v]{_TO_VIDEO_PIXELS},pad=w=iw+{2 * pad}:h=ih+{2 * pad}:x={pad}:y={pad},"
+        f"fillborders=left={pad}:right={pad}:top={pad}:bottom={pad}:mode=smear,{repeat},"
+        f"{commands}crop@cam{number}=w={crop_w}:h={crop_h}:x={at_x}:y={at_y},"
+        f"scale@cam{number}=w={scaled_w}:h={scaled_h}:flags=bilinear:{_SCALE_CHROMA},"
+        f"crop@view{number}=w={encoding.width}:h={encoding.height}:x={offset_x}:y={offset_y},setsar=1"
     )
 
 
 def camera_files(job: SegmentJob) -> dict[int, str]:
-    """The sendcmd documents the segment's panning clips need, by clip number (``segment_graph``); a
-    one-frame pan needs none."""
+    """The sendcmd documents of the segment's clips whose view moves, by clip number (``segment_graph``);
+    a one-frame clip needs none."""
     documents = {}
     for number, clip in enumerate(job.clips):
-        if clip.motion in (Motion.PAN_LEFT, Motion.PAN_RIGHT) and clip.frames > 1:
-            width, height = job.encoding.width, job.encoding.height
-            plan = pan_plan(clip, width, height)
-            documents[number] = pan_commands(plan, number, job.encoding.fps)
+        plan = camera_plan(clip, job.encoding.width, job.encoding.height)
+        document = camera_commands(plan, number, job.encoding.fps)
+        if document:
+            documents[number] = document
     return documents
 
 
@@ -513,7 +574,7 @@ def segment_graph(job: SegmentJob, burn_in: BurnIn | None, cameras: Mapping[int,
     concat.
 
     Input ``n`` is clip ``n``'s fitted picture at the frame's size; ``cameras[n]`` the file holding
-    ``camera_files(job)[n]`` where clip ``n`` pans. Each clip is moved once (``_move``), then split: a
+    ``camera_files(job)[n]`` where clip ``n`` moves. Each clip is moved once (``_move``), then split: a
     head and the tail before it are cross-faded on their own, so every frame passes at most one xfade.
     (Chaining xfade after xfade instead makes every frame pass through all later ones: measured 35% more
     filter time for six scenes, growing with the number of scenes.)
