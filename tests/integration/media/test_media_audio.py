@@ -13,6 +13,7 @@ from videogen.media.audio import (
     MAX_MUSIC_BYTES,
     SAMPLE_RATE,
     TARGET_LUFS,
+    TARGET_TRUE_PEAK,
     InvalidMusicException,
     build_narration_track,
     measure_loudness,
@@ -184,3 +185,46 @@ def test_music_over_30_minutes_is_refused(tmp_path: Path) -> None:
         wav.writeframes(bytes([128]) * (8000 * (30 * 60 + 5)))
     with pytest.raises(InvalidMusicException, match="30:05.*30 minutes"):
         validate_music(long)
+
+
+def true_peak(path: Path) -> float:
+    """The true peak of ``path`` in dBTP, as ebur128 measures it."""
+    stderr = run_ffmpeg(
+        ["-hide_banner", "-nostdin", "-nostats", "-loglevel", "info", "-i", str(path),
+         "-af", "ebur128=peak=true:framelog=quiet", "-f", "null", "-"]
+    )  # fmt: skip
+    match = re.findall(r"True peak:\s*Peak:\s*(-?[\d.]+|-inf) dBFS", stderr)
+    assert match, stderr
+    return float(match[-1])
+
+
+def test_a_mix_whose_peaks_allow_it_gets_one_gain_and_keeps_its_dynamics(tmp_path: Path) -> None:
+    # Given speech that is loud for 1.5 s, then 12 dB quieter for 1.5 s
+    loud = tone(tmp_path / "loud.wav", 1.5, VOICE_HZ)
+    quiet = tone(tmp_path / "quiet.wav", 1.5, VOICE_HZ, volume_db=-6.0)
+    track = build_narration_track([(0.0, loud), (1.5, quiet)], 3.0, tmp_path / "t.wav")
+
+    result = mix(track, None, 3.0, tmp_path / "mix.wav")
+
+    # Then it measures the target, its peaks stay under the ceiling, and the two parts are still 12 dB
+    # apart: one gain, no compression
+    assert measure_loudness(result.path) == pytest.approx(TARGET_LUFS, abs=0.5)
+    assert true_peak(result.path) <= TARGET_TRUE_PEAK + 0.1
+    difference = band_level(result.path, VOICE_HZ, 0.2, 1.1) - band_level(result.path, VOICE_HZ, 1.7, 1.1)
+    assert difference == pytest.approx(12.0, abs=0.3)
+
+
+def test_a_mix_whose_peaks_one_gain_would_clip_is_limited_instead(tmp_path: Path) -> None:
+    # Given quiet speech with near full-scale clicks: the gain to -16 LUFS would push the clicks over 0 dBTP
+    clicky = tmp_path / "clicky.wav"
+    source = "aevalsrc=exprs='0.03*sin(2*PI*1000*t)+if(lt(mod(t\\,0.5)\\,0.0004)\\,0.95\\,0)':s=22050:d=3"
+    run_ffmpeg([*BASE_ARGS, "-f", "lavfi", "-i", source, "-ac", "1", str(clicky)])
+    track = build_narration_track([(0.0, clicky)], 3.0, tmp_path / "t.wav")
+    assert true_peak(track) - measure_loudness(track) > -TARGET_TRUE_PEAK - TARGET_LUFS
+
+    result = mix(track, None, 3.0, tmp_path / "mix.wav")
+
+    # Then loudnorm's dynamic mode keeps the peaks under the ceiling while it reaches the target
+    assert true_peak(result.path) <= TARGET_TRUE_PEAK + 0.5
+    assert measure_loudness(result.path) == pytest.approx(TARGET_LUFS, abs=1.5)
+    assert result.loudness == pytest.approx(TARGET_LUFS, abs=1.5)

@@ -6,8 +6,8 @@
 * **Music.** Looped or trimmed to the video, faded out over its last seconds, set a fixed distance below
   the voice (both stems are measured with ``ebur128`` first, so a loud or quiet upload mixes the same), and
   ducked further under speech by a sidechain compressor keyed by the narration.
-* **Loudness.** Two-pass ``loudnorm`` to -16 LUFS integrated (-1.5 dBTP): the first pass measures, the
-  second applies a linear gain where the peaks allow (else loudnorm's own dynamic mode).
+* **Loudness.** To -16 LUFS integrated (-1.5 dBTP): ``ebur128`` measures the mix, and one linear gain
+  brings it there where the true peaks allow; else two-pass ``loudnorm`` in its dynamic mode.
 
 ffmpeg runs with argument lists only; paths never enter a filtergraph (they are ``-i`` inputs).
 """
@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Final, NamedTuple
 
 from videogen.domain.limits import MAX_MUSIC_BYTES, MAX_MUSIC_SECONDS
 from videogen.exceptions import InvalidMusicException, UnreadableMediaException, VideoAssemblyException
@@ -48,6 +48,8 @@ _CODECS: Final = {
 _FRAMES: Final = "asetnsamples=n=4096:p=0"
 _FORMAT: Final = f"aresample={SAMPLE_RATE},aformat=sample_fmts=fltp:sample_rates={SAMPLE_RATE}"
 _INTEGRATED = re.compile(r"Integrated loudness:\s*I:\s*(-?[\d.]+|-inf|nan)\s*LUFS", re.IGNORECASE)
+_RANGE = re.compile(r"Loudness range:\s*LRA:\s*(-?[\d.]+|-inf|nan)\s*LU", re.IGNORECASE)
+_TRUE_PEAK = re.compile(r"True peak:\s*Peak:\s*(-?[\d.]+|-inf|nan)\s*dBFS", re.IGNORECASE)
 _JSON_BLOCK = re.compile(r"\{[^{}]*\}", re.DOTALL)
 
 
@@ -231,8 +233,8 @@ def mix(
     if voice is not None:
         inputs += ["-i", str(voice.resolve())]
         # The voice is brought to the target on its own, so the music can be set relative to it.
-        gain = expr_number(target - voice_level)
-        chains.append(f"[0:a]{stereo},apad,atrim=end_sample={samples},volume={gain}dB[voice]")
+        voice_gain = expr_number(target - voice_level)
+        chains.append(f"[0:a]{stereo},apad,atrim=end_sample={samples},volume={voice_gain}dB[voice]")
     if tune is not None:
         index = 0 if voice is None else 1
         inputs += ["-stream_loop", "-1", "-i", str(tune.resolve())]
@@ -254,6 +256,34 @@ def mix(
         chains.append(f"{'[bed]' if voice is None else '[voice]'}anull[mixed]")
     graph = ";".join(chains)
 
+    # The mix measured at 48 kHz by ebur128 (integrated loudness, range, true peak). Where one gain brings
+    # it to the target with its peaks below the ceiling, that gain is all (what loudnorm's linear mode
+    # does, without its 192 kHz round trip: measured 0.18 against 0.85 s of CPU a pass for 30 s).
+    level = _loudness_summary(
+        run_ffmpeg(
+            [*_ARGS, *inputs, "-filter_complex", f"{graph};[mixed]ebur128=peak=true:framelog=quiet[out]",
+             "-map", "[out]", "-f", "null", "-"],
+            deadline=deadline,
+            what="the audio mix (measuring)",
+        )
+    )  # fmt: skip
+    gain = target - level.integrated
+    if level.peak + gain <= TARGET_TRUE_PEAK and level.range <= TARGET_LRA:
+        final = f"{graph};[mixed]volume={expr_number(gain)}dB,apad,atrim=end_sample={samples},{_FRAMES}[out]"
+        run_ffmpeg(
+            [*_ARGS, *inputs, "-filter_complex", final, "-map", "[out]", "-ar", str(SAMPLE_RATE),
+             "-ac", "2", *_codec(out), str(out.resolve())],
+            deadline=deadline,
+            what="the audio mix",
+        )  # fmt: skip
+        return MixResult(out, samples / SAMPLE_RATE, target)
+    return _dynamic_mix(inputs, graph, samples, out, target=target, deadline=deadline)
+
+
+def _dynamic_mix(
+    inputs: Sequence[str], graph: str, samples: int, out: Path, *, target: float, deadline: Deadline | None
+) -> MixResult:
+    """The mix through two-pass ``loudnorm`` in its dynamic mode: for peaks that one gain would clip."""
     loudnorm = (
         f"loudnorm=I={expr_number(target)}:TP={expr_number(TARGET_TRUE_PEAK)}:LRA={expr_number(TARGET_LRA)}"
     )
@@ -266,7 +296,7 @@ def mix(
         )
     )  # fmt: skip
     second = (
-        f"{loudnorm}:linear=true:print_format=json"
+        f"{loudnorm}:print_format=json"
         f":measured_I={measured['input_i']}:measured_TP={measured['input_tp']}"
         f":measured_LRA={measured['input_lra']}:measured_thresh={measured['input_thresh']}"
         f":offset={measured['target_offset']}"
@@ -301,6 +331,23 @@ def _integrated(stderr: str) -> float:
         raise VideoAssemblyException("The loudness of the audio could not be measured")
     value = _number(matches[-1])
     return SILENCE_LUFS if value is None else max(SILENCE_LUFS, value)
+
+
+class _Loudness(NamedTuple):
+    integrated: float  # LUFS
+    range: float  # LU
+    peak: float  # dBTP
+
+
+def _loudness_summary(stderr: str) -> _Loudness:
+    """ebur128's summary (with ``peak=true``): integrated loudness, loudness range and true peak."""
+    values = [_number(match[-1]) if match else None for match in (
+        _INTEGRATED.findall(stderr), _RANGE.findall(stderr), _TRUE_PEAK.findall(stderr)
+    )]  # fmt: skip
+    integrated, spread, peak = values
+    if integrated is None or spread is None or peak is None:
+        raise VideoAssemblyException("The loudness of the mix could not be measured")
+    return _Loudness(integrated, spread, peak)
 
 
 def _loudnorm_stats(stderr: str) -> dict[str, str]:

