@@ -82,7 +82,9 @@ def test_dry_run_answers_the_plan_and_price_and_starts_nothing(api: ApiCaller, c
     assert functions["GenerateImage"]["seconds"] == pytest.approx(3 * costs.SECONDS.image_local)
     assert functions["RenderSegment"]["memory_mb"] == costs.MEMORY_MB["RenderSegment"]
     assert functions["RenderSegment"]["gb_seconds"] == pytest.approx(
-        costs.SECONDS.render_per_video_second_720p * 15.0 * 3008 / 1024
+        (costs.SECONDS.render_per_video_second_720p * 15.0 + costs.SECONDS.render_per_invocation * segments)
+        * 3008
+        / 1024
     )
     assert plan["gb_seconds"] == pytest.approx(sum(use["gb_seconds"] for use in plan["functions"]))
     items = {item["item"]: item for item in body["items"]}

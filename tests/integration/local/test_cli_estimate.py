@@ -63,7 +63,10 @@ def test_render_estimate_prints_the_plan_and_price_and_renders_nothing(
     assert "  images:     2 to generate, 0 cached (local)" in lines
     assert f"  Step Functions: {expected.state_transitions} state transitions" in lines
     rows = {line.split()[0]: line.split() for line in lines if line[:1].isalpha()}
-    seconds = costs.SECONDS.render_per_video_second_720p * 9.0
+    seconds = (
+        costs.SECONDS.render_per_video_second_720p * 9.0
+        + costs.SECONDS.render_per_invocation * expected.shape.segments
+    )
     assert rows["RenderSegment"][1:4] == [str(expected.shape.segments), f"{seconds:.2f}", "3008"]
     assert rows["total"] == ["total", f"{expected.total_usd:.6f}"]
     assert lines[-1] == "Nothing was rendered (--estimate)."

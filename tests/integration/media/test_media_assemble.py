@@ -158,7 +158,7 @@ def test_a_given_audio_track_is_muxed_and_padded_to_the_video(images: list[Path]
 
 
 def test_segments_join_into_the_same_video(images: list[Path], tmp_path: Path) -> None:
-    # Given five scenes rendered two per segment: joins inside a fade, a cut and a circle
+    # Given five scenes rendered two per segment: joins at a cut and inside a slide (a segment of its own)
     scenes = [
         SceneClip(images[index % 3], 1.0, transition)
         for index, transition in enumerate(
@@ -172,7 +172,7 @@ def test_segments_join_into_the_same_video(images: list[Path], tmp_path: Path) -
         segment_scenes=2,
     )  # fmt: skip
 
-    assert result.segments == 3
+    assert result.segments == 4
     assert count_video_frames(output) == round(total_duration(scenes, FPS) * FPS) == result.frames
     assert abs(probe(output).duration - total_duration(scenes, FPS)) < 0.1
 

@@ -73,14 +73,20 @@ def _tone(path: Path, seconds: float) -> None:
 
 
 def _cuts(scenes: list[SceneClip]) -> list[int]:
-    """The first frame of each segment after the first (one segment per scene: each scene's start)."""
-    return [round(start * FPS) for start, _ in timeline(scenes, FPS)[1:]]
+    """The first frame of each segment after the first (one segment per scene: each scene's start, and
+    the end of a cross-fade into it, where the fade is a segment of its own)."""
+    spans = timeline(scenes, FPS)
+    cuts = set()
+    for (_, end_before), (start, _) in zip(spans, spans[1:], strict=False):
+        cuts |= {round(start * FPS), round(end_before * FPS)}
+    return sorted(cuts)
 
 
 def test_the_joined_video_has_exactly_the_frames_of_a_single_pass(renders: dict[str, AssemblyResult]) -> None:
     single, joined = renders["single"], renders["joined"]
 
-    assert (single.segments, joined.segments) == (1, 5)
+    # five scenes, and the three cross-fades between them (the second joins by a cut)
+    assert (single.segments, joined.segments) == (1, 8)
     assert (
         count_video_frames(joined.path) == count_video_frames(single.path) == single.frames == joined.frames
     )

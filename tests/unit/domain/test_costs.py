@@ -165,8 +165,10 @@ def test_render_segment_time_scales_with_pixels_and_skips_reused_segments() -> N
     at_1080p = costs.function_seconds(_shape(width=1920, height=1080))["RenderSegment"]
     half_reused = costs.function_seconds(_shape(segments=2, segments_reused=1))["RenderSegment"]
 
-    assert at_720p == pytest.approx(SECONDS.render_per_video_second_720p * 30.0)
-    assert at_1080p == pytest.approx(at_720p * 2.25)
+    # Per second of video, scaled by the frame's pixels, and per invocation (2 segments)
+    per_invocation = 2 * SECONDS.render_per_invocation
+    assert at_720p == pytest.approx(SECONDS.render_per_video_second_720p * 30.0 + per_invocation)
+    assert at_1080p == pytest.approx((at_720p - per_invocation) * 2.25 + per_invocation)
     assert half_reused == pytest.approx(at_720p / 2)
 
 
@@ -176,5 +178,5 @@ def test_prices_are_taken_as_given() -> None:
     assert costs.estimate(_shape(image_provider="stability"), free).total_usd == 0
 
 
-def test_segment_count_rounds_up() -> None:
-    assert [costs.segment_count(n, 4) for n in (0, 1, 4, 5, 8, 9)] == [0, 1, 1, 2, 2, 3]
+def test_segment_count_rounds_up_and_counts_the_fade_at_each_cut() -> None:
+    assert [costs.segment_count(n, 4) for n in (0, 1, 4, 5, 8, 9)] == [0, 1, 1, 3, 3, 5]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from videogen.domain import costs
 from videogen.domain.enums import Transition
 from videogen.media import segments
 from videogen.media.captions import Cue, caption_style, in_segment, title_style
@@ -30,21 +31,28 @@ def test_motion_cycles_through_four_moves_by_scene_index() -> None:
     ]
 
 
-def test_segments_tile_the_video_and_restart_inside_a_cross_fade() -> None:
+def test_segments_tile_the_video_and_a_cross_fade_at_a_cut_is_a_segment_of_its_own() -> None:
     # Given four scenes of 12 frames with 6-frame fades, rendered two scenes per segment
     starts, ends = [0, 6, 12, 18], [12, 18, 24, 30]
 
     planned = segments.plan_segments(starts, ends, 2)
 
-    # Then the segments cover every frame once, and the second opens with the tail of scene 2
-    assert [(s.start_frame, s.frames) for s in planned] == [(0, 12), (12, 18)]
-    first, second = planned
+    # Then the segments cover every frame once: scenes 1-2 up to the fade at the cut, the fade (scene 2's
+    # tail into scene 3's head), then scenes 3-4 from the end of that fade
+    assert [(s.start_frame, s.frames) for s in planned] == [(0, 12), (12, 6), (18, 12)]
+    first, fade, third = planned
     assert [(c.scene, c.first, c.frames, c.overlap) for c in first.clips] == [(0, 0, 12, 0), (1, 0, 6, 6)]
-    assert [(c.scene, c.first, c.frames, c.overlap) for c in second.clips] == [
-        (1, 6, 6, 0),
-        (2, 0, 12, 6),
-        (3, 0, 12, 6),
-    ]
+    assert [(c.scene, c.first, c.frames, c.overlap) for c in fade.clips] == [(1, 6, 6, 0), (2, 0, 6, 6)]
+    assert [(c.scene, c.first, c.frames, c.overlap) for c in third.clips] == [(2, 6, 6, 0), (3, 0, 12, 6)]
+
+
+def test_a_scene_that_is_all_cross_fades_leaves_no_empty_segment() -> None:
+    # Given a 30-frame scene between 60-frame ones, one scene per segment: its two 15-frame fades fill it
+    jobs = _jobs([60, 30, 60], size=1)
+
+    # Then the video is scene 1, the fade into scene 2, the fade out of it, and scene 3
+    assert [(job.start_frame, job.frames) for job in jobs] == [(0, 45), (45, 15), (60, 15), (75, 45)]
+    assert [[clip.scene for clip in job.clips] for job in jobs] == [[1], [1, 2], [2, 3], [3]]
 
 
 def test_a_segment_after_a_cut_has_no_tail() -> None:
@@ -282,26 +290,29 @@ def test_a_scene_lasts_whole_frames_wherever_it_sits() -> None:
 
 
 def test_editing_one_scene_changes_only_the_digests_of_the_segments_showing_it() -> None:
-    # Given six scenes, two per segment
+    # Given six scenes, two per segment: [1 2] [fade 2-3] [3 4] [fade 4-5] [5 6]
     before = _jobs([60, 60, 60, 60, 60, 60])
     # When scene 3 (the first of the second segment) gets a new image, or gets longer
     new_image = _jobs([60] * 6, images=[f"images/{i}.png" if i != 2 else "images/new.png" for i in range(6)])
     longer = _jobs([60, 60, 75, 60, 60, 60])
 
-    # Then only the second segment differs; the later ones keep their digests, though they moved
+    # Then only its segment and the fade into it differ; the later ones keep their digests, though they
+    # moved
     digests = [job.digest() for job in before]
-    assert [job.digest() for job in new_image] == [digests[0], new_image[1].digest(), *digests[2:]]
-    assert new_image[1].digest() != digests[1]
-    assert [job.digest() for job in longer][0] == digests[0]
-    assert [job.digest() for job in longer][2:] == digests[2:]
-    assert longer[2].start_frame == before[2].start_frame + 15
+    assert len(before) == 5
+    for after in (new_image, longer):
+        changed = [a.digest() != b for a, b in zip(after, digests, strict=True)]
+        assert changed == [False, True, True, False, False]
+    assert longer[3].start_frame == before[3].start_frame + 15
 
 
-def test_the_last_scene_of_a_segment_also_changes_the_next_one_it_fades_into() -> None:
+def test_editing_the_last_scene_of_a_segment_leaves_the_next_segment_as_it_was() -> None:
+    # Given [1 2] [fade 2-3] [3 4]; when scene 2 gets a new image
     before = _jobs([60] * 4)
     after = _jobs([60] * 4, images=["images/0.png", "images/new.png", "images/2.png", "images/3.png"])
 
-    assert [a.digest() == b.digest() for a, b in zip(before, after, strict=True)] == [False, False]
+    # Then its segment and the fade out of it render again, and scenes 3-4 do not
+    assert [a.digest() != b.digest() for a, b in zip(before, after, strict=True)] == [True, True, False]
 
 
 def test_a_segment_digest_covers_its_captions_encoding_and_the_media_version(
@@ -355,7 +366,8 @@ def test_any_number_of_scenes_tiles_the_video_exactly_once(count: int) -> None:
     covered = [frame for job in jobs for frame in range(job.start_frame, job.start_frame + job.frames)]
 
     assert covered == list(range(covered[-1] + 1))
-    assert len(jobs) == math.ceil(count / 2)
+    # (scenes two at a time, and the fade at each cut): what the cost model counts
+    assert len(jobs) == 2 * math.ceil(count / 2) - 1 == costs.segment_count(count, 2)
 
 
 def test_a_scene_shorter_than_its_transition_fades_for_half_its_length() -> None:

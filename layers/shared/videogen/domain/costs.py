@@ -55,8 +55,9 @@ class RenderShape:
 
 
 def segment_count(scenes: int, size: int) -> int:
-    """Segments of a render of ``scenes`` scenes cut ``size`` scenes at a time (``media.segments``)."""
-    return math.ceil(scenes / size) if scenes else 0
+    """Segments of a render of ``scenes`` scenes cut ``size`` scenes at a time (``media.segments``), and a
+    short one for the cross-fade at each cut: at most, as a cut without a cross-fade has none."""
+    return 2 * math.ceil(scenes / size) - 1 if scenes else 0
 
 
 # ------------------------------------------------------------------ the state machine
@@ -151,9 +152,12 @@ class Seconds:
     """Modelled Lambda seconds per invocation. MODEL INPUTS, calibrated from ``bench/`` runs (the render
     and segment benchmarks time each step); change them here when a benchmark says otherwise."""
 
-    #: RenderSegment: Lambda seconds per second of video at 720p, scaling with the frame's pixels
-    #: (bench/segments.py, one segment at a time on 2 cores: 0.41-0.53 at 720p, 0.93-1.1 at 1080p).
-    render_per_video_second_720p: float = 0.45
+    #: RenderSegment: Lambda seconds per second of video at 720p, scaling with the frame's pixels, and per
+    #: invocation (its images fitted, ffmpeg and x264 started; the cross-fades at cuts are short segments)
+    #: (bench/segments.py, one segment at a time on 2 cores, each in a new process: 0.40 s per second of
+    #: video with 6 segments for 30 s at 720p, 0.50 with 11; 0.90 at 1080p).
+    render_per_video_second_720p: float = 0.35
+    render_per_invocation: float = 0.25
     #: ConcatVideo: stream copy of the fragments, mux, +faststart, subtitles and thumbnail.
     concat_base: float = 1.0
     concat_per_video_second: float = 0.02
@@ -198,10 +202,10 @@ def function_seconds(shape: RenderShape, model: Seconds = SECONDS) -> dict[str, 
         "MakeStoryboard": calls["MakeStoryboard"]
         * (model.storyboard_base + model.storyboard_per_scene * shape.scenes),
         "PlanSegments": calls["PlanSegments"] * model.plan_segments,
-        "RenderSegment": model.render_per_video_second_720p
-        * shape.video_seconds
-        * rendered
-        * pixels
+        "RenderSegment": (
+            model.render_per_video_second_720p * shape.video_seconds * rendered * pixels
+            + model.render_per_invocation * shape.segments_rendered
+        )
         * shape.assembled,
         "MixAudio": calls["MixAudio"] * (model.mix_base + model.mix_per_video_second * shape.video_seconds),
         "ConcatVideo": calls["ConcatVideo"]

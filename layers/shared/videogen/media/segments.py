@@ -230,26 +230,38 @@ def segment_size(width: int, height: int) -> int:
 def plan_segments(starts: Sequence[int], ends: Sequence[int], size: int) -> list[Segment]:
     """Cut the scenes into segments of ``size`` scenes, in frames of the whole video.
 
-    A segment runs from the first frame of its first scene to the first frame of the next segment's first
-    scene. A cross-fade into a segment belongs to it: it starts with the previous scene's last frames.
+    A segment runs from the end of the cross-fade into its first scene to the first frame of the next
+    segment's first scene. A cross-fade at a cut is a short segment of its own: the previous scene's last
+    frames fading into the next one's first. So every scene's pixels are in one segment and the fades at
+    its edges, and an edited scene renders one segment again (and the one or two fades beside it), never
+    its neighbour's. A segment left empty (a scene that is all cross-fades) is no segment.
     """
     count = len(starts)
     segments = []
     for first in range(0, count, size):
         last = min(first + size, count)  # exclusive
         seg_start = starts[first]
+        if first > 0 and ends[first - 1] > starts[first]:
+            fade = ends[first - 1] - starts[first]
+            before = Clip(
+                first - 1, ends[first - 1] - starts[first - 1], starts[first] - starts[first - 1], fade, 0
+            )
+            into = Clip(first, ends[first] - starts[first], 0, fade, fade)
+            segments.append(Segment(starts[first], fade, (before, into)))
+            seg_start = ends[first - 1]
         seg_end = starts[last] if last < count else ends[-1]
         clips: list[Clip] = []
-        if first > 0 and ends[first - 1] > seg_start:
-            tail_from = seg_start - starts[first - 1]
-            length = ends[first - 1] - starts[first - 1]
-            clips.append(Clip(first - 1, length, tail_from, ends[first - 1] - seg_start, 0))
         for index in range(first, last):
+            begin = seg_start - starts[index] if index == first else 0
             stop = min(ends[index], seg_end)
-            overlap = max(0, ends[index - 1] - starts[index]) if index > 0 else 0
+            overlap = max(0, ends[index - 1] - starts[index]) if index > first else 0
             length = ends[index] - starts[index]
-            clips.append(Clip(index, length, 0, stop - starts[index], overlap if clips else 0))
-        segments.append(Segment(seg_start, seg_end - seg_start, tuple(clips)))
+            if stop - starts[index] > begin:
+                clips.append(
+                    Clip(index, length, begin, stop - starts[index] - begin, overlap if clips else 0)
+                )
+        if seg_end > seg_start:
+            segments.append(Segment(seg_start, seg_end - seg_start, tuple(clips)))
     return segments
 
 
