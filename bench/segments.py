@@ -170,8 +170,12 @@ def main() -> None:
 
     # 3. an edit: one scene gets another image; a segment's first scene, and a scene that also fades into
     #    the next segment (its last)
-    # (a segment may open with the tail of the scene before: its first scene is its first clip from frame 0)
-    firsts = [next(clip.scene for clip in job.clips if clip.first == 0) for job in jobs[1:]]
+    # (the cross-fade at a cut is a segment of its own, two clips that fade all along: the scenes' own
+    # segments are the others, and their first clip is their first scene)
+    bodies = [
+        job for job in jobs if not (len(job.clips) == 2 and job.clips[1].overlap == job.clips[1].frames)
+    ]
+    firsts = [job.clips[0].scene for job in bodies[1:]]
     middle_first = firsts[len(firsts) // 2] if firsts else 1
     cases = {
         "the first scene of a segment": middle_first,
