@@ -259,59 +259,44 @@ def mix(
     # The mix measured at 48 kHz by ebur128 (integrated loudness, range, true peak). Where one gain brings
     # it to the target with its peaks below the ceiling, that gain is all (what loudnorm's linear mode
     # does, without its 192 kHz round trip: measured 0.18 against 0.85 s of CPU a pass for 30 s).
-    level = _loudness_summary(
-        run_ffmpeg(
-            [*_ARGS, *inputs, "-filter_complex", f"{graph};[mixed]ebur128=peak=true:framelog=quiet[out]",
-             "-map", "[out]", "-f", "null", "-"],
-            deadline=deadline,
-            what="the audio mix (measuring)",
-        )
-    )  # fmt: skip
+    level = _loudness_summary(_run_mix(inputs, graph, "ebur128=peak=true:framelog=quiet", None, deadline))
     gain = target - level.integrated
     if level.peak + gain <= TARGET_TRUE_PEAK and level.range <= TARGET_LRA:
-        final = f"{graph};[mixed]volume={expr_number(gain)}dB,apad,atrim=end_sample={samples},{_FRAMES}[out]"
-        run_ffmpeg(
-            [*_ARGS, *inputs, "-filter_complex", final, "-map", "[out]", "-ar", str(SAMPLE_RATE),
-             "-ac", "2", *_codec(out), str(out.resolve())],
-            deadline=deadline,
-            what="the audio mix",
-        )  # fmt: skip
+        tail = f"volume={expr_number(gain)}dB,apad,atrim=end_sample={samples},{_FRAMES}"
+        _run_mix(inputs, graph, tail, out, deadline)
         return MixResult(out, samples / SAMPLE_RATE, target)
-    return _dynamic_mix(inputs, graph, samples, out, target=target, deadline=deadline)
-
-
-def _dynamic_mix(
-    inputs: Sequence[str], graph: str, samples: int, out: Path, *, target: float, deadline: Deadline | None
-) -> MixResult:
-    """The mix through two-pass ``loudnorm`` in its dynamic mode: for peaks that one gain would clip."""
+    # Else two-pass loudnorm in its dynamic mode; it works at 192 kHz internally: back to 48 kHz, and to
+    # the exact sample count.
     loudnorm = (
         f"loudnorm=I={expr_number(target)}:TP={expr_number(TARGET_TRUE_PEAK)}:LRA={expr_number(TARGET_LRA)}"
     )
-    measured = _loudnorm_stats(
-        run_ffmpeg(
-            [*_ARGS, *inputs, "-filter_complex", f"{graph};[mixed]{loudnorm}:print_format=json[out]",
-             "-map", "[out]", "-f", "null", "-"],
-            deadline=deadline,
-            what="the audio mix (measuring)",
-        )
-    )  # fmt: skip
+    measured = _loudnorm_stats(_run_mix(inputs, graph, f"{loudnorm}:print_format=json", None, deadline))
     second = (
         f"{loudnorm}:print_format=json"
         f":measured_I={measured['input_i']}:measured_TP={measured['input_tp']}"
         f":measured_LRA={measured['input_lra']}:measured_thresh={measured['input_thresh']}"
         f":offset={measured['target_offset']}"
     )
-    # loudnorm works at 192 kHz internally; back to 48 kHz, and to the exact sample count.
-    final = f"{graph};[mixed]{second},aresample={SAMPLE_RATE},apad,atrim=end_sample={samples},{_FRAMES}[out]"
-    result = _loudnorm_stats(
-        run_ffmpeg(
-            [*_ARGS, *inputs, "-filter_complex", final, "-map", "[out]", "-ar", str(SAMPLE_RATE),
-             "-ac", "2", *_codec(out), str(out.resolve())],
-            deadline=deadline,
-            what="the audio mix",
-        )
-    )  # fmt: skip
+    tail = f"{second},aresample={SAMPLE_RATE},apad,atrim=end_sample={samples},{_FRAMES}"
+    result = _loudnorm_stats(_run_mix(inputs, graph, tail, out, deadline))
     return MixResult(out, samples / SAMPLE_RATE, _number(result.get("output_i")))
+
+
+def _run_mix(
+    inputs: Sequence[str], graph: str, tail: str, out: Path | None, deadline: Deadline | None
+) -> str:
+    """ffmpeg over the mix's ``graph`` with ``tail`` after its ``[mixed]`` output: written to ``out`` (48 kHz
+    stereo), or only measured (None). Returns ffmpeg's log (the filters' summaries)."""
+    destination = (
+        ["-ar", str(SAMPLE_RATE), "-ac", "2", *_codec(out), str(out.resolve())]
+        if out is not None
+        else ["-f", "null", "-"]
+    )
+    return run_ffmpeg(
+        [*_ARGS, *inputs, "-filter_complex", f"{graph};[mixed]{tail}[out]", "-map", "[out]", *destination],
+        deadline=deadline,
+        what="the audio mix" if out is not None else "the audio mix (measuring)",
+    )
 
 
 def _music_loudness(music: Path, samples: int, deadline: Deadline | None) -> float:
