@@ -434,7 +434,18 @@ class LocalCloud:
         except FunctionError as exc:
             return json.dumps(exc.payload()).encode(), True
         except Exception as exc:  # noqa: BLE001 - every failure becomes a Lambda function error
-            logging.getLogger("videogen_local").debug("%s failed", function.logical_id, exc_info=True)
+            # Lambda logs an unhandled exception's traceback; ours (the catalogue's) are expected outcomes
+            # that the render reports itself, anything else is a bug to be found from its traceback.
+            from videogen.exceptions import VideoGeneratorException  # noqa: PLC0415 - the layer loads once the cloud has set its environment
+
+            expected = isinstance(exc, VideoGeneratorException)
+            logging.getLogger("videogen_local").log(
+                logging.DEBUG if expected else logging.ERROR,
+                "%s failed%s",
+                function.logical_id,
+                "" if expected else " unexpectedly",
+                exc_info=True,
+            )
             body = {"errorType": type(exc).__name__, "errorMessage": str(exc)}
             return json.dumps(body).encode(), True
         return json.dumps(result).encode(), False
