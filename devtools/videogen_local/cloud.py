@@ -961,9 +961,23 @@ class LocalCloud:
             ("put_item", "update_item", "delete_item", "transact_write_items"),
         ),
         (
+            # The writes too: moto's handler deep-copies the item it is about to update before the
+            # backend's (locked) update, and another thread's update of the same item changed it mid-copy
+            # ("dictionary changed size during iteration": parallel steps counting a render's progress).
             "moto.dynamodb.responses",
             "DynamoHandler",
-            ("get_item", "batch_get_item", "query", "scan", "transact_get_items"),
+            (
+                "get_item",
+                "batch_get_item",
+                "query",
+                "scan",
+                "transact_get_items",
+                "put_item",
+                "update_item",
+                "delete_item",
+                "transact_write_items",
+                "batch_write_item",
+            ),
         ),
         ("moto.stepfunctions.parser.models", "StepFunctionsParserBackend", ("start_execution",)),
     )

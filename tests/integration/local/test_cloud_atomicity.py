@@ -73,3 +73,48 @@ def test_a_read_racing_an_update_never_sees_half_of_it(
 
     assert errors == []
     assert halves == []
+
+
+def test_updates_racing_on_one_item_all_apply(cloud: LocalCloud, eager_thread_switching: None) -> None:
+    # Given one item that several steps update at once (as parallel steps count a render's progress), one
+    # of them adding and removing an attribute (moto deep-copied the item before updating it, and a
+    # racing update changed its attributes mid-copy: "dictionary changed size during iteration")
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    table = cloud.tables["VideogenTable"]
+    key = {"pk": {"S": "PROJECT#updates"}, "sk": {"S": "PROJECT"}}
+    client.put_item(TableName=table, Item={**key, "done": {"N": "0"}})
+    errors: list[BaseException] = []
+
+    def count() -> None:
+        for _ in range(ROUNDS // 5):
+            try:
+                client.update_item(
+                    TableName=table, Key=key, UpdateExpression="ADD done :one",
+                    ExpressionAttributeValues={":one": {"N": "1"}},
+                )  # fmt: skip
+            except Exception as exc:  # noqa: BLE001 - a failed update is the finding
+                errors.append(exc)
+
+    def churn() -> None:
+        for round_number in range(ROUNDS // 5):
+            expression = "SET extra = :x" if round_number % 2 == 0 else "REMOVE extra"
+            values = {":x": {"S": "x"}} if round_number % 2 == 0 else None
+            try:
+                client.update_item(
+                    TableName=table, Key=key, UpdateExpression=expression,
+                    **({"ExpressionAttributeValues": values} if values else {}),
+                )  # fmt: skip
+            except Exception as exc:  # noqa: BLE001 - as above
+                errors.append(exc)
+
+    # When three threads count and one churns, at once
+    threads = [threading.Thread(target=count) for _ in range(3)] + [threading.Thread(target=churn)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    # Then no update failed and every count arrived
+    assert errors == []
+    item = client.get_item(TableName=table, Key=key, ConsistentRead=True)["Item"]
+    assert item["done"] == {"N": str(3 * (ROUNDS // 5))}
