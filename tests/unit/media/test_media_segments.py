@@ -178,22 +178,28 @@ def test_camera_commands_change_only_what_moves_from_the_second_frame() -> None:
     view = pan.views[1]
     assert pan_lines[0] == f"0.0166666667 crop@cam3 x {view.at[0]}, crop@view3 x {view.offset[0]};"
     assert all(" y " not in line and "scale@" not in line and " w " not in line for line in pan_lines)
-    # A zoom's sizes change too: each command names what changed from the frame before
+    # A zoom's sizes change too: each command names exactly what changed from the frame before
     assert len(zoom_lines) == 29
     first, second = zoom.views[0], zoom.views[1]
-    expected = []
-    if second.crop[0] != first.crop[0]:
-        expected.append(f"crop@cam0 w {second.crop[0]}")
-    assert zoom_lines[0].startswith(f"0.0166666667 {expected[0]}" if expected else "0.0166666667 ")
+    fields = [
+        ("crop@cam0 w", second.crop[0], first.crop[0]),
+        ("crop@cam0 h", second.crop[1], first.crop[1]),
+        ("crop@cam0 x", second.at[0], first.at[0]),
+        ("crop@cam0 y", second.at[1], first.at[1]),
+        ("scale@cam0 w", second.scaled[0], first.scaled[0]),
+        ("scale@cam0 h", second.scaled[1], first.scaled[1]),
+        ("crop@view0 x", second.offset[0], first.offset[0]),
+        ("crop@view0 y", second.offset[1], first.offset[1]),
+    ]
+    changed = [f"{command} {value}" for command, value, was in fields if value != was]
+    assert changed
+    assert zoom_lines[0] == f"0.0166666667 {', '.join(changed)};"
     assert any("scale@cam0 w" in line for line in zoom_lines)
-    assert (
-        segments.camera_commands(
-            segments.camera_plan(segments.ClipJob(1, "a.png", 1, 0, 1, 0, Motion.ZOOM_IN, None), 320, 180),
-            0,
-            30,
-        )
-        == ""
-    )
+    # A clip that does not move needs no commands
+    still = segments.camera_plan(segments.ClipJob(1, "a.png", 1, 0, 1, 0, Motion.ZOOM_IN, None), 320, 180)
+    assert not still.moves
+    assert segments.camera_commands(still, 0, 30) == ""
+    assert zoom.moves and pan.moves
 
 
 def test_a_one_frame_pan_is_placed_without_commands() -> None:

@@ -424,6 +424,11 @@ class CameraPlan:
     views: tuple[View, ...]
     error: float  # the largest distance of a frame pixel from its exact place, in frame pixels
 
+    @property
+    def moves(self) -> bool:
+        """Whether any frame's view differs from another's: then the clip needs its commands."""
+        return len(set(self.views)) > 1
+
 
 def _even(value: float) -> int:
     return 2 * round(value / 2)
@@ -552,7 +557,7 @@ def _move(number: int, clip: ClipJob, encoding: Encoding, camera: Path | None) -
     chain from input ``number``: ``camera_plan``'s crops and scale, its first view in the filters'
     options and the rest in the sendcmd file ``camera`` (``camera_commands``)."""
     plan = camera_plan(clip, encoding.width, encoding.height)
-    if camera is None and camera_commands(plan, number, encoding.fps):
+    if camera is None and plan.moves:
         raise ValueError(f"clip {number} moves: it needs its camera file")
     fps, pad, view = encoding.fps, plan.pad, plan.views[0]
     # The picture is decoded and converted once; loop repeats that frame by reference.
@@ -575,9 +580,8 @@ def camera_files(job: SegmentJob) -> dict[int, str]:
     documents = {}
     for number, clip in enumerate(job.clips):
         plan = camera_plan(clip, job.encoding.width, job.encoding.height)
-        document = camera_commands(plan, number, job.encoding.fps)
-        if document:
-            documents[number] = document
+        if plan.moves:
+            documents[number] = camera_commands(plan, number, job.encoding.fps)
     return documents
 
 
