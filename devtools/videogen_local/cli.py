@@ -10,6 +10,7 @@ from pathlib import Path
 from videogen.domain.enums import StopAfter
 from videogen_local.api_keys import DEFAULT_OWNER, KeyStore
 from videogen_local.build import default_build_dir
+from videogen_local.process import exit_with, tune_collector
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -277,5 +278,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     return int(args.func(args))
 
 
+def run() -> None:
+    """The `videogen` command in a process of its own (the console script): ``main`` with the collector
+    set up for the local cloud's heap (see ``videogen_local.process``)."""
+    tune_collector()
+    exit_with(main())
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import mimetypes
-import sys
 import tempfile
 import time
 import urllib.error
@@ -23,6 +22,7 @@ from typing import Any
 from videogen.domain.layout import outputs_of
 from videogen_local.api_keys import KeyStore
 from videogen_local.cloud import LocalCloud
+from videogen_local.process import exit_with, tune_collector
 from videogen_local.render import local_name, music_beside
 from videogen_local.server import LocalApiGateway, LocalApiServer
 
@@ -236,4 +236,5 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    tune_collector()
+    exit_with(main())

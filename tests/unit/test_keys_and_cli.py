@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import ast
 import json
+import os
+import subprocess
+import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
-from videogen_local import cli
+from videogen_local import cli, process
 from videogen_local.api_keys import KeyStore
 
 
@@ -103,3 +108,46 @@ def test_render_refuses_an_unknown_caption_position(
 
     assert exited.value.code == 2
     assert "'bottom', 'middle', 'top'" in capsys.readouterr().err
+
+
+def _run_command_process(code: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    return subprocess.run(  # noqa: S603 - this interpreter, our own code
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False, env=env
+    )
+
+
+def test_the_command_process_collects_less_often_than_python_by_default() -> None:
+    result = _run_command_process(
+        "import gc\n"
+        "from videogen_local.process import COLLECTOR_THRESHOLDS, tune_collector\n"
+        "default = gc.get_threshold()\n"
+        "tune_collector()\n"
+        "print(default, gc.get_threshold() == COLLECTOR_THRESHOLDS)\n"
+    )
+
+    default, tuned = result.stdout.rsplit(" ", 1)
+    assert tuned.strip() == "True"
+    assert all(
+        ours > theirs
+        for ours, theirs in zip(process.COLLECTOR_THRESHOLDS, ast.literal_eval(default), strict=True)
+    )
+
+
+def test_the_command_exits_with_its_status_its_heap_frozen_and_its_exit_handlers_run() -> None:
+    result = _run_command_process(
+        "import atexit, gc, sys\n"
+        "from videogen_local.process import exit_with\n"
+        "atexit.register(lambda: print('frozen' if gc.get_freeze_count() else 'not frozen'))\n"
+        "sys.stdout.write('buffered ')\n"
+        "exit_with(3)\n"
+    )
+
+    assert result.returncode == 3
+    assert result.stdout == "buffered frozen\n"
+
+
+def test_the_console_script_runs_the_command_through_run() -> None:
+    scripts = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())["project"]["scripts"]
+
+    assert scripts["videogen"] == "videogen_local.cli:run"
