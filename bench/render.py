@@ -217,7 +217,10 @@ def render_whole(story: Story, output: Path, workdir: Path) -> None:
     cloud, as a user runs it."""
     import io
 
+    from videogen_local.process import tune_collector
     from videogen_local.render import run_render_command
+
+    tune_collector()  # as the `videogen` command's process does (videogen_local.cli.run)
 
     script = workdir / "story.md"
     script.write_text(
@@ -280,7 +283,11 @@ def worker(way: str, story_file: Path, output: Path, workdir: Path) -> None:
         "rss_self_mb": own.ru_maxrss / 1024,
         "rss_children_mb": kids.ru_maxrss / 1024,
     }
-    print(json.dumps(usage))
+    print(json.dumps(usage), flush=True)
+    if way == "whole":
+        from videogen_local.process import exit_with
+
+        exit_with(0)  # and it ends the way the command's process ends
 
 
 def story_worker(seconds: float, folder: Path, story_file: Path) -> None:

@@ -111,3 +111,21 @@ def test_a_segment_that_keeps_failing_fails_the_render_naming_the_segment_and_it
     assert "segment 2 (scenes 5, 6)" in project["error"]["message"]
     assert _entered(events, "RenderSegment") == 2
     assert attempts == ["segment 2 (scenes 5, 6)"]
+
+
+@pytest.mark.slow
+def test_the_map_renders_the_longest_segments_first(api: ApiCaller) -> None:
+    # Given scenes whose second segment (scenes 5-6, 5 s) is longer than the first (scenes 1-4, 4 s)
+    script = "".join(
+        f"## Part {n}\nPart {n}.\nDuration: {1 if n <= 4 else 2.5}s\nTransition: cut\n\n" for n in range(1, 7)
+    )
+    created = api.post("/projects", {"title": "Lengths", "script": script, "settings": SETTINGS}).body
+
+    project, events = _render(api, created["id"])
+
+    # Then the Map's items come longest first, each still named by its place in the video
+    assert project["status"] == "COMPLETED", project.get("error")
+    assert [(segment["index"], segment["scenes"]) for segment in _planned(events)] == [
+        (1, [5, 6]),
+        (0, [1, 2, 3, 4]),
+    ]
