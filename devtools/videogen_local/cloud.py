@@ -35,12 +35,14 @@ from moto.awslambda.models import LambdaFunction
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.events.models import EventsBackend
 from moto.server import ThreadedMotoServer
-from moto.stepfunctions.parser.asl.eval.environment import Environment
-from moto.stepfunctions.parser.asl.eval.program_state import ProgramStopped
-from moto.stepfunctions.parser.backend.execution import BaseExecutionWorkerCommunication
-from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
 from videogen_local.build import BuildError, check_build, default_template_path
+from videogen_local.moto_sfn import (
+    BaseExecutionWorkerCommunication,
+    Environment,
+    ProgramStopped,
+    StepFunctionsParserBackend,
+)
 from videogen_local.template import Template
 from videogen_local.workers import (
     DEFAULT_WORKERS_PER_FUNCTION,
