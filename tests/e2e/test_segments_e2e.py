@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -12,8 +13,12 @@ import pytest
 
 from tests.support.api import ApiCaller, wait_for_render
 from tests.support.cloud import bucket_keys
+from videogen.dal import storage
+from videogen.domain import layout
+from videogen.domain.manifest import RenderManifest
 from videogen.media import assemble
 from videogen.media.ffmpeg import Deadline
+from videogen.media.probe import decoded_digest
 from videogen_local.cloud import LocalCloud
 
 # Six one-second scenes joined by cuts: at 480p, four scenes per segment, so two segments (1-4, 5-6).
@@ -43,6 +48,20 @@ def _planned(events: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     raise AssertionError("PlanSegments never finished")
 
 
+def _decoded_digests(cloud: LocalCloud, project_id: str, render_id: str, tmp_path: Path) -> tuple[str, str]:
+    """The manifest's decoded digest of the video (made from the segments' stored frame hashes), and the
+    digest of the stored video decoded whole."""
+    bucket = cloud.buckets["MediaBucket"]
+    manifest = RenderManifest.model_validate_json(
+        storage.read_object(bucket, layout.manifest_key(project_id, render_id))[0]
+    )
+    video = tmp_path / f"{render_id}.mp4"
+    storage.download_file(bucket, layout.output_keys(project_id, render_id)["video"], video)
+    recorded = manifest.outputs["video"].decoded_sha256
+    assert recorded is not None
+    return recorded, decoded_digest(video)
+
+
 def _render(api: ApiCaller, project_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     started = api.post(f"/projects/{project_id}/renders")
     assert started.status == 202, started.body
@@ -52,7 +71,7 @@ def _render(api: ApiCaller, project_id: str) -> tuple[dict[str, Any], list[dict[
 
 @pytest.mark.slow
 def test_editing_one_scene_re_renders_only_its_segment_and_the_execution_shows_the_reused(
-    api: ApiCaller, cloud: LocalCloud
+    api: ApiCaller, cloud: LocalCloud, tmp_path: Path
 ) -> None:
     # Given a project rendered once: both segments rendered
     created = api.post("/projects", {"title": "Boats", "script": SCRIPT, "settings": SETTINGS}).body
@@ -77,13 +96,18 @@ def test_editing_one_scene_re_renders_only_its_segment_and_the_execution_shows_t
     assert (_entered(second, "RenderSegment"), _entered(second, "ReuseSegment")) == (1, 1)
     assert planned[0]["key"] == _planned(first)[0]["key"]
     assert planned[1]["key"] != _planned(first)[1]["key"]
-    # Both renders' segments are stored, tagged for the lifecycle rule
+    # And the manifest's decoded digest, made from one reused and one new segment's hashes, is the video's
+    recorded, decoded = _decoded_digests(cloud, created["id"], "000002", tmp_path)
+    assert recorded == decoded
+    # Both renders' segments are stored, each with its frames' hashes, all tagged for the lifecycle rule
     stored = bucket_keys(cloud, prefix=f"projects/{created['id']}/segments/")
-    assert len(stored) == 3
-    tags = boto3.client("s3", region_name="us-east-1").get_object_tagging(
-        Bucket=cloud.buckets["MediaBucket"], Key=stored[0]
-    )["TagSet"]
-    assert tags == [{"Key": "videogen-intermediate", "Value": "true"}]
+    fragments = [key for key in stored if key.endswith(".mp4")]
+    assert len(fragments) == 3
+    assert sorted(stored) == sorted([*fragments, *(layout.segment_frames_key(key) for key in fragments)])
+    s3 = boto3.client("s3", region_name="us-east-1")
+    for key in stored:
+        tags = s3.get_object_tagging(Bucket=cloud.buckets["MediaBucket"], Key=key)["TagSet"]
+        assert tags == [{"Key": "videogen-intermediate", "Value": "true"}], key
 
 
 @pytest.mark.slow
@@ -129,3 +153,26 @@ def test_the_map_renders_the_longest_segments_first(api: ApiCaller) -> None:
         (1, [5, 6]),
         (0, [1, 2, 3, 4]),
     ]
+
+
+@pytest.mark.slow
+def test_segments_whose_frame_hashes_expired_are_decoded_by_the_join(
+    api: ApiCaller, cloud: LocalCloud, tmp_path: Path
+) -> None:
+    # Given a project rendered once, whose segments' frame hashes then expired (the fragments did not)
+    created = api.post("/projects", {"title": "Boats", "script": SCRIPT, "settings": SETTINGS}).body
+    assert _render(api, created["id"])[0]["status"] == "COMPLETED"
+    bucket = cloud.buckets["MediaBucket"]
+    s3 = boto3.client("s3", region_name="us-east-1")
+    for key in bucket_keys(cloud, prefix=f"projects/{created['id']}/segments/"):
+        if key.endswith(".frames"):
+            s3.delete_object(Bucket=bucket, Key=key)
+
+    # When it renders again (every segment reused)
+    project, events = _render(api, created["id"])
+
+    # Then the join decodes the fragments for their hashes, and the digest is still the video's
+    assert project["status"] == "COMPLETED", project.get("error")
+    assert _entered(events, "RenderSegment") == 0
+    recorded, decoded = _decoded_digests(cloud, created["id"], "000002", tmp_path)
+    assert recorded == decoded
