@@ -417,7 +417,13 @@ def _segment_frames(render_plan: RenderPlan, fragments: list[Path], settings: Co
         return data.decode().split("\n")
 
     parts = in_parallel(frames_of, list(zip(render_plan.segment_keys, fragments, strict=True)))
-    return [line for part in parts for line in part]
+    frames = [line for part in parts for line in part]
+    if len(frames) != render_plan.frames:
+        raise VideoAssemblyException(
+            f"The segments hold {len(frames)} frames, not the {render_plan.frames} planned.",
+            {"frames": len(frames), "planned": render_plan.frames},
+        )
+    return frames
 
 
 def _join(
