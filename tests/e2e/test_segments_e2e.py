@@ -19,6 +19,7 @@ from videogen.domain.manifest import RenderManifest
 from videogen.media import assemble
 from videogen.media.ffmpeg import Deadline
 from videogen.media.probe import decoded_digest
+from videogen.pipeline import assemble as pipeline_assemble
 from videogen_local.cloud import LocalCloud
 
 # Six one-second scenes joined by cuts: at 480p, four scenes per segment, so two segments (1-4, 5-6).
@@ -176,3 +177,28 @@ def test_segments_whose_frame_hashes_expired_are_decoded_by_the_join(
     assert _entered(events, "RenderSegment") == 0
     recorded, decoded = _decoded_digests(cloud, created["id"], "000002", tmp_path)
     assert recorded == decoded
+
+
+@pytest.mark.slow
+def test_a_fragment_that_decodes_to_other_than_its_planned_frames_fails_the_render_naming_it(
+    api: ApiCaller, cloud: LocalCloud, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a decoder that loses the last frame of the second segment's fragment
+    real = pipeline_assemble.video_frame_hashes
+
+    def short(path: Path, **kwargs: Any) -> list[str]:
+        frames = real(path, **kwargs)
+        return frames[:-1] if "segment-1" in str(path) else frames
+
+    monkeypatch.setattr(pipeline_assemble, "video_frame_hashes", short)
+    created = api.post("/projects", {"title": "Boats", "script": SCRIPT, "settings": SETTINGS}).body
+
+    project, _ = _render(api, created["id"])
+
+    # Then nothing is stored for it, and the render fails naming the segment and the frames it lacks
+    assert project["status"] == "FAILED"
+    assert project["error"]["code"] == "VIDEO_ASSEMBLY_FAILED"
+    assert "Segment 2 decoded to" in project["error"]["message"]
+    stored = bucket_keys(cloud, prefix=f"projects/{created['id']}/segments/")
+    assert len(stored) == 2  # the first segment and its hashes
+    assert layout.segment_frames_key(next(key for key in stored if key.endswith(".mp4"))) in stored
