@@ -71,14 +71,12 @@ def plan_jobs(images: list[Path], width: int, height: int) -> tuple[list, int]: 
 
 def render_one(job_file: Path, output: Path, workdir: Path) -> None:
     """Child process: render one segment job and hash its decoded frames, as RenderSegment does."""
-    from videogen.media.assemble import render_segment
-    from videogen.media.probe import video_frame_hashes
+    from videogen.media.assemble import fragment_frames, render_segment
     from videogen.media.segments import SegmentJob
 
     job = SegmentJob.from_document(json.loads(job_file.read_text(encoding="utf-8")))
     render_segment(job, [Path(clip.image) for clip in job.clips], output, workdir=workdir)
-    if len(video_frame_hashes(output)) != job.frames:
-        raise SystemExit(f"segment {job.index} decoded to other than its {job.frames} frames")
+    fragment_frames(job, output)
 
 
 def _tree_resident_mb(pid: int) -> float:

@@ -19,7 +19,6 @@ from videogen.domain.manifest import RenderManifest
 from videogen.media import assemble
 from videogen.media.ffmpeg import Deadline
 from videogen.media.probe import decoded_digest
-from videogen.pipeline import assemble as pipeline_assemble
 from videogen_local.cloud import LocalCloud
 
 # Six one-second scenes joined by cuts: at 480p, four scenes per segment, so two segments (1-4, 5-6).
@@ -184,13 +183,13 @@ def test_a_fragment_that_decodes_to_other_than_its_planned_frames_fails_the_rend
     api: ApiCaller, cloud: LocalCloud, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a decoder that loses the last frame of the second segment's fragment
-    real = pipeline_assemble.video_frame_hashes
+    real = assemble.video_frame_hashes
 
     def short(path: Path, **kwargs: Any) -> list[str]:
         frames = real(path, **kwargs)
         return frames[:-1] if "segment-1" in str(path) else frames
 
-    monkeypatch.setattr(pipeline_assemble, "video_frame_hashes", short)
+    monkeypatch.setattr(assemble, "video_frame_hashes", short)
     created = api.post("/projects", {"title": "Boats", "script": SCRIPT, "settings": SETTINGS}).body
 
     project, _ = _render(api, created["id"])

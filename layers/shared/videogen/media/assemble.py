@@ -54,6 +54,7 @@ from videogen.media.captions import Cue
 from videogen.media.ffmpeg import BASE_ARGS, Deadline, run_ffmpeg
 from videogen.media.images import inspect_image, prepare_image
 from videogen.media.join import encode_soundtrack, join_segments
+from videogen.media.probe import video_frame_hashes
 from videogen.media.segments import (
     BurnIn,
     Encoding,
@@ -174,6 +175,21 @@ def render_segment(
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return output
+
+
+def fragment_frames(job: SegmentJob, fragment: Path) -> list[str]:
+    """The rendered fragment's decoded frames' hashes (``probe.video_frame_hashes``), one per planned frame.
+
+    Raises:
+        VideoAssemblyException: it decodes to other than the job's frames, or cannot be decoded.
+    """
+    frames = video_frame_hashes(fragment)
+    if len(frames) != job.frames:
+        raise VideoAssemblyException(
+            f"Segment {job.index + 1} decoded to {len(frames)} frames, not the {job.frames} planned.",
+            {"segment": job.index, "scenes": job.scenes},
+        )
+    return frames
 
 
 def _release_freed_memory() -> None:

@@ -285,7 +285,7 @@ def render_segment_step(
 
 
 def _render_segment(job: SegmentJob, key: str, settings: Config, work: Path) -> None:
-    from videogen.media.assemble import render_segment  # noqa: PLC0415 - Pillow, for this step only
+    from videogen.media.assemble import fragment_frames, render_segment  # noqa: PLC0415 - Pillow, for this step only
 
     images: dict[str, Path] = {}
     for clip in job.clips:
@@ -302,12 +302,7 @@ def _render_segment(job: SegmentJob, key: str, settings: Config, work: Path) -> 
     )
     # The fragment decoded and hashed here, where segments render side by side: ConcatVideo then makes the
     # video's decoded digest without decoding the whole video on its own (a minute of 1080p: 5 s).
-    frames = video_frame_hashes(fragment)
-    if len(frames) != job.frames:
-        raise VideoAssemblyException(
-            f"Segment {job.index + 1} decoded to {len(frames)} frames, not the {job.frames} planned.",
-            {"segment": job.index, "scenes": job.scenes},
-        )
+    frames = fragment_frames(job, fragment)
     # The hashes first: a stored segment (what PlanSegments looks for) always has them beside it.
     storage.put_bytes(
         settings.media_bucket,
