@@ -280,10 +280,11 @@ class LocalCloud:
     @staticmethod
     def _reset_cached_clients() -> None:
         from videogen.config import get_config  # noqa: PLC0415 - the layer loads once the cloud has set its environment
-        from videogen.dal import events, queues, storage  # noqa: PLC0415 - as above
+        from videogen.dal import events, queues, storage, tables  # noqa: PLC0415 - as above
         from videogen.logic import health  # noqa: PLC0415 - the layer loads once the cloud has set its environment
 
         get_config.cache_clear()
+        tables.forget_connections()
         storage.s3_client.cache_clear()
         events.events_client.cache_clear()
         queues.sqs_client.cache_clear()
