@@ -162,8 +162,8 @@ def test_a_synthesis_that_runs_out_of_time_is_worth_a_retry(tmp_path: Path) -> N
 def test_the_same_lines_in_the_same_voice_sound_the_same_every_time(
     narration: Narration, tmp_path: Path
 ) -> None:
-    # Piper draws noise while it speaks: seeded from the voice and the lines, a render can be reproduced bit
-    # for bit (``videogen render --from-manifest``), and a changed line changes the audio.
+    # Piper draws noise while it speaks: seeded per voice, a render can be reproduced bit for bit
+    # (``videogen render --from-manifest``), and a changed line changes the audio.
     again = PiperVoiceProvider().synthesize(TEXT, DEFAULT_LOCAL_VOICE, tmp_path / "again")
     other = PiperVoiceProvider().synthesize(TEXT + " Again.", DEFAULT_LOCAL_VOICE, tmp_path / "other")
 

