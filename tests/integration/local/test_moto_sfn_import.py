@@ -32,3 +32,17 @@ def test_the_interpreter_loads_without_batch_models_and_batch_still_imports_whol
     assert found["before"] == {"moto.batch": False, "moto.batch.models": False, "moto.ec2.models": False}
     assert found["stand_in_gone"] is True
     assert found["same_utils"] is True
+
+
+def test_the_interpreter_reuses_one_lambda_client_per_region() -> None:
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task import (  # noqa: PLC0415
+        lambda_eval_utils,
+    )
+
+    import videogen_local.moto_sfn  # noqa: F401, PLC0415 - what patches the interpreter
+
+    first = lambda_eval_utils.boto_client_for(region="us-east-1", service="lambda")
+
+    assert lambda_eval_utils.boto_client_for(region="us-east-1", service="lambda") is first
+    other = lambda_eval_utils.boto_client_for(region="eu-west-1", service="lambda")
+    assert other is not first and other.meta.region_name == "eu-west-1"

@@ -132,3 +132,31 @@ def test_a_server_that_dies_mid_narration_is_worth_a_retry(tmp_path: Path) -> No
 
     assert len(caught) == 1 and isinstance(caught[0], VoiceUnavailableException)
     assert caught[0].retryable
+
+
+def test_the_render_command_loads_the_local_voice_before_the_first_narration(tmp_path: Path) -> None:
+    from videogen_local.render import prepare_voice  # noqa: PLC0415 - the development package
+
+    script = tmp_path / "story.md"
+    script.write_text("## One\nThe keeper climbs the stairs.\n", encoding="utf-8")
+
+    prepare_voice(script, {"voice": "local"})
+
+    server = wait_until(lambda: next(iter(piper_server._servers.values()), None), timeout=30)
+    assert server.alive and server.key.model.endswith(f"{DEFAULT_LOCAL_VOICE}.onnx")
+    # The narration then speaks with that server
+    speak(FIRST, tmp_path / "a")
+    assert the_server() is server
+
+
+@pytest.mark.parametrize("voice", ["none", "polly:Joanna"])
+def test_no_local_voice_is_loaded_for_a_script_that_does_not_use_it(tmp_path: Path, voice: str) -> None:
+    from videogen_local.render import prepare_voice  # noqa: PLC0415 - the development package
+
+    script = tmp_path / "story.md"
+    script.write_text("## One\nThe keeper climbs the stairs.\n", encoding="utf-8")
+
+    prepare_voice(script, {"voice": voice})
+
+    assert not any(thread.name == "piper-prepare" for thread in threading.enumerate())
+    assert piper_server._servers == {}

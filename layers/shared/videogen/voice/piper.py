@@ -21,6 +21,7 @@ import json
 import logging
 import os
 import sys
+import threading
 import time
 import wave
 from collections.abc import Sequence
@@ -159,10 +160,23 @@ class PiperVoiceProvider:
             sample_rate=model.sample_rate,
         )
 
-    def _run_piper(self, model: PiperModel, lines: Sequence[str], out_dir: Path) -> list[Path]:
-        """Piper's command line on the lines, one sentence per line in, one WAV per sentence out (in line
-        order), run by this voice's server (``piper_server``): a child forked with the model loaded."""
-        out_dir.mkdir(parents=True, exist_ok=True)
+    def prepare(self, voice: str) -> None:
+        """Start loading ``voice`` in the background, so that the first narration finds it loaded.
+
+        Errors are left to the narration that needs the voice: it reports them as ``synthesize`` does.
+        """
+        threading.Thread(target=self._prepare, args=(voice,), name="piper-prepare", daemon=True).start()
+
+    def _prepare(self, voice: str) -> None:
+        try:
+            model = self.model(voice)
+            if piper_installed():
+                server_for(*self._server(model), self.timeout)
+        except Exception:  # noqa: BLE001 - only a head start: the narration meets the same error
+            logger.debug("could not load the local voice %s ahead of its narrations", voice, exc_info=True)
+
+    def _server(self, model: PiperModel) -> tuple[SpeakerKey, dict[str, str]]:
+        """Which server speaks ``model``, and the environment it starts in."""
         # Piper reads stdin in the locale's encoding: force UTF-8 whatever the host's locale is.
         # The server finds piper where this process found its own modules: on Lambda that is the function's
         # folder and its layers, which Lambda's bootstrap puts on sys.path but not in PYTHONPATH.
@@ -175,10 +189,15 @@ class PiperVoiceProvider:
             "PYTHONPATH": pythonpath,
             "OPENBLAS_NUM_THREADS": "1",
         }
-        key = SpeakerKey(self.python, str(model.model), _seed(model), pythonpath)
+        return SpeakerKey(self.python, str(model.model), _seed(model), pythonpath), env
+
+    def _run_piper(self, model: PiperModel, lines: Sequence[str], out_dir: Path) -> list[Path]:
+        """Piper's command line on the lines, one sentence per line in, one WAV per sentence out (in line
+        order), run by this voice's server (``piper_server``): a child forked with the model loaded."""
+        out_dir.mkdir(parents=True, exist_ok=True)
         started = time.monotonic()
         try:
-            server = server_for(key, env, self.timeout)
+            server = server_for(*self._server(model), self.timeout)
             remaining = max(0.0, self.timeout - (time.monotonic() - started))
             code, tail = server.speak("\n".join(lines) + "\n", out_dir, remaining)
         except OSError as exc:
