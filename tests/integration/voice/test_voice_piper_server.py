@@ -160,3 +160,17 @@ def test_no_local_voice_is_loaded_for_a_script_that_does_not_use_it(tmp_path: Pa
 
     assert not any(thread.name == "piper-prepare" for thread in threading.enumerate())
     assert piper_server._servers == {}
+
+
+def test_a_line_on_the_servers_stdout_that_is_not_an_answer_is_passed_over(tmp_path: Path) -> None:
+    # An interpreter that says something on stdout before Python starts (a wrapper script, say)
+    wrapper = tmp_path / "python"
+    wrapper.write_text(
+        f'#!/bin/sh\necho "hello from the wrapper"\nexec {sys.executable} "$@"\n', encoding="utf-8"
+    )
+    wrapper.chmod(0o755)
+
+    narration = PiperVoiceProvider(python=str(wrapper)).synthesize(FIRST, DEFAULT_LOCAL_VOICE, tmp_path / "w")
+
+    assert narration.audio_path is not None
+    assert narration.audio_path.read_bytes() == speak(FIRST, tmp_path / "plain")

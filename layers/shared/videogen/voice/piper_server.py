@@ -92,6 +92,10 @@ class PiperServer:
         except FutureTimeout as exc:
             self.stop()
             raise SpeakerTimedOut("the voice was not loaded in time") from exc
+        except SpeakerFailed:
+            self._process.wait()
+            self._stderr.close()
+            raise
 
     @property
     def alive(self) -> bool:
@@ -150,7 +154,11 @@ class PiperServer:
         """The server's answers, to whoever waits for them; at its end, fail everything that still waits."""
         assert self._process.stdout is not None
         for line in self._process.stdout:
-            reply = json.loads(line)
+            try:
+                reply = json.loads(line)
+            except ValueError:
+                logger.warning("the piper server wrote a line that is not an answer: %r", line[:200])
+                continue
             if "ready" in reply:
                 self._ready.set_result(reply)
                 continue
@@ -218,8 +226,9 @@ def tail(text: str) -> str:
 
 #: The server: argv[1] the seed, argv[2] the model. It loads the model once with onnxruntime's generator
 #: seeded, then forks one child per request; the child answers Piper's ``InferenceSession`` for this model
-#: with the loaded one and runs Piper's command line on the request's text. Its replies go straight to fd 1
-#: (unbuffered, so a child never inherits half a reply); children write their output to a log file.
+#: with the loaded one and runs Piper's command line on the request's text. Its replies go straight to a
+#: copy of fd 1 (unbuffered, so a child never inherits half a reply; fd 1 itself then points at stderr, so
+#: that nothing a library prints can pass for an answer); children write their output to a log file.
 #:
 #: The model is loaded without onnxruntime's graph optimisations (they cost more than they save for a
 #: short narration: the model loads in 0.2 s instead of 0.45-0.55 s, and speaks as fast) on one thread that
@@ -244,6 +253,9 @@ class _Lean(onnxruntime.SessionOptions):
         self.add_session_config_entry("session.intra_op.allow_spinning", "0")
 
 
+# Answers go out on their own descriptor; whatever a library prints to stdout lands in stderr instead.
+answers = os.dup(1)
+os.dup2(2, 1)
 onnxruntime.SessionOptions = _Lean
 loaded = onnxruntime.InferenceSession(model, sess_options=_Lean(), providers=["CPUExecutionProvider"])
 _Session = onnxruntime.InferenceSession
@@ -262,7 +274,7 @@ import piper  # the package's own imports, once; its command line runs in each c
 def reply(message):
     data = (json.dumps(message) + "\\n").encode()
     while data:
-        data = data[os.write(1, data):]
+        data = data[os.write(answers, data):]
 
 
 def child(text, out_dir, log, alive, server):
