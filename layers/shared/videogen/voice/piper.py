@@ -207,7 +207,7 @@ class PiperVoiceProvider:
                 "The local voice timed out", {"timeout_seconds": self.timeout}
             ) from exc
         except SpeakerFailed as exc:
-            if exc.code is None or exc.code < 0:  # stopped, or killed: worth another try
+            if exc.code is None or exc.code < 0:  # stopped once ready, or killed: worth another try
                 raise VoiceUnavailableException("The local voice stopped") from exc
             raise _failed(exc.code) from exc
         if code != 0:

@@ -157,10 +157,13 @@ class PiperServer:
             try:
                 reply = json.loads(line)
             except ValueError:
+                reply = None
+            if not isinstance(reply, dict) or not ("ready" in reply or "id" in reply):
                 logger.warning("the piper server wrote a line that is not an answer: %r", line[:200])
                 continue
             if "ready" in reply:
-                self._ready.set_result(reply)
+                if not self._ready.done():
+                    self._ready.set_result(reply)
                 continue
             with self._lock:
                 waiting = self._waiting.pop(int(reply["id"]), None)
@@ -171,15 +174,18 @@ class PiperServer:
             self._fail_waiting(f"the voice server exited with code {code}", code)
 
     def _fail_waiting(self, reason: str, code: int | None = None) -> None:
-        """(Under ``_lock``.) Mark the server stopped and fail the readiness and every narration waiting."""
+        """(Under ``_lock``.) Mark the server stopped and fail the readiness and every narration waiting.
+
+        Only a server that never got ready fails with its exit code (a broken model fails the same way
+        every time); one that stops later fails its narrations without one, as worth another try.
+        """
         if self._stopped is None:
             self._stopped = reason
-        failure = SpeakerFailed(reason, code)
         if not self._ready.done():
-            self._ready.set_exception(failure)
+            self._ready.set_exception(SpeakerFailed(reason, code))
             self._log_stderr(reason)
         for waiting in self._waiting.values():
-            waiting.set_exception(failure)
+            waiting.set_exception(SpeakerFailed(reason))
         self._waiting.clear()
 
     def _log_stderr(self, reason: str) -> None:
