@@ -59,7 +59,7 @@ def run_process(
             encoding="utf-8", errors="replace",
         )  # fmt: skip
     except subprocess.TimeoutExpired as exc:
-        logger.error("%s timed out during %s; stderr tail:\n%s", program, what, _tail(exc.stderr))
+        logger.error("%s timed out during %s; stderr tail:\n%s", program, what, stderr_tail(exc.stderr))
         raise failures.timed_out() from exc
     except OSError as exc:
         raise failures.not_started() from exc
@@ -69,13 +69,14 @@ def run_process(
             program,
             completed.returncode,
             what,
-            _tail(completed.stderr),
+            stderr_tail(completed.stderr),
         )
         raise failures.failed(completed.returncode)
     return completed
 
 
-def _tail(stderr: bytes | str | None) -> str:
+def stderr_tail(stderr: bytes | str | None) -> str:
+    """The last ``STDERR_TAIL_LINES`` lines of a program's stderr, for the log."""
     if stderr is None:
         return ""
     text = stderr.decode("utf-8", errors="replace") if isinstance(stderr, bytes) else stderr

@@ -268,7 +268,7 @@ def bind_table(table_name: str, region: str, host: str | None = None) -> None:
     Binding again to the same table keeps each model's connection. A connection's first request creates
     its botocore client, which costs 60 ms of CPU (measured): the local cloud loads every function's
     module into one process, and each load binds the table, so resetting here made one render create 36
-    DynamoDB clients, 3.5 s of its CPU under the GIL, where 8 do.
+    DynamoDB clients, 3.5 s of its CPU under the GIL, where 6 do.
     """
     binding = (table_name, region, host)
     # The items share BaseItem's Meta: decide for all of them before changing it.

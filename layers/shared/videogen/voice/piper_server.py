@@ -13,7 +13,7 @@ first narration this process speaks or the tenth. (One long-lived process speaki
 another would instead make each narration's noise depend on what was spoken before it.)
 
 The server speaks JSON lines: ``{"id", "text", "out_dir"}`` asks for a narration (the server answers
-``{"id", "status", "tail"}`` when its child exits) and ``{"kill": id}`` stops one that ran out of time. When
+``{"id", "status", "log"}`` when its child exits) and ``{"kill": id}`` stops one that ran out of time. When
 this process goes away the server reads end-of-file, kills the children it still has, and exits.
 """
 
@@ -32,10 +32,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Final
 
-logger = logging.getLogger(__name__)
+from videogen.processes import stderr_tail
 
-#: Lines of a failed child's (or server's) stderr kept for the log.
-TAIL_LINES: Final = 20
+logger = logging.getLogger(__name__)
 
 
 class SpeakerFailed(Exception):
@@ -124,7 +123,7 @@ class PiperServer:
                 if self._stopped is None:
                     self._send({"kill": ident})
             raise SpeakerTimedOut("the narration was not spoken in time") from exc
-        return int(reply["status"]), str(reply.get("tail", ""))
+        return int(reply["status"]), stderr_tail(str(reply.get("log", "")))
 
     def stop(self) -> None:
         """End the server (it kills the children it still has) and fail whatever still waits."""
@@ -194,7 +193,7 @@ class PiperServer:
             text = self._stderr.read().decode("utf-8", errors="replace")
         except (OSError, ValueError):
             text = ""
-        logger.error("the piper server failed (%s); stderr tail:\n%s", reason, tail(text))
+        logger.error("the piper server failed (%s); stderr tail:\n%s", reason, stderr_tail(text))
 
 
 _servers: dict[SpeakerKey, PiperServer] = {}
@@ -224,10 +223,6 @@ def stop_servers() -> None:
         _servers.clear()
     for server in servers:
         server.stop()
-
-
-def tail(text: str) -> str:
-    return "\n".join(text.splitlines()[-TAIL_LINES:])
 
 
 #: The server: argv[1] the seed, argv[2] the model. It loads the model once with onnxruntime's generator
@@ -325,14 +320,14 @@ def child(text, out_dir, log, alive, server):
             os._exit(code)
 
 
-def tail(path):
+def read_log(path):
     try:
         with open(path, encoding="utf-8", errors="replace") as log:
-            lines = log.read().splitlines()
+            text = log.read()
         os.unlink(path)
     except OSError:
         return ""
-    return "\\n".join(lines[-20:])
+    return text
 
 
 server = os.getpid()
@@ -349,14 +344,14 @@ while True:
             selector.unregister(done)
             os.close(done)
             status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
-            reply({"id": ident, "status": status, "tail": tail(log)})
+            reply({"id": ident, "status": status, "log": read_log(log)})
             continue
         chunk = os.read(0, 65536)
         if not chunk:
             for pid, _, log in running.values():
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
-                tail(log)
+                read_log(log)
             sys.exit(0)
         pending += chunk
         while b"\\n" in pending:
