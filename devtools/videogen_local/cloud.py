@@ -43,6 +43,7 @@ from videogen_local.moto_sfn import (
     ProgramStopped,
     StepFunctionsParserBackend,
 )
+from videogen_local.service_models import share_service_models
 from videogen_local.template import Template
 from videogen_local.workers import (
     DEFAULT_WORKERS_PER_FUNCTION,
@@ -190,6 +191,7 @@ class LocalCloud:
             # Before anything starts: a missing or stale build is the user's to fix, said in one line.
             check_build(self.template, self.build_dir)
         self._set_env({**_FAKE_CREDENTIALS, **dict.fromkeys(_REAL_AWS_VARIABLES)})
+        share_service_models()
         self._mock = mock_aws(
             config={
                 # Keep the credentials set above: moto's own pair is public, and the local S3 stand-in
