@@ -90,13 +90,10 @@ def test_images_first_then_the_video_reuses_them(api: ApiCaller, cloud: LocalClo
     assert (sheet[:3], content_type) == (b"\xff\xd8\xff", "image/jpeg")
     entered = _states_entered(first_arn)
     assert entered.count("GenerateImage") == 3
-    assert entered[-5:] == [
-        "MakeStoryboard",
-        "StopAfterImages",
-        "ImagesOnly",
-        "FinishRender",
-        "RenderSucceeded",
-    ]
+    # (the storyboard and the choice are the two branches of one parallel state: in either order)
+    assert entered[-6] == "StoryboardAndVideo"
+    assert sorted(entered[-5:-2]) == ["ImagesOnly", "MakeStoryboard", "StopAfterImages"]
+    assert entered[-2:] == ["FinishRender", "RenderSucceeded"]
     assert "PlanSegments" not in entered and "ConcatVideo" not in entered
     # Three stills, each with its provenance record beside it.
     images = sorted(
@@ -111,7 +108,12 @@ def test_images_first_then_the_video_reuses_them(api: ApiCaller, cloud: LocalClo
     # Then no image is drawn again (the cache), the storyboard is made again, and the video is this render's
     entered = _states_entered(second_arn)
     assert "GenerateImage" not in entered
-    assert entered.index("MakeStoryboard") < entered.index("StopAfterImages") < entered.index("PlanSegments")
+    assert (
+        entered.index("StoryboardAndVideo") < entered.index("MakeStoryboard") < entered.index("FinishRender")
+    )
+    assert (
+        entered.index("StoryboardAndVideo") < entered.index("StopAfterImages") < entered.index("PlanSegments")
+    )
     assert "ImagesOnly" not in entered
     assert (
         sorted(k for k in bucket_keys(cloud, prefix=layout.project_prefix(project_id)) if "/images/" in k)

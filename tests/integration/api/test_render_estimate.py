@@ -71,9 +71,9 @@ def test_dry_run_answers_the_plan_and_price_and_starts_nothing(api: ApiCaller, c
     assert plan["video_seconds"] == 15.0
     assert (plan["width"], plan["height"]) == (1280, 720)
     assert (plan["segments"], plan["segments_reused"]) == (segments, 0)
-    # PrepareRender, the parallel state and its two maps, MakeStoryboard and StopAfterImages, PlanSegments,
-    # the segments, MixAudio, ConcatVideo, FinishRender, RenderSucceeded.
-    assert plan["state_transitions"] == 1 + 1 + (1 + 3) + (1 + 3) + 2 + 1 + 1 + (1 + 2 * segments) + 4
+    # PrepareRender, the parallel state and its two maps, StoryboardAndVideo with MakeStoryboard and
+    # StopAfterImages, PlanSegments, the segments, MixAudio, ConcatVideo, FinishRender, RenderSucceeded.
+    assert plan["state_transitions"] == 1 + 1 + (1 + 3) + (1 + 3) + 3 + 1 + 1 + (1 + 2 * segments) + 4
     assert plan["states"]["GenerateImage"] == 3
     assert plan["states"]["SynthesizeNarration"] == 3
     assert plan["states"]["RenderSegment"] == segments

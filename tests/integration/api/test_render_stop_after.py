@@ -120,7 +120,7 @@ def test_dry_run_of_stop_after_images_prices_no_assembly(api: ApiCaller) -> None
     # The same images are paid for; the video is not.
     assert plan["images_to_generate"] == whole.body["plan"]["images_to_generate"] == 2
     assert images.body["total_usd"] < whole.body["total_usd"]
-    assert plan["state_transitions"] == 1 + 1 + (1 + 2) + (1 + 2) + 1 + 1 + 1 + 1 + 1
+    assert plan["state_transitions"] == 1 + 1 + (1 + 2) + (1 + 2) + 1 + 1 + 1 + 1 + 1 + 1
     # Nothing started.
     assert api.get(f"/projects/{project_id}").body["status"] == "DRAFT"
 

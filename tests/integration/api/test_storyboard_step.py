@@ -119,13 +119,10 @@ def test_the_storyboard_shows_the_timelines_scene_lengths(
     entered = [
         event["stateEnteredEventDetails"]["name"] for event in history if "stateEnteredEventDetails" in event
     ]
-    assert entered[-5:] == [
-        "MakeStoryboard",
-        "StopAfterImages",
-        "ImagesOnly",
-        "FinishRender",
-        "RenderSucceeded",
-    ]
+    # (the storyboard and the choice are the two branches of one parallel state: in either order)
+    assert entered[-6] == "StoryboardAndVideo"
+    assert sorted(entered[-5:-2]) == ["ImagesOnly", "MakeStoryboard", "StopAfterImages"]
+    assert entered[-2:] == ["FinishRender", "RenderSucceeded"]
     assert "PlanSegments" not in entered
     storyboard_output = next(
         json.loads(event["stateExitedEventDetails"]["output"])
@@ -154,3 +151,32 @@ def test_the_step_of_an_ended_render_changes_nothing(
 def _history(cloud: LocalCloud, execution_arn: str) -> list[dict[str, Any]]:
     client = boto3.client("stepfunctions", region_name="us-east-1")
     return list(client.get_execution_history(executionArn=execution_arn, maxResults=1000)["events"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("stop_after", "stages"),
+    [({"stop_after": "images"}, ["images", "storyboard"]), (None, ["images", "assembling", "assembling"])],
+)
+def test_the_progress_says_storyboard_only_when_the_render_stops_there_and_never_goes_back(
+    api: ApiCaller, monkeypatch: pytest.MonkeyPatch, stop_after: dict[str, str] | None, stages: list[str]
+) -> None:
+    # Given every progress stage the steps write
+    written: list[str] = []
+    real = projects.set_render_status
+
+    def spy(project_id: str, render_id: str, status: Any, **kwargs: Any) -> bool:
+        if kwargs.get("progress") is not None:
+            written.append(kwargs["progress"].stage)
+        return real(project_id, render_id, status, **kwargs)
+
+    monkeypatch.setattr(projects, "set_render_status", spy)
+    created = api.post("/projects", {"title": "Harbour", "script": SCRIPT, "settings": SETTINGS}).body
+
+    # When the project renders (a whole video: the storyboard is drawn beside PlanSegments, in any order)
+    assert api.post(f"/projects/{created['id']}/renders", stop_after).status == 202
+    project = wait_for_render(api, created["id"])
+
+    # Then an images-only render waits on its storyboard, and a whole one says assembling from its images on
+    assert project["status"] == "COMPLETED", project.get("error")
+    assert written == stages

@@ -40,8 +40,9 @@ def test_transitions_are_one_per_state_entered_of_the_final_state_machine(
     transitions = costs.state_transitions(shape)
 
     # The issue's formula: 1 + 1 + (1 + I) + (1 + N) + 1 + 1 + (1 + G + G) + 1 + 1 + 1 + 1, plus the
-    # storyboard and the choice after it (issue 15): + 1 + 1
-    assert transitions == 1 + 1 + (1 + images) + (1 + scenes) + 1 + 1 + (1 + 2 * segments) + 1 + 1 + 1 + 1 + 2
+    # storyboard and the choice (issue 15) and the parallel state that runs the storyboard beside the
+    # video: + 1 + 1 + 1
+    assert transitions == 1 + 1 + (1 + images) + (1 + scenes) + 1 + 1 + (1 + 2 * segments) + 1 + 1 + 1 + 1 + 3
     assert costs.estimate(shape).state_transitions == transitions
 
 
@@ -51,9 +52,9 @@ def test_a_render_stopped_after_its_images_enters_no_assembly_state(scenes: int,
 
     states = costs.states_entered(shape)
 
-    # PrepareRender, ImagesAndNarration, the two maps, MakeStoryboard, StopAfterImages, ImagesOnly,
-    # FinishRender, RenderSucceeded.
-    assert costs.state_transitions(shape) == 1 + 1 + (1 + images) + (1 + scenes) + 1 + 1 + 1 + 1 + 1
+    # PrepareRender, ImagesAndNarration, the two maps, StoryboardAndVideo, MakeStoryboard, StopAfterImages,
+    # ImagesOnly, FinishRender, RenderSucceeded.
+    assert costs.state_transitions(shape) == 1 + 1 + (1 + images) + (1 + scenes) + 1 + 1 + 1 + 1 + 1 + 1
     assert states["ImagesOnly"] == 1
     assembly = ("PlanSegments", "SegmentsAndSoundtrack", "RenderSegments", "SegmentStored", "ReuseSegment",
                 "RenderSegment", "MixAudio", "ConcatVideo")  # fmt: skip
@@ -85,6 +86,7 @@ def test_states_entered_name_each_state_and_split_segments_into_reused_and_rende
         "GenerateImage": 4,
         "NarrateScenes": 1,
         "SynthesizeNarration": 10,
+        "StoryboardAndVideo": 1,
         "MakeStoryboard": 1,
         "StopAfterImages": 1,
         "ImagesOnly": 0,

@@ -85,10 +85,10 @@ def _images_only(shape: RenderShape) -> int:
 
 
 #: The render state machine on a successful render, in order (infra/statemachine/render.asl.json):
-#: PrepareRender → ImagesAndNarration(GenerateImages Map | NarrateScenes Map) → MakeStoryboard →
-#: StopAfterImages → PlanSegments → SegmentsAndSoundtrack(RenderSegments Map: SegmentStored →
-#: ReuseSegment | RenderSegment; MixAudio) → ConcatVideo → FinishRender → RenderSucceeded; a render that
-#: stops after its images goes StopAfterImages → ImagesOnly → FinishRender instead of assembling.
+#: PrepareRender → ImagesAndNarration(GenerateImages Map | NarrateScenes Map) → StoryboardAndVideo(
+#: MakeStoryboard | StopAfterImages → PlanSegments → SegmentsAndSoundtrack(RenderSegments Map: SegmentStored →
+#: ReuseSegment | RenderSegment; MixAudio) → ConcatVideo) → FinishRender → RenderSucceeded; a render that
+#: stops after its images goes StopAfterImages → ImagesOnly instead of assembling.
 #: RecordFailure runs only when a render fails.
 STATES: Final[tuple[State, ...]] = (
     State("PrepareRender", _once, "PrepareRender"),
@@ -97,6 +97,7 @@ STATES: Final[tuple[State, ...]] = (
     State("GenerateImage", lambda shape: shape.images_to_generate, "GenerateImage"),
     State("NarrateScenes", _once),
     State("SynthesizeNarration", lambda shape: shape.scenes, "SynthesizeNarration"),
+    State("StoryboardAndVideo", _once),
     State("MakeStoryboard", _once, "MakeStoryboard"),
     State("StopAfterImages", _once),
     State("ImagesOnly", _images_only),

@@ -18,7 +18,8 @@ class RenderProgress(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    # queued (claimed), images (PrepareRender), storyboard (MakeStoryboard), assembling (PlanSegments on)
+    # queued (claimed), images (PrepareRender), storyboard (MakeStoryboard of a render that stops after its
+    # images), assembling (PlanSegments on, and MakeStoryboard beside it)
     stage: str
     scenes_done: int  # scenes whose image is ready
     scenes_total: int

@@ -123,7 +123,7 @@ def plan_render(project_id: str, render_id: str, settings: Config) -> dict[str, 
 
     Returns the segments (index, key, scenes, reused) for the state machine's Map, and their counts.
     """
-    project, all_scenes = begin_step(project_id, render_id, "assembling")
+    project, all_scenes = begin_step(project_id, render_id, ASSEMBLING)
     narrations, timing = time_scenes(project, all_scenes, settings)
     look = project.settings
     width, height = look.frame_size()
@@ -207,8 +207,15 @@ def in_parallel[T, R](call: Callable[[T], R], items: Sequence[T]) -> list[R]:
         return list(pool.map(call, items))
 
 
-def begin_step(project_id: str, render_id: str, stage: str) -> tuple[Project, list[Scene]]:
-    """The project and its scenes, once the render's progress says ``stage`` (storyboard, assembling).
+#: The render's progress stage while its video is assembled (PlanSegments on, and the storyboard beside).
+ASSEMBLING = "assembling"
+
+
+def begin_step(
+    project_id: str, render_id: str, stage: str | Callable[[Project], str]
+) -> tuple[Project, list[Scene]]:
+    """The project and its scenes, once the render's progress says ``stage`` (storyboard, assembling), or
+    what ``stage`` makes of the project.
 
     Raises:
         VideoAssemblyException: the project has no scenes.
@@ -218,6 +225,7 @@ def begin_step(project_id: str, render_id: str, stage: str) -> tuple[Project, li
     if not project.scene_set:
         raise VideoAssemblyException("The project has no scenes to assemble.")
     all_scenes = scenes.all_scenes(project_id, project.scene_set)
+    stage = stage if isinstance(stage, str) else stage(project)
     progress = RenderProgress(stage=stage, scenes_done=len(all_scenes), scenes_total=len(all_scenes))
     if not projects.set_render_status(project_id, render_id, ProjectStatus.RENDERING, progress=progress):
         raise RenderSupersededException("This render has ended or was superseded.", {"render_id": render_id})

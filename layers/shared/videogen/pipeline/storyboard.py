@@ -1,9 +1,10 @@
 """MakeStoryboard: as soon as a render's images and narration are done, a contact sheet of its scene stills
 (number, title, length) and a thumbnail per scene, stored in the render's folder and recorded as assets.
 
-It runs before assembly on every render, so a render that stops after its images (``StopAfter.IMAGES``)
-has something to approve, and a full render lists the same files. A scene's length is the one assembly
-will give it: the timeline PlanSegments plans (``assemble.time_scenes``), from the same narration timings.
+It runs on every render: a render that stops after its images (``StopAfter.IMAGES``) has something to
+approve, and a full render lists the same files, drawn beside its assembly (the state machine's
+StoryboardAndVideo), which does not wait for them. A scene's length is the one assembly will give it: the
+timeline PlanSegments plans (``assemble.time_scenes``), from the same narration timings.
 
 Deterministic keys, asset records that overwrite: the step can run twice.
 """
@@ -23,7 +24,7 @@ from videogen.domain.models import Asset, Project, Scene
 from videogen.media.timeline import Plan
 from videogen.media.workdir import render_workdir
 from videogen.observability import logger, tracer
-from videogen.pipeline.assemble import begin_step, image_key, in_parallel, time_scenes
+from videogen.pipeline.assemble import ASSEMBLING, begin_step, image_key, in_parallel, time_scenes
 
 
 @tracer.capture_method
@@ -55,6 +56,13 @@ def make_storyboard(project_id: str, render_id: str, settings: Config, work_base
     storyboard_key = layout.STORYBOARD.key(project_id, render_id)
     logger.info("Storyboard made", extra={"scenes": len(all_scenes), "storyboard_key": storyboard_key})
     return {"storyboard_key": storyboard_key, "thumbnails": len(all_scenes)}
+
+
+def _stage(project: Project) -> str:
+    """The render's progress while the storyboard is drawn: the storyboard is what a render that stops after
+    its images waits for; otherwise the video is assembled beside it (the state machine's
+    StoryboardAndVideo), and the progress says so, whichever of the two steps writes it first."""
+    return "storyboard" if project.render_stop_after is not None else ASSEMBLING
 
 
 def _draw(
