@@ -3,9 +3,9 @@
 A story of 3-second scenes (pan/zoom, cross-fades, captions, titles) is planned into segment jobs exactly
 as PlanSegments plans them, then:
 
-  1. every segment is rendered and its decoded frames hashed, one after another (the per-segment time and
-     peak memory a RenderSegment Lambda would see), and joined (ConcatVideo's stream copy, and the hashes
-     of the joined video's sound: its part of the decoded digest);
+  1. every segment is rendered and its frames counted, one after another (the per-segment time and peak
+     memory a RenderSegment Lambda would see), and joined (ConcatVideo's stream copy, and its count of the
+     joined frames);
   2. every segment is rendered again, one per core at once (what `videogen render` does locally), and joined;
   3. one scene's image changes: only the segments whose digest changed are rendered, then all are joined
      (a re-render after an edit), against (2);
@@ -70,13 +70,13 @@ def plan_jobs(images: list[Path], width: int, height: int) -> tuple[list, int]: 
 
 
 def render_one(job_file: Path, output: Path, workdir: Path) -> None:
-    """Child process: render one segment job and hash its decoded frames, as RenderSegment does."""
-    from videogen.media.assemble import fragment_frames, render_segment
+    """Child process: render one segment job and count its frames, as RenderSegment does."""
+    from videogen.media.assemble import check_fragment, render_segment
     from videogen.media.segments import SegmentJob
 
     job = SegmentJob.from_document(json.loads(job_file.read_text(encoding="utf-8")))
     render_segment(job, [Path(clip.image) for clip in job.clips], output, workdir=workdir)
-    fragment_frames(job, output)
+    check_fragment(job, output)
 
 
 def _tree_resident_mb(pid: int) -> float:
@@ -115,12 +115,12 @@ def run_segment(job, folder: Path) -> tuple[float, float, Path]:  # type: ignore
 
 def join(fragments: list[Path], folder: Path, seconds: float) -> float:
     from videogen.media.join import encode_soundtrack, join_segments
-    from videogen.media.probe import audio_frame_hashes
+    from videogen.media.probe import count_video_frames
 
     soundtrack = encode_soundtrack(None, folder / "soundtrack.m4a", seconds)
     started = time.perf_counter()
     join_segments(fragments, soundtrack, folder / "video.mp4", workdir=folder)
-    audio_frame_hashes(folder / "video.mp4")  # ConcatVideo's part of the decoded digest
+    count_video_frames(folder / "video.mp4")  # ConcatVideo's check of the joined frames
     return time.perf_counter() - started
 
 

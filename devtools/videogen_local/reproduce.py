@@ -4,7 +4,8 @@ the same.
 The manifest holds the script exactly as rendered and the settings with the seed the images were drawn
 with, so the same images are asked for (the same provider requests: prompt, seed, size). With the local
 provider and voice everything is deterministic and the video comes out byte for byte the same; a cloud
-provider may draw a different picture for the same request, which the image hashes then show.
+provider may draw a different picture for the same request, which the image hashes then show. When the
+bytes differ and the manifest's video lies beside it, the two are decoded and compared frame for frame.
 """
 
 from __future__ import annotations
@@ -16,9 +17,13 @@ from typing import TextIO
 
 from pydantic import ValidationError
 
+from videogen.domain import layout
 from videogen.domain.manifest import RenderManifest
 from videogen.media.probe import decoded_digest
-from videogen_local.render import run_render_command
+from videogen_local.render import local_name, run_render_command
+
+#: What `videogen render` adds to a video's name for its manifest (``render.local_name``).
+_MANIFEST_SUFFIX = local_name(Path("story.mp4"), "manifest", ".json").name.removeprefix("story")
 
 
 def run_manifest_command(
@@ -81,7 +86,7 @@ def run_manifest_command(
         )
     if status != 0:
         return status
-    _compare(manifest, target, stream)
+    _compare(manifest, target, _original_video(manifest, manifest_path, target), stream)
     return 0
 
 
@@ -116,23 +121,58 @@ def _gather_pictures(manifest: RenderManifest, source: Path, folder: Path) -> st
     return None
 
 
-def _compare(manifest: RenderManifest, video: Path, stream: TextIO) -> None:
+def _original_video(manifest: RenderManifest, manifest_path: Path, target: Path) -> Path | None:
+    """The video the manifest describes, when it lies beside the manifest under the name `videogen render`
+    gives it (story.mp4 beside story.manifest.json) or the one the render stored it under (video.mp4), and
+    its bytes are the ones the manifest records."""
+    recorded = manifest.outputs.get("video")
+    if recorded is None:
+        return None
+    names = [output.file_name for output in layout.RENDER_OUTPUTS if output.name == "video"]
+    if manifest_path.name.endswith(_MANIFEST_SUFFIX):
+        names.insert(0, manifest_path.name.removesuffix(_MANIFEST_SUFFIX) + target.suffix)
+    for name in names:
+        candidate = manifest_path.with_name(name)
+        if (
+            candidate.is_file()
+            and candidate.resolve() != target.resolve()
+            and _sha256(candidate) == recorded.sha256
+        ):
+            return candidate
+    return None
+
+
+def _compare(manifest: RenderManifest, video: Path, original: Path | None, stream: TextIO) -> None:
     expected = manifest.outputs.get("video")
-    actual = hashlib.sha256(video.read_bytes()).hexdigest()
+    actual = _sha256(video)
     if expected is None:
         print(f"The manifest records no video to compare with; {video.name} sha256 {actual}", file=stream)
     elif expected.sha256 == actual:
         print(f"Reproduced byte for byte: {video.name} sha256 {actual}", file=stream)
-    elif expected.decoded_sha256 is not None and expected.decoded_sha256 == decoded_digest(video):
+    elif original is not None and decoded_digest(original) == decoded_digest(video):
         # Another x264 build, say, may code a frame another way that decodes to the same pixels.
         print(
             f"Reproduced frame for frame and sample for sample: {video.name} decodes to exactly the "
-            f"manifest's pictures and sound (the file's bytes differ: sha256 {actual})",
+            f"pictures and sound of {original.name}, the manifest's video (the file's bytes differ: "
+            f"sha256 {actual})",
             file=stream,
         )
     else:
+        compared = (
+            ""
+            if original is not None
+            else "; to compare what the two show frame by frame, put the manifest's video beside it"
+        )
         print(
             f"Not the same video: sha256 {actual}, the manifest's {expected.sha256} (a cloud provider may "
-            "draw a new picture for the same request; compare the scene images' hashes)",
+            f"draw a new picture for the same request; compare the scene images' hashes{compared})",
             file=stream,
         )
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -13,12 +13,12 @@ import pytest
 
 from tests.support.api import ApiCaller, wait_for_render
 from tests.support.cloud import bucket_keys
+from videogen.config import get_config
 from videogen.dal import storage
 from videogen.domain import layout
-from videogen.domain.manifest import RenderManifest
 from videogen.media import assemble
 from videogen.media.ffmpeg import Deadline
-from videogen.media.probe import decoded_digest
+from videogen.media.probe import decoded_frames
 from videogen_local.cloud import LocalCloud
 
 # Six one-second scenes joined by cuts: at 480p, four scenes per segment, so two segments (1-4, 5-6).
@@ -48,18 +48,13 @@ def _planned(events: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     raise AssertionError("PlanSegments never finished")
 
 
-def _decoded_digests(cloud: LocalCloud, project_id: str, render_id: str, tmp_path: Path) -> tuple[str, str]:
-    """The manifest's decoded digest of the video (made from the segments' stored frame hashes), and the
-    digest of the stored video decoded whole."""
-    bucket = cloud.buckets["MediaBucket"]
-    manifest = RenderManifest.model_validate_json(
-        storage.read_object(bucket, layout.manifest_key(project_id, render_id))[0]
-    )
+def _pictures(project_id: str, render_id: str, tmp_path: Path) -> list[str]:
+    """The hash of each picture the render's video decodes to, in order."""
     video = tmp_path / f"{render_id}.mp4"
-    storage.download_file(bucket, layout.output_keys(project_id, render_id)["video"], video)
-    recorded = manifest.outputs["video"].decoded_sha256
-    assert recorded is not None
-    return recorded, decoded_digest(video)
+    storage.download_file(
+        get_config().media_bucket, layout.output_keys(project_id, render_id)["video"], video
+    )
+    return [line.rsplit(",", 1)[-1].strip() for line in decoded_frames(video) if line.startswith("0,")]
 
 
 def _render(api: ApiCaller, project_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -96,14 +91,16 @@ def test_editing_one_scene_re_renders_only_its_segment_and_the_execution_shows_t
     assert (_entered(second, "RenderSegment"), _entered(second, "ReuseSegment")) == (1, 1)
     assert planned[0]["key"] == _planned(first)[0]["key"]
     assert planned[1]["key"] != _planned(first)[1]["key"]
-    # And the manifest's decoded digest, made from one reused and one new segment's hashes, is the video's
-    recorded, decoded = _decoded_digests(cloud, created["id"], "000002", tmp_path)
-    assert recorded == decoded
-    # Both renders' segments are stored, each with its frames' hashes, all tagged for the lifecycle rule
+    # And the video shows the reused segment's pictures exactly as the first render did, then new ones
+    first_pictures, second_pictures = (
+        _pictures(created["id"], render, tmp_path) for render in ("000001", "000002")
+    )
+    assert len(first_pictures) == len(second_pictures) == 6 * 24
+    assert second_pictures[: 4 * 24] == first_pictures[: 4 * 24]
+    assert second_pictures[4 * 24 :] != first_pictures[4 * 24 :]
+    # Both renders' segments are stored (nothing beside them), all tagged for the lifecycle rule
     stored = bucket_keys(cloud, prefix=f"projects/{created['id']}/segments/")
-    fragments = [key for key in stored if key.endswith(".mp4")]
-    assert len(fragments) == 3
-    assert sorted(stored) == sorted([*fragments, *(layout.segment_frames_key(key) for key in fragments)])
+    assert len(stored) == 3 and all(key.endswith(".mp4") for key in stored)
     s3 = boto3.client("s3", region_name="us-east-1")
     for key in stored:
         tags = s3.get_object_tagging(Bucket=cloud.buckets["MediaBucket"], Key=key)["TagSet"]
@@ -156,50 +153,25 @@ def test_the_map_renders_the_longest_segments_first(api: ApiCaller) -> None:
 
 
 @pytest.mark.slow
-def test_segments_whose_frame_hashes_expired_are_decoded_by_the_join(
-    api: ApiCaller, cloud: LocalCloud, tmp_path: Path
-) -> None:
-    # Given a project rendered once, whose segments' frame hashes then expired (the fragments did not)
-    created = api.post("/projects", {"title": "Boats", "script": SCRIPT, "settings": SETTINGS}).body
-    assert _render(api, created["id"])[0]["status"] == "COMPLETED"
-    bucket = cloud.buckets["MediaBucket"]
-    s3 = boto3.client("s3", region_name="us-east-1")
-    for key in bucket_keys(cloud, prefix=f"projects/{created['id']}/segments/"):
-        if key.endswith(".frames"):
-            s3.delete_object(Bucket=bucket, Key=key)
-
-    # When it renders again (every segment reused)
-    project, events = _render(api, created["id"])
-
-    # Then the join decodes the fragments for their hashes, and the digest is still the video's
-    assert project["status"] == "COMPLETED", project.get("error")
-    assert _entered(events, "RenderSegment") == 0
-    recorded, decoded = _decoded_digests(cloud, created["id"], "000002", tmp_path)
-    assert recorded == decoded
-
-
-@pytest.mark.slow
-def test_a_fragment_that_decodes_to_other_than_its_planned_frames_fails_the_render_naming_it(
+def test_a_fragment_that_holds_other_than_its_planned_frames_fails_the_render_naming_it(
     api: ApiCaller, cloud: LocalCloud, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Given a decoder that loses the last frame of the second segment's fragment
-    real = assemble.video_frame_hashes
+    # Given an encoder that loses the last frame of the second segment's fragment (as its count shows)
+    real = assemble.count_video_frames
 
-    def short(path: Path, **kwargs: Any) -> list[str]:
-        frames = real(path, **kwargs)
-        return frames[:-1] if "segment-1" in str(path) else frames
+    def short(path: Path) -> int:
+        frames = real(path)
+        return frames - 1 if "segment-1" in str(path) else frames
 
-    monkeypatch.setattr(assemble, "video_frame_hashes", short)
+    monkeypatch.setattr(assemble, "count_video_frames", short)
     created = api.post("/projects", {"title": "Boats", "script": SCRIPT, "settings": SETTINGS}).body
 
     project, events = _render(api, created["id"])
 
-    # Then the render fails naming the segment and the frames it lacks, and nothing of it is stored (the
+    # Then the render fails naming the segment and the frames it holds, and nothing of it is stored (the
     # first segment may still be storing its own: the Map does not wait for it once one has failed)
     assert project["status"] == "FAILED"
     assert project["error"]["code"] == "VIDEO_ASSEMBLY_FAILED"
-    assert "Segment 2 decoded to" in project["error"]["message"]
+    assert "Segment 2 holds 47 frames, not the 48 planned" in project["error"]["message"]
     second = next(segment["key"] for segment in _planned(events) if segment["index"] == 1)
-    stored = bucket_keys(cloud, prefix=f"projects/{created['id']}/segments/")
-    assert second not in stored
-    assert layout.segment_frames_key(second) not in stored
+    assert second not in bucket_keys(cloud, prefix=f"projects/{created['id']}/segments/")

@@ -154,14 +154,14 @@ class Seconds:
     and segment benchmarks time each step); change them here when a benchmark says otherwise."""
 
     #: RenderSegment: Lambda seconds per second of video at 720p, scaling with the frame's pixels, and per
-    #: invocation (its images fitted, ffmpeg and x264 started; the cross-fades at cuts are short segments),
-    #: with its fragment decoded and hashed for the video's decoded digest (bench/segments.py, one segment
-    #: at a time on 2 cores, each in a new process: 0.49 s per second of video for 30 s at 720p in 11
-    #: segments, 1.14 s for 60 s at 1080p in 47).
+    #: invocation (its images fitted, ffmpeg and x264 started; the cross-fades at cuts are short segments;
+    #: its frames counted from the packets), from bench/segments.py, one segment at a time on 2 cores, each
+    #: in a new process: 0.48-0.52 s per second of video for 30 s at 720p in 11 segments, 1.14-1.45 s for
+    #: 60 s at 1080p in 47 (this machine's speed drifts by 10-25%).
     render_per_video_second_720p: float = 0.40
     render_per_invocation: float = 0.25
-    #: ConcatVideo: stream copy of the fragments, mux, +faststart, the sound's frame hashes, subtitles and
-    #: thumbnail (the pictures' hashes come with the segments).
+    #: ConcatVideo: stream copy of the fragments, mux, +faststart, the joined frames counted, subtitles and
+    #: thumbnail.
     concat_base: float = 1.0
     concat_per_video_second: float = 0.02
     #: MixAudio: narration, music, ducking and loudness, once per render.

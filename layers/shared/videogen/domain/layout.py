@@ -13,9 +13,6 @@ Bucket:
         segments/{digest}.mp4               a rendered segment of video, named by the hash of everything
                                             that decides its pixels (reused by later renders; tagged
                                             INTERMEDIATE_TAGS, so a lifecycle rule expires it)
-        segments/{digest}.mp4.frames        its decoded frames' hashes, one line each (media.probe
-                                            .video_frame_hashes): the video's decoded digest is made from
-                                            these without decoding the joined video (tagged too)
         renders/{render_id}/                one render's outputs (RENDER_OUTPUTS) and its manifest.json;
                                             plan.json and soundtrack.m4a, made for the final join (tagged);
                                             storyboard.jpg (STORYBOARD) and thumbnails/scene-{n:04d}.jpg,
@@ -142,11 +139,6 @@ def soundtrack_key(project_id: str, render_id: str) -> str:
 def segment_key(project_id: str, digest: str) -> str:
     """A rendered segment, named by the digest of everything that decides its pixels."""
     return f"{project_prefix(project_id)}segments/{digest}.mp4"
-
-
-def segment_frames_key(segment_key: str) -> str:
-    """Beside a rendered segment: its decoded frames' hashes (written before the segment itself)."""
-    return f"{segment_key}.frames"
 
 
 #: Object tags of files made only for the steps after them (segments, plan, soundtrack): a lifecycle rule

@@ -32,13 +32,6 @@ class OutputRecord(_Record):
     key: str = Field(description="Its S3 key.")
     bytes: int = Field(ge=0, description="Its size.")
     sha256: str = Field(description="SHA-256 of its bytes, hex.")
-    decoded_sha256: str | None = Field(
-        None,
-        description=(
-            "The video: SHA-256 of its decoded pictures, then its sound, frame by frame "
-            "(media.probe.decoded_digest)."
-        ),
-    )
 
 
 class SegmentRecord(_Record):

@@ -54,7 +54,7 @@ from videogen.media.captions import Cue
 from videogen.media.ffmpeg import BASE_ARGS, Deadline, run_ffmpeg
 from videogen.media.images import inspect_image, prepare_image
 from videogen.media.join import encode_soundtrack, join_segments
-from videogen.media.probe import video_frame_hashes
+from videogen.media.probe import count_video_frames
 from videogen.media.segments import (
     BurnIn,
     Encoding,
@@ -177,19 +177,19 @@ def render_segment(
     return output
 
 
-def fragment_frames(job: SegmentJob, fragment: Path) -> list[str]:
-    """The rendered fragment's decoded frames' hashes (``probe.video_frame_hashes``), one per planned frame.
+def check_fragment(job: SegmentJob, fragment: Path) -> None:
+    """Check that the rendered fragment holds exactly the job's frames (counted from its packets: one per
+    frame, nothing decoded).
 
     Raises:
-        VideoAssemblyException: it decodes to other than the job's frames, or cannot be decoded.
+        VideoAssemblyException: it holds other than the job's frames, or cannot be read.
     """
-    frames = video_frame_hashes(fragment)
-    if len(frames) != job.frames:
+    frames = count_video_frames(fragment)
+    if frames != job.frames:
         raise VideoAssemblyException(
-            f"Segment {job.index + 1} decoded to {len(frames)} frames, not the {job.frames} planned.",
+            f"Segment {job.index + 1} holds {frames} frames, not the {job.frames} planned.",
             {"segment": job.index, "scenes": job.scenes},
         )
-    return frames
 
 
 def _release_freed_memory() -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -134,51 +133,23 @@ def count_video_frames(path: Path) -> int:
 
 
 def decoded_digest(path: Path, *, timeout: float = DECODE_TIMEOUT_SECONDS) -> str:
-    """The digest of what ``path`` shows and sounds like (``digest_of_frames``): equal for two files that
-    decode to the same pictures and samples in the same order, whatever their bytes.
+    """The digest of what ``path`` shows and sounds like: SHA-256 of its decoded pictures, then its sound,
+    frame by frame (each frame's size and hash, without timestamps). Equal for two files that decode to the
+    same pictures and samples in the same order, whatever their bytes.
 
     Raises:
         VideoAssemblyException: ffmpeg could not read the file.
     """
     frames = decoded_frames(path, timeout=timeout)
-    return digest_of_frames(
-        [frame_content(line) for line in frames if _stream_of(line) == "0"],
-        [frame_content(line) for line in frames if _stream_of(line) == "1"],
-    )
-
-
-def digest_of_frames(video: Sequence[str], audio: Sequence[str]) -> str:
-    """SHA-256 of the video's frames, then the audio's, each given by ``frame_content``.
-
-    Timestamps are left out, so a video can be hashed from parts decoded on their own: the segments'
-    pictures (each RenderSegment hashes its own fragment) and the joined file's sound. The timing is the
-    manifest's frame rate and duration, and the join keeps it (tests/integration/media: exactness).
-    """
+    video = [_frame_content(line) for line in frames if _stream_of(line) == "0"]
+    audio = [_frame_content(line) for line in frames if _stream_of(line) == "1"]
     return hashlib.sha256("\n".join(["video", *video, "audio", *audio]).encode()).hexdigest()
 
 
-def frame_content(line: str) -> str:
+def _frame_content(line: str) -> str:
     """A framehash line (stream, dts, pts, duration, size, hash) without its stream and timestamps."""
     fields = [field.strip() for field in line.split(",")]
     return f"{fields[-2]},{fields[-1]}"
-
-
-def video_frame_hashes(path: Path, *, timeout: float = PROBE_TIMEOUT_SECONDS) -> list[str]:
-    """``frame_content`` of each decoded video frame of ``path``, in order.
-
-    Raises:
-        VideoAssemblyException: ffmpeg could not read the file, or it has no video.
-    """
-    return [frame_content(line) for line in _framehash(path, ["0:v"], timeout)]
-
-
-def audio_frame_hashes(path: Path, *, timeout: float = PROBE_TIMEOUT_SECONDS) -> list[str]:
-    """``frame_content`` of each decoded audio frame of ``path``, in order.
-
-    Raises:
-        VideoAssemblyException: ffmpeg could not read the file, or it has no sound.
-    """
-    return [frame_content(line) for line in _framehash(path, ["0:a"], timeout)]
 
 
 def decoded_frames(path: Path, *, timeout: float = DECODE_TIMEOUT_SECONDS) -> list[str]:
@@ -191,13 +162,9 @@ def decoded_frames(path: Path, *, timeout: float = DECODE_TIMEOUT_SECONDS) -> li
     Raises:
         VideoAssemblyException: ffmpeg could not read the file.
     """
-    return _framehash(path, ["0:v", "-map", "0:a?"], timeout)
-
-
-def _framehash(path: Path, maps: list[str], timeout: float) -> list[str]:
     finished = run_process(
         [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-i", str(path.resolve()),
-         "-map", *maps, "-f", "framehash", "-hash", "murmur3", "-"],
+         "-map", "0:v", "-map", "0:a?", "-f", "framehash", "-hash", "murmur3", "-"],
         Failures(timed_out=_unprobed, not_started=_unprobed, failed=lambda _code: _unprobed()),
         program="ffmpeg",
         what="hashing the decoded frames",

@@ -36,12 +36,11 @@ from videogen.domain.manifest import (
 from videogen.domain.models import Project, RenderProgress, Scene
 from videogen.exceptions import (
     RenderSupersededException,
-    ResourceNotFoundException,
     VideoAssemblyException,
 )
 from videogen.media.captions import Cue, to_srt, to_vtt
 from videogen.media.ffmpeg import Deadline, ffmpeg_version
-from videogen.media.probe import audio_frame_hashes, digest_of_frames, video_frame_hashes
+from videogen.media.probe import count_video_frames
 from videogen.media.segments import (
     Encoding,
     Overlay,
@@ -293,7 +292,7 @@ def render_segment_step(
 
 
 def _render_segment(job: SegmentJob, key: str, settings: Config, work: Path) -> None:
-    from videogen.media.assemble import fragment_frames, render_segment  # noqa: PLC0415 - Pillow, for this step only
+    from videogen.media.assemble import check_fragment, render_segment  # noqa: PLC0415 - Pillow, for this step only
 
     images: dict[str, Path] = {}
     for clip in job.clips:
@@ -308,17 +307,7 @@ def _render_segment(job: SegmentJob, key: str, settings: Config, work: Path) -> 
         workdir=work,
         deadline=Deadline(settings.render_timeout_seconds),
     )
-    # The fragment decoded and hashed here, where segments render side by side: ConcatVideo then makes the
-    # video's decoded digest without decoding the whole video on its own (a minute of 1080p: 5 s).
-    frames = fragment_frames(job, fragment)
-    # The hashes first: a stored segment (what PlanSegments looks for) always has them beside it.
-    storage.put_bytes(
-        settings.media_bucket,
-        layout.segment_frames_key(key),
-        "\n".join(frames).encode(),
-        "text/plain",
-        tags=layout.INTERMEDIATE_TAGS,
-    )
+    check_fragment(job, fragment)
     storage.upload_file(settings.media_bucket, key, fragment, "video/mp4", tags=layout.INTERMEDIATE_TAGS)
 
 
@@ -378,9 +367,8 @@ def concat_video(project_id: str, render_id: str, settings: Config, work_base: P
     """
     render_plan = read_plan(project_id, render_id, settings)
     with render_workdir(work_base, f"{project_id}-{render_id}-join") as work:
-        files, fragments = _join(project_id, render_id, render_plan, settings, work)
-        pictures = _segment_frames(render_plan, fragments, settings)
-        decoded = digest_of_frames(pictures, audio_frame_hashes(files["video"]))
+        files = _join(project_id, render_id, render_plan, settings, work)
+        _check_frames(render_plan, files["video"])
         targets = layout.output_keys(project_id, render_id)
         for output in layout.RENDER_OUTPUTS:
             storage.upload_file(
@@ -391,7 +379,6 @@ def concat_video(project_id: str, render_id: str, settings: Config, work_base: P
                 key=targets[name],
                 bytes=path.stat().st_size,
                 sha256=_sha256(path),
-                decoded_sha256=decoded if name == "video" else None,
             )
             for name, path in files.items()
         }
@@ -407,32 +394,20 @@ def concat_video(project_id: str, render_id: str, settings: Config, work_base: P
     return {"video_key": targets["video"], "duration": round(render_plan.duration, 3)}
 
 
-def _segment_frames(render_plan: RenderPlan, fragments: list[Path], settings: Config) -> list[str]:
-    """The video's decoded frames' hashes, segment after segment, as RenderSegment stored them (a segment
-    whose hashes expired is decoded here)."""
-
-    def frames_of(pair: tuple[str, Path]) -> list[str]:
-        key, fragment = pair
-        try:
-            data, _ = storage.read_object(settings.media_bucket, layout.segment_frames_key(key))
-        except ResourceNotFoundException:
-            return video_frame_hashes(fragment)
-        return data.decode().split("\n")
-
-    parts = in_parallel(frames_of, list(zip(render_plan.segment_keys, fragments, strict=True)))
-    frames = [line for part in parts for line in part]
-    if len(frames) != render_plan.frames:
+def _check_frames(render_plan: RenderPlan, video: Path) -> None:
+    """The joined video holds exactly the planned frames (counted from its packets, nothing decoded)."""
+    frames = count_video_frames(video)
+    if frames != render_plan.frames:
         raise VideoAssemblyException(
-            f"The segments hold {len(frames)} frames, not the {render_plan.frames} planned.",
-            {"frames": len(frames), "planned": render_plan.frames},
+            f"The segments hold {frames} frames, not the {render_plan.frames} planned.",
+            {"frames": frames, "planned": render_plan.frames},
         )
-    return frames
 
 
 def _join(
     project_id: str, render_id: str, render_plan: RenderPlan, settings: Config, work: Path
-) -> tuple[dict[str, Path], list[Path]]:
-    """The render's outputs on local disk, by output name, and the fragments they were joined from."""
+) -> dict[str, Path]:
+    """The render's outputs on local disk, by output name."""
     from videogen.media.join import join_segments  # noqa: PLC0415 - for this step only
     from videogen.media.thumbnail import make_thumbnail  # noqa: PLC0415 - Pillow, same
 
@@ -454,7 +429,7 @@ def _join(
     first_image = work / "first-image.png"
     storage.download_file(bucket, render_plan.scenes[0]["image_key"], first_image)
     make_thumbnail(first_image, files["thumbnail"], width=min(render_plan.width, 640))
-    return files, fragments
+    return files
 
 
 def _assembly_record(render_plan: RenderPlan, outputs: dict[str, OutputRecord]) -> AssemblyRecord:
