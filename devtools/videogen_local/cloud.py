@@ -180,6 +180,8 @@ class LocalCloud:
         self.queues: dict[str, str] = {}  # logical id -> URL
         self._pollers: list[threading.Thread] = []
         self._stop_polling = threading.Event()
+        self._ended = threading.Condition()
+        self._ended_executions: set[str] = set()  # ARNs of executions that ended, their end delivered
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> LocalCloud:
@@ -732,8 +734,18 @@ class LocalCloud:
                 cloud.publish_execution_event(communication.execution.to_describe_output())
             except Exception:
                 logging.getLogger("videogen_local").exception("Could not deliver an execution's end")
+            with cloud._ended:
+                cloud._ended_executions.add(communication.execution.exec_arn)
+                cloud._ended.notify_all()
 
         self._patch(BaseExecutionWorkerCommunication, "terminated", terminated)
+
+    def wait_for_execution_end(self, execution_arn: str, timeout: float) -> bool:
+        """Wait until the execution has ended (and its end was delivered to the rules that match it), at
+        most ``timeout`` seconds; whether it has. A caller that polls the project wakes as soon as the render
+        ends, not at its next poll."""
+        with self._ended:
+            return self._ended.wait_for(lambda: execution_arn in self._ended_executions, timeout)
 
     def publish_execution_event(self, execution: dict[str, Any]) -> list[str]:
         """Deliver the status change of an execution (DescribeExecution's fields) to the functions whose

@@ -46,7 +46,9 @@ from videogen_local.api_keys import DEFAULT_OWNER
 from videogen_local.cloud import started_cloud
 from videogen_local.costs import format_estimate
 
-POLL_SECONDS = 0.2
+#: Between two looks at the project (the progress bar's): each is a DynamoDB read by moto in this process,
+#: beside the render's own work; the render's end wakes the wait at once (``wait_for_end``).
+POLL_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -200,13 +202,15 @@ def render_script(
     on_progress: Callable[[str, int, int], None] | None = None,
     timeout: float = 3600.0,
     stop_after: StopAfter | None = None,
+    wait_for_end: Callable[[str, float], bool] | None = None,
 ) -> RenderOutputs:
     """Create a project from a script, give it its music (if any), run the render state machine, download
     the outputs.
 
     Must run inside a started LocalCloud. Raises ScriptParsingException for a bad script,
     InvalidMusicException for unusable music, RenderFailed when the render fails, TimeoutError when it
-    does not finish in time.
+    does not finish in time. ``wait_for_end`` (``LocalCloud.wait_for_execution_end``) ends a wait between
+    two looks at the project as soon as the execution ends; without it, each wait lasts POLL_SECONDS.
     """
     settings = get_config()
     project = create_script_project(script_path, settings_overrides, owner_id)
@@ -228,6 +232,7 @@ def render_script(
         stop_after=stop_after,
     )
     deadline = time.monotonic() + timeout
+    ended = False  # the execution has ended: its last write is read at the next look, or soon after
     while True:
         current = projects.get_project(owner_id, project.id)
         if on_progress and current.progress is not None:
@@ -240,7 +245,10 @@ def render_script(
             raise RenderFailed(current.error.code, current.error.message)
         if time.monotonic() > deadline:
             raise TimeoutError(f"the render did not finish within {timeout:.0f} s")
-        time.sleep(POLL_SECONDS)
+        if wait_for_end is None or ended:
+            time.sleep(POLL_SECONDS)
+        else:
+            ended = wait_for_end(render.execution_arn, POLL_SECONDS)
     if on_progress:
         on_progress("done", current.scene_count, current.scene_count)
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -358,7 +366,13 @@ def run_render_command(
             if music is not None:
                 print(f"Music: {music}", file=stream)
             result = render_script(
-                script, target, overrides, music=music, on_progress=bar.show, stop_after=stop_after
+                script,
+                target,
+                overrides,
+                music=music,
+                on_progress=bar.show,
+                stop_after=stop_after,
+                wait_for_end=cloud.wait_for_execution_end,
             )
         except (VideoGeneratorException, RenderFailed) as exc:
             bar.close()
