@@ -63,15 +63,19 @@ def _said(manifest: RenderManifest, manifest_path: Path, again: Path) -> str:
     return stream.getvalue()
 
 
+def _beside(folder: Path, name: str, video: Path) -> None:
+    """A copy of ``video`` in ``folder`` under ``name``."""
+    (folder / name).write_bytes(video.read_bytes())
+
+
 def test_other_bytes_of_the_same_frames_count_when_the_manifests_video_is_beside_it(
     videos: dict[str, Path], tmp_path: Path
 ) -> None:
     # Given the manifest beside its video, named as `videogen render` names them
     manifest = _manifest(videos["original"])
-    (tmp_path / "story.mp4").write_bytes(videos["original"].read_bytes())
-    manifest_path = tmp_path / "story.manifest.json"
+    _beside(tmp_path, "story.mp4", videos["original"])
 
-    said = _said(manifest, manifest_path, videos["remuxed"])
+    said = _said(manifest, tmp_path / "story.manifest.json", videos["remuxed"])
 
     assert "Reproduced frame for frame and sample for sample" in said
     assert "story.mp4, the manifest's video" in said
@@ -79,7 +83,7 @@ def test_other_bytes_of_the_same_frames_count_when_the_manifests_video_is_beside
 
 def test_the_video_as_the_render_stored_it_is_found_too(videos: dict[str, Path], tmp_path: Path) -> None:
     manifest = _manifest(videos["original"])
-    (tmp_path / "video.mp4").write_bytes(videos["original"].read_bytes())
+    _beside(tmp_path, "video.mp4", videos["original"])
 
     said = _said(manifest, tmp_path / "manifest.json", videos["remuxed"])
 
@@ -91,7 +95,7 @@ def test_without_the_manifests_video_other_bytes_are_not_the_same_and_it_says_ho
 ) -> None:
     manifest = _manifest(videos["original"])
     # A file by the right name whose bytes are not the manifest's video is not taken for it
-    (tmp_path / "story.mp4").write_bytes(videos["other"].read_bytes())
+    _beside(tmp_path, "story.mp4", videos["other"])
 
     said = _said(manifest, tmp_path / "story.manifest.json", videos["remuxed"])
 
@@ -103,7 +107,7 @@ def test_the_same_bytes_are_byte_for_byte_and_other_pictures_are_not_the_same(
     videos: dict[str, Path], tmp_path: Path
 ) -> None:
     manifest = _manifest(videos["original"])
-    (tmp_path / "story.mp4").write_bytes(videos["original"].read_bytes())
+    _beside(tmp_path, "story.mp4", videos["original"])
     manifest_path = tmp_path / "story.manifest.json"
 
     assert _said(manifest, manifest_path, videos["original"]).startswith("Reproduced byte for byte")
