@@ -37,7 +37,7 @@ def make_storyboard(project_id: str, render_id: str, settings: Config, work_base
         VideoAssemblyException: a scene has no image, or an image cannot be read.
         RenderSupersededException: a newer render owns the project now, or this one ended.
     """
-    project, all_scenes = begin_step(project_id, render_id, "storyboard")
+    project, all_scenes = begin_step(project_id, render_id, _stage)
     _, timing = time_scenes(project, all_scenes, settings)
     with render_workdir(work_base, f"{project_id}-{render_id}-storyboard") as work:
         files = _draw(project, all_scenes, timing, settings, work)
