@@ -204,10 +204,6 @@ class LocalCloud:
             }
         )
         self._mock.start()
-        # moto gives every mock a new default session, which reads each service's model from disk again
-        # (0.18 s of every start, and again in each in-process handler): one session per process, whose
-        # loader keeps them. Its credentials are the cloud's, set above, in every cloud.
-        boto3.DEFAULT_SESSION = _shared_session()
         self._create_tables()
         self._create_buckets()
         self._create_event_buses()
@@ -1027,11 +1023,6 @@ _INHERITED = object()
 
 def _epoch_millis(moment: Any) -> int | None:
     return int(moment.timestamp() * 1000) if moment is not None else None
-
-
-@functools.cache
-def _shared_session() -> boto3.session.Session:
-    return boto3.session.Session()
 
 
 def event_matches(pattern: Any, event: Any) -> bool:

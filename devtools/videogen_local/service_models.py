@@ -8,7 +8,8 @@ folders to list the services (~20 ms of ``stat`` and ``listdir``), and several m
 
 ``share_service_models`` gives every botocore session of the process one loader per search path, and moto
 one loader of its own (its models carry moto's extras, so they are not botocore's). A loader's models are
-read-only: one session's clients already share them.
+read-only: one session's clients already share them. So the new default session moto gives every mock, and
+pynamodb's own sessions, read no model twice either.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ import sys
 # In a process of its own: the sharing lasts for the process, and this one's sessions are the tests'.
 _PROBE = """
 import json
-import boto3, botocore.session, moto.core.utils
+import botocore.session, moto.core.utils
 from videogen_local.cloud import LocalCloud
 
 before = botocore.session.get_session().get_component("data_loader")
@@ -20,7 +20,6 @@ try:
     first = botocore.session.get_session().get_component("data_loader")
     second = botocore.session.get_session().get_component("data_loader")
     moto_first, moto_second = moto.core.utils.create_loader(), moto.core.utils.create_loader()
-    boto3.client("dynamodb", region_name="us-east-1").list_tables()
     print(json.dumps({
         "before_shared": before is first,
         "sessions_share": first is second,
